@@ -1,0 +1,51 @@
+"""Self-care tracker: the application factory."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from . import models
+from .config import build_config
+from .extensions import csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(build_config(Path(app.instance_path), config or {}))
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    from . import web
+    from .auth import bp as auth_bp
+    from .cli import register_commands
+
+    web.init_app(app)
+    app.register_blueprint(auth_bp)
+    register_commands(app)
+    return app
+
+
+@login_manager.user_loader
+def _load_user(cookie_id: str):
+    user_id, _, token = cookie_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(models.User, int(user_id))
+    if user is None or user.session_token != token:
+        return None
+    return user

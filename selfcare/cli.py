@@ -1,0 +1,16 @@
+"""Command-line tasks: `flask seed-demo`."""
+
+import click
+from flask import Flask, current_app
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Create the demo client and therapist with their history (idempotent)."""
+        if current_app.config["SELFCARE_PRODUCTION"]:
+            raise click.ClickException("Refusing to load demo data when SELFCARE_ENV=production.")
+        from .demo import seed_demo
+
+        for line in seed_demo():
+            click.echo(line)

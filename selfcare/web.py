@@ -1,0 +1,112 @@
+"""App-wide web behaviour: the home page, error pages, security headers, navigation."""
+
+from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+bp = Blueprint("main", __name__)
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+ERROR_TEXTS = {
+    400: ("Something in that request was off", "Please go back and try again."),
+    403: ("Not allowed", "Your account can't open this page."),
+    404: ("Page not found", "The page may have moved, or the link is wrong."),
+    405: ("Not allowed", "That action isn't available here."),
+    429: ("Too many tries", "Please wait a few minutes, then try again."),
+    500: ("Something went wrong on our side", "Your data is safe. Please try again in a moment."),
+}
+
+CLIENT_NAV = [
+    ("checkins.today", "Today", "today"),
+    ("routines.index", "Routines", "routines"),
+    ("charts.trends", "Trends", "trends"),
+    ("sharing.index", "Sharing", "sharing"),
+]
+THERAPIST_NAV = [("therapist.dashboard", "Clients", "clients")]
+
+
+@bp.get("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for(home_endpoint(current_user)))
+    return render_template("index.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}
+
+
+def home_endpoint(user) -> str:
+    """Where a user lands after logging in."""
+    endpoint = "therapist.dashboard" if user.is_therapist else "checkins.today"
+    return endpoint if _has_endpoint(endpoint) else "auth.account"
+
+
+def _navigation():
+    if not current_user.is_authenticated:
+        return []
+    items = THERAPIST_NAV if current_user.is_therapist else CLIENT_NAV
+    return [(endpoint, label, icon) for endpoint, label, icon in items if _has_endpoint(endpoint)]
+
+
+def _has_endpoint(endpoint: str) -> bool:
+    from flask import current_app
+
+    return endpoint in current_app.view_functions
+
+
+def render_error(code: int, message: str | None = None):
+    title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    return (
+        render_template("error.html", code=code, title=title, message=message or default_message),
+        code,
+    )
+
+
+def _handle_http_error(error: HTTPException):
+    return render_error(error.code or 500)
+
+
+def _handle_csrf_error(error: CSRFError):
+    return render_error(400, "This form has expired. Please reload the page and submit it again.")
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if not request.path.startswith("/static/"):
+        # Pages may carry health data: never keep them in a shared or back/forward cache.
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(CSRFError, _handle_csrf_error)
+    app.after_request(_security_headers)
+    app.context_processor(lambda: {"navigation": _navigation()})
+
+
+def render_form(template: str, form, **context):
+    """Render a page holding a form: 422 when the submitted form had errors (nothing saved)."""
+    status = 422 if form.errors else 200
+    return render_template(template, form=form, **context), status

@@ -1,0 +1,50 @@
+"""Migrations build the schema on an empty database, and it matches the models."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, inspect, make_url, text
+
+from selfcare import create_app
+from selfcare.extensions import db
+
+from .conftest import NO_POSTGRES, POSTGRES_URL, settings_for
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'migrated.db'}"
+    if not POSTGRES_URL:
+        pytest.skip(NO_POSTGRES)
+    server = make_url(POSTGRES_URL)
+    name = f"{server.database}_migrations"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def migrated_app(empty_database_url):
+    app = create_app(settings_for(empty_database_url))
+    with app.app_context():
+        upgrade()
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_upgrade_creates_every_table(migrated_app):
+    tables = set(inspect(db.engine).get_table_names())
+    assert {table.name for table in db.metadata.sorted_tables} <= tables
+    assert "alembic_version" in tables
+
+
+def test_migrations_match_the_models(migrated_app):
+    with db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
+    assert differences == []
