@@ -20,6 +20,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 
 db: $(VENV)/.runtime-installed
 	$(FLASK) db upgrade
+	$(FLASK) sync-library
 	$(FLASK) seed-demo
 
 run: db

@@ -1,11 +1,39 @@
-"""Demo data: accounts a newcomer can log in with, and a believable history."""
+"""Demo data: accounts a newcomer can log in with, and a believable history.
+
+The history generator is shared with the benchmarks (bench/), which ask it for years of data.
+"""
+
+import math
+import random
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert
 
 from .auth.service import create_user, find_user_by_email
-from .models import CLIENT, THERAPIST, User
+from .extensions import db
+from .localtime import local_today
+from .models import (
+    CLIENT,
+    THERAPIST,
+    CheckIn,
+    Exercise,
+    Measurement,
+    PainScore,
+    RoutineLog,
+    RoutineLogItem,
+    User,
+)
+from .routines.service import create_routine, sync_exercise_library
 
 DEMO_PASSWORD = "selfcare-demo"  # noqa: S105 (published in the README on purpose)
 DEMO_CLIENT_EMAIL = "client@example.com"
 DEMO_THERAPIST_EMAIL = "therapist@example.com"
+DEMO_ROUTINES = {
+    "Morning neck routine": ["chin_tuck", "upper_trap_stretch", "neck_rotation"],
+    "Evening back routine": ["foam_roll_thoracic", "cat_cow", "knee_rolls", "piriformis_stretch"],
+}
 
 
 def ensure_user(
@@ -15,16 +43,205 @@ def ensure_user(
     existing = find_user_by_email(email)
     if existing is not None:
         return existing, False
-    return create_user(
-        email=email, name=name, password=DEMO_PASSWORD, role=role, timezone=timezone
-    ), True
+    user = create_user(email=email, name=name, password=DEMO_PASSWORD, role=role, timezone=timezone)
+    return user, True
+
+
+@dataclass
+class HistoryProfile:
+    """How a simulated client's weeks go. Pain falls as they keep up their routines."""
+
+    regions: dict[str, float] = field(
+        default_factory=lambda: {"neck": 6.0, "upper_back": 4.0, "lower_back": 5.0}
+    )
+    adherence: float = 0.8  # chance of doing the routines on a given day
+    improvement: float = 0.45  # share of baseline pain gone after sustained adherence
+    checkin_rate: float = 0.9  # chance of checking in on a given day
+    flare_chance: float = 0.03
+    rom_every_days: tuple[int, int] = (7, 14)
+
+
+def generate_history(
+    user: User, routine_ids: list[int], days: int, profile: HistoryProfile, seed: int
+) -> dict[str, int]:
+    """Write `days` days of check-ins, routine logs and ROM measurements ending today, with bulk
+    inserts (years of data take seconds). Returns row counts."""
+    rng = random.Random(seed)
+    zone = ZoneInfo(user.timezone)
+    end = local_today(user.timezone)
+    start = end - timedelta(days=days - 1)
+    routine_items = _routine_items(routine_ids)
+    checkins, scores_by_day, logs, log_items = [], {}, [], []
+    momentum = 0.0  # running share of recent days with routines: drives improvement
+    flare_left = 0
+    skipped_yesterday = False
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        weekend = day.weekday() >= 5
+        did_routines = rng.random() < profile.adherence * (0.8 if weekend else 1.0)
+        momentum = momentum * 0.95 + (0.05 if did_routines else 0.0)
+        if flare_left == 0 and rng.random() < profile.flare_chance:
+            flare_left = rng.randint(2, 4)
+        flaring = flare_left > 0
+        flare_left = max(0, flare_left - 1)
+        if rng.random() < profile.checkin_rate:
+            kind = (
+                "flare"
+                if flaring
+                else ("rest" if not did_routines and rng.random() < 0.4 else "normal")
+            )
+            checkins.append(_checkin_row(user.id, day, kind, rng, flaring))
+            scores_by_day[day] = {
+                region: _pain(base, momentum, profile.improvement, skipped_yesterday, flaring, rng)
+                for region, base in profile.regions.items()
+            }
+        if did_routines:
+            for index, routine_id in enumerate(routine_ids):
+                if rng.random() < (0.92 if index == 0 else 0.85):
+                    moment = datetime.combine(day, time(8 + 12 * index, rng.randint(0, 59)), zone)
+                    logs.append(_log_row(user.id, routine_id, day, moment, rng))
+                    log_items.append(routine_items[routine_id])
+        skipped_yesterday = not did_routines
+    _insert_checkins(checkins, scores_by_day)
+    _insert_logs(logs, log_items)
+    measurements = _measurement_rows(user.id, start, end, profile, rng)
+    if measurements:
+        db.session.execute(insert(Measurement), measurements)
+    db.session.commit()
+    return {"checkins": len(checkins), "routine_logs": len(logs), "measurements": len(measurements)}
+
+
+def _pain(base, momentum, improvement, skipped_yesterday, flaring, rng) -> int:
+    value = base * (1 - improvement * min(1.0, momentum * 1.25))
+    value += 1.0 if skipped_yesterday else 0.0
+    value += 3.0 if flaring else 0.0
+    value += rng.gauss(0, 0.8)
+    return max(0, min(10, round(value)))
+
+
+def _checkin_row(user_id, day, kind, rng, flaring) -> dict:
+    return {
+        "user_id": user_id,
+        "day": day,
+        "day_kind": kind,
+        "stiffness": max(0, min(10, round(rng.gauss(6 if flaring else 3, 1.5)))),
+        "sleep_quality": max(0, min(10, round(rng.gauss(4 if flaring else 7, 1.5)))),
+        "stress": max(0, min(10, round(rng.gauss(4, 2)))) if rng.random() < 0.6 else None,
+        "medication_taken": True if flaring else (False if rng.random() < 0.5 else None),
+        "note": "Rough night, neck locked up." if flaring and rng.random() < 0.3 else None,
+    }
+
+
+def _log_row(user_id, routine_id, day, moment, rng) -> dict:
+    return {
+        "user_id": user_id,
+        "routine_id": routine_id,
+        "day": day,
+        "logged_at": moment,
+        "effort": rng.randint(2, 6) if rng.random() < 0.5 else None,
+    }
+
+
+def _routine_items(routine_ids: list[int]) -> dict[int, list[dict]]:
+    from .models import RoutineItem
+
+    items: dict[int, list[dict]] = {routine_id: [] for routine_id in routine_ids}
+    for item in db.session.scalars(
+        db.select(RoutineItem).where(RoutineItem.routine_id.in_(routine_ids))
+    ):
+        items[item.routine_id].append(
+            {
+                "exercise_id": item.exercise_id,
+                "done": True,
+                "sets": item.sets,
+                "reps": item.reps,
+                "hold_seconds": item.hold_seconds,
+                "duration_seconds": item.duration_seconds,
+            }
+        )
+    return items
+
+
+def _insert_checkins(checkins: list[dict], scores_by_day: dict) -> None:
+    if not checkins:
+        return
+    created = db.session.execute(insert(CheckIn).returning(CheckIn.id, CheckIn.day), checkins)
+    rows = [
+        {"checkin_id": checkin_id, "region": region, "score": score}
+        for checkin_id, day in created
+        for region, score in scores_by_day[day].items()
+    ]
+    db.session.execute(insert(PainScore), rows)
+
+
+def _insert_logs(logs: list[dict], log_items: list[list[dict]]) -> None:
+    if not logs:
+        return
+    created = db.session.execute(
+        insert(RoutineLog).returning(RoutineLog.id, sort_by_parameter_order=True), logs
+    )
+    rows = [
+        {"log_id": log_id, **item}
+        for (log_id,), items in zip(created, log_items, strict=True)
+        for item in items
+    ]
+    db.session.execute(insert(RoutineLogItem), rows)
+
+
+def _measurement_rows(user_id, start, end, profile, rng) -> list[dict]:
+    rows = []
+    day = start + timedelta(days=rng.randint(0, 3))
+    total_days = max(1, (end - start).days)
+    while day <= end:
+        progress = (day - start).days / total_days
+        for side in ("left", "right"):
+            rotation = (
+                52 + 20 * math.sqrt(progress) + rng.gauss(0, 3) - (3 if side == "right" else 0)
+            )
+            rows.append(
+                _measurement(user_id, "cervical_rotation", side, round(rotation), "deg", day)
+            )
+        reach = 20 - 12 * progress + rng.gauss(0, 1.5)
+        rows.append(_measurement(user_id, "fingertip_to_floor", None, round(reach, 1), "cm", day))
+        day += timedelta(days=rng.randint(*profile.rom_every_days))
+    return rows
+
+
+def _measurement(user_id, movement, side, value, unit, day) -> dict:
+    return {
+        "user_id": user_id,
+        "movement": movement,
+        "side": side,
+        "value": value,
+        "unit": unit,
+        "day": day,
+    }
+
+
+def create_demo_routines(user: User) -> list[int]:
+    by_slug = {
+        e.slug: e for e in db.session.scalars(db.select(Exercise).where(Exercise.slug.is_not(None)))
+    }
+    return [
+        create_routine(user.id, name, [by_slug[s] for s in slugs]).id
+        for name, slugs in DEMO_ROUTINES.items()
+    ]
 
 
 def seed_demo() -> list[str]:
-    """Create the demo accounts; safe to run again. Returns lines for the command to print."""
+    """Create the demo accounts and the client's 90-day history; safe to run again."""
+    sync_exercise_library()
     done = []
     client, created = ensure_user(DEMO_CLIENT_EMAIL, "Alex Demo", CLIENT)
-    done.append(("created " if created else "kept ") + client.email)
+    if created:
+        counts = generate_history(
+            client, create_demo_routines(client), 90, HistoryProfile(), seed=1
+        )
+        done.append(
+            f"created {client.email} with " + ", ".join(f"{n} {what}" for what, n in counts.items())
+        )
+    else:
+        done.append(f"kept {client.email}")
     therapist, created = ensure_user(DEMO_THERAPIST_EMAIL, "Sam Therapist", THERAPIST)
     done.append(("created " if created else "kept ") + therapist.email)
     return done

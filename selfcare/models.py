@@ -1,15 +1,30 @@
 """Database models (SQLAlchemy 2.0 style). Timestamps are stored in UTC."""
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import DateTime, String, TypeDecorator
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
+
+DAY_KINDS = {"normal": "A usual day", "rest": "Rest day", "flare": "Flare-up day"}
 
 CLIENT = "client"
 THERAPIST = "therapist"
@@ -76,3 +91,200 @@ class User(UserMixin, db.Model):
     @property
     def is_therapist(self) -> bool:
         return self.role == THERAPIST
+
+
+def _owner() -> Mapped[int]:
+    return mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+
+
+class TrackedRegion(db.Model):
+    """A body region the client rates on their daily check-in."""
+
+    __tablename__ = "tracked_regions"
+    __table_args__ = (UniqueConstraint("user_id", "region"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _owner()
+    region: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+
+
+class CheckIn(db.Model):
+    """One per client per local day; pain scores hang off it, one per rated region."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (
+        UniqueConstraint("user_id", "day"),
+        CheckConstraint("stiffness BETWEEN 0 AND 10", name="stiffness_range"),
+        CheckConstraint("sleep_quality BETWEEN 0 AND 10", name="sleep_quality_range"),
+        CheckConstraint("stress BETWEEN 0 AND 10", name="stress_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _owner()
+    day: Mapped[date] = mapped_column(Date)
+    day_kind: Mapped[str] = mapped_column(String(8), default="normal")
+    stiffness: Mapped[int | None] = mapped_column(SmallInteger)
+    sleep_quality: Mapped[int | None] = mapped_column(SmallInteger)
+    stress: Mapped[int | None] = mapped_column(SmallInteger)
+    medication_taken: Mapped[bool | None] = mapped_column(Boolean)
+    medication_note: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    scores: Mapped[list["PainScore"]] = relationship(
+        back_populates="checkin", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def score_by_region(self) -> dict[str, int]:
+        return {score.region: score.score for score in self.scores}
+
+
+class PainScore(db.Model):
+    __tablename__ = "pain_scores"
+    __table_args__ = (
+        UniqueConstraint("checkin_id", "region"),
+        CheckConstraint("score BETWEEN 0 AND 10", name="score_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkin_id: Mapped[int] = mapped_column(
+        ForeignKey("checkins.id", ondelete="CASCADE"), index=True
+    )
+    region: Mapped[str] = mapped_column(String(32))
+    score: Mapped[int] = mapped_column(SmallInteger)
+
+    checkin: Mapped[CheckIn] = relationship(back_populates="scores")
+
+
+class Exercise(db.Model):
+    """A library exercise (slug set, no owner) or one a client added for themselves."""
+
+    __tablename__ = "exercises"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str | None] = mapped_column(String(64), unique=True)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))
+    regions: Mapped[str] = mapped_column(String(200), default="")
+    how_to: Mapped[str] = mapped_column(Text, default="")
+    sets: Mapped[int | None] = mapped_column(SmallInteger)
+    reps: Mapped[int | None] = mapped_column(SmallInteger)
+    hold_seconds: Mapped[int | None] = mapped_column(SmallInteger)
+    duration_seconds: Mapped[int | None] = mapped_column(SmallInteger)
+    per_side: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    @property
+    def region_list(self) -> list[str]:
+        return [region for region in self.regions.split(",") if region]
+
+
+class Routine(db.Model):
+    __tablename__ = "routines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _owner()
+    name: Mapped[str] = mapped_column(String(80))
+    archived: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    items: Mapped[list["RoutineItem"]] = relationship(
+        back_populates="routine",
+        cascade="all, delete-orphan",
+        order_by="RoutineItem.position",
+        lazy="selectin",
+    )
+
+
+class RoutineItem(db.Model):
+    """One exercise in a routine with the dose for it: sets x reps, a hold, or a duration."""
+
+    __tablename__ = "routine_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    routine_id: Mapped[int] = mapped_column(
+        ForeignKey("routines.id", ondelete="CASCADE"), index=True
+    )
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id"), index=True)
+    position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    sets: Mapped[int | None] = mapped_column(SmallInteger)
+    reps: Mapped[int | None] = mapped_column(SmallInteger)
+    hold_seconds: Mapped[int | None] = mapped_column(SmallInteger)
+    duration_seconds: Mapped[int | None] = mapped_column(SmallInteger)
+    per_side: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    routine: Mapped[Routine] = relationship(back_populates="items")
+    exercise: Mapped[Exercise] = relationship(lazy="joined")
+
+
+class RoutineLog(db.Model):
+    """A routine done on a day. Several a day are fine (morning and evening)."""
+
+    __tablename__ = "routine_logs"
+    __table_args__ = (
+        UniqueConstraint("user_id", "submission_id"),
+        Index("ix_routine_logs_user_day", "user_id", "day"),
+        CheckConstraint("effort BETWEEN 0 AND 10", name="effort_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    routine_id: Mapped[int] = mapped_column(
+        ForeignKey("routines.id", ondelete="CASCADE"), index=True
+    )
+    day: Mapped[date] = mapped_column(Date)
+    logged_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    effort: Mapped[int | None] = mapped_column(SmallInteger)
+    note: Mapped[str | None] = mapped_column(Text)
+    # Set by the form that created it, so a re-sent form (flaky network) can't log twice.
+    submission_id: Mapped[str | None] = mapped_column(String(36))
+
+    routine: Mapped[Routine] = relationship(lazy="joined")
+    items: Mapped[list["RoutineLogItem"]] = relationship(
+        back_populates="log", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class RoutineLogItem(db.Model):
+    """What was actually done of one exercise in a logged routine."""
+
+    __tablename__ = "routine_log_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    log_id: Mapped[int] = mapped_column(
+        ForeignKey("routine_logs.id", ondelete="CASCADE"), index=True
+    )
+    exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id"), index=True)
+    done: Mapped[bool] = mapped_column(Boolean, default=True)
+    sets: Mapped[int | None] = mapped_column(SmallInteger)
+    reps: Mapped[int | None] = mapped_column(SmallInteger)
+    hold_seconds: Mapped[int | None] = mapped_column(SmallInteger)
+    duration_seconds: Mapped[int | None] = mapped_column(SmallInteger)
+
+    log: Mapped[RoutineLog] = relationship(back_populates="items")
+    exercise: Mapped[Exercise] = relationship(lazy="joined")
+
+
+class Measurement(db.Model):
+    """A range-of-motion measurement: movement, side, value in the movement's unit, day."""
+
+    __tablename__ = "measurements"
+    __table_args__ = (
+        UniqueConstraint("user_id", "submission_id"),
+        Index("ix_measurements_user_movement_day", "user_id", "movement", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    movement: Mapped[str] = mapped_column(String(40))
+    side: Mapped[str | None] = mapped_column(String(5))
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(8))
+    day: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    submission_id: Mapped[str | None] = mapped_column(String(36))

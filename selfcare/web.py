@@ -1,9 +1,15 @@
 """App-wide web behaviour: the home page, error pages, security headers, navigation."""
 
-from flask import Blueprint, Flask, redirect, render_template, request, url_for
+import uuid
+from datetime import date
+
+from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BaseConverter, ValidationError
+
+from .extensions import db
 
 bp = Blueprint("main", __name__)
 
@@ -98,12 +104,40 @@ def _security_headers(response):
     return response
 
 
+class DateConverter(BaseConverter):
+    """`<date:day>` in a route: an ISO date (2026-11-25), anything else is a 404."""
+
+    regex = r"\d{4}-\d{2}-\d{2}"
+
+    def to_python(self, value: str) -> date:
+        try:
+            return date.fromisoformat(value)
+        except ValueError as error:
+            raise ValidationError() from error
+
+    def to_url(self, value: date) -> str:
+        return value.isoformat()
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["date"] = DateConverter
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)
     app.after_request(_security_headers)
     app.context_processor(lambda: {"navigation": _navigation()})
+    # For one-tap forms that carry a submission id (see forms.SubmissionIdField).
+    app.jinja_env.globals["new_submission_id"] = lambda: str(uuid.uuid4())
+
+
+def delete_after_confirmation(row, what: str, back_endpoint: str):
+    """GET asks "Delete <what>?"; POST deletes the row and goes back to the list."""
+    if request.method == "POST":
+        db.session.delete(row)
+        db.session.commit()
+        flash(f"Deleted {what}.", "success")
+        return redirect(url_for(back_endpoint))
+    return render_template("confirm_delete.html", what=what, cancel_url=url_for(back_endpoint))
 
 
 def render_form(template: str, form, **context):

@@ -11,6 +11,7 @@ from selfcare import create_app
 from selfcare.auth.service import create_user
 from selfcare.extensions import db
 from selfcare.models import CLIENT, THERAPIST
+from selfcare.routines.service import sync_exercise_library
 
 PASSWORD = "correct horse battery"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -48,6 +49,7 @@ def app(database_url):
     app = create_app(settings_for(database_url))
     with app.app_context():
         db.create_all()
+        sync_exercise_library()
     yield app
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
@@ -140,3 +142,18 @@ def count_queries(app):
     with app.app_context():
         engine = db.engine
     return lambda: QueryCounter(engine)
+
+
+def count_rows(app, model, **filters) -> int:
+    with app.app_context():
+        query = db.select(db.func.count()).select_from(model).filter_by(**filters)
+        return db.session.scalar(query)
+
+
+def fetch_all(app, model, **filters) -> list:
+    """Rows as detached objects with their columns loaded, for assertions after the request."""
+    with app.app_context():
+        rows = db.session.scalars(db.select(model).filter_by(**filters).order_by(model.id)).all()
+        for row in rows:
+            db.session.expunge(row)
+        return rows

@@ -1,0 +1,86 @@
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, widgets
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..clinical import PAIN_HIGH_ANCHOR, PAIN_LOW_ANCHOR, REGIONS
+from ..forms import ScaleField, note_field, optional_bool
+from ..models import DAY_KINDS
+
+REGION_FIELD_PREFIX = "pain_"
+
+
+class CheckInForm(FlaskForm):
+    """The fixed part of a check-in; `checkin_form` adds one pain row per tracked region."""
+
+    day_kind = RadioField(
+        "What kind of day is it?",
+        choices=[SelectChoice(value, label) for value, label in DAY_KINDS.items()],
+        default="normal",
+        description="Rest and flare-up days are part of getting better; mark them so the "
+        "charts show the context.",
+    )
+    stiffness = ScaleField("Stiffness", low="not stiff", high="can hardly move")
+    sleep_quality = ScaleField("Sleep last night", low="very poor", high="excellent")
+    stress = ScaleField("Stress", low="none", high="extreme")
+    medication_taken = RadioField(
+        "Pain medication today?",
+        choices=[
+            SelectChoice("", "Not saying"),
+            SelectChoice("yes", "Yes"),
+            SelectChoice("no", "No"),
+        ],
+        coerce=optional_bool,
+        default="",
+    )
+    medication_note = StringField(
+        "Which medication (optional)",
+        validators=[Optional(), Length(max=200, message="Please keep it under 200 characters.")],
+    )
+    note = note_field("Anything else worth remembering?")
+
+    region_keys: tuple[str, ...] = ()
+
+    def pain_fields(self):
+        return [self[REGION_FIELD_PREFIX + key] for key in self.region_keys]
+
+    def scores(self) -> dict[str, int | None]:
+        return {key: self[REGION_FIELD_PREFIX + key].data for key in self.region_keys}
+
+    def details(self) -> dict:
+        return {
+            "day_kind": self.day_kind.data,
+            "stiffness": self.stiffness.data,
+            "sleep_quality": self.sleep_quality.data,
+            "stress": self.stress.data,
+            "medication_taken": self.medication_taken.data,
+            "medication_note": self.medication_note.data or None,
+            "note": self.note.data or None,
+        }
+
+
+def checkin_form(region_keys: list[str], checkin=None) -> CheckInForm:
+    """A check-in form with a pain row for each region, filled from `checkin` when editing."""
+    fields = {
+        REGION_FIELD_PREFIX + key: ScaleField(
+            REGIONS[key].label, low=PAIN_LOW_ANCHOR, high=PAIN_HIGH_ANCHOR
+        )
+        for key in region_keys
+    }
+    form_class = type("RegionCheckInForm", (CheckInForm,), fields)
+    form_class.region_keys = tuple(region_keys)
+    if checkin is None:
+        return form_class()
+    scores = checkin.score_by_region()
+    data = {REGION_FIELD_PREFIX + key: scores.get(key) for key in region_keys}
+    return form_class(obj=checkin, data=data)
+
+
+class RegionsForm(FlaskForm):
+    regions = SelectMultipleField(
+        "Regions you rate each day",
+        choices=[SelectChoice(key, region.label) for key, region in REGIONS.items()],
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+        validators=[DataRequired(message="Choose at least one region to rate.")],
+        description="Hidden regions keep their past scores.",
+    )

@@ -1,0 +1,72 @@
+"""Check-in rules that need no request: tracked regions, saving a day's scores."""
+
+from datetime import date
+
+from sqlalchemy.exc import IntegrityError
+
+from ..clinical import REGIONS
+from ..extensions import db
+from ..models import CheckIn, PainScore, TrackedRegion
+
+DETAIL_FIELDS = (
+    "day_kind",
+    "stiffness",
+    "sleep_quality",
+    "stress",
+    "medication_taken",
+    "medication_note",
+    "note",
+)
+
+
+def tracked_regions(user_id: int) -> list[str]:
+    stored = db.session.scalars(
+        db.select(TrackedRegion.region)
+        .filter_by(user_id=user_id)
+        .order_by(TrackedRegion.position, TrackedRegion.id)
+    ).all()
+    return [region for region in stored if region in REGIONS]
+
+
+def set_tracked_regions(user_id: int, regions: list[str]) -> None:
+    """Keep exactly these regions, in the reference order. Past scores are never touched."""
+    wanted = [key for key in REGIONS if key in set(regions)]
+    db.session.execute(db.delete(TrackedRegion).filter_by(user_id=user_id))
+    db.session.add_all(
+        TrackedRegion(user_id=user_id, region=region, position=position)
+        for position, region in enumerate(wanted)
+    )
+    db.session.commit()
+
+
+def checkin_for(user_id: int, day: date) -> CheckIn | None:
+    return db.session.scalar(db.select(CheckIn).filter_by(user_id=user_id, day=day))
+
+
+def save_checkin(user_id: int, day: date, scores: dict[str, int | None], details: dict) -> CheckIn:
+    """Create or update the one check-in of that day. A region scored None is "not rated": its
+    score row is removed, never written as 0. Sending the same form twice changes nothing."""
+    try:
+        return _write_checkin(user_id, day, scores, details)
+    except IntegrityError:
+        # Another request created the day's row between our read and insert; update that one.
+        db.session.rollback()
+        return _write_checkin(user_id, day, scores, details)
+
+
+def _write_checkin(user_id, day, scores, details) -> CheckIn:
+    checkin = checkin_for(user_id, day) or CheckIn(user_id=user_id, day=day)
+    for name in DETAIL_FIELDS:
+        setattr(checkin, name, details.get(name))
+    existing = {score.region: score for score in checkin.scores}
+    for region, value in scores.items():
+        if value is None:
+            if region in existing:
+                checkin.scores.remove(existing[region])
+        elif region in existing:
+            existing[region].score = value
+        else:
+            checkin.scores.append(PainScore(region=region, score=value))
+    db.session.add(checkin)
+    db.session.commit()
+    return checkin

@@ -1,0 +1,141 @@
+"""Clinical reference data, loaded once: the pain scale, body regions, movements, exercises, MCID.
+
+Values come from reference/clinical.json (gathered from public clinical sources); the words users
+read come from reference/texts.json, written for this app. Nothing else in the app hard-codes them.
+"""
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+_REFERENCE = Path(__file__).parent / "reference"
+_DATA = json.loads((_REFERENCE / "clinical.json").read_text())
+_TEXTS = json.loads((_REFERENCE / "texts.json").read_text())
+
+# The 0-10 numeric pain rating scale. Its wording never changes, so scores stay comparable.
+PAIN_MIN = _DATA["pain_scale"]["min"]
+PAIN_MAX = _DATA["pain_scale"]["max"]
+PAIN_VALUES = tuple(range(PAIN_MIN, PAIN_MAX + 1))
+PAIN_LOW_ANCHOR = "no pain"
+PAIN_HIGH_ANCHOR = "worst pain imaginable"
+PAIN_QUESTION = (
+    f"How much does it hurt today? {PAIN_MIN} = {PAIN_LOW_ANCHOR}, {PAIN_MAX} = {PAIN_HIGH_ANCHOR}."
+)
+PAIN_LOINC = _DATA["pain_scale"]["loinc"]
+SIDES = ("left", "right")
+
+
+@dataclass(frozen=True)
+class Region:
+    key: str  # what is stored: "neck", "shoulder_left"
+    base: str  # the reference id: "shoulder"
+    side: str | None
+    label: str
+    snomed_code: str
+
+
+def _regions() -> dict[str, Region]:
+    regions = {}
+    for item in _DATA["body_regions"]:
+        base_label = _TEXTS["regions"][item["id"]]
+        if item["sided"]:
+            for side in SIDES:
+                key = f"{item['id']}_{side}"
+                code = item["lateral_codes"][side]
+                regions[key] = Region(
+                    key, item["id"], side, f"{side.title()} {base_label.lower()}", code
+                )
+        else:
+            key = item["id"]
+            regions[key] = Region(key, key, None, base_label, item["snomed"]["code"])
+    return regions
+
+
+REGIONS: dict[str, Region] = _regions()
+# Regions without a side, as exercises name them ("shoulder" helps either side).
+BASE_REGION_LABELS: dict[str, str] = dict(_TEXTS["regions"])
+DEFAULT_REGIONS = ("neck", "upper_back", "lower_back")
+
+
+@dataclass(frozen=True)
+class Movement:
+    key: str
+    region: str
+    label: str
+    how_to: str
+    unit: str  # "deg" or "cm"
+    sides: tuple[str, ...]
+    normal_min: float
+    normal_typical: float
+    lowest: float  # values outside lowest..highest are refused as implausible
+    highest: float
+    needs_helper: bool
+
+    @property
+    def unit_symbol(self) -> str:
+        return "°" if self.unit == "deg" else f" {self.unit}"
+
+    @property
+    def higher_is_better(self) -> bool:
+        # Fingertip-to-floor is a distance left to reach: smaller means more movement.
+        return self.key != "fingertip_to_floor"
+
+    def format(self, value: float) -> str:
+        return f"{value:g}{self.unit_symbol}"
+
+
+MOVEMENTS: dict[str, Movement] = {
+    item["id"]: Movement(
+        key=item["id"],
+        region=item["body_region_id"],
+        label=_TEXTS["movements"][item["id"]][0],
+        how_to=_TEXTS["movements"][item["id"]][1],
+        unit=item["unit"],
+        sides=tuple(item["sides"]),
+        normal_min=item["normal_min"],
+        normal_typical=item["normal_typical"],
+        lowest=item["validation_min"],
+        highest=item["validation_max"],
+        needs_helper=item["needs_helper"],
+    )
+    for item in _DATA["rom_movements"]
+}
+
+EXERCISE_KINDS: dict[str, str] = _TEXTS["exercise_kinds"]
+
+
+@dataclass(frozen=True)
+class LibraryExercise:
+    slug: str
+    name: str
+    kind: str
+    regions: tuple[str, ...]
+    how_to: str
+    sets: int | None
+    reps: int | None
+    hold_seconds: int | None
+    duration_seconds: int | None
+    per_side: bool
+
+
+EXERCISE_LIBRARY: tuple[LibraryExercise, ...] = tuple(
+    LibraryExercise(
+        slug=item["id"],
+        name=item["name"],
+        kind=item["kind"],
+        regions=tuple(item["regions"]),
+        how_to=_TEXTS["exercises"][item["id"]],
+        sets=item["default_dose"]["sets"],
+        reps=item["default_dose"]["reps"],
+        hold_seconds=item["default_dose"]["hold_seconds"],
+        duration_seconds=item["default_dose"]["duration_seconds"],
+        per_side=item["default_dose"]["per_side"],
+    )
+    for item in _DATA["exercises"]
+)
+
+_MCID = _DATA["mcid"]["nprs"]
+# Neck pain: the reference gives 1.3 and 1.5 points; the larger one avoids flagging noise.
+MCID_NECK_POINTS = _MCID["by_condition"]["neck_pain"]["alt_absolute_points"]
+MCID_POINTS = _MCID["absolute_points"]
+MCID_PERCENT = _MCID["percent"]

@@ -1,0 +1,110 @@
+"""Form pieces shared by the logging features."""
+
+import uuid
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    TextAreaField,
+)
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
+
+from .clinical import PAIN_VALUES
+
+NOTE_MAX = 1000
+
+
+def optional_int(value) -> int | None:
+    return None if value in ("", None) else int(value)
+
+
+class ScaleField(RadioField):
+    """A 0-10 score as a row of eleven radio buttons, plus "not rated", which is stored as nothing,
+    never as 0."""
+
+    def __init__(self, label, low: str, high: str, **kwargs):
+        super().__init__(
+            label,
+            choices=[SelectChoice("", "Not rated")]
+            + [SelectChoice(str(value), str(value)) for value in PAIN_VALUES],
+            coerce=optional_int,
+            default="",
+            description=f"0 = {low}, 10 = {high}",
+            invalid_value_message="Choose a whole number from 0 to 10.",
+            invalid_choice_message="Choose a whole number from 0 to 10.",
+            **kwargs,
+        )
+
+
+class SubmissionIdField(HiddenField):
+    """A fresh id in each rendered form: the same form sent twice is saved once."""
+
+    def __init__(self, **kwargs):
+        super().__init__(default=lambda: str(uuid.uuid4()), **kwargs)
+
+    def pre_validate(self, form):
+        try:
+            uuid.UUID(self.data or "")
+        except ValueError as error:
+            raise ValidationError("This form is damaged; please reload the page.") from error
+
+
+def note_field(label="Note", max_length=NOTE_MAX):
+    return TextAreaField(
+        label,
+        validators=[
+            Optional(),
+            Length(max=max_length, message=f"Please keep it under {max_length:,} characters."),
+        ],
+        render_kw={"maxlength": max_length, "rows": 3},
+    )
+
+
+def not_in_future(form, field):
+    """Needs the form's `today`, the user's local date, set by the view."""
+    if field.data and field.data > form.today:
+        raise ValidationError("That date is in the future. Choose today or an earlier day.")
+
+
+def day_field(label="Date"):
+    return DateField(label, validators=[not_in_future])
+
+
+def _count(label, maximum, unit=""):
+    return IntegerField(
+        label,
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1, max=maximum, message=f"Use a whole number from 1 to {maximum}{unit}."
+            ),
+        ],
+        render_kw={"inputmode": "numeric", "min": 1, "max": maximum},
+    )
+
+
+class DoseFields:
+    """Sets x reps, or a hold, or a duration: a mix-in for forms that record a dose."""
+
+    sets = _count("Sets", 20)
+    reps = _count("Reps", 100)
+    hold_seconds = _count("Hold (seconds)", 600)
+    duration_seconds = _count("Time (seconds)", 3600)
+    per_side = BooleanField("Each side")
+
+    def dose(self) -> dict:
+        return {
+            "sets": self.sets.data,
+            "reps": self.reps.data,
+            "hold_seconds": self.hold_seconds.data,
+            "duration_seconds": self.duration_seconds.data,
+            "per_side": bool(self.per_side.data),
+        }
+
+
+def optional_bool(value) -> bool | None:
+    return {"yes": True, "no": False, True: True, False: False}.get(value)

@@ -1,0 +1,44 @@
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, RadioField, SelectChoice
+from wtforms.validators import InputRequired, ValidationError
+
+from ..clinical import Movement
+from ..forms import SubmissionIdField, day_field, note_field
+
+
+class MeasurementForm(FlaskForm):
+    """Built for one movement: the side choice and the plausible bounds come from it."""
+
+    submission_id = SubmissionIdField()
+    side = RadioField(
+        "Side",
+        choices=[SelectChoice("left", "Left"), SelectChoice("right", "Right")],
+        invalid_choice_message="Choose left or right.",
+    )
+    value = DecimalField(
+        "Measurement",
+        places=None,
+        validators=[InputRequired(message="Please enter the number you measured.")],
+        render_kw={"inputmode": "decimal", "step": "any"},
+    )
+    day = day_field("Measured on")
+    note = note_field("Note (optional)", max_length=500)
+
+    def __init__(self, movement: Movement, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.movement = movement
+        if not movement.sides:
+            del self.side
+        self.value.label.text = (
+            f"Measurement ({'degrees' if movement.unit == 'deg' else movement.unit})"
+        )
+
+    def validate_value(self, field):
+        movement = self.movement
+        if field.data is None:
+            return
+        if not (movement.lowest <= field.data <= movement.highest):
+            raise ValidationError(
+                f"{movement.label} is recorded between {movement.format(movement.lowest)} and "
+                f"{movement.format(movement.highest)}. Please check the number."
+            )

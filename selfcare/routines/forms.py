@@ -1,0 +1,110 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
+from ..forms import DoseFields, ScaleField, SubmissionIdField, day_field, note_field
+
+
+def _name_field(label, max_length):
+    return StringField(
+        label,
+        validators=[
+            DataRequired(message="Please give it a name."),
+            Length(max=max_length, message=f"Please keep the name under {max_length} characters."),
+        ],
+    )
+
+
+def _exercise_choices(exercises):
+    return [
+        SelectChoice(str(exercise.id), exercise.name, optgroup=EXERCISE_KINDS.get(exercise.kind))
+        for exercise in exercises
+    ]
+
+
+class RoutineForm(FlaskForm):
+    name = _name_field("Routine name", 80)
+    exercise_ids = SelectMultipleField(
+        "Exercises",
+        coerce=int,
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+        validators=[DataRequired(message="Choose at least one exercise.")],
+        description="Doses start at the usual amount; you can change them next.",
+        invalid_choice_message="One of those exercises isn't available to you.",
+    )
+
+    def __init__(self, exercises, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exercise_ids.choices = _exercise_choices(exercises)
+
+
+class RenameForm(FlaskForm):
+    name = _name_field("Routine name", 80)
+
+
+class AddExerciseForm(FlaskForm):
+    exercise_id = SelectField(
+        "Add an exercise",
+        coerce=int,
+        invalid_choice_message="That exercise isn't available to you.",
+    )
+
+    def __init__(self, exercises, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exercise_id.choices = _exercise_choices(exercises)
+
+
+class DoseForm(FlaskForm, DoseFields):
+    pass
+
+
+class LoggedExerciseForm(Form, DoseFields):
+    """One exercise of a detailed log; a plain Form because the outer form carries CSRF."""
+
+    # Which routine item (new log) or logged item (edit) this row is; checked by the view.
+    row_key = HiddenField()
+    done = BooleanField("Done", default=True)
+
+
+class RoutineLogForm(FlaskForm):
+    submission_id = SubmissionIdField()
+    day = day_field("Day")
+    exercises = FieldList(FormField(LoggedExerciseForm), min_entries=0, max_entries=50)
+    effort = ScaleField("How hard did it feel?", low="no effort", high="as hard as it gets")
+    note = note_field("Note")
+
+
+class QuickLogForm(FlaskForm):
+    submission_id = SubmissionIdField()
+
+
+class ExerciseForm(FlaskForm, DoseFields):
+    name = _name_field("Name", 100)
+    kind = SelectField(
+        "Kind",
+        choices=[SelectChoice(key, label) for key, label in EXERCISE_KINDS.items()],
+    )
+    regions = SelectMultipleField(
+        "Regions it helps",
+        choices=[SelectChoice(key, label) for key, label in BASE_REGION_LABELS.items()],
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+    )
+    how_to = TextAreaField(
+        "How to do it",
+        validators=[Optional(), Length(max=1000, message="Please keep it under 1,000 characters.")],
+    )

@@ -1,0 +1,209 @@
+import re
+from datetime import timedelta
+
+from selfcare.extensions import db
+from selfcare.localtime import local_today
+from selfcare.models import CheckIn, PainScore, TrackedRegion
+
+from .conftest import count_rows, csrf_token_from, log_in, make_user, submit
+
+ALL_NOT_RATED = {"pain_neck": "", "pain_upper_back": "", "pain_lower_back": ""}
+
+
+def checkin(client, url="/today", **fields):
+    data = dict(ALL_NOT_RATED)
+    data.update(fields)
+    return submit(client, url, data)
+
+
+def scores(app, user_id) -> dict:
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(CheckIn.day, PainScore.region, PainScore.score)
+            .join(PainScore.checkin)
+            .where(CheckIn.user_id == user_id)
+        ).all()
+    return {(day, region): score for day, region, score in rows}
+
+
+def test_today_shows_a_scale_for_each_default_region(logged_in_client):
+    page = logged_in_client.get("/today").text
+    for legend in (
+        "<legend>Neck</legend>",
+        "<legend>Upper back</legend>",
+        "<legend>Lower back</legend>",
+    ):
+        assert legend in page
+    assert len(re.findall(r'class="scale-input"[^>]*name="pain_', page)) == 3 * 11
+    assert "0 = no pain, 10 = worst pain imaginable" in page
+
+
+def test_checkin_saves_scores_for_the_local_day(app, logged_in_client, client_user):
+    response = checkin(logged_in_client, pain_neck="4", pain_lower_back="7", stress="3")
+    assert response.status_code == 302
+    today = local_today("Europe/London")
+    assert scores(app, client_user.id) == {(today, "neck"): 4, (today, "lower_back"): 7}
+    with app.app_context():
+        saved = db.session.scalar(db.select(CheckIn))
+        assert saved.stress == 3 and saved.stiffness is None
+
+
+def test_blank_region_is_not_rated_never_zero(app, logged_in_client, client_user):
+    checkin(logged_in_client, pain_neck="0")
+    stored = scores(app, client_user.id)
+    assert list(stored.values()) == [0]
+    assert all(region == "neck" for _, region in stored)
+
+
+def test_today_is_the_users_local_day(app, client):
+    far_east = make_user(app, timezone="Pacific/Kiritimati")  # UTC+14
+    log_in(client, far_east)
+    checkin(client, pain_neck="3")
+    assert count_rows(app, CheckIn, user_id=far_east.id, day=local_today("Pacific/Kiritimati")) == 1
+
+
+def test_second_save_of_the_day_updates_the_same_row(app, logged_in_client, client_user):
+    checkin(logged_in_client, pain_neck="6", pain_upper_back="2")
+    page = logged_in_client.get("/today").text
+    assert re.search(r'<input checked[^>]*name="pain_neck"[^>]*value="6"', page)
+    checkin(logged_in_client, pain_neck="3", pain_upper_back="")
+    assert count_rows(app, CheckIn, user_id=client_user.id) == 1
+    assert list(scores(app, client_user.id).values()) == [3]
+
+
+def test_double_submit_of_the_same_form_creates_one_row(app, logged_in_client, client_user):
+    token_page = logged_in_client.get("/today").text
+    data = {"csrf_token": csrf_token_from(token_page), **ALL_NOT_RATED, "pain_neck": "5"}
+    first = logged_in_client.post("/today", data=data)
+    second = logged_in_client.post("/today", data=data)
+    assert first.status_code == second.status_code == 302
+    assert count_rows(app, CheckIn, user_id=client_user.id) == 1
+    assert count_rows(app, PainScore) == 1
+
+
+def test_bad_pain_values_are_refused_and_nothing_written(app, logged_in_client):
+    for bad in ("11", "-1", "abc", "4.5"):
+        response = checkin(logged_in_client, pain_neck=bad)
+        assert response.status_code == 422, bad
+        assert "Choose a whole number from 0 to 10." in response.text
+        assert 'id="pain_neck-errors"' in response.text
+    assert count_rows(app, CheckIn) == 0
+
+
+def test_overlong_note_is_refused(app, logged_in_client):
+    response = checkin(logged_in_client, pain_neck="2", note="x" * 10_000)
+    assert response.status_code == 422
+    assert "Please keep it under 1,000 characters." in response.text
+    assert count_rows(app, CheckIn) == 0
+
+
+def test_rest_and_flare_days_and_details(app, logged_in_client):
+    checkin(
+        logged_in_client,
+        pain_neck="8",
+        day_kind="flare",
+        medication_taken="yes",
+        medication_note="ibuprofen",
+        note="Slept badly",
+    )
+    with app.app_context():
+        saved = db.session.scalar(db.select(CheckIn))
+        assert (saved.day_kind, saved.medication_taken, saved.medication_note, saved.note) == (
+            "flare",
+            True,
+            "ibuprofen",
+            "Slept badly",
+        )
+    assert count_rows(app, CheckIn, day_kind="flare") == 1
+    response = checkin(logged_in_client, day_kind="terrible")
+    assert response.status_code == 422
+
+
+def test_past_day_can_be_added_and_edited(app, logged_in_client, client_user):
+    yesterday = local_today("Europe/London") - timedelta(days=1)
+    url = f"/checkins/{yesterday.isoformat()}"
+    assert "No check-in on this day yet" in logged_in_client.get(url).text
+    assert checkin(logged_in_client, url, pain_neck="5").status_code == 302
+    assert checkin(logged_in_client, url, pain_neck="4").status_code == 302
+    assert scores(app, client_user.id) == {(yesterday, "neck"): 4}
+
+
+def test_future_day_is_refused(app, logged_in_client):
+    tomorrow = local_today("Europe/London") + timedelta(days=2)
+    response = logged_in_client.get(f"/checkins/{tomorrow.isoformat()}")
+    assert response.status_code == 400
+    assert "hasn&#39;t happened yet" in response.text
+    assert count_rows(app, CheckIn) == 0
+
+
+def test_not_a_date_is_not_found(logged_in_client):
+    assert logged_in_client.get("/checkins/2026-02-31").status_code == 404
+
+
+def test_history_is_newest_first_and_paginated(app, logged_in_client, client_user):
+    today = local_today("Europe/London")
+    with app.app_context():
+        for offset in range(25):
+            db.session.add(CheckIn(user_id=client_user.id, day=today - timedelta(days=offset)))
+        db.session.commit()
+    first_page = logged_in_client.get("/checkins").text
+    assert first_page.index("Today") < first_page.index(
+        (today - timedelta(days=1)).strftime("%a %d %b %Y")
+    )
+    assert "Page 1 of 2" in first_page
+    second_page = logged_in_client.get("/checkins?page=2").text
+    assert (today - timedelta(days=24)).strftime("%a %d %b %Y") in second_page
+
+
+def test_delete_asks_first_then_deletes(app, logged_in_client, client_user):
+    checkin(logged_in_client, pain_neck="3")
+    with app.app_context():
+        checkin_id = db.session.scalar(db.select(CheckIn.id))
+    confirm = logged_in_client.get(f"/checkins/{checkin_id}/delete")
+    assert confirm.status_code == 200 and "can't be undone" in confirm.text
+    assert count_rows(app, CheckIn) == 1
+    submit(logged_in_client, f"/checkins/{checkin_id}/delete")
+    assert count_rows(app, CheckIn) == 0
+    assert count_rows(app, PainScore) == 0
+
+
+def test_another_clients_checkin_cannot_be_deleted(app, logged_in_client):
+    checkin(logged_in_client, pain_neck="3")
+    with app.app_context():
+        checkin_id = db.session.scalar(db.select(CheckIn.id))
+    intruder = app.test_client()
+    log_in(intruder, make_user(app))
+    assert intruder.get(f"/checkins/{checkin_id}/delete").status_code == 404
+    assert submit(intruder, f"/checkins/{checkin_id}/delete", page="/checkins").status_code == 404
+    assert count_rows(app, CheckIn) == 1
+
+
+def test_therapist_cannot_create_client_entries(app, client, therapist_user):
+    log_in(client, therapist_user)
+    assert client.get("/today").status_code == 403
+    assert count_rows(app, CheckIn) == 0
+
+
+def test_choosing_regions_adds_and_hides_rows(app, logged_in_client, client_user):
+    response = submit(
+        logged_in_client, "/checkins/regions", {"regions": ["neck", "shoulder_left", "hip_right"]}
+    )
+    assert response.status_code == 302
+    page = logged_in_client.get("/today").text
+    assert "<legend>Left shoulder</legend>" in page and "<legend>Right hip</legend>" in page
+    assert "<legend>Upper back</legend>" not in page
+    assert count_rows(app, TrackedRegion, user_id=client_user.id) == 3
+
+
+def test_regions_must_not_be_empty_or_unknown(app, logged_in_client, client_user):
+    assert submit(logged_in_client, "/checkins/regions", {}).status_code == 422
+    assert submit(logged_in_client, "/checkins/regions", {"regions": ["tail"]}).status_code == 422
+    assert count_rows(app, TrackedRegion, user_id=client_user.id) == 3
+
+
+def test_hidden_region_keeps_its_past_scores(app, logged_in_client, client_user):
+    yesterday = local_today("Europe/London") - timedelta(days=1)
+    checkin(logged_in_client, f"/checkins/{yesterday}", pain_upper_back="6")
+    submit(logged_in_client, "/checkins/regions", {"regions": ["neck"]})
+    submit(logged_in_client, f"/checkins/{yesterday}", {"pain_neck": "2"})
+    assert scores(app, client_user.id) == {(yesterday, "upper_back"): 6, (yesterday, "neck"): 2}
