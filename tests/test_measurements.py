@@ -1,0 +1,113 @@
+from datetime import timedelta
+
+from selfcare.localtime import local_today
+from selfcare.models import Measurement
+
+from .conftest import count_rows, csrf_token_from, fetch_all, log_in, make_user, submit
+
+ROTATION = "/measurements/new/cervical_rotation"
+
+
+def test_choose_page_lists_the_reference_movements(logged_in_client):
+    page = logged_in_client.get("/measurements/new").text
+    assert "Neck: turning the head" in page
+    assert "Fingertips to floor" in page
+    assert page.count('href="/measurements/new/') == 19
+
+
+def test_form_shows_how_to_and_normal_range(logged_in_client):
+    page = logged_in_client.get(ROTATION).text
+    assert "How to measure:" in page
+    assert "Typical for healthy adults: 80°" in page
+    assert "from about 60°" in page
+
+
+def test_measurement_is_saved_with_unit_and_side(app, logged_in_client, client_user):
+    response = submit(
+        logged_in_client, ROTATION, {"side": "left", "value": "64.5", "note": "stiff"}
+    )
+    assert response.status_code == 302
+    [saved] = fetch_all(app, Measurement, user_id=client_user.id)
+    assert (saved.movement, saved.side, saved.value, saved.unit) == (
+        "cervical_rotation",
+        "left",
+        64.5,
+        "deg",
+    )
+    assert saved.day == local_today("Europe/London")
+    assert "64.5°" in logged_in_client.get("/measurements").text
+
+
+def test_unsided_movement_in_cm(app, logged_in_client):
+    response = submit(logged_in_client, "/measurements/new/fingertip_to_floor", {"value": "-4"})
+    assert response.status_code == 302
+    [saved] = fetch_all(app, Measurement)
+    assert (saved.side, saved.value, saved.unit) == (None, -4.0, "cm")
+
+
+def test_out_of_bounds_value_names_the_bounds(app, logged_in_client):
+    response = submit(logged_in_client, ROTATION, {"side": "right", "value": "150"})
+    assert response.status_code == 422
+    assert "recorded between 0° and 100°" in response.text
+    assert 'id="value-errors"' in response.text
+    assert count_rows(app, Measurement) == 0
+
+
+def test_bad_measurement_input_is_refused(app, logged_in_client):
+    future = (local_today("Europe/London") + timedelta(days=1)).isoformat()
+    cases = [
+        ({"side": "left", "value": "abc"}, "Not a valid decimal value."),
+        ({"side": "left", "value": ""}, "Please enter the number you measured."),
+        ({"value": "60"}, "Choose left or right."),
+        ({"side": "up", "value": "60"}, "Choose left or right."),
+        ({"side": "left", "value": "60", "day": future}, "That date is in the future."),
+        (
+            {"side": "left", "value": "60", "note": "x" * 10_000},
+            "Please keep it under 500 characters.",
+        ),
+    ]
+    for data, message in cases:
+        response = submit(logged_in_client, ROTATION, data)
+        assert response.status_code == 422, data
+        assert message in response.text, data
+    assert count_rows(app, Measurement) == 0
+
+
+def test_double_submit_saves_once(app, logged_in_client):
+    page = logged_in_client.get(ROTATION).text
+    token = csrf_token_from(page)
+    import re
+
+    submission_id = re.search(r'name="submission_id" type="hidden" value="([^"]+)"', page).group(1)
+    data = {"csrf_token": token, "submission_id": submission_id, "side": "left", "value": "60"}
+    assert logged_in_client.post(ROTATION, data=data).status_code == 302
+    assert logged_in_client.post(ROTATION, data=data).status_code == 302
+    assert count_rows(app, Measurement) == 1
+
+
+def test_unknown_movement_is_not_found(logged_in_client):
+    assert logged_in_client.get("/measurements/new/tail_wag").status_code == 404
+
+
+def test_edit_and_delete(app, logged_in_client):
+    submit(logged_in_client, ROTATION, {"side": "left", "value": "60"})
+    [saved] = fetch_all(app, Measurement)
+    response = submit(
+        logged_in_client, f"/measurements/{saved.id}", {"side": "right", "value": "66"}
+    )
+    assert response.status_code == 302
+    [edited] = fetch_all(app, Measurement)
+    assert (edited.side, edited.value) == ("right", 66.0)
+    submit(logged_in_client, f"/measurements/{saved.id}/delete")
+    assert count_rows(app, Measurement) == 0
+
+
+def test_other_clients_measurements_are_not_found(app, logged_in_client):
+    submit(logged_in_client, ROTATION, {"side": "left", "value": "60"})
+    [saved] = fetch_all(app, Measurement)
+    stranger = app.test_client()
+    log_in(stranger, make_user(app))
+    assert stranger.get(f"/measurements/{saved.id}").status_code == 404
+    response = submit(stranger, f"/measurements/{saved.id}/delete", page="/measurements")
+    assert response.status_code == 404
+    assert count_rows(app, Measurement) == 1

@@ -1,0 +1,277 @@
+import re
+from datetime import timedelta
+
+from selfcare.extensions import db
+from selfcare.localtime import local_today
+from selfcare.models import Exercise, Routine, RoutineItem, RoutineLog, RoutineLogItem
+
+from .conftest import count_rows, csrf_token_from, fetch_all, log_in, make_user, submit
+
+
+def library_ids(app, *slugs) -> list[int]:
+    with app.app_context():
+        by_slug = dict(db.session.execute(db.select(Exercise.slug, Exercise.id)).all())
+    return [by_slug[slug] for slug in slugs]
+
+
+def make_routine(
+    app,
+    client,
+    name="Evening neck routine",
+    slugs=("foam_roll_thoracic", "upper_trap_stretch", "chin_tuck"),
+):
+    response = submit(
+        client, "/routines/new", {"name": name, "exercise_ids": library_ids(app, *slugs)}
+    )
+    assert response.status_code == 302, response.text
+    return int(re.search(r"/routines/(\d+)", response.headers["Location"]).group(1))
+
+
+def quick_log(client, routine_id, submission_id=None):
+    page = client.get("/today").text
+    form = re.search(
+        rf'action="/routines/{routine_id}/done".*?name="submission_id" value="([^"]+)"', page, re.S
+    )
+    data = {"csrf_token": csrf_token_from(page), "submission_id": submission_id or form.group(1)}
+    return client.post(f"/routines/{routine_id}/done", data=data)
+
+
+def test_library_is_seeded_from_the_reference_data(app, logged_in_client):
+    assert count_rows(app, Exercise, owner_id=None) == 22
+    page = logged_in_client.get("/exercises").text
+    assert "Chin tuck (neck retraction)" in page
+    assert "double chin" in page
+    stretches = logged_in_client.get("/exercises?kind=stretch").text
+    assert "Upper trapezius stretch" in stretches and "Chin tuck" not in stretches
+
+
+def test_create_routine_with_default_doses_in_order(app, logged_in_client, client_user):
+    routine_id = make_routine(app, logged_in_client)
+    items = fetch_all(app, RoutineItem, routine_id=routine_id)
+    assert [item.position for item in items] == [0, 1, 2]
+    trap = items[1]
+    assert (trap.sets, trap.hold_seconds, trap.per_side) == (2, 30, True)
+    page = logged_in_client.get("/routines").text
+    assert "Evening neck routine" in page
+    assert "2 × 30 s each side" in page
+
+
+def test_routine_needs_a_name_and_an_exercise(app, logged_in_client):
+    response = submit(logged_in_client, "/routines/new", {"name": "", "exercise_ids": []})
+    assert response.status_code == 422
+    assert "Please give it a name." in response.text
+    assert "Choose at least one exercise." in response.text
+    assert count_rows(app, Routine) == 0
+
+
+def test_another_users_exercise_cannot_be_used(app, logged_in_client):
+    stranger = app.test_client()
+    log_in(stranger, make_user(app))
+    submit(stranger, "/exercises/new", {"name": "Secret stretch", "kind": "stretch", "reps": "5"})
+    [secret] = fetch_all(app, Exercise, name="Secret stretch")
+    response = submit(
+        logged_in_client, "/routines/new", {"name": "Mine", "exercise_ids": [secret.id]}
+    )
+    assert response.status_code == 422
+    assert "isn&#39;t available to you" in response.text
+    assert count_rows(app, Routine) == 0
+    assert "Secret stretch" not in logged_in_client.get("/exercises").text
+
+
+def test_own_exercise_is_added_and_usable(app, logged_in_client, client_user):
+    response = submit(
+        logged_in_client,
+        "/exercises/new",
+        {
+            "name": "Wall angels",
+            "kind": "mobility",
+            "regions": ["upper_back"],
+            "sets": "2",
+            "reps": "10",
+        },
+    )
+    assert response.status_code == 302
+    [mine] = fetch_all(app, Exercise, owner_id=client_user.id)
+    assert (mine.sets, mine.reps, mine.regions) == (2, 10, "upper_back")
+    response = submit(
+        logged_in_client, "/routines/new", {"name": "Desk breaks", "exercise_ids": [mine.id]}
+    )
+    assert response.status_code == 302
+
+
+def test_edit_dose_and_refuse_bad_dose(app, logged_in_client):
+    routine_id = make_routine(app, logged_in_client)
+    item = fetch_all(app, RoutineItem, routine_id=routine_id)[2]
+    url = f"/routines/{routine_id}/items/{item.id}"
+    ok = submit(
+        logged_in_client,
+        url,
+        {f"item{item.id}-sets": "3", f"item{item.id}-reps": "12"},
+        page=f"/routines/{routine_id}",
+    )
+    assert ok.status_code == 302
+    assert fetch_all(app, RoutineItem, id=item.id)[0].reps == 12
+    bad = submit(
+        logged_in_client,
+        url,
+        {f"item{item.id}-sets": "0", f"item{item.id}-reps": "abc"},
+        page=f"/routines/{routine_id}",
+    )
+    assert bad.status_code == 422
+    assert "Use a whole number from 1 to 20." in bad.text
+    assert fetch_all(app, RoutineItem, id=item.id)[0].sets == 3
+
+
+def test_reorder_remove_and_add(app, logged_in_client):
+    routine_id = make_routine(app, logged_in_client)
+    first, second, third = fetch_all(app, RoutineItem, routine_id=routine_id)
+    submit(
+        logged_in_client,
+        f"/routines/{routine_id}/items/{third.id}/up",
+        page=f"/routines/{routine_id}",
+    )
+    order = sorted(
+        fetch_all(app, RoutineItem, routine_id=routine_id), key=lambda item: item.position
+    )
+    assert [item.id for item in order] == [first.id, third.id, second.id]
+    submit(
+        logged_in_client,
+        f"/routines/{routine_id}/items/{first.id}/remove",
+        page=f"/routines/{routine_id}",
+    )
+    assert count_rows(app, RoutineItem, routine_id=routine_id) == 2
+    [cat_cow] = library_ids(app, "cat_cow")
+    submit(
+        logged_in_client,
+        f"/routines/{routine_id}/items",
+        {"exercise_id": cat_cow},
+        page=f"/routines/{routine_id}",
+    )
+    assert count_rows(app, RoutineItem, routine_id=routine_id, exercise_id=cat_cow) == 1
+
+
+def test_archive_hides_from_today_and_restore_brings_back(app, logged_in_client):
+    routine_id = make_routine(app, logged_in_client)
+    submit(logged_in_client, f"/routines/{routine_id}/archive", page="/routines")
+    assert "<h3>Evening neck routine</h3>" not in logged_in_client.get("/today").text
+    assert "Put away" in logged_in_client.get("/routines").text
+    submit(logged_in_client, f"/routines/{routine_id}/restore", page="/routines")
+    assert "<h3>Evening neck routine</h3>" in logged_in_client.get("/today").text
+
+
+def test_done_today_logs_every_exercise_once_per_submission(app, logged_in_client, client_user):
+    routine_id = make_routine(app, logged_in_client)
+    first = quick_log(
+        logged_in_client, routine_id, submission_id="11111111-1111-4111-8111-111111111111"
+    )
+    again = quick_log(
+        logged_in_client, routine_id, submission_id="11111111-1111-4111-8111-111111111111"
+    )
+    assert first.status_code == again.status_code == 302
+    [log] = fetch_all(app, RoutineLog, user_id=client_user.id)
+    assert log.day == local_today("Europe/London")
+    assert count_rows(app, RoutineLogItem, log_id=log.id, done=True) == 3
+    assert "done 1× today" in logged_in_client.get("/today").text
+
+
+def test_several_logs_a_day_and_undo_the_last(app, logged_in_client, client_user):
+    routine_id = make_routine(app, logged_in_client)
+    quick_log(logged_in_client, routine_id)
+    quick_log(logged_in_client, routine_id)
+    assert count_rows(app, RoutineLog, user_id=client_user.id) == 2
+    submit(logged_in_client, "/routines/undo", page="/today")
+    assert count_rows(app, RoutineLog, user_id=client_user.id) == 1
+
+
+def test_damaged_submission_id_is_refused(app, logged_in_client):
+    routine_id = make_routine(app, logged_in_client)
+    assert quick_log(logged_in_client, routine_id, submission_id="not-a-uuid").status_code == 400
+    assert count_rows(app, RoutineLog) == 0
+
+
+def detailed_form(client, url):
+    page = client.get(url).text
+    data = {"csrf_token": csrf_token_from(page)}
+    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page):
+        if name.startswith("exercises-") or name in ("submission_id", "day"):
+            data[name] = value
+    for name in re.findall(r'<input checked[^>]*name="(exercises-\d+-done)"', page):
+        data[name] = "y"
+    return data
+
+
+def test_detailed_log_records_skips_doses_effort_and_note(app, logged_in_client, client_user):
+    routine_id = make_routine(app, logged_in_client)
+    data = detailed_form(logged_in_client, f"/routines/{routine_id}/log")
+    data.pop("exercises-1-done")
+    data.update({"exercises-2-reps": "8", "effort": "4", "note": "Neck felt looser"})
+    response = logged_in_client.post(f"/routines/{routine_id}/log", data=data)
+    assert response.status_code == 302, response.text
+    [log] = fetch_all(app, RoutineLog, user_id=client_user.id)
+    assert (log.effort, log.note) == (4, "Neck felt looser")
+    items = fetch_all(app, RoutineLogItem, log_id=log.id)
+    assert [item.done for item in items] == [True, False, True]
+    assert items[2].reps == 8
+
+
+def test_detailed_log_refuses_bad_input(app, logged_in_client):
+    routine_id = make_routine(app, logged_in_client)
+    url = f"/routines/{routine_id}/log"
+    future = (local_today("Europe/London") + timedelta(days=1)).isoformat()
+    cases = [
+        ({"effort": "11"}, "Choose a whole number from 0 to 10."),
+        ({"day": future}, "That date is in the future."),
+        ({"exercises-0-row_key": "999999"}, "This routine changed while you were logging it."),
+        ({"note": "x" * 10_000}, "Please keep it under 1,000 characters."),
+        ({"exercises-0-sets": "-3"}, "Use a whole number from 1 to 20."),
+    ]
+    for change, message in cases:
+        data = detailed_form(logged_in_client, url)
+        data.update(change)
+        response = logged_in_client.post(url, data=data)
+        assert response.status_code == 422, change
+        assert message in response.text
+    assert count_rows(app, RoutineLog) == 0
+
+
+def test_log_history_edit_and_delete(app, logged_in_client, client_user):
+    routine_id = make_routine(app, logged_in_client)
+    quick_log(logged_in_client, routine_id)
+    [log] = fetch_all(app, RoutineLog)
+    assert "Evening neck routine" in logged_in_client.get("/routines/logs").text
+    data = detailed_form(logged_in_client, f"/routines/logs/{log.id}")
+    data.update({"effort": "6"})
+    assert logged_in_client.post(f"/routines/logs/{log.id}", data=data).status_code == 302
+    assert fetch_all(app, RoutineLog)[0].effort == 6
+    assert "can't be undone" in logged_in_client.get(f"/routines/logs/{log.id}/delete").text
+    submit(logged_in_client, f"/routines/logs/{log.id}/delete")
+    assert count_rows(app, RoutineLog) == 0
+    assert count_rows(app, RoutineLogItem) == 0
+
+
+def test_other_clients_routines_are_not_found(app, logged_in_client):
+    routine_id = make_routine(app, logged_in_client)
+    quick_log(logged_in_client, routine_id)
+    [log] = fetch_all(app, RoutineLog)
+    stranger = app.test_client()
+    log_in(stranger, make_user(app))
+    for url in (
+        f"/routines/{routine_id}",
+        f"/routines/{routine_id}/log",
+        f"/routines/logs/{log.id}",
+    ):
+        assert stranger.get(url).status_code == 404, url
+    response = submit(
+        stranger,
+        f"/routines/{routine_id}/done",
+        {"submission_id": "22222222-2222-4222-8222-222222222222"},
+        page="/today",
+    )
+    assert response.status_code == 404
+    assert count_rows(app, RoutineLog) == 1
+
+
+def test_therapist_cannot_log_routines(app, client, therapist_user):
+    log_in(client, therapist_user)
+    assert client.get("/routines").status_code == 403
+    assert client.get("/routines/new").status_code == 403
