@@ -1,0 +1,76 @@
+"""A client on a phone: register, check in, log a routine, record a measurement."""
+
+import re
+
+import pytest
+
+from selfcare.extensions import db
+from selfcare.models import CheckIn, Measurement, RoutineLog, User
+from selfcare.routines.service import create_routine, visible_exercises
+
+from .conftest import DOCS
+
+pytestmark = pytest.mark.browser
+
+
+def register(page, base, name, email, role_label="A client tracking my own care"):
+    page.goto(f"{base}/register")
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("a long enough passphrase")
+    page.get_by_label(role_label).check()
+    page.get_by_role("button", name="Create account").click()
+
+
+def test_checkin_and_routine_in_five_taps(phone, live_server, live_app):
+    register(phone, live_server, "Pat Phone", "pat@example.com")
+    phone.wait_for_url("**/today")
+    with live_app.app_context():
+        user = db.session.scalar(db.select(User).filter_by(email="pat@example.com"))
+        exercises = visible_exercises(user.id)[:3]
+        create_routine(user.id, "Evening neck routine", exercises)
+        user_id = user.id
+    phone.reload()
+
+    taps = [
+        phone.get_by_role("group", name="Neck").get_by_label("4", exact=True),
+        phone.get_by_role("group", name="Upper back").get_by_label("2", exact=True),
+        phone.get_by_role("group", name="Lower back").get_by_label("6", exact=True),
+        phone.get_by_role("button", name="Save check-in").first,
+        phone.get_by_role("button", name=re.compile(r"Done today\W+Evening neck routine")),
+    ]
+    for target in taps:
+        target.click()
+        phone.wait_for_load_state()
+    phone.wait_for_url("**/today#routines")
+
+    with live_app.app_context():
+        checkin = db.session.scalar(db.select(CheckIn).filter_by(user_id=user_id))
+        assert checkin.score_by_region() == {"neck": 4, "upper_back": 2, "lower_back": 6}
+        assert (
+            db.session.scalar(db.select(db.func.count(RoutineLog.id)).filter_by(user_id=user_id))
+            == 1
+        )
+    assert "done 1× today" in phone.content()
+    phone.goto(f"{live_server}/today")
+    DOCS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(DOCS / "today-phone.png"))
+
+
+def test_record_a_neck_rotation(phone, live_server, live_app):
+    register(phone, live_server, "Rory Rotation", "rory@example.com")
+    phone.goto(f"{live_server}/measurements/new")
+    phone.get_by_role("link", name="Neck: turning the head").click()
+    phone.get_by_label("Left").check()
+    phone.get_by_label("Measurement (degrees)").fill("250")
+    phone.get_by_role("button", name="Save measurement").click()
+    assert phone.get_by_text("recorded between 0° and 100°").is_visible()
+    phone.get_by_label("Measurement (degrees)").fill("68")
+    phone.get_by_role("button", name="Save measurement").click()
+    phone.wait_for_url("**/measurements")
+    assert phone.get_by_text("Neck: turning the head (left): 68°").is_visible()
+    with live_app.app_context():
+        saved = db.session.scalars(
+            db.select(Measurement).join(User).filter(User.email == "rory@example.com")
+        ).all()
+        assert [(m.side, m.value) for m in saved] == [("left", 68.0)]
