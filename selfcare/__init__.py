@@ -32,13 +32,14 @@ def create_app(config: dict | None = None) -> Flask:
 
     from . import web
     from .auth import bp as auth_bp
+    from .charts import bp as charts_bp
     from .checkins import bp as checkins_bp
     from .cli import register_commands
     from .measurements import bp as measurements_bp
     from .routines import bp as routines_bp
 
     web.init_app(app)
-    for blueprint in (auth_bp, checkins_bp, routines_bp, measurements_bp):
+    for blueprint in (auth_bp, checkins_bp, routines_bp, measurements_bp, charts_bp):
         app.register_blueprint(blueprint)
     register_commands(app)
     return app

@@ -23,6 +23,7 @@ from .models import (
     PainScore,
     RoutineLog,
     RoutineLogItem,
+    TherapySession,
     User,
 )
 from .routines.service import create_routine, sync_exercise_library
@@ -226,6 +227,19 @@ def create_demo_routines(user: User) -> list[int]:
         create_routine(user.id, name, [by_slug[s] for s in slugs]).id
         for name, slugs in DEMO_ROUTINES.items()
     ]
+
+
+def add_demo_sessions(client: User, days_ago: list[int], created_by: User | None = None) -> None:
+    today = local_today(client.timezone)
+    db.session.add_all(
+        TherapySession(
+            client_id=client.id,
+            day=today - timedelta(days=ago),
+            created_by_id=(created_by or client).id,
+        )
+        for ago in days_ago
+    )
+    db.session.commit()
 
 
 def seed_demo() -> list[str]:

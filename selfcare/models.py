@@ -288,3 +288,17 @@ class Measurement(db.Model):
     note: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     submission_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class TherapySession(db.Model):
+    """An appointment date, recorded by the client or their therapist; a marker on every chart."""
+
+    __tablename__ = "therapy_sessions"
+    __table_args__ = (Index("ix_therapy_sessions_client_day", "client_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -24,7 +24,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 

@@ -8,8 +8,6 @@ from selfcare.extensions import db
 from selfcare.models import CheckIn, Measurement, RoutineLog, User
 from selfcare.routines.service import create_routine, visible_exercises
 
-from .conftest import DOCS
-
 pytestmark = pytest.mark.browser
 
 
@@ -52,9 +50,6 @@ def test_checkin_and_routine_in_five_taps(phone, live_server, live_app):
             == 1
         )
     assert "done 1× today" in phone.content()
-    phone.goto(f"{live_server}/today")
-    DOCS.mkdir(exist_ok=True)
-    phone.screenshot(path=str(DOCS / "today-phone.png"))
 
 
 def test_record_a_neck_rotation(phone, live_server, live_app):

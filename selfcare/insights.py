@@ -1,0 +1,163 @@
+"""What the numbers mean: averages, meaningful change, flags, adherence. Pure functions only,
+so every rule can be read and tested without a request or a database."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from statistics import fmean
+
+from .clinical import MCID_NECK_POINTS, MCID_PERCENT, MCID_POINTS
+
+AVERAGE_WINDOW_DAYS = 7
+# A 7-day average from one or two check-ins swings with a single bad day; three is the least
+# that says something about the week.
+MIN_DAYS_FOR_AVERAGE = 3
+INACTIVE_AFTER_DAYS = 4
+# "Does my routine help?" compares next-day pain after days with and without a routine. Below
+# ten days in each group one flare day moves a mean by more than the MCID, so any difference
+# would be noise dressed up as a finding.
+MIN_DAYS_PER_GROUP = 10
+
+Series = Mapping[date, float]
+
+
+def days_between(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
+
+
+def window_mean(series: Series, start: date, end: date, minimum: int = 1) -> float | None:
+    """Mean of the values from start to end inclusive; None with fewer than `minimum` values."""
+    values = [value for day, value in series.items() if start <= day <= end]
+    return fmean(values) if len(values) >= minimum else None
+
+
+def rolling_mean(series: Series, start: date, end: date) -> dict[date, float | None]:
+    """Trailing 7-day mean for each day from start to end. Missing days are gaps, never zeros:
+    a day's mean is None when its window holds fewer than MIN_DAYS_FOR_AVERAGE values."""
+    result = {}
+    for day in days_between(start, end):
+        window_start = day - timedelta(days=AVERAGE_WINDOW_DAYS - 1)
+        result[day] = window_mean(series, window_start, day, MIN_DAYS_FOR_AVERAGE)
+    return result
+
+
+def mcid_points(region: str, baseline: float) -> float:
+    """The smallest pain change a patient notices, in points on the 0-10 scale, for a region and
+    a starting level. The single place this rule lives."""
+    if region == "neck":
+        return MCID_NECK_POINTS
+    # Either about 2 points or 30 % of the starting level, whichever is reached first; but never
+    # under 1 point, below which a change is within day-to-day scatter.
+    return max(1.0, min(MCID_POINTS, baseline * MCID_PERCENT / 100))
+
+
+@dataclass(frozen=True)
+class Change:
+    before: float
+    after: float
+    meaningful: bool
+
+    @property
+    def delta(self) -> float:
+        return self.after - self.before
+
+    @property
+    def direction(self) -> str:
+        if abs(self.delta) < 0.05:
+            return "same"
+        return "up" if self.delta > 0 else "down"
+
+
+def pain_change(region: str, before: float | None, after: float | None) -> Change | None:
+    if before is None or after is None:
+        return None
+    meaningful = abs(after - before) >= mcid_points(region, before) - 1e-9
+    return Change(before, after, meaningful)
+
+
+def last_week_change(series: Series, region: str, today: date) -> Change | None:
+    """The last 7 days against the 7 before them."""
+    week_start = today - timedelta(days=AVERAGE_WINDOW_DAYS - 1)
+    previous_start = week_start - timedelta(days=AVERAGE_WINDOW_DAYS)
+    current = window_mean(series, week_start, today, MIN_DAYS_FOR_AVERAGE)
+    previous = window_mean(
+        series, previous_start, week_start - timedelta(days=1), MIN_DAYS_FOR_AVERAGE
+    )
+    return pain_change(region, previous, current)
+
+
+def is_worsening(series: Series, region: str, today: date) -> bool:
+    change = last_week_change(series, region, today)
+    return bool(change and change.meaningful and change.delta > 0)
+
+
+def is_inactive(last_checkin: date | None, today: date) -> bool:
+    """No check-in for INACTIVE_AFTER_DAYS days (or never)."""
+    return last_checkin is None or (today - last_checkin).days >= INACTIVE_AFTER_DAYS
+
+
+def change_since(series: Series, region: str, since: date, today: date) -> Change | None:
+    """Pain in the week up to `since` (a therapy session, the start of a range) against the
+    last 7 days."""
+    before = window_mean(series, since - timedelta(days=AVERAGE_WINDOW_DAYS - 1), since, 1)
+    after = window_mean(series, today - timedelta(days=AVERAGE_WINDOW_DAYS - 1), today, 1)
+    return pain_change(region, before, after)
+
+
+@dataclass(frozen=True)
+class Adherence:
+    routine_days: int
+    counted_days: int  # days in the range, less rest and flare days that had no routine
+    share: float | None
+    streak: int
+
+
+def adherence(
+    routine_days: Iterable[date], rest_days: Iterable[date], start: date, end: date
+) -> Adherence:
+    """A forgiving share: days with at least one routine out of the days in range, where rest and
+    flare days don't count against anyone. The streak of routine days in a row skips over rest
+    and flare days too, and today (not over yet) never ends it."""
+    done = set(routine_days)
+    resting = set(rest_days) - done
+    days = days_between(start, end)
+    counted = [day for day in days if day not in resting]
+    routine_count = sum(1 for day in counted if day in done)
+    share = routine_count / len(counted) if counted else None
+    streak = 0
+    for day in reversed(days):
+        if day in done:
+            streak += 1
+        elif day in resting or day == end:
+            continue
+        else:
+            break
+    return Adherence(routine_count, len(counted), share, streak)
+
+
+@dataclass(frozen=True)
+class RoutineEffect:
+    after_routine: float
+    after_none: float
+    days_after_routine: int
+    days_after_none: int
+
+    @property
+    def difference(self) -> float:
+        return self.after_routine - self.after_none
+
+
+def routine_effect(pain: Series, routine_days: Iterable[date]) -> RoutineEffect | None:
+    """Mean pain on the day after a routine day vs after a day without one. None until each group
+    has MIN_DAYS_PER_GROUP days. A correlation, not a proof: bad days may keep people from
+    their routine, rather than the other way round."""
+    done = set(routine_days)
+    after_routine, after_none = [], []
+    for day, value in pain.items():
+        previous = day - timedelta(days=1)
+        (after_routine if previous in done else after_none).append(value)
+    if min(len(after_routine), len(after_none)) < MIN_DAYS_PER_GROUP:
+        return None
+    return RoutineEffect(
+        fmean(after_routine), fmean(after_none), len(after_routine), len(after_none)
+    )

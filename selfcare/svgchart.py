@@ -1,0 +1,276 @@
+"""Charts as inline SVG, drawn on the server: no JavaScript, no third party, they print.
+
+Why our own module: the charts need a shaded normal-range band, therapy-session markers across
+every chart, gaps for missing days and a calendar heat map. leather draws none of the band,
+markers or calendar, and pygal embeds a script that our Content-Security-Policy blocks and
+weighs ~60 KB a chart. The rest of the app asks this module for "a pain chart" and never
+deals with coordinates.
+
+Styling is in static/css/app.css (classes prefixed chart-); colours follow the Okabe-Ito
+palette, and series also differ by shape so they never rely on colour alone.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from markupsafe import Markup, escape
+
+WIDTH = 360
+HEIGHT = 190
+LEFT, RIGHT, TOP, BOTTOM = 30, 10, 10, 26
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def _num(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+@dataclass(frozen=True)
+class TimeAxis:
+    start: date
+    end: date
+
+    @property
+    def span_days(self) -> int:
+        return max(1, (self.end - self.start).days)
+
+    def x(self, day: date) -> float:
+        return LEFT + (day - self.start).days / self.span_days * (WIDTH - LEFT - RIGHT)
+
+    def ticks(self) -> list[tuple[date, str]]:
+        """Four or five readable date labels, whatever the range."""
+        days = self.span_days
+        if days <= 31:
+            step = max(1, days // 4)
+            marks = [self.start + timedelta(days=offset) for offset in range(0, days + 1, step)]
+            return [(day, f"{day.day} {MONTHS[day.month - 1]}") for day in marks][:5]
+        months_step = 1 if days <= 130 else 3 if days <= 400 else 6 if days <= 800 else 12
+        marks, year, month = [], self.start.year, self.start.month
+        while True:
+            month += 1
+            if month > 12:
+                year, month = year + 1, 1
+            first = date(year, month, 1)
+            if first > self.end:
+                break
+            if (month - 1) % months_step == 0:
+                marks.append(first)
+        label = (lambda d: str(d.year)) if months_step == 12 else (lambda d: _month_label(d, days))
+        return [(day, label(day)) for day in marks][:6]
+
+
+def _month_label(day: date, span_days: int) -> str:
+    name = MONTHS[day.month - 1]
+    return f"{name} {str(day.year)[2:]}" if span_days > 200 or day.month == 1 else name
+
+
+@dataclass(frozen=True)
+class ValueAxis:
+    low: float
+    high: float
+
+    def y(self, value: float) -> float:
+        spread = (self.high - self.low) or 1
+        return TOP + (self.high - value) / spread * (HEIGHT - TOP - BOTTOM)
+
+    def ticks(self) -> list[float]:
+        spread = self.high - self.low
+        step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100) if spread / s <= 5)
+        first = step * -(-self.low // step)
+        return [first + step * index for index in range(int((self.high - first) // step) + 1)]
+
+
+def _frame(
+    chart_id: str,
+    title: str,
+    description: str,
+    body: list[str],
+    size: tuple[int, int] = (WIDTH, HEIGHT),
+    css: str = "chart",
+) -> Markup:
+    # Safe: every text in the SVG goes through escape(); the rest is numbers we formatted.
+    return Markup(  # noqa: S704
+        f'<svg class="{css}" viewBox="0 0 {size[0]} {size[1]}" role="img" '
+        f'aria-labelledby="{chart_id}-t {chart_id}-d" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{chart_id}-t">{escape(title)}</title>'
+        f'<desc id="{chart_id}-d">{escape(description)}</desc>' + "".join(body) + "</svg>"
+    )
+
+
+def _axes(time_axis: TimeAxis, value_axis: ValueAxis, unit: str = "") -> list[str]:
+    parts = []
+    for value in value_axis.ticks():
+        y = _num(value_axis.y(value))
+        parts.append(
+            f'<line class="chart-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y}" y2="{y}"/>'
+        )
+        parts.append(
+            f'<text class="chart-label" x="{LEFT - 4}" y="{y}" text-anchor="end" dy="0.35em">'
+            f"{_num(value)}{unit}</text>"
+        )
+    baseline = _num(HEIGHT - BOTTOM)
+    for day, label in time_axis.ticks():
+        x = _num(time_axis.x(day))
+        tick_end = _num(HEIGHT - BOTTOM + 4)
+        parts.append(
+            f'<line class="chart-tick" x1="{x}" x2="{x}" y1="{baseline}" y2="{tick_end}"/>'
+        )
+        parts.append(
+            f'<text class="chart-label" x="{x}" y="{HEIGHT - 8}" text-anchor="middle">'
+            f"{escape(label)}</text>"
+        )
+    return parts
+
+
+def _session_markers(time_axis: TimeAxis, sessions: Iterable[date]) -> list[str]:
+    parts = []
+    for day in sessions:
+        if time_axis.start <= day <= time_axis.end:
+            x = _num(time_axis.x(day))
+            parts.append(
+                f'<line class="chart-session" x1="{x}" x2="{x}" y1="{TOP}" y2="{HEIGHT - BOTTOM}"/>'
+            )
+    return parts
+
+
+def _polyline_segments(points: list[tuple[float, float] | None]) -> str:
+    """One path with a separate segment after every gap (None), so a line never bridges a gap."""
+    commands, pen_down = [], False
+    for point in points:
+        if point is None:
+            pen_down = False
+            continue
+        commands.append(("L" if pen_down else "M") + f"{_num(point[0])} {_num(point[1])}")
+        pen_down = True
+    return "".join(commands)
+
+
+def _dots(points: Iterable[tuple[float, float]], radius: float = 2.6) -> str:
+    """Many dots as one path of tiny circles: a fraction of the bytes of <circle> elements."""
+    r, across = _num(radius), _num(2 * radius)
+    return "".join(
+        f"M{_num(x - radius)} {_num(y)}a{r} {r} 0 1 0 {across} 0a{r} {r} 0 1 0 -{across} 0"
+        for x, y in points
+    )
+
+
+def _diamonds(points: Iterable[tuple[float, float]], size: float = 3.4) -> str:
+    s = _num(size)
+    return "".join(f"M{_num(x)} {_num(y - size)}l{s} {s}l-{s} {s}l-{s} -{s}z" for x, y in points)
+
+
+def pain_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    scores: Mapping[date, float],
+    average: Mapping[date, float | None],
+    start: date,
+    end: date,
+    sessions: Iterable[date] = (),
+) -> Markup:
+    """Scores as dots (missing days stay empty, never 0) and the rolling average as a line."""
+    time_axis, value_axis = TimeAxis(start, end), ValueAxis(0, 10)
+    body = _axes(time_axis, value_axis) + _session_markers(time_axis, sessions)
+    line = _polyline_segments(
+        [
+            None if value is None else (time_axis.x(day), value_axis.y(value))
+            for day, value in sorted(average.items())
+        ]
+    )
+    if line:
+        body.append(f'<path class="chart-average" d="{line}"/>')
+    dots = _dots(
+        (time_axis.x(day), value_axis.y(value))
+        for day, value in sorted(scores.items())
+        if start <= day <= end
+    )
+    if dots:
+        body.append(f'<path class="chart-points" d="{dots}"/>')
+    return _frame(chart_id, title, description, body)
+
+
+def rom_chart(
+    chart_id: str,
+    title: str,
+    description: str,
+    series: Mapping[str | None, Mapping[date, float]],
+    band: tuple[float, float],
+    value_range: tuple[float, float],
+    unit: str,
+    start: date,
+    end: date,
+    sessions: Iterable[date] = (),
+) -> Markup:
+    """Measurements over time against a shaded band of healthy-adult values. Left side: dots;
+    right side: diamonds; no side: dots."""
+    time_axis = TimeAxis(start, end)
+    values = [value for points in series.values() for value in points.values()]
+    low = min([value_range[0], *values])
+    high = max([value_range[1], *values])
+    pad = (high - low) * 0.08 or 1
+    value_axis = ValueAxis(low - pad, high + pad)
+    band_top, band_bottom = (
+        value_axis.y(min(band[1], value_axis.high)),
+        value_axis.y(max(band[0], value_axis.low)),
+    )
+    band_height = _num(max(0, band_bottom - band_top))
+    body = [
+        f'<rect class="chart-band" x="{LEFT}" y="{_num(band_top)}" '
+        f'width="{WIDTH - LEFT - RIGHT}" height="{band_height}"/>'
+    ]
+    body += _axes(time_axis, value_axis, unit) + _session_markers(time_axis, sessions)
+    for side, points in series.items():
+        ordered = sorted(points.items())
+        coordinates = [(time_axis.x(day), value_axis.y(value)) for day, value in ordered]
+        css = "right" if side == "right" else "left"
+        body.append(
+            f'<path class="chart-rom-line chart-{css}" d="{_polyline_segments(coordinates)}"/>'
+        )
+        marks = _diamonds(coordinates) if side == "right" else _dots(coordinates, 3)
+        body.append(f'<path class="chart-rom-mark chart-{css}" d="{marks}"/>')
+    return _frame(chart_id, title, description, body)
+
+
+CELL = 11
+GAP = 2
+
+
+def adherence_calendar(
+    chart_id: str,
+    title: str,
+    description: str,
+    logs_per_day: Mapping[date, int],
+    rest_days: Iterable[date],
+    end: date,
+    weeks: int,
+) -> Markup:
+    """Weeks as columns, Monday at the top. Cell shade: no routine, one, two or more; rest and
+    flare days drawn as outlined cells so they read as "planned", not "missed"."""
+    last_monday = end - timedelta(days=end.weekday())
+    first_monday = last_monday - timedelta(weeks=weeks - 1)
+    resting = set(rest_days)
+    levels: dict[str, list[str]] = {"none": [], "one": [], "more": [], "rest": []}
+    for offset in range(weeks * 7):
+        day = first_monday + timedelta(days=offset)
+        if day > end:
+            break
+        count = logs_per_day.get(day, 0)
+        level = (
+            "more" if count >= 2 else "one" if count == 1 else "rest" if day in resting else "none"
+        )
+        x, y = 24 + (offset // 7) * (CELL + GAP), 4 + (offset % 7) * (CELL + GAP)
+        levels[level].append(f"M{x} {y}h{CELL}v{CELL}h-{CELL}z")
+    width = 24 + weeks * (CELL + GAP) + 2
+    height = 4 + 7 * (CELL + GAP) + 2
+    body = [
+        f'<text class="chart-label" x="0" y="{4 + CELL - 2}">Mon</text>',
+        f'<text class="chart-label" x="0" y="{4 + 6 * (CELL + GAP) + CELL - 2}">Sun</text>',
+    ]
+    body += [
+        f'<path class="heat-{level}" d="{"".join(cells)}"/>'
+        for level, cells in levels.items()
+        if cells
+    ]
+    return _frame(chart_id, title, description, body, (width, height), "chart calendar")

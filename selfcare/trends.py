@@ -1,0 +1,377 @@
+"""Everything a trends page shows for one client, loaded in a fixed number of queries (however
+many years of history there are) and turned into charts, summaries and tables."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from markupsafe import Markup
+from sqlalchemy import func
+
+from . import insights, svgchart
+from .checkins.service import tracked_regions
+from .clinical import MOVEMENTS, REGIONS, Movement
+from .extensions import db
+from .localtime import local_today
+from .models import CheckIn, Measurement, PainScore, RoutineLog, TherapySession, User
+
+RANGES = {
+    "2w": ("2 weeks", 14),
+    "3m": ("3 months", 91),
+    "1y": ("1 year", 365),
+    "all": ("All", None),
+}
+DEFAULT_RANGE = "3m"
+CALENDAR_WEEKS_PHONE = 12
+CALENDAR_WEEKS_WIDE = 52
+ROM_TABLE_ROWS = 10
+
+
+@dataclass
+class ClientHistory:
+    """The raw series for one client, as loaded from the database."""
+
+    pain: dict[str, dict[date, float]] = field(default_factory=lambda: defaultdict(dict))
+    rest_days: set[date] = field(default_factory=set)
+    logs_per_day: dict[date, int] = field(default_factory=dict)
+    measurements: list[Measurement] = field(default_factory=list)
+    sessions: list[TherapySession] = field(default_factory=list)
+    last_checkin: date | None = None
+    tracked: list[str] = field(default_factory=list)
+
+    def first_day(self, fallback: date) -> date:
+        days = [min(series) for series in self.pain.values() if series]
+        days += [min(self.logs_per_day)] if self.logs_per_day else []
+        days += [m.day for m in self.measurements[:1]]
+        return min(days, default=fallback)
+
+
+def load_history(client_id: int, since: date | None, today: date) -> ClientHistory:
+    """Six queries, whatever the amount of history: pain scores, rest/flare days, routine logs per
+    day, measurements, therapy sessions, tracked regions."""
+    history = ClientHistory()
+
+    def recent(column):
+        return column >= since if since else True
+
+    pain_rows = db.session.execute(
+        db.select(CheckIn.day, PainScore.region, PainScore.score)
+        .join(PainScore, PainScore.checkin_id == CheckIn.id)
+        .where(CheckIn.user_id == client_id, CheckIn.day <= today, recent(CheckIn.day))
+    )
+    for day, region, score in pain_rows:
+        history.pain[region][day] = score
+    history.rest_days = set(
+        db.session.scalars(
+            db.select(CheckIn.day).where(
+                CheckIn.user_id == client_id, CheckIn.day_kind != "normal", recent(CheckIn.day)
+            )
+        )
+    )
+    history.logs_per_day = dict(
+        db.session.execute(
+            db.select(RoutineLog.day, func.count(RoutineLog.id))
+            .where(RoutineLog.user_id == client_id, RoutineLog.day <= today, recent(RoutineLog.day))
+            .group_by(RoutineLog.day)
+        ).all()
+    )
+    history.measurements = list(
+        db.session.scalars(
+            db.select(Measurement)
+            .where(Measurement.user_id == client_id, recent(Measurement.day))
+            .order_by(Measurement.day, Measurement.id)
+        )
+    )
+    history.sessions = list(
+        db.session.scalars(
+            db.select(TherapySession).filter_by(client_id=client_id).order_by(TherapySession.day)
+        )
+    )
+    history.tracked = tracked_regions(client_id)
+    return history
+
+
+@dataclass(frozen=True)
+class PainPanel:
+    region: str
+    label: str
+    chart: Markup
+    summary: str
+    over_range: insights.Change | None
+    since_session: insights.Change | None
+    worsening: bool
+    routine_effect: insights.RoutineEffect | None
+
+
+@dataclass(frozen=True)
+class RomPanel:
+    movement: Movement
+    chart: Markup
+    summary: str
+    latest: list[Measurement]
+
+
+@dataclass(frozen=True)
+class AdherencePanel:
+    phone_chart: Markup
+    wide_chart: Markup
+    result: insights.Adherence
+    rest_days_in_range: int
+    summary: str
+
+
+@dataclass(frozen=True)
+class Trends:
+    client: User
+    today: date
+    range_key: str
+    start: date
+    region: str | None
+    region_choices: list[tuple[str, str]]
+    pain: list[PainPanel]
+    pain_table: tuple[list[str], list[tuple[str, list[str]]]]
+    rom: list[RomPanel]
+    adherence: AdherencePanel
+    sessions: list[TherapySession]
+    last_session: TherapySession | None
+    is_empty: bool
+    bucket_days: int
+
+
+def build_trends(
+    client: User, range_key: str, region: str | None, today: date | None = None
+) -> Trends:
+    today = today or local_today(client.timezone)
+    range_key = range_key if range_key in RANGES else DEFAULT_RANGE
+    days = RANGES[range_key][1]
+    calendar_start = today - timedelta(weeks=CALENDAR_WEEKS_WIDE)
+    if days:
+        start = today - timedelta(days=days - 1)
+        # One extra window for the first rolling averages and the week-before comparison.
+        since = min(start - timedelta(days=2 * insights.AVERAGE_WINDOW_DAYS), calendar_start)
+        history = load_history(client.id, since, today)
+    else:
+        history = load_history(client.id, None, today)
+        start = min(history.first_day(today), today - timedelta(days=13))
+    shown_regions = [key for key in REGIONS if key in history.tracked or history.pain.get(key)]
+    region = region if region in shown_regions else None
+    bucket_days = 1 if (today - start).days <= 120 else 7 if (today - start).days <= 800 else 30
+    last_session = next((s for s in reversed(history.sessions) if s.day <= today), None)
+    session_days = [session.day for session in history.sessions]
+    routine_days = set(history.logs_per_day)
+    pain_panels = [
+        _pain_panel(
+            key,
+            history.pain.get(key, {}),
+            start,
+            today,
+            bucket_days,
+            session_days,
+            last_session,
+            routine_days,
+        )
+        for key in shown_regions
+        if region in (None, key)
+    ]
+    return Trends(
+        client=client,
+        today=today,
+        range_key=range_key,
+        start=start,
+        region=region,
+        region_choices=[(key, REGIONS[key].label) for key in shown_regions],
+        pain=pain_panels,
+        pain_table=_pain_table(history, [panel.region for panel in pain_panels], start, today),
+        rom=_rom_panels(history.measurements, start, today, session_days),
+        adherence=_adherence_panel(history, start, today),
+        sessions=history.sessions,
+        last_session=last_session,
+        is_empty=not (any(history.pain.values()) or history.logs_per_day or history.measurements),
+        bucket_days=bucket_days,
+    )
+
+
+def _buckets(
+    series: dict[date, float], start: date, end: date, size: int
+) -> dict[date, float | None]:
+    """Means over consecutive blocks of `size` days, placed at each block's middle day."""
+    result = {}
+    block_start = start
+    while block_start <= end:
+        block_end = min(end, block_start + timedelta(days=size - 1))
+        middle = block_start + (block_end - block_start) / 2
+        result[middle] = insights.window_mean(series, block_start, block_end)
+        block_start = block_end + timedelta(days=1)
+    return result
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _pain_summary(key: str, label: str, series, today: date) -> str:
+    change = insights.last_week_change(series, key, today)
+    if change is None:
+        current = insights.window_mean(series, today - timedelta(days=6), today)
+        if current is None:
+            return f"No {label.lower()} scores in the last 7 days."
+        return f"{label} pain averaged {_fmt(current)} in the last 7 days."
+    trend = {"up": "up from", "down": "down from", "same": "the same as"}[change.direction]
+    return (
+        f"{label} pain averaged {_fmt(change.after)} in the last 7 days, "
+        f"{trend} {_fmt(change.before)} in the 7 days before."
+    )
+
+
+def _pain_panel(
+    key, series, start, today, bucket_days, session_days, last_session, routine_days
+) -> PainPanel:
+    label = REGIONS[key].label
+    if bucket_days == 1:
+        points = {day: value for day, value in series.items() if day >= start}
+        average = insights.rolling_mean(series, start, today)
+        note = "Dots: daily scores. Line: 7-day average."
+    else:
+        points = {
+            day: value
+            for day, value in _buckets(series, start, today, bucket_days).items()
+            if value is not None
+        }
+        average = _buckets(series, start, today, bucket_days)
+        note = f"Dots and line: {'weekly' if bucket_days == 7 else 'monthly'} averages."
+    summary = _pain_summary(key, label, series, today)
+    chart = svgchart.pain_chart(
+        f"pain-{key}",
+        f"{label} pain, 0 to 10",
+        f"{summary} {note}",
+        points,
+        average,
+        start,
+        today,
+        session_days,
+    )
+    in_range = {day: value for day, value in series.items() if day >= start}
+    return PainPanel(
+        region=key,
+        label=label,
+        chart=chart,
+        summary=summary,
+        over_range=insights.change_since(in_range, key, _first(in_range, start), today)
+        if in_range
+        else None,
+        since_session=insights.change_since(series, key, last_session.day, today)
+        if last_session
+        else None,
+        worsening=insights.is_worsening(series, key, today),
+        routine_effect=insights.routine_effect(in_range, routine_days),
+    )
+
+
+def _first(series: dict[date, float], fallback: date) -> date:
+    return min(series, default=fallback) + timedelta(days=insights.AVERAGE_WINDOW_DAYS - 1)
+
+
+def _pain_table(history: ClientHistory, regions: list[str], start: date, today: date):
+    """Averages per period and region, the text alternative to the pain charts."""
+    span = (today - start).days
+    size = 7 if span <= 120 else 30 if span <= 800 else 91
+    headers = [REGIONS[key].label for key in regions]
+    rows = []
+    block_start = start
+    while block_start <= today:
+        block_end = min(today, block_start + timedelta(days=size - 1))
+        means = [
+            insights.window_mean(history.pain.get(key, {}), block_start, block_end)
+            for key in regions
+        ]
+        if any(mean is not None for mean in means):
+            rows.append((f"{block_start:%d %b %Y}", ["–" if m is None else _fmt(m) for m in means]))
+        block_start = block_end + timedelta(days=1)
+    return headers, list(reversed(rows))
+
+
+def _rom_panels(measurements: list[Measurement], start, today, session_days) -> list[RomPanel]:
+    grouped: dict[str, list[Measurement]] = defaultdict(list)
+    for measurement in measurements:
+        if measurement.day >= start and measurement.movement in MOVEMENTS:
+            grouped[measurement.movement].append(measurement)
+    panels = []
+    for key, rows in grouped.items():
+        movement = MOVEMENTS[key]
+        series: dict[str | None, dict[date, float]] = defaultdict(dict)
+        for row in rows:
+            series[row.side][row.day] = row.value
+        if movement.higher_is_better:
+            band = (movement.normal_min, float("inf"))
+        else:
+            band = (float("-inf"), movement.normal_typical)
+        summary = _rom_summary(movement, series)
+        chart = svgchart.rom_chart(
+            f"rom-{key}",
+            f"{movement.label}, in {'degrees' if movement.unit == 'deg' else movement.unit}",
+            summary,
+            series,
+            band,
+            (movement.normal_min, movement.normal_typical),
+            movement.unit_symbol.strip(),
+            start,
+            today,
+            session_days,
+        )
+        panels.append(RomPanel(movement, chart, summary, list(reversed(rows))[:ROM_TABLE_ROWS]))
+    return panels
+
+
+def _rom_summary(movement: Movement, series) -> str:
+    parts = []
+    for side, points in sorted(series.items(), key=lambda item: item[0] or ""):
+        ordered = sorted(points.items())
+        first, last = ordered[0], ordered[-1]
+        who = f"{side.title()}: " if side else ""
+        if len(ordered) == 1:
+            parts.append(f"{who}{movement.format(last[1])} on {last[0]:%d %b}")
+        else:
+            parts.append(
+                f"{who}{movement.format(first[1])} on {first[0]:%d %b}, "
+                f"{movement.format(last[1])} on {last[0]:%d %b}"
+            )
+    healthy = (
+        f"healthy adults reach about {movement.format(movement.normal_min)} or more"
+        if movement.higher_is_better
+        else f"healthy adults reach {movement.format(movement.normal_typical)} or less"
+    )
+    return "; ".join(parts) + f". Shaded: {healthy}."
+
+
+def _adherence_panel(history: ClientHistory, start: date, today: date) -> AdherencePanel:
+    rest_in_range = {day for day in history.rest_days if start <= day <= today}
+    result = insights.adherence(history.logs_per_day, rest_in_range, start, today)
+    resting = len(rest_in_range - set(history.logs_per_day))
+    if result.share is None:
+        summary = "No days to count yet."
+    else:
+        summary = (
+            f"Routines on {result.routine_days} of {result.counted_days} days "
+            f"({result.share:.0%})"
+            + (f", not counting {resting} rest or flare days" if resting else "")
+            + "."
+        )
+
+    def calendar(weeks, suffix):
+        return svgchart.adherence_calendar(
+            f"calendar-{suffix}",
+            f"Routine days, last {weeks} weeks",
+            summary,
+            history.logs_per_day,
+            history.rest_days,
+            today,
+            weeks,
+        )
+
+    return AdherencePanel(
+        calendar(CALENDAR_WEEKS_PHONE, "phone"),
+        calendar(CALENDAR_WEEKS_WIDE, "wide"),
+        result,
+        resting,
+        summary,
+    )

@@ -1,0 +1,127 @@
+"""The rules behind the charts, tested as plain functions."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from selfcare import insights
+from selfcare.svgchart import TimeAxis, _polyline_segments, adherence_calendar, pain_chart
+
+TODAY = date(2026, 11, 25)
+
+
+def days_ago(n: int) -> date:
+    return TODAY - timedelta(days=n)
+
+
+def test_rolling_mean_skips_gaps_and_never_counts_them_as_zero():
+    series = {days_ago(6): 6, days_ago(5): 4, days_ago(0): 2}
+    rolling = insights.rolling_mean(series, days_ago(6), TODAY)
+    assert rolling[TODAY] == pytest.approx(4.0)  # (6 + 4 + 2) / 3, not / 7
+    assert rolling[days_ago(5)] is None  # two values: fewer than the minimum of three
+    assert rolling[days_ago(6)] is None
+
+
+def test_rolling_mean_window_is_seven_days_inclusive():
+    series = {days_ago(7): 10, days_ago(6): 1, days_ago(3): 1, days_ago(0): 1}
+    assert insights.rolling_mean(series, TODAY, TODAY)[TODAY] == pytest.approx(1.0)
+
+
+def test_empty_and_single_point_series():
+    assert insights.rolling_mean({}, days_ago(3), TODAY) == {
+        days_ago(n): None for n in range(3, -1, -1)
+    }
+    assert insights.last_week_change({TODAY: 5}, "neck", TODAY) is None
+    assert insights.window_mean({TODAY: 5}, TODAY, TODAY) == 5
+    assert insights.routine_effect({}, []) is None
+    assert insights.adherence([], [], TODAY, TODAY).share == 0.0
+
+
+@pytest.mark.parametrize(
+    ("region", "before", "after", "meaningful"),
+    [
+        ("neck", 5.0, 3.5, True),  # 1.5 points: the neck MCID
+        ("neck", 5.0, 3.6, False),
+        ("lower_back", 6.0, 4.0, True),  # 2 points
+        ("lower_back", 6.0, 4.3, False),  # 1.7 points, 28 %
+        ("lower_back", 4.0, 2.8, True),  # 1.2 points is 30 % of 4
+        ("upper_back", 2.0, 1.4, False),  # 30 % but under one point: noise
+        ("upper_back", 3.0, 5.0, True),  # worse counts the same way
+    ],
+)
+def test_mcid_rule(region, before, after, meaningful):
+    assert insights.pain_change(region, before, after).meaningful is meaningful
+
+
+def test_worsening_flag_needs_the_mcid_rise_over_the_previous_week():
+    calm = {days_ago(n): 5 for n in range(7, 14)}
+    worse = {days_ago(n): 7 for n in range(7)}
+    assert insights.is_worsening({**calm, **worse}, "lower_back", TODAY)
+    slightly = {days_ago(n): 6 for n in range(7)}  # 1 point, 20 %: under the MCID of 1.5
+    assert not insights.is_worsening({**calm, **slightly}, "lower_back", TODAY)
+    better = {days_ago(n): 1 for n in range(7)}
+    assert not insights.is_worsening({**calm, **better}, "lower_back", TODAY)
+
+
+def test_inactivity_after_four_days_without_a_checkin():
+    assert not insights.is_inactive(days_ago(3), TODAY)
+    assert insights.is_inactive(days_ago(4), TODAY)
+    assert insights.is_inactive(None, TODAY)
+
+
+def test_adherence_forgives_rest_and_flare_days():
+    start = days_ago(9)
+    routine = [days_ago(n) for n in (0, 1, 2, 4, 6, 8)]
+    rest = [days_ago(3), days_ago(5)]
+    result = insights.adherence(routine, rest, start, TODAY)
+    assert result.counted_days == 8  # ten days less two rest days
+    assert result.routine_days == 6
+    assert result.share == pytest.approx(0.75)
+    assert result.streak == 6 - 1  # 0,1,2 then rest 3, 4, rest 5, 6; day 7 was missed
+
+
+def test_streak_is_not_broken_by_today_not_being_done_yet():
+    routine = [days_ago(1), days_ago(2)]
+    assert insights.adherence(routine, [], days_ago(5), TODAY).streak == 2
+
+
+def test_routine_effect_needs_ten_days_in_each_group():
+    routine_days = {days_ago(n) for n in range(1, 60, 2)}
+    pain = {days_ago(n): (3 if days_ago(n + 1) in routine_days else 5) for n in range(58)}
+    effect = insights.routine_effect(pain, routine_days)
+    assert effect.after_routine == 3 and effect.after_none == 5
+    assert effect.difference == -2
+    few = dict(list(pain.items())[:15])
+    assert insights.routine_effect(few, routine_days) is None
+
+
+def test_change_since_a_session():
+    series = {days_ago(n): 6 for n in range(20, 27)} | {days_ago(n): 3 for n in range(7)}
+    change = insights.change_since(series, "neck", days_ago(20), TODAY)
+    assert (change.before, change.after, change.direction, change.meaningful) == (
+        6,
+        3,
+        "down",
+        True,
+    )
+
+
+def test_chart_lines_break_at_gaps_and_carry_no_script():
+    assert _polyline_segments([(1, 1), (2, 2), None, (3, 3)]) == "M1 1L2 2M3 3"
+    svg = pain_chart(
+        "t", "Neck", "desc", {TODAY: 4}, {days_ago(1): 3, TODAY: None}, days_ago(10), TODAY
+    )
+    assert "<script" not in svg and 'role="img"' in svg and "<title" in svg
+    assert 'class="chart-points"' in svg
+
+
+def test_time_axis_labels_stay_few_and_readable():
+    for days in (13, 90, 364, 1825):
+        ticks = TimeAxis(days_ago(days), TODAY).ticks()
+        assert 2 <= len(ticks) <= 6, days
+        assert all(len(label) <= 6 for _, label in ticks)
+
+
+def test_calendar_marks_rest_days_apart_from_missed_days():
+    svg = adherence_calendar("c", "t", "d", {TODAY: 2, days_ago(1): 1}, [days_ago(2)], TODAY, 2)
+    assert 'class="heat-more"' in svg and 'class="heat-one"' in svg and 'class="heat-rest"' in svg

@@ -1,0 +1,143 @@
+from datetime import date, timedelta
+
+import pytest
+
+from selfcare.demo import HistoryProfile, create_demo_routines, generate_history
+from selfcare.extensions import db
+from selfcare.localtime import local_today
+from selfcare.models import CheckIn, PainScore, RoutineLog, TherapySession, User
+from selfcare.routines.service import create_routine, visible_exercises
+from selfcare.trends import build_trends
+
+from .conftest import count_rows, log_in, make_user, submit
+
+FIVE_REGIONS = {"neck": 6, "upper_back": 4, "lower_back": 5, "shoulder_left": 3, "hip_right": 2}
+
+
+def give_history(app, account, days, regions=None):
+    with app.app_context():
+        user = db.session.get(User, account.id)
+        profile = HistoryProfile(regions=regions or FIVE_REGIONS)
+        return generate_history(user, create_demo_routines(user), days, profile, seed=account.id)
+
+
+def test_new_client_sees_a_friendly_empty_state(logged_in_client):
+    response = logged_in_client.get("/trends")
+    assert response.status_code == 200
+    assert "Your charts will grow here" in response.text
+    assert "<svg" not in response.text
+
+
+def test_one_checkin_draws_without_error(app, logged_in_client, client_user):
+    submit(logged_in_client, "/today", {"pain_neck": "4"})
+    page = logged_in_client.get("/trends").text
+    assert 'aria-labelledby="pain-neck-t pain-neck-d"' in page
+    assert "Neck pain averaged 4.0 in the last 7 days." in page
+    assert "not enough scores to compare yet" in page
+
+
+def test_charts_summaries_and_tables_for_a_history(app, logged_in_client, client_user):
+    counts = give_history(app, client_user, 90)
+    assert counts["checkins"] > 60
+    page = logged_in_client.get("/trends").text
+    for region in ("Neck", "Upper back", "Lower back", "Left shoulder", "Right hip"):
+        assert f"<h3>{region}" in page
+    assert "in the last 7 days" in page and "in the 7 days before" in page
+    assert "Pain as a table" in page and '<th scope="row">' in page
+    assert "Routines on " in page and "calendar-wide" in page
+    assert "Neck: turning the head" in page and 'class="chart-band"' in page
+    assert page.count("<script") == 1  # only the app's own file, none in the charts
+
+
+def test_region_filter_and_ranges(app, logged_in_client, client_user):
+    give_history(app, client_user, 400)
+    neck_only = logged_in_client.get("/trends?region=neck&range=2w").text
+    assert "<h3>Neck" in neck_only and "<h3>Upper back" not in neck_only
+    year = logged_in_client.get("/trends?range=1y").text
+    assert "weekly average" in year
+    everything = logged_in_client.get("/trends?range=all").text
+    assert "monthly average" not in everything  # 400 days is still weekly
+    assert logged_in_client.get("/trends?range=bogus&region=tail").status_code == 200
+
+
+def test_range_starts_at_the_clients_local_day(app):
+    account = make_user(app, timezone="Pacific/Auckland")
+    today = date(2026, 11, 25)
+    start = today - timedelta(days=13)
+    with app.app_context():
+        user = db.session.get(User, account.id)
+        [exercise] = visible_exercises(user.id)[:1]
+        routine = create_routine(user.id, "R", [exercise])
+        for day in (start - timedelta(days=1), start, today):
+            db.session.add(RoutineLog(user_id=user.id, routine_id=routine.id, day=day))
+        db.session.commit()
+        trends = build_trends(user, "2w", None, today=today)
+        assert trends.start == start
+        assert trends.adherence.result.routine_days == 2
+        assert trends.adherence.result.counted_days == 14
+
+
+def test_since_last_session_and_markers(app, logged_in_client, client_user):
+    give_history(app, client_user, 60)
+    today = local_today("Europe/London")
+    response = submit(
+        logged_in_client,
+        "/sessions",
+        {"day": (today - timedelta(days=20)).isoformat(), "note": "First visit"},
+    )
+    assert response.status_code == 302
+    page = logged_in_client.get("/trends").text
+    assert "Since the last session" in page
+    assert 'class="chart-session"' in page
+    assert "First visit" in page
+
+
+def test_session_date_is_validated(app, logged_in_client):
+    far = (local_today("Europe/London") + timedelta(days=400)).isoformat()
+    for data, message in [
+        ({"day": far}, "within the next year"),
+        ({"day": "soon"}, "Not a valid date value."),
+    ]:
+        response = submit(logged_in_client, "/sessions", data, page="/trends")
+        assert response.status_code == 422
+        assert message in response.text
+    assert count_rows(app, TherapySession) == 0
+
+
+def test_only_own_sessions_can_be_removed(app, logged_in_client, client_user):
+    submit(logged_in_client, "/sessions", {"day": "2026-01-05"}, page="/trends")
+    with app.app_context():
+        session_id = db.session.scalar(db.select(TherapySession.id))
+    stranger = app.test_client()
+    log_in(stranger, make_user(app))
+    assert submit(stranger, f"/sessions/{session_id}/delete", page="/trends").status_code == 404
+    assert (
+        submit(logged_in_client, f"/sessions/{session_id}/delete", page="/trends").status_code
+        == 302
+    )
+    assert count_rows(app, TherapySession) == 0
+
+
+@pytest.mark.slow
+def test_trends_query_count_does_not_grow_with_history(app, count_queries):
+    small, large = make_user(app), make_user(app)
+    give_history(app, small, 20)
+    give_history(app, large, 5 * 365)
+    assert count_rows(app, CheckIn, user_id=large.id) > 1500
+    assert count_rows(app, PainScore) > 7000
+    counts = {}
+    for account in (small, large):
+        browser = app.test_client()
+        log_in(browser, account)
+        for range_key in ("3m", "all"):
+            with count_queries() as counter:
+                response = browser.get(f"/trends?range={range_key}")
+            assert response.status_code == 200
+            counts[account.id, range_key] = counter.count
+    assert len(set(counts.values())) == 1, counts
+    assert max(counts.values()) <= 10, counts
+
+
+def test_therapists_have_no_trends_of_their_own(app, client, therapist_user):
+    log_in(client, therapist_user)
+    assert client.get("/trends").status_code == 403
