@@ -8,16 +8,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+
 DOCS = Path(__file__).resolve().parent.parent / "docs"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 # (who logs in, page, viewport, file, whole page?)
 SHOTS = [
@@ -30,7 +23,7 @@ SHOTS = [
 def main(base: str) -> None:
     DOCS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for email, path, viewport, filename, full_page in SHOTS:
             context = browser.new_context(viewport=viewport)
             page = context.new_page()

@@ -140,6 +140,14 @@ def delete_after_confirmation(row, what: str, back_endpoint: str):
     return render_template("confirm_delete.html", what=what, cancel_url=url_for(back_endpoint))
 
 
+HISTORY_PAGE_SIZE = 20
+
+
+def history_page(query):
+    """One page of a newest-first history list; ?page=N picks it, a bad N gives 404."""
+    return db.paginate(query, per_page=HISTORY_PAGE_SIZE, max_per_page=HISTORY_PAGE_SIZE)
+
+
 def render_form(template: str, form, **context):
     """Render a page holding a form: 422 when the submitted form had errors (nothing saved)."""
     status = 422 if form.errors else 200

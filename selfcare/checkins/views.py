@@ -6,12 +6,10 @@ from ..clinical import PAIN_QUESTION, REGIONS
 from ..extensions import db
 from ..localtime import local_today
 from ..models import CheckIn
-from ..web import delete_after_confirmation, render_error, render_form
+from ..web import delete_after_confirmation, history_page, render_error, render_form
 from . import bp
 from .forms import RegionsForm, checkin_form
 from .service import checkin_for, save_checkin, set_tracked_regions, tracked_regions
-
-HISTORY_PAGE_SIZE = 20
 
 
 def _today():
@@ -60,10 +58,8 @@ def history():
     chosen = request.args.get("day")
     if chosen:
         return redirect(url_for("checkins.edit_day", day=chosen))
-    page = db.paginate(
-        db.select(CheckIn).filter_by(user_id=current_user.id).order_by(CheckIn.day.desc()),
-        per_page=HISTORY_PAGE_SIZE,
-        max_per_page=HISTORY_PAGE_SIZE,
+    page = history_page(
+        db.select(CheckIn).filter_by(user_id=current_user.id).order_by(CheckIn.day.desc())
     )
     return render_template("checkins/history.html", page=page, regions=REGIONS, today=_today())
 

@@ -7,11 +7,9 @@ from ..clinical import BASE_REGION_LABELS, MOVEMENTS
 from ..extensions import db
 from ..localtime import local_today
 from ..models import Measurement
-from ..web import delete_after_confirmation, render_form
+from ..web import delete_after_confirmation, history_page, render_form
 from . import bp
 from .forms import MeasurementForm
-
-PAGE_SIZE = 20
 
 
 def _movement_or_404(key: str):
@@ -24,12 +22,10 @@ def _movement_or_404(key: str):
 @bp.get("/measurements")
 @client_required
 def index():
-    page = db.paginate(
+    page = history_page(
         db.select(Measurement)
         .filter_by(user_id=current_user.id)
-        .order_by(Measurement.day.desc(), Measurement.created_at.desc()),
-        per_page=PAGE_SIZE,
-        max_per_page=PAGE_SIZE,
+        .order_by(Measurement.day.desc(), Measurement.created_at.desc())
     )
     return render_template("measurements/index.html", page=page, movements=MOVEMENTS)
 

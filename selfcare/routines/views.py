@@ -7,7 +7,7 @@ from ..dose import format_dose
 from ..extensions import db
 from ..localtime import local_today
 from ..models import Exercise, Routine, RoutineItem, RoutineLog
-from ..web import delete_after_confirmation, render_form
+from ..web import delete_after_confirmation, history_page, render_form
 from . import bp
 from .forms import (
     AddExerciseForm,
@@ -29,8 +29,6 @@ from .service import (
     replace_log_items,
     visible_exercises,
 )
-
-LOG_PAGE_SIZE = 20
 
 
 def _today():
@@ -273,12 +271,10 @@ def edit_log(log_id):
 @bp.get("/routines/logs")
 @client_required
 def logs():
-    page = db.paginate(
+    page = history_page(
         db.select(RoutineLog)
         .filter_by(user_id=current_user.id)
-        .order_by(RoutineLog.day.desc(), RoutineLog.logged_at.desc()),
-        per_page=LOG_PAGE_SIZE,
-        max_per_page=LOG_PAGE_SIZE,
+        .order_by(RoutineLog.day.desc(), RoutineLog.logged_at.desc())
     )
     return render_template("routines/logs.html", page=page)
 
