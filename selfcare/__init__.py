@@ -37,9 +37,19 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import register_commands
     from .measurements import bp as measurements_bp
     from .routines import bp as routines_bp
+    from .sharing import bp as sharing_bp
+    from .therapist import bp as therapist_bp
 
     web.init_app(app)
-    for blueprint in (auth_bp, checkins_bp, routines_bp, measurements_bp, charts_bp):
+    for blueprint in (
+        auth_bp,
+        checkins_bp,
+        routines_bp,
+        measurements_bp,
+        charts_bp,
+        sharing_bp,
+        therapist_bp,
+    ):
         app.register_blueprint(blueprint)
     register_commands(app)
     return app

@@ -23,6 +23,7 @@ from .models import (
     PainScore,
     RoutineLog,
     RoutineLogItem,
+    Share,
     TherapySession,
     User,
 )
@@ -60,6 +61,8 @@ class HistoryProfile:
     checkin_rate: float = 0.9  # chance of checking in on a given day
     flare_chance: float = 0.03
     rom_every_days: tuple[int, int] = (7, 14)
+    quiet_days: int = 0  # no check-ins or logs in the last N days
+    worse_lately: float = 0.0  # extra pain over the last 7 days
 
 
 def generate_history(
@@ -76,8 +79,12 @@ def generate_history(
     momentum = 0.0  # running share of recent days with routines: drives improvement
     flare_left = 0
     skipped_yesterday = False
+    active_until = end - timedelta(days=profile.quiet_days)
     for offset in range(days):
         day = start + timedelta(days=offset)
+        if day > active_until:
+            break
+        recent_bump = profile.worse_lately if (end - day).days < 7 else 0.0
         weekend = day.weekday() >= 5
         did_routines = rng.random() < profile.adherence * (0.8 if weekend else 1.0)
         momentum = momentum * 0.95 + (0.05 if did_routines else 0.0)
@@ -93,7 +100,14 @@ def generate_history(
             )
             checkins.append(_checkin_row(user.id, day, kind, rng, flaring))
             scores_by_day[day] = {
-                region: _pain(base, momentum, profile.improvement, skipped_yesterday, flaring, rng)
+                region: _pain(
+                    base + recent_bump,
+                    momentum,
+                    profile.improvement,
+                    skipped_yesterday,
+                    flaring,
+                    rng,
+                )
                 for region, base in profile.regions.items()
             }
         if did_routines:
@@ -229,33 +243,105 @@ def create_demo_routines(user: User) -> list[int]:
     ]
 
 
-def add_demo_sessions(client: User, days_ago: list[int], created_by: User | None = None) -> None:
+DEMO_THERAPIST_NOTE = "Next time: thoracic mobility. Keep the chin tucks going, they help."
+DEMO_CLIENT_NAMES = [
+    "Ada Brook",
+    "Ben Carver",
+    "Cleo Dunn",
+    "Dev Ellis",
+    "Eva Frost",
+    "Finn Gale",
+    "Gia Hart",
+    "Hugo Iver",
+    "Ivy Jones",
+    "Jay Kent",
+    "Kira Lund",
+    "Leo Marsh",
+    "Maya Nash",
+    "Nico Orr",
+    "Olga Pike",
+    "Paul Quinn",
+    "Rosa Reed",
+    "Sami Shaw",
+    "Tara Troy",
+    "Umar Vale",
+    "Vera West",
+    "Will Yates",
+    "Xena Zane",
+    "Yuri Abel",
+    "Zoe Bell",
+    "Arlo Cole",
+    "Bea Drew",
+    "Cal Ewing",
+    "Dina Ford",
+    "Eli Grant",
+]
+
+
+def add_demo_sessions(
+    client: User, days_ago: list[int], created_by: User | None = None, note: str | None = None
+) -> None:
     today = local_today(client.timezone)
     db.session.add_all(
         TherapySession(
             client_id=client.id,
             day=today - timedelta(days=ago),
             created_by_id=(created_by or client).id,
+            note=note,
         )
         for ago in days_ago
     )
     db.session.commit()
 
 
-def seed_demo() -> list[str]:
-    """Create the demo accounts and the client's 90-day history; safe to run again."""
+def _demo_profile(rng: random.Random) -> HistoryProfile:
+    """Varied clients: some doing well, some slipping, some gone quiet."""
+    regions = {"neck": rng.uniform(2, 7), "lower_back": rng.uniform(2, 7)}
+    if rng.random() < 0.5:
+        regions["upper_back"] = rng.uniform(1, 6)
+    return HistoryProfile(
+        regions=regions,
+        adherence=rng.uniform(0.3, 0.95),
+        improvement=rng.uniform(0.1, 0.6),
+        checkin_rate=rng.uniform(0.6, 0.95),
+        quiet_days=rng.choice([0] * 8 + [6, 20]),
+        worse_lately=rng.choice([0.0] * 6 + [2.5, 3.0]),
+    )
+
+
+def ensure_share(client: User, therapist: User) -> None:
+    query = db.select(Share.id).filter_by(client_id=client.id, therapist_id=therapist.id)
+    if db.session.scalar(query) is None:
+        db.session.add(Share(client_id=client.id, therapist_id=therapist.id))
+        db.session.commit()
+
+
+def seed_demo(extra_clients: int = len(DEMO_CLIENT_NAMES)) -> list[str]:
+    """Create the demo accounts with their histories and sharing; safe to run again."""
     sync_exercise_library()
     done = []
-    client, created = ensure_user(DEMO_CLIENT_EMAIL, "Alex Demo", CLIENT)
-    if created:
-        counts = generate_history(
-            client, create_demo_routines(client), 90, HistoryProfile(), seed=1
-        )
-        done.append(
-            f"created {client.email} with " + ", ".join(f"{n} {what}" for what, n in counts.items())
-        )
-    else:
-        done.append(f"kept {client.email}")
     therapist, created = ensure_user(DEMO_THERAPIST_EMAIL, "Sam Therapist", THERAPIST)
     done.append(("created " if created else "kept ") + therapist.email)
+    client, created = ensure_user(DEMO_CLIENT_EMAIL, "Alex Demo", CLIENT)
+    if created:
+        routines = create_demo_routines(client)
+        counts = generate_history(client, routines, 90, HistoryProfile(), seed=1)
+        add_demo_sessions(client, [62, 34])
+        add_demo_sessions(client, [6], created_by=therapist, note=DEMO_THERAPIST_NOTE)
+        summary = ", ".join(f"{n} {what}" for what, n in counts.items())
+        done.append(f"created {client.email} with {summary}")
+    else:
+        done.append(f"kept {client.email}")
+    ensure_share(client, therapist)
+    rng = random.Random(7)
+    added = 0
+    for number, name in enumerate(DEMO_CLIENT_NAMES[:extra_clients], start=1):
+        profile, days = _demo_profile(rng), rng.randint(30, 180)
+        other, created = ensure_user(f"demo-client-{number:02d}@example.com", name, CLIENT)
+        if created:
+            routines = create_demo_routines(other)
+            generate_history(other, routines, days, profile, seed=100 + number)
+            added += 1
+        ensure_share(other, therapist)
+    done.append(f"{added} more demo clients sharing with {therapist.email}")
     return done

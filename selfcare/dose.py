@@ -31,3 +31,14 @@ def format_dose(
     if per_side and amount:
         amount += " each side"
     return amount or "as it feels right"
+
+
+def dose_text(source) -> str:
+    """The dose of anything that carries the dose columns (exercise, routine item)."""
+    return format_dose(
+        source.sets,
+        source.reps,
+        source.hold_seconds,
+        source.duration_seconds,
+        getattr(source, "per_side", False),
+    )

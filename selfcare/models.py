@@ -191,7 +191,10 @@ class Routine(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     archived: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when a therapist assigned it as a home program.
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
+    assigned_by: Mapped["User | None"] = relationship(foreign_keys=[assigned_by_id], lazy="joined")
     items: Mapped[list["RoutineItem"]] = relationship(
         back_populates="routine",
         cascade="all, delete-orphan",
@@ -302,3 +305,51 @@ class TherapySession(db.Model):
     note: Mapped[str | None] = mapped_column(String(500))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Invite(db.Model):
+    """A short single-use code a client gives a therapist to start sharing."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = _owner()
+    code: Mapped[str] = mapped_column(String(8), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class Share(db.Model):
+    """A client shares their data with a therapist while revoked_at is empty."""
+
+    __tablename__ = "shares"
+    __table_args__ = (
+        UniqueConstraint("client_id", "therapist_id"),
+        Index("ix_shares_therapist_active", "therapist_id", "revoked_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = _owner()
+    therapist_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    since: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    client: Mapped[User] = relationship(foreign_keys=[client_id], lazy="joined")
+    therapist: Mapped[User] = relationship(foreign_keys=[therapist_id], lazy="joined")
+
+
+class AccessLogEntry(db.Model):
+    """A therapist opened a client's data. The client reads these on their sharing page."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_client_when", "client_id", "viewed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    therapist_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Kept as text so the entry still says who it was if the therapist's account is deleted.
+    therapist_name: Mapped[str] = mapped_column(String(100))
+    what: Mapped[str] = mapped_column(String(60))
+    viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,7 +9,9 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, ValidationError
 
+from .dose import dose_text
 from .extensions import db
+from .localtime import to_local
 
 bp = Blueprint("main", __name__)
 
@@ -58,21 +60,13 @@ def healthz():
 
 def home_endpoint(user) -> str:
     """Where a user lands after logging in."""
-    endpoint = "therapist.dashboard" if user.is_therapist else "checkins.today"
-    return endpoint if _has_endpoint(endpoint) else "auth.account"
+    return "therapist.dashboard" if user.is_therapist else "checkins.today"
 
 
 def _navigation():
     if not current_user.is_authenticated:
         return []
-    items = THERAPIST_NAV if current_user.is_therapist else CLIENT_NAV
-    return [(endpoint, label, icon) for endpoint, label, icon in items if _has_endpoint(endpoint)]
-
-
-def _has_endpoint(endpoint: str) -> bool:
-    from flask import current_app
-
-    return endpoint in current_app.view_functions
+    return THERAPIST_NAV if current_user.is_therapist else CLIENT_NAV
 
 
 def render_error(code: int, message: str | None = None):
@@ -104,6 +98,11 @@ def _security_headers(response):
     return response
 
 
+def _local_time(moment) -> str:
+    """A stored UTC time as the viewer reads it, in their own time zone."""
+    return to_local(moment, current_user.timezone).strftime("%d %b %Y, %H:%M")
+
+
 class DateConverter(BaseConverter):
     """`<date:day>` in a route: an ISO date (2026-11-25), anything else is a 404."""
 
@@ -126,6 +125,8 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _handle_csrf_error)
     app.after_request(_security_headers)
     app.context_processor(lambda: {"navigation": _navigation()})
+    app.add_template_filter(_local_time, "local_time")
+    app.add_template_filter(dose_text, "dose")
     # For one-tap forms that carry a submission id (see forms.SubmissionIdField).
     app.jinja_env.globals["new_submission_id"] = lambda: str(uuid.uuid4())
 

@@ -22,13 +22,26 @@ def pytest_report_header():
     return f"PostgreSQL: {POSTGRES_URL or 'not configured, its tests will be skipped'}"
 
 
+@pytest.fixture(scope="session")
+def fresh_postgres_schema():
+    """Rebuild the PostgreSQL schema once per run, so it always matches the current models."""
+    app = create_app(settings_for(POSTGRES_URL))
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        db.create_all()
+        db.engine.dispose()
+    return POSTGRES_URL
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
     if not POSTGRES_URL:
         pytest.skip(NO_POSTGRES)
-    return POSTGRES_URL
+    return request.getfixturevalue("fresh_postgres_schema")
 
 
 def settings_for(database_url: str) -> dict:

@@ -4,11 +4,13 @@ from flask_login import current_user
 from ..access import client_required, owned_or_404
 from ..extensions import db
 from ..localtime import local_today
-from ..models import TherapySession
+from ..models import CheckIn, TherapySession
 from ..trends import DEFAULT_RANGE, RANGES, build_trends
 from ..web import render_form
 from . import bp
 from .forms import TherapySessionForm
+
+REPORT_NOTES = 6
 
 
 def trends_context(client, endpoint: str, **url_args) -> dict:
@@ -17,6 +19,24 @@ def trends_context(client, endpoint: str, **url_args) -> dict:
         client, request.args.get("range", DEFAULT_RANGE), request.args.get("region")
     )
     return {"trends": trends, "ranges": RANGES, "endpoint": endpoint, "url_args": url_args}
+
+
+def report_context(client) -> dict:
+    """The one-page report: the trends plus recent notes, for printing or saving as PDF."""
+    trends = build_trends(client, request.args.get("range", DEFAULT_RANGE), None)
+    notes = db.session.scalars(
+        db.select(CheckIn)
+        .where(CheckIn.user_id == client.id, CheckIn.note.is_not(None), CheckIn.day >= trends.start)
+        .order_by(CheckIn.day.desc())
+        .limit(REPORT_NOTES)
+    ).all()
+    return {"trends": trends, "ranges": RANGES, "notes": notes, "client": client}
+
+
+@bp.get("/report")
+@client_required
+def report():
+    return render_template("charts/report.html", **report_context(current_user))
 
 
 @bp.get("/trends")

@@ -6,6 +6,8 @@ from ..clinical import PAIN_QUESTION, REGIONS
 from ..extensions import db
 from ..localtime import local_today
 from ..models import CheckIn
+from ..routines.service import today_routine_cards
+from ..sharing.service import latest_therapist_note
 from ..web import delete_after_confirmation, history_page, render_error, render_form
 from . import bp
 from .forms import RegionsForm, checkin_form
@@ -32,11 +34,12 @@ def _checkin_page(day, template: str, **context):
 @bp.route("/today", methods=["GET", "POST"])
 @client_required
 def today():
-    from ..routines.service import today_routine_cards
-
     day = _today()
     return _checkin_page(
-        day, "checkins/today.html", routines=today_routine_cards(current_user.id, day)
+        day,
+        "checkins/today.html",
+        routines=today_routine_cards(current_user.id, day),
+        therapist_note=latest_therapist_note(current_user.id),
     )
 
 

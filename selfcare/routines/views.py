@@ -3,7 +3,6 @@ from flask_login import current_user
 
 from ..access import client_required, owned_or_404
 from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
-from ..dose import format_dose
 from ..extensions import db
 from ..localtime import local_today
 from ..models import Exercise, Routine, RoutineItem, RoutineLog
@@ -50,7 +49,7 @@ def index():
         .filter_by(user_id=current_user.id)
         .order_by(Routine.archived, Routine.created_at)
     ).all()
-    return render_template("routines/index.html", routines=routines, format_dose=format_dose)
+    return render_template("routines/index.html", routines=routines)
 
 
 @bp.route("/routines/new", methods=["GET", "POST"])
@@ -72,7 +71,6 @@ def new():
         "routines/new.html",
         form,
         exercises={str(e.id): e for e in exercises},
-        format_dose=format_dose,
     )
 
 
@@ -103,7 +101,6 @@ def _edit_page(routine, **forms):
         "routines/edit.html",
         routine=routine,
         dose_forms=dose_forms,
-        format_dose=format_dose,
         **forms,
     ), (422 if has_errors else 200)
 
@@ -299,8 +296,6 @@ def exercises():
         kinds=EXERCISE_KINDS,
         kind=kind,
         region_labels=BASE_REGION_LABELS,
-        format_dose=format_dose,
-        dose_of=dose_of,
     )
 
 

@@ -1,0 +1,107 @@
+"""Invites and shares, without a request: create, redeem (once), revoke."""
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..models import Invite, Share, TherapySession, utcnow
+
+# No 0/O, 1/I/L, so a code read aloud or copied from a note is typed right.
+INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+INVITE_LENGTH = 8
+INVITE_LIFETIME = timedelta(days=7)
+
+
+class InviteError(Exception):
+    """Why a code could not be used, in words for the therapist."""
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
+
+
+def display_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+def normalize_code(text: str) -> str:
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def create_invite(client_id: int, now: datetime | None = None) -> Invite:
+    now = now or utcnow()
+    for _ in range(5):
+        invite = Invite(
+            client_id=client_id, code=new_code(), created_at=now, expires_at=now + INVITE_LIFETIME
+        )
+        db.session.add(invite)
+        try:
+            db.session.commit()
+            return invite
+        except IntegrityError:  # the same code already exists: draw again
+            db.session.rollback()
+    raise RuntimeError("could not draw an unused invite code")
+
+
+def redeem_invite(therapist_id: int, typed_code: str, now: datetime | None = None) -> Share:
+    """Turn a valid code into an active share. The code is claimed with one conditional UPDATE,
+    so two therapists racing for the same code can't both win."""
+    now = now or utcnow()
+    code = normalize_code(typed_code)
+    invite = db.session.scalar(db.select(Invite).filter_by(code=code))
+    if invite is None:
+        raise InviteError("That code doesn't match any invite. Check it with your client.")
+    if invite.used_at is not None:
+        raise InviteError("That code has already been used. Ask your client for a new one.")
+    if invite.expires_at <= now:
+        raise InviteError(
+            "That code has expired (codes last 7 days). Ask your client for a new one."
+        )
+    claimed = db.session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.expires_at > now)
+        .values(used_at=now, used_by_id=therapist_id)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise InviteError("That code has already been used. Ask your client for a new one.")
+    share = db.session.scalar(
+        db.select(Share).filter_by(client_id=invite.client_id, therapist_id=therapist_id)
+    )
+    if share is None:
+        share = Share(client_id=invite.client_id, therapist_id=therapist_id, since=now)
+        db.session.add(share)
+    elif share.revoked_at is not None:
+        share.revoked_at, share.since = None, now
+    db.session.commit()
+    return share
+
+
+def active_shares_of_client(client_id: int) -> list[Share]:
+    return list(
+        db.session.scalars(
+            db.select(Share).filter_by(client_id=client_id, revoked_at=None).order_by(Share.since)
+        )
+    )
+
+
+def revoke(share: Share, now: datetime | None = None) -> None:
+    share.revoked_at = now or utcnow()
+    db.session.commit()
+
+
+def latest_therapist_note(client_id: int) -> TherapySession | None:
+    """The newest appointment note a therapist wrote for the client, shown on their Today page."""
+    return db.session.scalar(
+        db.select(TherapySession)
+        .where(
+            TherapySession.client_id == client_id,
+            TherapySession.note.is_not(None),
+            TherapySession.created_by_id != client_id,
+        )
+        .order_by(TherapySession.day.desc(), TherapySession.id.desc())
+        .limit(1)
+    )

@@ -1,0 +1,68 @@
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from ..access import client_required, owned_or_404
+from ..extensions import db
+from ..models import AccessLogEntry, Invite, Share, utcnow
+from . import bp
+from .service import active_shares_of_client, create_invite, display_code, revoke
+
+ACCESS_LOG_ROWS = 50
+
+
+@bp.get("/sharing")
+@client_required
+def index():
+    invites = db.session.scalars(
+        db.select(Invite)
+        .where(
+            Invite.client_id == current_user.id,
+            Invite.used_at.is_(None),
+            Invite.expires_at > utcnow(),
+        )
+        .order_by(Invite.created_at.desc())
+    ).all()
+    log = db.session.scalars(
+        db.select(AccessLogEntry)
+        .filter_by(client_id=current_user.id)
+        .order_by(AccessLogEntry.viewed_at.desc(), AccessLogEntry.id.desc())
+        .limit(ACCESS_LOG_ROWS)
+    ).all()
+    return render_template(
+        "sharing/index.html",
+        shares=active_shares_of_client(current_user.id),
+        invites=invites,
+        log=log,
+        display_code=display_code,
+    )
+
+
+@bp.post("/sharing/invites")
+@client_required
+def new_invite():
+    invite = create_invite(current_user.id)
+    code = display_code(invite.code)
+    flash(f"Your code is {code}. Give it to your therapist; it works once, for 7 days.", "success")
+    return redirect(url_for("sharing.index"))
+
+
+@bp.post("/sharing/invites/<int:invite_id>/cancel")
+@client_required
+def cancel_invite(invite_id):
+    invite = owned_or_404(Invite, invite_id, owner_attribute="client_id")
+    if invite.used_at is None:
+        db.session.delete(invite)
+        db.session.commit()
+        flash("That code is cancelled and can't be used.", "success")
+    return redirect(url_for("sharing.index"))
+
+
+@bp.post("/sharing/<int:share_id>/revoke")
+@client_required
+def revoke_share(share_id):
+    share = owned_or_404(Share, share_id, owner_attribute="client_id")
+    if share.revoked_at is not None:
+        abort(404)
+    revoke(share)
+    flash(f"{share.therapist.name} can no longer see your data.", "success")
+    return redirect(url_for("sharing.index"))
