@@ -1,5 +1,5 @@
 from flask import flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from ..access import shared_client_or_404, therapist_required
 from ..charts.forms import TherapySessionForm
@@ -60,13 +60,13 @@ def _client_page(client, session_form=None):
 
 
 @bp.get("/therapist/clients/<int:client_id>")
-@therapist_required
+@login_required
 def client(client_id):
     return _client_page(shared_client_or_404(client_id, "charts"))
 
 
 @bp.post("/therapist/clients/<int:client_id>/sessions")
-@therapist_required
+@login_required
 def add_session(client_id):
     client = shared_client_or_404(client_id, "added an appointment")
     form = TherapySessionForm()
@@ -87,7 +87,7 @@ def add_session(client_id):
 
 
 @bp.route("/therapist/clients/<int:client_id>/routines/new", methods=["GET", "POST"])
-@therapist_required
+@login_required
 def assign_routine(client_id):
     client = shared_client_or_404(client_id, "home program")
     library = visible_exercises(client.id)
@@ -111,7 +111,7 @@ def assign_routine(client_id):
 
 
 @bp.get("/therapist/clients/<int:client_id>/report")
-@therapist_required
+@login_required
 def report(client_id):
     client = shared_client_or_404(client_id, "report")
     return render_template("charts/report.html", **report_context(client))

@@ -1,0 +1,208 @@
+"""Every route that takes an id or other argument, requested as each kind of visitor.
+
+The list comes from the app's URL map, and the test fails on a route it has no rule for, so a new
+route can't slip past. The owner's POST requests are left to the feature tests (they change data
+that later requests need); everyone else's GET and POST are sent, and must change nothing.
+"""
+
+from datetime import timedelta
+
+import pytest
+
+from selfcare.extensions import db
+from selfcare.localtime import local_today
+from selfcare.models import (
+    AccessLogEntry,
+    CheckIn,
+    Exercise,
+    Invite,
+    Measurement,
+    Routine,
+    RoutineItem,
+    RoutineLog,
+    Share,
+    TherapySession,
+    utcnow,
+)
+from selfcare.sharing.service import create_invite
+
+from .conftest import csrf_token_from, log_in, make_user
+
+# Kinds of route: whose data it touches, and so who may use it.
+CLIENT_ROW = "a client's own row"  # owner only; other clients 404; therapists 403
+CLIENT_TOOL = "a client page without a row id"  # any client; therapists 403
+SHARED_CLIENT = "a therapist's page about one client"  # an active share only; everyone else 404
+THERAPIST_TOOL = "a therapist page without client data"  # any therapist; clients 403
+
+ROUTES = {
+    "checkins.edit_day": CLIENT_TOOL,
+    "checkins.delete": CLIENT_ROW,
+    "routines.edit": CLIENT_ROW,
+    "routines.add_item": CLIENT_ROW,
+    "routines.update_item": CLIENT_ROW,
+    "routines.move": CLIENT_ROW,
+    "routines.remove_item": CLIENT_ROW,
+    "routines.archive": CLIENT_ROW,
+    "routines.done_today": CLIENT_ROW,
+    "routines.log_details": CLIENT_ROW,
+    "routines.edit_log": CLIENT_ROW,
+    "routines.delete_log": CLIENT_ROW,
+    "measurements.new": CLIENT_TOOL,
+    "measurements.edit": CLIENT_ROW,
+    "measurements.delete": CLIENT_ROW,
+    "charts.delete_session": CLIENT_ROW,
+    "sharing.cancel_invite": CLIENT_ROW,
+    "sharing.revoke_share": CLIENT_ROW,
+    "therapist.link": THERAPIST_TOOL,
+    "therapist.client": SHARED_CLIENT,
+    "therapist.add_session": SHARED_CLIENT,
+    "therapist.assign_routine": SHARED_CLIENT,
+    "therapist.report": SHARED_CLIENT,
+}
+
+
+def build_world(app):
+    owner = make_user(app, name="Owner Client")
+    other = make_user(app, name="Other Client")
+    active = make_user(app, "therapist", name="Active Therapist")
+    revoked = make_user(app, "therapist", name="Revoked Therapist")
+    with app.app_context():
+        today = local_today("Europe/London")
+        exercise = db.session.scalar(db.select(Exercise).where(Exercise.slug == "chin_tuck"))
+        routine = Routine(user_id=owner.id, name="Neck")
+        routine.items.append(RoutineItem(exercise=exercise, reps=10))
+        db.session.add_all([routine, CheckIn(user_id=owner.id, day=today - timedelta(days=1))])
+        db.session.flush()
+        log = RoutineLog(user_id=owner.id, routine_id=routine.id, day=today)
+        measurement = Measurement(
+            user_id=owner.id,
+            movement="cervical_rotation",
+            side="left",
+            value=60,
+            unit="deg",
+            day=today,
+        )
+        session = TherapySession(client_id=owner.id, day=today, created_by_id=owner.id)
+        live = Share(client_id=owner.id, therapist_id=active.id)
+        ended = Share(client_id=owner.id, therapist_id=revoked.id, revoked_at=utcnow())
+        db.session.add_all([log, measurement, session, live, ended])
+        db.session.commit()
+        invite = create_invite(owner.id)
+        values = {
+            "checkin_id": db.session.scalar(db.select(CheckIn.id)),
+            "routine_id": routine.id,
+            "item_id": routine.items[0].id,
+            "log_id": log.id,
+            "measurement_id": measurement.id,
+            "session_id": session.id,
+            "share_id": live.id,
+            "invite_id": invite.id,
+            "client_id": owner.id,
+            "day": today - timedelta(days=1),
+            "movement_key": "cervical_rotation",
+            "code": invite.code,
+            "action": "archive",
+            "direction": "up",
+        }
+    return {"owner": owner, "other": other, "active": active, "revoked": revoked}, values
+
+
+def expected(kind: str, role: str, method: str) -> set[int]:
+    if role == "anonymous":
+        return {302}
+    allowed = {
+        CLIENT_ROW: {"owner"},
+        CLIENT_TOOL: {"owner", "other"},
+        SHARED_CLIENT: {"active"},
+        THERAPIST_TOOL: {"active", "revoked"},
+    }[kind]
+    if role in allowed:
+        return {200, 302} if method == "GET" else {200, 302, 422}
+    if kind == SHARED_CLIENT:
+        return {404}
+    clients = {"owner", "other"}
+    wrong_kind = (role in clients) != (kind in (CLIENT_ROW, CLIENT_TOOL))
+    return {403} if wrong_kind else {404}
+
+
+def owner_rows(app, owner_id: int) -> dict:
+    """The owner's rows, counted per kind, plus the flags a request could flip."""
+
+    def count(query):
+        return db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
+
+    with app.app_context():
+        mine = {
+            CheckIn: db.select(CheckIn).filter_by(user_id=owner_id),
+            Routine: db.select(Routine).filter_by(user_id=owner_id),
+            RoutineItem: db.select(RoutineItem).join(Routine).filter(Routine.user_id == owner_id),
+            RoutineLog: db.select(RoutineLog).filter_by(user_id=owner_id),
+            Measurement: db.select(Measurement).filter_by(user_id=owner_id),
+            TherapySession: db.select(TherapySession).filter_by(client_id=owner_id),
+            Invite: db.select(Invite).filter_by(client_id=owner_id, used_at=None),
+            Share: db.select(Share).filter_by(client_id=owner_id, revoked_at=None),
+        }
+        counts = {model.__name__: count(query) for model, query in mine.items()}
+        counts["archived"] = count(db.select(Routine).filter_by(user_id=owner_id, archived=True))
+        return counts
+
+
+def test_every_argument_route_is_classified(app):
+    with_arguments = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if rule.arguments and rule.endpoint != "static"
+    }
+    assert with_arguments == set(ROUTES), "classify new routes in ROUTES"
+
+
+def test_sweep_every_route_as_every_visitor(app):
+    accounts, values = build_world(app)
+    browsers = {"anonymous": app.test_client()}
+    for role, account in accounts.items():
+        browsers[role] = app.test_client()
+        log_in(browsers[role], account)
+    tokens = {
+        role: csrf_token_from(browser.get("/login" if role == "anonymous" else "/account").text)
+        for role, browser in browsers.items()
+    }
+    before = owner_rows(app, accounts["owner"].id)
+    outcomes = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint not in ROUTES:
+            continue
+        kind = ROUTES[rule.endpoint]
+        url = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
+        for role in ("anonymous", "other", "active", "revoked", "owner"):
+            for method in sorted(rule.methods & {"GET", "POST"}):
+                if role == "owner" and method == "POST":
+                    continue
+                browser = browsers[role]
+                if method == "GET":
+                    response = browser.get(url)
+                else:
+                    response = browser.post(url, data={"csrf_token": tokens[role]})
+                outcomes.append((rule.endpoint, role, method, response.status_code))
+                assert response.status_code in expected(kind, role, method), (
+                    rule.rule,
+                    role,
+                    method,
+                    response.status_code,
+                )
+    after = owner_rows(app, accounts["owner"].id)
+    assert before == after
+    assert len(outcomes) >= 100
+    with app.app_context():
+        logged = db.session.scalars(db.select(AccessLogEntry.therapist_name)).all()
+    assert set(logged) == {"Active Therapist"}  # refused visits leave no trail of "viewing"
+
+
+@pytest.mark.parametrize("role", ["other", "revoked"])
+def test_refused_pages_look_like_missing_ones(app, role):
+    accounts, values = build_world(app)
+    browser = app.test_client()
+    log_in(browser, accounts[role])
+    refused = browser.get(f"/therapist/clients/{values['client_id']}")
+    missing = browser.get("/therapist/clients/999999")
+    assert refused.status_code == missing.status_code == 404
+    assert refused.text == missing.text

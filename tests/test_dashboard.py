@@ -1,0 +1,122 @@
+"""The therapist dashboard: flags, order, and a query count that ignores the number of clients."""
+
+from datetime import timedelta
+
+from sqlalchemy import insert
+
+from selfcare.extensions import db
+from selfcare.localtime import local_today
+from selfcare.models import CheckIn, PainScore, Routine, RoutineLog, Share, User
+from selfcare.therapist.service import dashboard_rows
+
+from .conftest import log_in, make_user
+
+
+def add_clients(app, therapist_id: int, count: int, pain_by_age=None, prefix="bulk"):
+    """`count` sharing clients with 14 days of check-ins and routine logs, inserted in bulk.
+    `pain_by_age(days_ago)` gives the day's score (default: a steady 4)."""
+    pain_by_age = pain_by_age or (lambda age: 4)
+    with app.app_context():
+        today = local_today("Europe/London")
+        users = (
+            db.session.execute(
+                insert(User).returning(User.id),
+                [
+                    {
+                        "email": f"{prefix}-{n}@example.com",
+                        "name": f"{prefix.title()} Client {n:03d}",
+                        "password_hash": "scrypt:not-used-for-login",
+                        "role": "client",
+                        "timezone": "Europe/London",
+                        "session_token": f"token{n}",
+                    }
+                    for n in range(count)
+                ],
+            )
+            .scalars()
+            .all()
+        )
+        db.session.execute(
+            insert(Share), [{"client_id": uid, "therapist_id": therapist_id} for uid in users]
+        )
+        routines = (
+            db.session.execute(
+                insert(Routine).returning(Routine.id, sort_by_parameter_order=True),
+                [{"user_id": uid, "name": "Daily"} for uid in users],
+            )
+            .scalars()
+            .all()
+        )
+        checkins = db.session.execute(
+            insert(CheckIn).returning(CheckIn.id, CheckIn.day),
+            [
+                {"user_id": uid, "day": today - timedelta(days=age)}
+                for uid in users
+                for age in range(14)
+            ],
+        ).all()
+        db.session.execute(
+            insert(PainScore),
+            [
+                {
+                    "checkin_id": checkin_id,
+                    "region": region,
+                    "score": pain_by_age((today - day).days),
+                }
+                for checkin_id, day in checkins
+                for region in ("neck", "lower_back")
+            ],
+        )
+        db.session.execute(
+            insert(RoutineLog),
+            [
+                {"user_id": uid, "routine_id": rid, "day": today - timedelta(days=age)}
+                for uid, rid in zip(users, routines, strict=True)
+                for age in range(0, 14, 2)
+            ],
+        )
+        db.session.commit()
+        return users
+
+
+def dashboard_queries(app, count_queries, therapist):
+    browser = app.test_client()
+    log_in(browser, therapist)
+    with count_queries() as counter:
+        response = browser.get("/therapist")
+    assert response.status_code == 200
+    return counter.count, response.text
+
+
+def test_query_count_does_not_grow_with_500_clients(app, count_queries):
+    few, many = make_user(app, "therapist"), make_user(app, "therapist")
+    add_clients(app, few.id, 5, prefix="few")
+    add_clients(app, many.id, 500, prefix="many")
+    few_count, _ = dashboard_queries(app, count_queries, few)
+    many_count, page = dashboard_queries(app, count_queries, many)
+    assert page.count('class="dashboard"') == 1 and page.count("Many Client") == 500
+    assert few_count == many_count <= 8, (few_count, many_count)
+
+
+def test_flags_and_flagged_first(app, count_queries):
+    therapist = make_user(app, "therapist")
+    add_clients(app, therapist.id, 1, prefix="steady")
+    add_clients(app, therapist.id, 1, lambda age: 7 if age < 7 else 4, prefix="worse")
+    quiet = make_user(app, name="Quiet Client")
+    with app.app_context():
+        db.session.add(Share(client_id=quiet.id, therapist_id=therapist.id))
+        db.session.add(
+            CheckIn(user_id=quiet.id, day=local_today("Europe/London") - timedelta(days=6))
+        )
+        db.session.commit()
+        rows = dashboard_rows(therapist.id)
+    names = [row.client.name for row in rows]
+    assert names == ["Quiet Client", "Worse Client 000", "Steady Client 000"]
+    quiet_row, worse_row, steady_row = rows
+    assert quiet_row.inactive and not quiet_row.worsening_regions
+    assert worse_row.worsening_regions == ["Neck", "Lower back"] and worse_row.trend == "up"
+    assert not steady_row.flagged and steady_row.trend == "same"
+    assert steady_row.latest_pain == 4 and steady_row.week_average == 4
+    assert steady_row.adherence == 0.5
+    _, page = dashboard_queries(app, count_queries, therapist)
+    assert "Neck worse" in page and "no check-in for 4+ days" in page
