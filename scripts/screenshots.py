@@ -3,6 +3,7 @@
 .venv/bin/python scripts/screenshots.py [http://127.0.0.1:5000]
 """
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -17,7 +18,10 @@ SHOTS = [
     ("client@example.com", "/today", PHONE, "today-phone.png", False),
     ("client@example.com", "/trends", PHONE, "trends-phone.png", True),
     ("client@example.com", "/trends", DESKTOP, "trends-desktop.png", True),
+    ("therapist@example.com", "/therapist", DESKTOP, "therapist-dashboard.png", False),
+    ("therapist@example.com", "/therapist", PHONE, "therapist-dashboard-phone.png", False),
 ]
+REPORT = ("client@example.com", "/report")
 
 
 def main(base: str) -> None:
@@ -27,15 +31,40 @@ def main(base: str) -> None:
         for email, path, viewport, filename, full_page in SHOTS:
             context = browser.new_context(viewport=viewport)
             page = context.new_page()
-            page.goto(f"{base}/login")
-            page.get_by_label("Email").fill(email)
-            page.get_by_label("Password").fill("selfcare-demo")
-            page.get_by_role("button", name="Log in").click()
+            log_in(page, base, email)
             page.goto(base + path)
             page.screenshot(path=str(DOCS / filename), full_page=full_page)
             print("wrote", DOCS / filename)
             context.close()
+        print_report(browser, base)
         browser.close()
+
+
+def log_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("selfcare-demo")
+    page.get_by_role("button", name="Log in").click()
+
+
+def print_report(browser, base: str) -> None:
+    """The report as the browser prints it, then page 1 as a PNG (pdftoppm from poppler-utils)."""
+    page = browser.new_page()
+    log_in(page, base, REPORT[0])
+    page.goto(base + REPORT[1])
+    pdf = DOCS / "report.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "90", "-singlefile", str(pdf), str(DOCS / "report")], check=True
+    )
+    pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    print(
+        "wrote",
+        DOCS / "report.png",
+        "from",
+        pdf,
+        [line for line in pages.splitlines() if line.startswith("Pages")],
+    )
 
 
 if __name__ == "__main__":

@@ -98,7 +98,7 @@ def _frame(
     )
 
 
-def _axes(time_axis: TimeAxis, value_axis: ValueAxis, unit: str = "") -> list[str]:
+def _axes(time_axis: TimeAxis, value_axis: ValueAxis) -> list[str]:
     parts = []
     for value in value_axis.ticks():
         y = _num(value_axis.y(value))
@@ -107,7 +107,7 @@ def _axes(time_axis: TimeAxis, value_axis: ValueAxis, unit: str = "") -> list[st
         )
         parts.append(
             f'<text class="chart-label" x="{LEFT - 4}" y="{y}" text-anchor="end" dy="0.35em">'
-            f"{_num(value)}{unit}</text>"
+            f"{_num(value)}</text>"
         )
     baseline = _num(HEIGHT - BOTTOM)
     for day, label in time_axis.ticks():
@@ -198,7 +198,6 @@ def rom_chart(
     series: Mapping[str | None, Mapping[date, float]],
     band: tuple[float, float],
     value_range: tuple[float, float],
-    unit: str,
     start: date,
     end: date,
     sessions: Iterable[date] = (),
@@ -220,7 +219,7 @@ def rom_chart(
         f'<rect class="chart-band" x="{LEFT}" y="{_num(band_top)}" '
         f'width="{WIDTH - LEFT - RIGHT}" height="{band_height}"/>'
     ]
-    body += _axes(time_axis, value_axis, unit) + _session_markers(time_axis, sessions)
+    body += _axes(time_axis, value_axis) + _session_markers(time_axis, sessions)
     for side, points in series.items():
         ordered = sorted(points.items())
         coordinates = [(time_axis.x(day), value_axis.y(value)) for day, value in ordered]

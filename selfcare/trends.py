@@ -313,7 +313,6 @@ def _rom_panels(measurements: list[Measurement], start, today, session_days) -> 
             series,
             band,
             (movement.normal_min, movement.normal_typical),
-            movement.unit_symbol.strip(),
             start,
             today,
             session_days,

@@ -15,6 +15,7 @@ from ..models import CheckIn, PainScore, RoutineLog, Share, User
 
 LOOKBACK_DAYS = 14
 ADHERENCE_DAYS = 14
+TREND_THRESHOLD = 0.5  # points; smaller week-to-week shifts are noise, shown as steady
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,13 @@ def overall_by_day(by_region: dict[str, dict[date, float]]) -> dict[date, float]
     return {day: fmean(scores) for day, scores in days.items()}
 
 
+def _trend(change: insights.Change | None) -> str:
+    """The arrow: up or down only for a shift of half a point or more, else steady."""
+    if change is None:
+        return ""
+    return change.direction if abs(change.delta) >= TREND_THRESHOLD else "same"
+
+
 def _row(user, since, last_checkin, latest_scores, by_region, routine_days, rest_days) -> ClientRow:
     today = local_today(user.timezone)
     overall = overall_by_day(by_region)
@@ -124,7 +132,7 @@ def _row(user, since, last_checkin, latest_scores, by_region, routine_days, rest
         last_checkin=last_checkin,
         latest_pain=fmean(latest_scores) if latest_scores else None,
         week_average=week,
-        trend=change.direction if change else "",
+        trend=_trend(change),
         adherence=insights.adherence(routine_days, rest_days, start, today).share,
         worsening_regions=[
             REGIONS[region].label
