@@ -18,6 +18,11 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
+# axe-core for the accessibility checks in the browser tests; without npm they skip, saying why.
+AXE := tests/.axe/node_modules/axe-core/axe.min.js
+$(AXE):
+	-npm install --silent --no-audit --no-fund --prefix tests/.axe axe-core@4.14.1
+
 db: $(VENV)/.runtime-installed
 	$(FLASK) db upgrade
 	$(FLASK) sync-library
@@ -26,7 +31,7 @@ db: $(VENV)/.runtime-installed
 run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.dev-installed
+test: $(VENV)/.dev-installed $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest

@@ -108,3 +108,13 @@ class DoseFields:
 
 def optional_bool(value) -> bool | None:
     return {"yes": True, "no": False, True: True, False: False}.get(value)
+
+
+def at_least_one(message: str):
+    """For checkbox lists: DataRequired would mark every single box as required."""
+
+    def check(form, field):
+        if not field.data:
+            raise ValidationError(message)
+
+    return check

@@ -1,9 +1,9 @@
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, widgets
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import Length, Optional
 
 from ..clinical import PAIN_HIGH_ANCHOR, PAIN_LOW_ANCHOR, REGIONS
-from ..forms import ScaleField, note_field, optional_bool
+from ..forms import ScaleField, at_least_one, note_field, optional_bool
 from ..models import DAY_KINDS
 
 REGION_FIELD_PREFIX = "pain_"
@@ -81,6 +81,6 @@ class RegionsForm(FlaskForm):
         choices=[SelectChoice(key, region.label) for key, region in REGIONS.items()],
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.CheckboxInput(),
-        validators=[DataRequired(message="Choose at least one region to rate.")],
+        validators=[at_least_one("Choose at least one region to rate.")],
         description="Hidden regions keep their past scores.",
     )

@@ -15,7 +15,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
-from ..forms import DoseFields, ScaleField, SubmissionIdField, day_field, note_field
+from ..forms import (
+    DoseFields,
+    ScaleField,
+    SubmissionIdField,
+    at_least_one,
+    day_field,
+    note_field,
+)
 
 
 def _name_field(label, max_length):
@@ -42,7 +49,7 @@ class RoutineForm(FlaskForm):
         coerce=int,
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.CheckboxInput(),
-        validators=[DataRequired(message="Choose at least one exercise.")],
+        validators=[at_least_one("Choose at least one exercise.")],
         description="Doses start at the usual amount; you can change them next.",
         invalid_choice_message="One of those exercises isn't available to you.",
     )

@@ -25,7 +25,39 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 
+AXE_SCRIPT = (
+    Path(__file__).resolve().parents[1] / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
+)
+BLOCKING_IMPACTS = ("serious", "critical")
+# Filled as the journeys run; printed at the end of the session for the record.
+AXE_RESULTS: dict[str, list[tuple[str, str, int]]] = {}
+
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+
+
+def pytest_terminal_summary(terminalreporter):
+    if AXE_RESULTS:
+        terminalreporter.section("axe-core, violations by page (rule, impact, nodes)")
+        for page, violations in sorted(AXE_RESULTS.items()):
+            terminalreporter.write_line(f"{page}: {violations or 'none'}")
+
+
+@pytest.fixture
+def check_accessibility():
+    """Run axe-core on the page as it is now; fail on serious or critical violations."""
+    if not AXE_SCRIPT.exists():
+        pytest.skip(f"axe-core not installed at {AXE_SCRIPT} (make test installs it with npm)")
+
+    def check(page, label: str):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+        violations = page.evaluate(
+            "axe.run().then(r => r.violations.map(v => [v.id, v.impact, v.nodes.length]))"
+        )
+        AXE_RESULTS[label] = [tuple(v) for v in violations]
+        blocking = [v for v in violations if v[1] in BLOCKING_IMPACTS]
+        assert not blocking, f"{label}: {blocking}"
+
+    return check
 
 
 @pytest.fixture(scope="session")

@@ -52,6 +52,13 @@ def test_checkin_and_routine_in_five_taps(phone, live_server, live_app):
     assert "done 1× today" in phone.content()
 
 
+def test_content_security_policy_blocks_injected_scripts(phone, live_server):
+    phone.goto(f"{live_server}/login")
+    with pytest.raises(Exception, match="Content Security Policy"):
+        phone.add_script_tag(content="window.injected = true")
+    assert phone.evaluate("window.injected === undefined")
+
+
 def test_record_a_neck_rotation(phone, live_server, live_app):
     register(phone, live_server, "Rory Rotation", "rory@example.com")
     phone.goto(f"{live_server}/measurements/new")
