@@ -1,6 +1,7 @@
 """Form pieces shared by the logging features."""
 
 import uuid
+from datetime import date
 
 from wtforms import (
     BooleanField,
@@ -11,7 +12,7 @@ from wtforms import (
     SelectChoice,
     TextAreaField,
 )
-from wtforms.validators import Length, NumberRange, Optional, ValidationError
+from wtforms.validators import Length, Optional, ValidationError
 
 from .clinical import PAIN_VALUES
 
@@ -70,8 +71,28 @@ def not_in_future(form, field):
         raise ValidationError("That date is in the future. Choose today or an earlier day.")
 
 
+EARLIEST_DAY = date(2000, 1, 1)
+
+
+def not_too_early(form, field):
+    """Dates before this app's time are typos (year 1 would also break date arithmetic)."""
+    if field.data and field.data < EARLIEST_DAY:
+        raise ValidationError(f"Choose a date from {EARLIEST_DAY.year} onwards.")
+
+
 def day_field(label="Date"):
-    return DateField(label, validators=[not_in_future])
+    return DateField(label, validators=[not_too_early, not_in_future])
+
+
+def whole_number_between(low: int, high: int, message: str):
+    """Like NumberRange, but safe for any size of integer (NumberRange converts to float, which
+    overflows on a 400-digit number)."""
+
+    def check(form, field):
+        if field.data is not None and not (low <= field.data <= high):
+            raise ValidationError(message)
+
+    return check
 
 
 def _count(label, maximum, unit=""):
@@ -79,9 +100,7 @@ def _count(label, maximum, unit=""):
         label,
         validators=[
             Optional(),
-            NumberRange(
-                min=1, max=maximum, message=f"Use a whole number from 1 to {maximum}{unit}."
-            ),
+            whole_number_between(1, maximum, f"Use a whole number from 1 to {maximum}{unit}."),
         ],
         render_kw={"inputmode": "numeric", "min": 1, "max": maximum},
     )

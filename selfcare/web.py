@@ -85,6 +85,13 @@ def _handle_csrf_error(error: CSRFError):
     return render_error(400, "This form has expired. Please reload the page and submit it again.")
 
 
+def _refuse_nul_characters():
+    """No browser sends NUL in a form; PostgreSQL can't store it. Refuse it at the door."""
+    if request.method == "POST" and any("\x00" in value for value in request.form.values()):
+        return render_error(400, "That form contained characters we can't accept.")
+    return None
+
+
 def _security_headers(response):
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -123,6 +130,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)
+    app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)
     app.context_processor(lambda: {"navigation": _navigation()})
     app.add_template_filter(_local_time, "local_time")

@@ -18,6 +18,16 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 NO_POSTGRES = "PostgreSQL tests need TEST_DATABASE_URL (CI sets it; see README)"
 
 
+def pytest_terminal_summary(terminalreporter):
+    from .test_fuzz import EXAMPLES_TRIED
+
+    if EXAMPLES_TRIED:
+        terminalreporter.section("hypothesis: examples posted per form (all databases)")
+        for name, count in sorted(EXAMPLES_TRIED.items()):
+            terminalreporter.write_line(f"{name}: {count}")
+        terminalreporter.write_line(f"total: {sum(EXAMPLES_TRIED.values())}")
+
+
 def pytest_report_header():
     return f"PostgreSQL: {POSTGRES_URL or 'not configured, its tests will be skipped'}"
 

@@ -136,8 +136,9 @@ def test_future_day_is_refused(app, logged_in_client):
     assert count_rows(app, CheckIn) == 0
 
 
-def test_not_a_date_is_not_found(logged_in_client):
+def test_not_a_date_is_not_found_and_ancient_dates_are_refused(logged_in_client):
     assert logged_in_client.get("/checkins/2026-02-31").status_code == 404
+    assert logged_in_client.get("/checkins/0001-01-01").status_code == 400
 
 
 def test_history_is_newest_first_and_paginated(app, logged_in_client, client_user):

@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from ..forms import not_too_early
+
 PLANNING_HORIZON_DAYS = 366
 
 
@@ -16,7 +18,11 @@ def within_a_year_ahead(form, field):
 class TherapySessionForm(FlaskForm):
     day = DateField(
         "Appointment date",
-        validators=[InputRequired(message="Please choose a date."), within_a_year_ahead],
+        validators=[
+            InputRequired(message="Please choose a date."),
+            not_too_early,
+            within_a_year_ahead,
+        ],
     )
     note = StringField(
         "Note (optional)",

@@ -4,6 +4,7 @@ from flask_login import current_user
 from ..access import client_required, owned_or_404
 from ..clinical import PAIN_QUESTION, REGIONS
 from ..extensions import db
+from ..forms import EARLIEST_DAY
 from ..localtime import local_today
 from ..models import CheckIn
 from ..routines.service import today_routine_cards
@@ -50,6 +51,8 @@ def edit_day(day):
         return render_error(
             400, "That day hasn't happened yet. You can check in for today or earlier."
         )
+    if day < EARLIEST_DAY:
+        return render_error(400, f"Check-ins start from {EARLIEST_DAY.year}.")
     if day == _today():
         return redirect(url_for("checkins.today"))
     return _checkin_page(day, "checkins/edit.html")

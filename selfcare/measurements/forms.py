@@ -37,6 +37,8 @@ class MeasurementForm(FlaskForm):
         movement = self.movement
         if field.data is None:
             return
+        if not field.data.is_finite():
+            raise ValidationError("Please enter a number, for example 65.")
         if not (movement.lowest <= field.data <= movement.highest):
             raise ValidationError(
                 f"{movement.label} is recorded between {movement.format(movement.lowest)} and "

@@ -1,0 +1,234 @@
+"""Every form, fed random and hostile input: never a server error, and a refused form writes
+nothing. Hypothesis draws the values; the counts are printed at the end of the run."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from selfcare.extensions import db
+from selfcare.models import Exercise, Routine, RoutineItem, Share
+
+from .conftest import csrf_token_from, log_in, make_user
+
+EXAMPLES_PER_FORM = 40
+EXAMPLES_TRIED: dict[str, int] = {}
+
+HOSTILE = st.sampled_from(
+    [
+        "",
+        " ",
+        "0",
+        "-1",
+        "11",
+        "10.5",
+        "abc",
+        "1e309",
+        "NaN",
+        "-Infinity",
+        "\x00",
+        "\ud7ff",
+        "<script>alert(1)</script>",
+        "' OR 1=1 --",
+        "9" * 400,
+        "2026-02-30",
+        "9999-12-31",
+        "0001-01-01",
+        "yes",
+        "left",
+        "up",
+        "true",
+        "%00",
+        "../../etc/passwd",
+        "\u202e",
+        "😀" * 50,
+    ]
+)
+VALUE = st.one_of(
+    HOSTILE,
+    st.text(max_size=1500),
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.integers(min_value=1, max_value=60).map(str),  # ids that may belong to someone else
+)
+
+# (name, who posts, url template, page that holds the form, fields)
+FORMS = [
+    ("register", None, "/register", "/register", ["name", "email", "password", "role", "timezone"]),
+    ("login", None, "/login", "/login", ["email", "password", "remember"]),
+    (
+        "check-in",
+        "client",
+        "/today",
+        "/today",
+        [
+            "pain_neck",
+            "pain_upper_back",
+            "pain_lower_back",
+            "day_kind",
+            "stiffness",
+            "sleep_quality",
+            "stress",
+            "medication_taken",
+            "medication_note",
+            "note",
+        ],
+    ),
+    (
+        "past check-in",
+        "client",
+        "/checkins/2026-01-15",
+        "/checkins/2026-01-15",
+        ["pain_neck", "note", "day_kind"],
+    ),
+    ("regions", "client", "/checkins/regions", "/checkins/regions", ["regions"]),
+    ("new routine", "client", "/routines/new", "/routines/new", ["name", "exercise_ids"]),
+    ("rename routine", "client", "/routines/{routine}", "/routines/{routine}", ["name"]),
+    ("add exercise", "client", "/routines/{routine}/items", "/routines/{routine}", ["exercise_id"]),
+    (
+        "dose",
+        "client",
+        "/routines/{routine}/items/{item}",
+        "/routines/{routine}",
+        [
+            "item{item}-sets",
+            "item{item}-reps",
+            "item{item}-hold_seconds",
+            "item{item}-duration_seconds",
+            "item{item}-per_side",
+        ],
+    ),
+    (
+        "detailed log",
+        "client",
+        "/routines/{routine}/log",
+        "/routines/{routine}/log",
+        [
+            "submission_id",
+            "day",
+            "exercises-0-row_key",
+            "exercises-0-done",
+            "exercises-0-sets",
+            "exercises-0-reps",
+            "effort",
+            "note",
+        ],
+    ),
+    ("done today", "client", "/routines/{routine}/done", "/today", ["submission_id"]),
+    (
+        "own exercise",
+        "client",
+        "/exercises/new",
+        "/exercises/new",
+        [
+            "name",
+            "kind",
+            "regions",
+            "how_to",
+            "sets",
+            "reps",
+            "hold_seconds",
+            "duration_seconds",
+            "per_side",
+        ],
+    ),
+    (
+        "measurement",
+        "client",
+        "/measurements/new/cervical_rotation",
+        "/measurements/new/cervical_rotation",
+        ["submission_id", "side", "value", "day", "note"],
+    ),
+    (
+        "unsided measurement",
+        "client",
+        "/measurements/new/fingertip_to_floor",
+        "/measurements/new/fingertip_to_floor",
+        ["submission_id", "value", "day"],
+    ),
+    ("appointment", "client", "/sessions", "/trends", ["day", "note"]),
+    ("profile", "client", "/account", "/account", ["name", "timezone"]),
+    (
+        "password",
+        "client",
+        "/account/password",
+        "/account/password",
+        ["current_password", "new_password"],
+    ),
+    ("link code", "therapist", "/therapist/link", "/therapist/link", ["code"]),
+    (
+        "therapist appointment",
+        "therapist",
+        "/therapist/clients/{client}/sessions",
+        "/therapist/clients/{client}",
+        ["day", "note"],
+    ),
+    (
+        "home program",
+        "therapist",
+        "/therapist/clients/{client}/routines/new",
+        "/therapist/clients/{client}/routines/new",
+        ["name", "exercise_ids"],
+    ),
+]
+
+
+def total_rows() -> int:
+    """Rows in every table but the access log: a therapist's refused form still re-renders the
+    client's charts, and that view is written to the client's log on purpose."""
+    return sum(
+        db.session.scalar(db.select(db.func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+        if table.name != "access_log"
+    )
+
+
+def build_world(app):
+    app.config["LOGIN_RATE_LIMIT"] = "100000 per minute"  # the fuzzer fails logins on purpose
+    client, therapist = make_user(app, name="Fuzz Client"), make_user(app, "therapist")
+    with app.app_context():
+        exercise = db.session.scalar(db.select(Exercise).where(Exercise.slug == "chin_tuck"))
+        routine = Routine(user_id=client.id, name="Neck")
+        routine.items.append(RoutineItem(exercise=exercise, reps=10))
+        db.session.add_all([routine, Share(client_id=client.id, therapist_id=therapist.id)])
+        db.session.commit()
+        ids = {"routine": routine.id, "item": routine.items[0].id, "client": client.id}
+    return {"client": client, "therapist": therapist}, ids
+
+
+@pytest.mark.parametrize("form", FORMS, ids=[form[0] for form in FORMS])
+def test_form_survives_hostile_input(app, form):
+    name, role, url_template, page_template, fields = form
+    accounts, ids = build_world(app)
+    browser = app.test_client()
+    if role:
+        log_in(browser, accounts[role])
+    url, page = url_template.format(**ids), page_template.format(**ids)
+    field_names = [field.format(**ids) for field in fields]
+    token = csrf_token_from(browser.get(page).text)
+
+    @settings(
+        max_examples=EXAMPLES_PER_FORM,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    @given(
+        st.fixed_dictionaries(
+            {},
+            optional={
+                field: st.one_of(VALUE, st.lists(VALUE, max_size=3)) for field in field_names
+            },
+        )
+    )
+    def post(data):
+        EXAMPLES_TRIED[name] = EXAMPLES_TRIED.get(name, 0) + 1
+        with app.app_context():
+            before = total_rows()
+        response = browser.post(url, data={"csrf_token": token, **data})
+        assert response.status_code < 500, (data, response.status_code)
+        if response.status_code >= 400:
+            with app.app_context():
+                assert total_rows() == before, data
+
+    post()
+    assert EXAMPLES_TRIED[name] >= EXAMPLES_PER_FORM // 2
