@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask seed-demo`."""
+"""Command-line tasks: `flask seed-demo`, `flask sync-library`, `flask backup`."""
 
 import click
 from flask import Flask, current_app
@@ -21,3 +21,17 @@ def register_commands(app: Flask) -> None:
         from .routines.service import sync_exercise_library
 
         click.echo(f"{sync_exercise_library()} library exercises in place")
+
+    @app.cli.command("backup")
+    def backup_command():
+        """Write a consistent copy of the SQLite database to instance/backups/."""
+        from pathlib import Path
+
+        from .backup import BackupNotPossible, backup_sqlite
+        from .extensions import db
+
+        try:
+            target = backup_sqlite(db.engine, Path(current_app.instance_path) / "backups")
+        except BackupNotPossible as error:
+            raise click.ClickException(str(error)) from error
+        click.echo(f"Backup written to {target}")

@@ -199,7 +199,8 @@ def test_choosing_regions_adds_and_hides_rows(app, logged_in_client, client_user
 def test_regions_must_not_be_empty_or_unknown(app, logged_in_client, client_user):
     assert submit(logged_in_client, "/checkins/regions", {}).status_code == 422
     assert submit(logged_in_client, "/checkins/regions", {"regions": ["tail"]}).status_code == 422
-    assert count_rows(app, TrackedRegion, user_id=client_user.id) == 3
+    assert count_rows(app, TrackedRegion, user_id=client_user.id) == 0
+    assert "<legend>Upper back</legend>" in logged_in_client.get("/today").text  # the defaults
 
 
 def test_hidden_region_keeps_its_past_scores(app, logged_in_client, client_user):

@@ -1,8 +1,7 @@
 """Account operations that do not need a request."""
 
-from ..clinical import DEFAULT_REGIONS
 from ..extensions import db
-from ..models import TrackedRegion, User
+from ..models import User
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -13,11 +12,5 @@ def create_user(*, email: str, name: str, password: str, role: str, timezone: st
     user = User(email=User.normalize_email(email), name=name.strip(), role=role, timezone=timezone)
     user.set_password(password)
     db.session.add(user)
-    db.session.flush()
-    if user.is_client:
-        db.session.add_all(
-            TrackedRegion(user_id=user.id, region=region, position=position)
-            for position, region in enumerate(DEFAULT_REGIONS)
-        )
     db.session.commit()
     return user

@@ -4,7 +4,7 @@ from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 
-from ..clinical import REGIONS
+from ..clinical import DEFAULT_REGIONS, REGIONS
 from ..extensions import db
 from ..models import CheckIn, PainScore, TrackedRegion
 
@@ -20,12 +20,13 @@ DETAIL_FIELDS = (
 
 
 def tracked_regions(user_id: int) -> list[str]:
+    """The regions the client chose, or the defaults until they choose (they can't choose none)."""
     stored = db.session.scalars(
         db.select(TrackedRegion.region)
         .filter_by(user_id=user_id)
         .order_by(TrackedRegion.position, TrackedRegion.id)
     ).all()
-    return [region for region in stored if region in REGIONS]
+    return [region for region in stored if region in REGIONS] or list(DEFAULT_REGIONS)
 
 
 def set_tracked_regions(user_id: int, regions: list[str]) -> None:

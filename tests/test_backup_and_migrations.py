@@ -1,0 +1,71 @@
+"""Data survives: a backup is a consistent copy, and upgrading an old database keeps its rows."""
+
+import sqlite3
+
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from selfcare import create_app
+from selfcare.extensions import db
+from selfcare.models import CheckIn
+
+from .conftest import PASSWORD, log_in, settings_for, submit
+from .test_migrations import empty_database_url  # noqa: F401  (fixture)
+
+FIRST_REVISION = "74eb61315b01"
+
+
+def test_backup_writes_a_consistent_copy(tmp_path, logged_in_client, app):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        result = app.test_cli_runner().invoke(args=["backup"])
+        assert result.exit_code != 0 and "pg_dump" in result.output
+        return
+    submit(logged_in_client, "/today", {"pain_neck": "3"})
+    app.instance_path = str(tmp_path)
+    result = app.test_cli_runner().invoke(args=["backup"])
+    assert result.exit_code == 0, result.output
+    [copy] = (tmp_path / "backups").glob("selfcare-*.db")
+    with sqlite3.connect(copy) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("SELECT count(*) FROM pain_scores").fetchone() == (1,)
+
+
+def test_upgrade_from_the_first_migration_keeps_every_row(empty_database_url):  # noqa: F811
+    app = create_app(settings_for(empty_database_url))
+    people = [
+        (f"person{n}@example.com", f"Person {n}", "client" if n % 2 else "therapist")
+        for n in range(6)
+    ]
+    with app.app_context():
+        upgrade(revision=FIRST_REVISION)
+        from selfcare.models import User
+
+        hashed = User()
+        hashed.set_password(PASSWORD)
+        with db.engine.begin() as connection:
+            for email, name, role in people:
+                connection.execute(
+                    text(
+                        "INSERT INTO users (email, name, password_hash, role, timezone, "
+                        "session_token, created_at) VALUES (:email, :name, :hash, :role, "
+                        "'Europe/Paris', 'tok', '2026-01-01 08:00:00')"
+                    ),
+                    {"email": email, "name": name, "hash": hashed.password_hash, "role": role},
+                )
+        upgrade()
+        rows = db.session.execute(
+            text("SELECT email, name, role, timezone, password_hash FROM users ORDER BY email")
+        ).all()
+        assert [(r.email, r.name, r.role, r.timezone) for r in rows] == [
+            (e, n, r, "Europe/Paris") for e, n, r in people
+        ]
+        assert all(r.password_hash == hashed.password_hash for r in rows)
+        old_client = db.session.scalar(db.select(User).filter_by(email="person1@example.com"))
+        account = type("Account", (), {"email": old_client.email})
+    browser = app.test_client()
+    log_in(browser, account)
+    assert submit(browser, "/today", {"pain_neck": "2"}).status_code == 302  # old accounts work
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(CheckIn.id))) == 1
+        db.session.remove()
+        db.engine.dispose()
