@@ -36,6 +36,9 @@ test: $(VENV)/.dev-installed $(AXE)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
+bench: $(VENV)/.dev-installed
+	$(BIN)/python -m bench.run
+
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .

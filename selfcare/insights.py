@@ -27,18 +27,49 @@ def days_between(start: date, end: date) -> list[date]:
 
 def window_mean(series: Series, start: date, end: date, minimum: int = 1) -> float | None:
     """Mean of the values from start to end inclusive; None with fewer than `minimum` values."""
-    values = [value for day, value in series.items() if start <= day <= end]
+    if (end - start).days < len(series):
+        # A short window over a long history: look the window's days up, don't scan the years.
+        values = [series[day] for day in days_between(start, end) if day in series]
+    else:
+        values = [value for day, value in series.items() if start <= day <= end]
     return fmean(values) if len(values) >= minimum else None
 
 
 def rolling_mean(series: Series, start: date, end: date) -> dict[date, float | None]:
     """Trailing 7-day mean for each day from start to end. Missing days are gaps, never zeros:
-    a day's mean is None when its window holds fewer than MIN_DAYS_FOR_AVERAGE values."""
+    a day's mean is None when its window holds fewer than MIN_DAYS_FOR_AVERAGE values.
+    One pass with a running sum, so years of history cost no more than a loop over them."""
     result = {}
-    for day in days_between(start, end):
-        window_start = day - timedelta(days=AVERAGE_WINDOW_DAYS - 1)
-        result[day] = window_mean(series, window_start, day, MIN_DAYS_FOR_AVERAGE)
+    total, count = 0.0, 0
+    first = start - timedelta(days=AVERAGE_WINDOW_DAYS - 1)
+    for day in days_between(first, end):
+        if day in series:
+            total, count = total + series[day], count + 1
+        leaving = day - timedelta(days=AVERAGE_WINDOW_DAYS)
+        if leaving >= first and leaving in series:
+            total, count = total - series[leaving], count - 1
+        if day >= start:
+            result[day] = total / count if count >= MIN_DAYS_FOR_AVERAGE else None
     return result
+
+
+def block_means(series: Series, start: date, end: date, size: int) -> dict[date, float | None]:
+    """Means over consecutive blocks of `size` days from `start`, keyed by each block's first
+    day; None for a block without values. One pass over the series."""
+    sums: dict[int, float] = {}
+    counts: dict[int, int] = {}
+    for day, value in series.items():
+        if start <= day <= end:
+            block = (day - start).days // size
+            sums[block] = sums.get(block, 0.0) + value
+            counts[block] = counts.get(block, 0) + 1
+    blocks = (end - start).days // size + 1
+    return {
+        start + timedelta(days=block * size): (
+            sums[block] / counts[block] if block in counts else None
+        )
+        for block in range(blocks)
+    }
 
 
 def mcid_points(region: str, baseline: float) -> float:

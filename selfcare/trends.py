@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from markupsafe import Markup
-from sqlalchemy import func
+from sqlalchemy import Row, func
 
 from . import insights, svgchart
 from .checkins.service import tracked_regions
@@ -34,7 +34,7 @@ class ClientHistory:
     pain: dict[str, dict[date, float]] = field(default_factory=lambda: defaultdict(dict))
     rest_days: set[date] = field(default_factory=set)
     logs_per_day: dict[date, int] = field(default_factory=dict)
-    measurements: list[Measurement] = field(default_factory=list)
+    measurements: list[Row] = field(default_factory=list)
     sessions: list[TherapySession] = field(default_factory=list)
     last_checkin: date | None = None
     tracked: list[str] = field(default_factory=list)
@@ -50,11 +50,14 @@ def load_history(client_id: int, since: date | None, today: date) -> ClientHisto
     """Six queries, whatever the amount of history: pain scores, rest/flare days, routine logs per
     day, measurements, therapy sessions, tracked regions."""
     history = ClientHistory()
+    # Plain Core execution: these are thousands of tuples, and the ORM layer would only slow
+    # them down.
+    core = db.session.connection()
 
     def recent(column):
         return column >= since if since else True
 
-    pain_rows = db.session.execute(
+    pain_rows = core.execute(
         db.select(CheckIn.day, PainScore.region, PainScore.score)
         .join(PainScore, PainScore.checkin_id == CheckIn.id)
         .where(CheckIn.user_id == client_id, CheckIn.day <= today, recent(CheckIn.day))
@@ -62,26 +65,24 @@ def load_history(client_id: int, since: date | None, today: date) -> ClientHisto
     for day, region, score in pain_rows:
         history.pain[region][day] = score
     history.rest_days = set(
-        db.session.scalars(
+        core.execute(
             db.select(CheckIn.day).where(
                 CheckIn.user_id == client_id, CheckIn.day_kind != "normal", recent(CheckIn.day)
             )
-        )
+        ).scalars()
     )
     history.logs_per_day = dict(
-        db.session.execute(
+        core.execute(
             db.select(RoutineLog.day, func.count(RoutineLog.id))
             .where(RoutineLog.user_id == client_id, RoutineLog.day <= today, recent(RoutineLog.day))
             .group_by(RoutineLog.day)
         ).all()
     )
-    history.measurements = list(
-        db.session.scalars(
-            db.select(Measurement)
-            .where(Measurement.user_id == client_id, recent(Measurement.day))
-            .order_by(Measurement.day, Measurement.id)
-        )
-    )
+    history.measurements = core.execute(
+        db.select(Measurement.movement, Measurement.side, Measurement.value, Measurement.day)
+        .where(Measurement.user_id == client_id, recent(Measurement.day))
+        .order_by(Measurement.day, Measurement.id)
+    ).all()
     history.sessions = list(
         db.session.scalars(
             db.select(TherapySession).filter_by(client_id=client_id).order_by(TherapySession.day)
@@ -108,7 +109,7 @@ class RomPanel:
     movement: Movement
     chart: Markup
     summary: str
-    latest: list[Measurement]
+    latest: list[Row]
 
 
 @dataclass(frozen=True)
@@ -195,14 +196,10 @@ def _buckets(
     series: dict[date, float], start: date, end: date, size: int
 ) -> dict[date, float | None]:
     """Means over consecutive blocks of `size` days, placed at each block's middle day."""
-    result = {}
-    block_start = start
-    while block_start <= end:
-        block_end = min(end, block_start + timedelta(days=size - 1))
-        middle = block_start + (block_end - block_start) / 2
-        result[middle] = insights.window_mean(series, block_start, block_end)
-        block_start = block_end + timedelta(days=1)
-    return result
+    return {
+        min(end, block_start + timedelta(days=(size - 1) // 2)): mean
+        for block_start, mean in insights.block_means(series, start, end, size).items()
+    }
 
 
 def _fmt(value: float) -> str:
@@ -232,12 +229,8 @@ def _pain_panel(
         average = insights.rolling_mean(series, start, today)
         note = "Dots: daily scores. Line: 7-day average."
     else:
-        points = {
-            day: value
-            for day, value in _buckets(series, start, today, bucket_days).items()
-            if value is not None
-        }
         average = _buckets(series, start, today, bucket_days)
+        points = {day: value for day, value in average.items() if value is not None}
         note = f"Dots and line: {'weekly' if bucket_days == 7 else 'monthly'} averages."
     summary = _pain_summary(key, label, series, today)
     chart = svgchart.pain_chart(
@@ -276,22 +269,19 @@ def _pain_table(history: ClientHistory, regions: list[str], start: date, today: 
     span = (today - start).days
     size = 7 if span <= 120 else 30 if span <= 800 else 91
     headers = [REGIONS[key].label for key in regions]
+    columns = [
+        insights.block_means(history.pain.get(key, {}), start, today, size) for key in regions
+    ]
     rows = []
-    block_start = start
-    while block_start <= today:
-        block_end = min(today, block_start + timedelta(days=size - 1))
-        means = [
-            insights.window_mean(history.pain.get(key, {}), block_start, block_end)
-            for key in regions
-        ]
+    for block_start in columns[0] if columns else []:
+        means = [column[block_start] for column in columns]
         if any(mean is not None for mean in means):
             rows.append((f"{block_start:%d %b %Y}", ["–" if m is None else _fmt(m) for m in means]))
-        block_start = block_end + timedelta(days=1)
     return headers, list(reversed(rows))
 
 
-def _rom_panels(measurements: list[Measurement], start, today, session_days) -> list[RomPanel]:
-    grouped: dict[str, list[Measurement]] = defaultdict(list)
+def _rom_panels(measurements: list[Row], start, today, session_days) -> list[RomPanel]:
+    grouped: dict[str, list[Row]] = defaultdict(list)
     for measurement in measurements:
         if measurement.day >= start and measurement.movement in MOVEMENTS:
             grouped[measurement.movement].append(measurement)

@@ -1,13 +1,28 @@
 """App-wide web behaviour: the home page, error pages, security headers, navigation."""
 
+import hashlib
 import uuid
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
 
-from flask import Blueprint, Flask, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter, ValidationError
+from werkzeug.security import safe_join
 
 from .dose import dose_text
 from .extensions import db
@@ -51,6 +66,38 @@ def index():
     if current_user.is_authenticated:
         return redirect(url_for(home_endpoint(current_user)))
     return render_template("index.html")
+
+
+ASSET_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+@lru_cache(maxsize=64)
+def _file_digest(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def _asset_digest(filename: str) -> str:
+    path = safe_join(current_app.static_folder, filename)
+    if path is None or not Path(path).is_file():
+        abort(404)
+    if current_app.debug:
+        _file_digest.cache_clear()
+    return _file_digest(path)
+
+
+def asset_url(filename: str) -> str:
+    """The URL of a static file with its content hash in the path: cached for a year by
+    browsers, and a changed file gets a new URL."""
+    return url_for("main.asset", digest=_asset_digest(filename), filename=filename)
+
+
+@bp.get("/assets/<digest>/<path:filename>")
+def asset(digest, filename):
+    if digest != _asset_digest(filename):
+        abort(404)
+    response = send_from_directory(current_app.static_folder, filename)
+    response.headers["Cache-Control"] = ASSET_CACHE_CONTROL
+    return response
 
 
 @bp.get("/healthz")
@@ -99,7 +146,7 @@ def _security_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if not request.path.startswith("/static/"):
+    if not request.path.startswith(("/static/", "/assets/")):
         # Pages may carry health data: never keep them in a shared or back/forward cache.
         headers["Cache-Control"] = "no-store"
     return response
@@ -135,6 +182,7 @@ def init_app(app: Flask) -> None:
     app.context_processor(lambda: {"navigation": _navigation()})
     app.add_template_filter(_local_time, "local_time")
     app.add_template_filter(dose_text, "dose")
+    app.add_template_global(asset_url)
     # For one-tap forms that carry a submission id (see forms.SubmissionIdField).
     app.jinja_env.globals["new_submission_id"] = lambda: str(uuid.uuid4())
 

@@ -25,6 +25,7 @@ from selfcare.models import (
     utcnow,
 )
 from selfcare.sharing.service import create_invite
+from selfcare.web import asset_url
 
 from .conftest import csrf_token_from, log_in, make_user
 
@@ -33,6 +34,7 @@ CLIENT_ROW = "a client's own row"  # owner only; other clients 404; therapists 4
 CLIENT_TOOL = "a client page without a row id"  # any client; therapists 403
 SHARED_CLIENT = "a therapist's page about one client"  # an active share only; everyone else 404
 THERAPIST_TOOL = "a therapist page without client data"  # any therapist; clients 403
+PUBLIC = "a public file"  # anyone, logged in or not
 
 ROUTES = {
     "checkins.edit_day": CLIENT_TOOL,
@@ -58,6 +60,7 @@ ROUTES = {
     "therapist.add_session": SHARED_CLIENT,
     "therapist.assign_routine": SHARED_CLIENT,
     "therapist.report": SHARED_CLIENT,
+    "main.asset": PUBLIC,
 }
 
 
@@ -103,11 +106,16 @@ def build_world(app):
             "code": invite.code,
             "action": "archive",
             "direction": "up",
+            "filename": "css/app.css",
         }
+    with app.test_request_context():
+        values["digest"] = asset_url("css/app.css").split("/")[2]
     return {"owner": owner, "other": other, "active": active, "revoked": revoked}, values
 
 
 def expected(kind: str, role: str, method: str) -> set[int]:
+    if kind == PUBLIC:
+        return {200}
     if role == "anonymous":
         return {302}
     allowed = {

@@ -125,3 +125,23 @@ def test_time_axis_labels_stay_few_and_readable():
 def test_calendar_marks_rest_days_apart_from_missed_days():
     svg = adherence_calendar("c", "t", "d", {TODAY: 2, days_ago(1): 1}, [days_ago(2)], TODAY, 2)
     assert 'class="heat-more"' in svg and 'class="heat-one"' in svg and 'class="heat-rest"' in svg
+
+
+def test_block_means_group_days_and_leave_empty_blocks_empty():
+    series = {days_ago(13): 2, days_ago(12): 4, days_ago(1): 6}
+    blocks = insights.block_means(series, days_ago(13), TODAY, 7)
+    assert blocks == {days_ago(13): 3.0, days_ago(6): 6.0}
+    assert insights.block_means({}, days_ago(13), TODAY, 7) == {
+        days_ago(13): None,
+        days_ago(6): None,
+    }
+
+
+def test_rolling_mean_matches_the_plain_definition():
+    series = {days_ago(n): (n * 7) % 11 for n in range(60) if n % 5 != 3}
+    fast = insights.rolling_mean(series, days_ago(40), TODAY)
+    for day, value in fast.items():
+        plain = insights.window_mean(
+            series, day - timedelta(days=6), day, insights.MIN_DAYS_FOR_AVERAGE
+        )
+        assert value == pytest.approx(plain) if plain is not None else value is None

@@ -1,5 +1,7 @@
 """Headers on every page, cookies in production, nothing cached that holds health data."""
 
+import re
+
 import pytest
 
 from selfcare import create_app
@@ -104,3 +106,13 @@ def test_database_url_selects_postgresql(tmp_path, monkeypatch):
     assert build_config(tmp_path, {"SECRET_KEY": "x"})["SQLALCHEMY_DATABASE_URI"].endswith(
         "selfcare.db"
     )
+
+
+def test_assets_have_fingerprinted_urls_and_long_caching(client):
+    page = client.get("/login").text
+    css_url = re.search(r'href="(/assets/[0-9a-f]{12}/css/app\.css)"', page).group(1)
+    response = client.get(css_url)
+    assert response.status_code == 200 and b"--accent" in response.data
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert client.get("/assets/000000000000/css/app.css").status_code == 404
+    assert client.get("/assets/000000000000/../config.py").status_code == 404

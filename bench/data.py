@@ -1,0 +1,78 @@
+"""Benchmark data: years of history for one client, and 500 clients for one therapist.
+Histories come from the demo generator (selfcare.demo); only account creation is done in bulk
+here, with one shared password hash, because hashing 500 passwords would take minutes."""
+
+from sqlalchemy import insert
+
+from selfcare.demo import (
+    DEMO_PASSWORD,
+    HistoryProfile,
+    add_demo_sessions,
+    create_demo_routines,
+    ensure_share,
+    ensure_user,
+    generate_history,
+)
+from selfcare.extensions import db
+from selfcare.models import CLIENT, THERAPIST, User
+from selfcare.routines.service import sync_exercise_library
+
+HEAVY_CLIENT = "bench-client@example.com"
+THERAPIST_EMAIL = "bench-therapist@example.com"
+SHARING_CLIENTS = 500
+FIVE_REGIONS = {
+    "neck": 6.0,
+    "upper_back": 4.0,
+    "lower_back": 5.0,
+    "shoulder_left": 3.0,
+    "hip_right": 3.5,
+}
+
+
+def is_built() -> bool:
+    return db.session.scalar(db.select(User.id).filter_by(email=THERAPIST_EMAIL)) is not None
+
+
+def build(log=print) -> None:
+    sync_exercise_library()
+    therapist, _ = ensure_user(THERAPIST_EMAIL, "Bench Therapist", THERAPIST)
+    heavy, _ = ensure_user(HEAVY_CLIENT, "Five Years", CLIENT)
+    profile = HistoryProfile(regions=FIVE_REGIONS, adherence=0.55, rom_every_days=(10, 14))
+    counts = generate_history(heavy, create_demo_routines(heavy), 5 * 365, profile, seed=5)
+    add_demo_sessions(heavy, list(range(10, 5 * 365, 30)), created_by=therapist, note="Review")
+    ensure_share(heavy, therapist)
+    log(f"heavy client: {counts}")
+    template = User(email="template@example.com", name="t", role=CLIENT)
+    template.set_password(DEMO_PASSWORD)
+    ids = (
+        db.session.execute(
+            insert(User).returning(User.id, sort_by_parameter_order=True),
+            [
+                {
+                    "email": f"bench-{n:03d}@example.com",
+                    "name": f"Client {n:03d}",
+                    "password_hash": template.password_hash,
+                    "role": CLIENT,
+                    "timezone": "Europe/London",
+                    "session_token": f"bench{n:03d}",
+                }
+                for n in range(SHARING_CLIENTS)
+            ],
+        )
+        .scalars()
+        .all()
+    )
+    db.session.commit()
+    for number, user_id in enumerate(ids):
+        client = db.session.get(User, user_id)
+        adherence = 0.3 + (number % 7) / 10
+        generate_history(
+            client,
+            create_demo_routines(client),
+            365,
+            HistoryProfile(adherence=adherence),
+            seed=number,
+        )
+        ensure_share(client, therapist)
+        if number % 100 == 99:
+            log(f"{number + 1} sharing clients written")
