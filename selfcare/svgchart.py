@@ -146,18 +146,10 @@ def _polyline_segments(points: list[tuple[float, float] | None]) -> str:
     return "".join(commands)
 
 
-def _dots(points: Iterable[tuple[float, float]], radius: float = 2.6) -> str:
-    """Many dots as one path of tiny circles: a fraction of the bytes of <circle> elements."""
-    r, across = _num(radius), _num(2 * radius)
-    return "".join(
-        f"M{_num(x - radius)} {_num(y)}a{r} {r} 0 1 0 {across} 0a{r} {r} 0 1 0 -{across} 0"
-        for x, y in points
-    )
-
-
-def _diamonds(points: Iterable[tuple[float, float]], size: float = 3.4) -> str:
-    s = _num(size)
-    return "".join(f"M{_num(x)} {_num(y - size)}l{s} {s}l-{s} {s}l-{s} -{s}z" for x, y in points)
+def _marks(points: Iterable[tuple[float, float]]) -> str:
+    """Many markers as one path of zero-length strokes; the stylesheet's round or square line
+    caps draw them as dots or squares. About a quarter of the bytes of arcs or <circle>s."""
+    return "".join(f"M{_num(x)} {_num(y)}h0" for x, y in points)
 
 
 def pain_chart(
@@ -181,7 +173,7 @@ def pain_chart(
     )
     if line:
         body.append(f'<path class="chart-average" d="{line}"/>')
-    dots = _dots(
+    dots = _marks(
         (time_axis.x(day), value_axis.y(value))
         for day, value in sorted(scores.items())
         if start <= day <= end
@@ -202,8 +194,8 @@ def rom_chart(
     end: date,
     sessions: Iterable[date] = (),
 ) -> Markup:
-    """Measurements over time against a shaded band of healthy-adult values. Left side: dots;
-    right side: diamonds; no side: dots."""
+    """Measurements over time against a shaded band of healthy-adult values. Left side (or no
+    side): dots; right side: squares."""
     time_axis = TimeAxis(start, end)
     values = [value for points in series.values() for value in points.values()]
     low = min([value_range[0], *values])
@@ -227,7 +219,7 @@ def rom_chart(
         body.append(
             f'<path class="chart-rom-line chart-{css}" d="{_polyline_segments(coordinates)}"/>'
         )
-        marks = _diamonds(coordinates) if side == "right" else _dots(coordinates, 3)
+        marks = _marks(coordinates)
         body.append(f'<path class="chart-rom-mark chart-{css}" d="{marks}"/>')
     return _frame(chart_id, title, description, body)
 
@@ -260,7 +252,13 @@ def adherence_calendar(
             "more" if count >= 2 else "one" if count == 1 else "rest" if day in resting else "none"
         )
         x, y = 24 + (offset // 7) * (CELL + GAP), 4 + (offset % 7) * (CELL + GAP)
-        levels[level].append(f"M{x} {y}h{CELL}v{CELL}h-{CELL}z")
+        # A vertical stroke as wide as the cell fills it; rest days are outlined squares.
+        cell = (
+            f"M{x} {y}h{CELL}v{CELL}h-{CELL}z"
+            if level == "rest"
+            else f"M{x + CELL / 2:g} {y}v{CELL}"
+        )
+        levels[level].append(cell)
     width = 24 + weeks * (CELL + GAP) + 2
     height = 4 + 7 * (CELL + GAP) + 2
     body = [

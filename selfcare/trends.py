@@ -61,7 +61,7 @@ def load_history(client_id: int, since: date | None, today: date) -> ClientHisto
         db.select(CheckIn.day, PainScore.region, PainScore.score)
         .join(PainScore, PainScore.checkin_id == CheckIn.id)
         .where(CheckIn.user_id == client_id, CheckIn.day <= today, recent(CheckIn.day))
-    )
+    ).all()  # fetchall in one go; iterating the result fetches row by row
     for day, region, score in pain_rows:
         history.pain[region][day] = score
     history.rest_days = set(

@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..access import shared_client_or_404, therapist_required
@@ -10,18 +10,29 @@ from ..models import Routine, TherapySession
 from ..routines.forms import RoutineForm
 from ..routines.service import create_routine, visible_exercises
 from ..sharing.service import InviteError, redeem_invite
-from ..web import render_form
+from ..web import ListPagination, render_form
 from . import bp
 from .forms import LinkForm
 from .service import dashboard_rows
+
+DASHBOARD_PAGE_SIZE = 50
 
 
 @bp.get("/therapist")
 @therapist_required
 def dashboard():
+    rows = dashboard_rows(current_user.id)
+    search = request.args.get("q", "").strip()
+    if search:
+        rows = [row for row in rows if search.lower() in row.client.name.lower()]
+    page = ListPagination(
+        per_page=DASHBOARD_PAGE_SIZE, max_per_page=DASHBOARD_PAGE_SIZE, items=rows
+    )
     return render_template(
         "therapist/dashboard.html",
-        rows=dashboard_rows(current_user.id),
+        page=page,
+        search=search,
+        flagged=sum(row.flagged for row in rows),
         today=local_today(current_user.timezone),
     )
 
