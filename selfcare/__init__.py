@@ -31,6 +31,8 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.session_protection = "basic"
 
     from . import web
+    from .account import bp as account_bp
+    from .api import bp as api_bp
     from .auth import bp as auth_bp
     from .charts import bp as charts_bp
     from .checkins import bp as checkins_bp
@@ -49,6 +51,8 @@ def create_app(config: dict | None = None) -> Flask:
         charts_bp,
         sharing_bp,
         therapist_bp,
+        account_bp,
+        api_bp,
     ):
         app.register_blueprint(blueprint)
     register_commands(app)

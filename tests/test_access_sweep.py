@@ -9,10 +9,12 @@ from datetime import timedelta
 
 import pytest
 
+from selfcare.account.service import create_token
 from selfcare.extensions import db
 from selfcare.localtime import local_today
 from selfcare.models import (
     AccessLogEntry,
+    ApiToken,
     CheckIn,
     Exercise,
     Invite,
@@ -61,6 +63,9 @@ ROUTES = {
     "therapist.assign_routine": SHARED_CLIENT,
     "therapist.report": SHARED_CLIENT,
     "main.asset": PUBLIC,
+    "account.revoke_token": CLIENT_ROW,
+    "account.therapist_export_csv": SHARED_CLIENT,
+    "account.therapist_export_fhir": SHARED_CLIENT,
 }
 
 
@@ -91,6 +96,7 @@ def build_world(app):
         db.session.add_all([log, measurement, session, live, ended])
         db.session.commit()
         invite = create_invite(owner.id)
+        token, _ = create_token(owner.id, "sweep")
         values = {
             "checkin_id": db.session.scalar(db.select(CheckIn.id)),
             "routine_id": routine.id,
@@ -100,6 +106,7 @@ def build_world(app):
             "session_id": session.id,
             "share_id": live.id,
             "invite_id": invite.id,
+            "token_id": token.id,
             "client_id": owner.id,
             "day": today - timedelta(days=1),
             "movement_key": "cervical_rotation",
@@ -149,6 +156,7 @@ def owner_rows(app, owner_id: int) -> dict:
             TherapySession: db.select(TherapySession).filter_by(client_id=owner_id),
             Invite: db.select(Invite).filter_by(client_id=owner_id, used_at=None),
             Share: db.select(Share).filter_by(client_id=owner_id, revoked_at=None),
+            ApiToken: db.select(ApiToken).filter_by(user_id=owner_id),
         }
         counts = {model.__name__: count(query) for model, query in mine.items()}
         counts["archived"] = count(db.select(Routine).filter_by(user_id=owner_id, archived=True))

@@ -58,7 +58,7 @@ class CheckInForm(FlaskForm):
         }
 
 
-def checkin_form(region_keys: list[str], checkin=None) -> CheckInForm:
+def checkin_form(region_keys: list[str], checkin=None, **form_kwargs) -> CheckInForm:
     """A check-in form with a pain row for each region, filled from `checkin` when editing."""
     fields = {
         REGION_FIELD_PREFIX + key: ScaleField(
@@ -69,10 +69,10 @@ def checkin_form(region_keys: list[str], checkin=None) -> CheckInForm:
     form_class = type("RegionCheckInForm", (CheckInForm,), fields)
     form_class.region_keys = tuple(region_keys)
     if checkin is None:
-        return form_class()
+        return form_class(**form_kwargs)
     scores = checkin.score_by_region()
     data = {REGION_FIELD_PREFIX + key: scores.get(key) for key in region_keys}
-    return form_class(obj=checkin, data=data)
+    return form_class(obj=checkin, data=data, **form_kwargs)
 
 
 class RegionsForm(FlaskForm):

@@ -1,0 +1,17 @@
+from flask_wtf import FlaskForm
+from wtforms import IntegerField
+from wtforms.validators import InputRequired
+
+from ..forms import ScaleField, SubmissionIdField, day_field, note_field
+
+
+class ApiRoutineLogForm(FlaskForm):
+    """A routine done, every exercise in it (the API's "Done today" with optional effort)."""
+
+    routine_id = IntegerField(
+        "Routine", validators=[InputRequired(message="Give the id of one of your routines.")]
+    )
+    submission_id = SubmissionIdField()
+    day = day_field("Day")
+    effort = ScaleField("Effort", low="no effort", high="as hard as it gets")
+    note = note_field("Note")

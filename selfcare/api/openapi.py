@@ -1,0 +1,207 @@
+"""The OpenAPI 3 description of /api/v1, served at /api/v1/openapi.json."""
+
+from ..clinical import MOVEMENTS, REGIONS
+from ..models import DAY_KINDS
+
+SCORE = {"type": "integer", "minimum": 0, "maximum": 10}
+DATE = {
+    "type": "string",
+    "format": "date",
+    "description": "The client's local day; not in the future.",
+}
+NOTE = {"type": "string", "maxLength": 1000}
+
+
+def _nullable(schema: dict) -> dict:
+    return {**schema, "nullable": True}
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {
+    "400": _json(_ref("Error"), "The body is not a JSON object."),
+    "401": _json(_ref("Error"), "No valid token."),
+    "403": _json(_ref("Error"), "The token belongs to a therapist account."),
+    "422": _json(_ref("ValidationError"), "A field is invalid; nothing was saved."),
+}
+LIST_PARAMETERS = [
+    {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+    {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+]
+
+
+def _page(item: str) -> dict:
+    return {
+        "type": "object",
+        "required": ["items", "total", "limit", "offset"],
+        "properties": {
+            "items": {"type": "array", "items": _ref(item)},
+            "total": {"type": "integer"},
+            "limit": {"type": "integer"},
+            "offset": {"type": "integer"},
+        },
+    }
+
+
+def _collection(item: str, new: str, summary: str) -> dict:
+    listing = {key: ERRORS[key] for key in ("401", "403")}
+    return {
+        "get": {
+            "summary": f"List your {summary}, newest first",
+            "parameters": LIST_PARAMETERS,
+            "responses": {"200": _json(_page(item), "A page of results."), **listing},
+        },
+        "post": {
+            "summary": f"Add to your {summary}",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": _ref(new)}},
+            },
+            "responses": {
+                "201": _json(_ref(item), "Saved."),
+                "200": _json(_ref(item), "Already saved earlier (same day or submission id)."),
+                **ERRORS,
+            },
+        },
+    }
+
+
+def openapi_document() -> dict:
+    regions = list(REGIONS)
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Self-care tracker API",
+            "version": "1",
+            "description": "Your own check-ins, routine logs and range-of-motion measurements. "
+            "Authenticate with a personal access token from your account page.",
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"token": []}],
+        "paths": {
+            "/checkins": _collection("CheckIn", "NewCheckIn", "daily check-ins"),
+            "/routine-logs": _collection("RoutineLog", "NewRoutineLog", "routine logs"),
+            "/measurements": _collection("Measurement", "NewMeasurement", "measurements"),
+        },
+        "components": {
+            "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {"error": {"type": "string"}},
+                },
+                "ValidationError": {
+                    "type": "object",
+                    "required": ["error", "errors"],
+                    "properties": {
+                        "error": {"type": "string"},
+                        "errors": {
+                            "type": "object",
+                            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                        },
+                    },
+                },
+                "NewCheckIn": {
+                    "type": "object",
+                    "description": "Saves the day's one check-in; a second one for the same day "
+                    "updates it. A region left out is not rated (never 0).",
+                    "properties": {
+                        "date": DATE,
+                        "pain": {
+                            "type": "object",
+                            "properties": {region: _nullable(SCORE) for region in regions},
+                            "additionalProperties": False,
+                        },
+                        "day_kind": {"type": "string", "enum": list(DAY_KINDS)},
+                        "stiffness": SCORE,
+                        "sleep_quality": SCORE,
+                        "stress": SCORE,
+                        "medication_taken": {"type": "boolean"},
+                        "medication_note": {"type": "string", "maxLength": 200},
+                        "note": NOTE,
+                    },
+                },
+                "CheckIn": {
+                    "type": "object",
+                    "required": ["id", "date", "day_kind", "pain"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "date": DATE,
+                        "day_kind": {"type": "string"},
+                        "pain": {"type": "object", "additionalProperties": SCORE},
+                        "stiffness": _nullable(SCORE),
+                        "sleep_quality": _nullable(SCORE),
+                        "stress": _nullable(SCORE),
+                        "medication_taken": _nullable({"type": "boolean"}),
+                        "medication_note": _nullable({"type": "string"}),
+                        "note": _nullable({"type": "string"}),
+                    },
+                },
+                "NewRoutineLog": {
+                    "type": "object",
+                    "required": ["routine_id"],
+                    "properties": {
+                        "routine_id": {"type": "integer"},
+                        "date": DATE,
+                        "effort": SCORE,
+                        "note": NOTE,
+                        "submission_id": {"type": "string", "format": "uuid"},
+                    },
+                },
+                "RoutineLog": {
+                    "type": "object",
+                    "required": ["id", "routine_id", "routine", "date", "exercises"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "routine_id": {"type": "integer"},
+                        "routine": {"type": "string"},
+                        "date": DATE,
+                        "effort": _nullable(SCORE),
+                        "note": _nullable({"type": "string"}),
+                        "exercises": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "properties": {
+                                    "exercise": {"type": "string"},
+                                    "done": {"type": "boolean"},
+                                },
+                            },
+                        },
+                    },
+                },
+                "NewMeasurement": {
+                    "type": "object",
+                    "required": ["movement", "value"],
+                    "properties": {
+                        "movement": {"type": "string", "enum": list(MOVEMENTS)},
+                        "side": {"type": "string", "enum": ["left", "right"]},
+                        "value": {"type": "number"},
+                        "date": DATE,
+                        "note": {"type": "string", "maxLength": 500},
+                        "submission_id": {"type": "string", "format": "uuid"},
+                    },
+                },
+                "Measurement": {
+                    "type": "object",
+                    "required": ["id", "movement", "value", "unit", "date"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "movement": {"type": "string"},
+                        "side": _nullable({"type": "string"}),
+                        "value": {"type": "number"},
+                        "unit": {"type": "string", "enum": ["deg", "cm"]},
+                        "date": DATE,
+                        "note": _nullable({"type": "string"}),
+                    },
+                },
+            },
+        },
+    }

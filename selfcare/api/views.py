@@ -1,0 +1,292 @@
+"""Every write goes through the same WTForms forms as the web pages, so the rules (and the
+messages) are the same; their errors come back as a 422 with errors per field."""
+
+import uuid
+from datetime import date
+from functools import wraps
+
+from flask import g, jsonify, request
+from werkzeug.datastructures import MultiDict
+
+from ..account.service import user_for_token
+from ..checkins.forms import REGION_FIELD_PREFIX, checkin_form
+from ..checkins.service import save_checkin
+from ..clinical import MOVEMENTS, REGIONS
+from ..extensions import csrf, db
+from ..forms import EARLIEST_DAY
+from ..localtime import local_today
+from ..measurements.forms import MeasurementForm
+from ..models import CheckIn, Measurement, Routine, RoutineLog
+from ..routines.service import log_routine
+from . import bp
+from .forms import ApiRoutineLogForm
+from .openapi import openapi_document
+
+csrf.exempt(bp)  # no cookies here: a bearer token can't be sent by another site's form
+LIST_LIMIT = 100
+
+
+def problem(status: int, message: str, **extra):
+    response = jsonify({"error": message, **extra})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="selfcare"'
+    return response
+
+
+def token_required(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
+        if user is None:
+            return problem(
+                401, "Send a valid personal access token: Authorization: Bearer <token>."
+            )
+        if not user.is_client:
+            return problem(403, "The API is for clients' own data.")
+        g.api_user = user
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def json_body() -> dict | None:
+    body = request.get_json(silent=True)
+    return body if isinstance(body, dict) else None
+
+
+def as_formdata(body: dict, renames: dict[str, str]) -> MultiDict:
+    """JSON values as the strings a browser form would send."""
+    data = MultiDict()
+    for key, value in body.items():
+        if value is None or isinstance(value, dict | list):
+            continue
+        if isinstance(value, bool):
+            value = "yes" if value else "no"
+        data.add(renames.get(key, key), str(value))
+    return data
+
+
+def field_errors(form, renames: dict[str, str]):
+    back = {form_name: api_name for api_name, form_name in renames.items()}
+    errors = {back.get(name, name): messages for name, messages in form.errors.items()}
+    return problem(422, "Some fields need another look.", errors=errors)
+
+
+def page_args() -> tuple[int, int]:
+    limit = min(max(request.args.get("limit", 30, type=int), 1), LIST_LIMIT)
+    return limit, max(request.args.get("offset", 0, type=int), 0)
+
+
+def listing(query, to_json):
+    limit, offset = page_args()
+    total = db.session.scalar(
+        db.select(db.func.count()).select_from(query.order_by(None).subquery())
+    )
+    rows = db.session.scalars(query.limit(limit).offset(offset)).all()
+    return jsonify(
+        {"items": [to_json(row) for row in rows], "total": total, "limit": limit, "offset": offset}
+    )
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+def checkin_json(checkin: CheckIn) -> dict:
+    return {
+        "id": checkin.id,
+        "date": checkin.day.isoformat(),
+        "day_kind": checkin.day_kind,
+        "pain": checkin.score_by_region(),
+        "stiffness": checkin.stiffness,
+        "sleep_quality": checkin.sleep_quality,
+        "stress": checkin.stress,
+        "medication_taken": checkin.medication_taken,
+        "medication_note": checkin.medication_note,
+        "note": checkin.note,
+    }
+
+
+@bp.get("/checkins")
+@token_required
+def list_checkins():
+    query = db.select(CheckIn).filter_by(user_id=g.api_user.id).order_by(CheckIn.day.desc())
+    return listing(query, checkin_json)
+
+
+@bp.post("/checkins")
+@token_required
+def create_checkin():
+    body = json_body()
+    if body is None:
+        return problem(400, "Send a JSON object.")
+    pain = body.get("pain") or {}
+    if not isinstance(pain, dict) or not set(pain) <= set(REGIONS):
+        return problem(
+            422,
+            "Some fields need another look.",
+            errors={"pain": [f"Regions are: {', '.join(REGIONS)}."]},
+        )
+    today = local_today(g.api_user.timezone)
+    day, error = _day(body.get("date"), today)
+    if error:
+        return problem(422, "Some fields need another look.", errors={"date": [error]})
+    formdata = as_formdata({k: v for k, v in body.items() if k != "date"}, {})
+    for region, score in pain.items():
+        formdata.add(REGION_FIELD_PREFIX + region, "" if score is None else str(score))
+    form = checkin_form(list(pain), formdata=formdata, meta={"csrf": False})
+    if not form.validate():
+        return field_errors(form, {})
+    existed = db.session.scalar(db.select(CheckIn.id).filter_by(user_id=g.api_user.id, day=day))
+    checkin = save_checkin(g.api_user.id, day, form.scores(), form.details())
+    response = jsonify(checkin_json(checkin))
+    response.status_code = 200 if existed else 201
+    return response
+
+
+def _day(text, today):
+    """The date of an entry: today when not given; never in the future, never before 2000."""
+    if text is None:
+        return today, None
+    try:
+        day = date.fromisoformat(str(text))
+    except ValueError:
+        return None, "Use a date like 2026-03-01."
+    if day > today:
+        return None, "That date is in the future. Choose today or an earlier day."
+    if day < EARLIEST_DAY:
+        return None, f"Choose a date from {EARLIEST_DAY.year} onwards."
+    return day, None
+
+
+def routine_log_json(log: RoutineLog) -> dict:
+    return {
+        "id": log.id,
+        "routine_id": log.routine_id,
+        "routine": log.routine.name,
+        "date": log.day.isoformat(),
+        "effort": log.effort,
+        "note": log.note,
+        "exercises": [{"exercise": item.exercise.name, "done": item.done} for item in log.items],
+    }
+
+
+@bp.get("/routine-logs")
+@token_required
+def list_routine_logs():
+    query = (
+        db.select(RoutineLog)
+        .filter_by(user_id=g.api_user.id)
+        .order_by(RoutineLog.day.desc(), RoutineLog.logged_at.desc())
+    )
+    return listing(query, routine_log_json)
+
+
+ROUTINE_LOG_NAMES = {"date": "day"}
+
+
+@bp.post("/routine-logs")
+@token_required
+def create_routine_log():
+    body = json_body()
+    if body is None:
+        return problem(400, "Send a JSON object.")
+    body.setdefault("date", local_today(g.api_user.timezone).isoformat())
+    body.setdefault("submission_id", str(uuid.uuid4()))
+    form = ApiRoutineLogForm(formdata=as_formdata(body, ROUTINE_LOG_NAMES), meta={"csrf": False})
+    form.today = local_today(g.api_user.timezone)
+    if not form.validate():
+        return field_errors(form, ROUTINE_LOG_NAMES)
+    routine = db.session.get(Routine, form.routine_id.data)
+    if routine is None or routine.user_id != g.api_user.id:
+        return problem(
+            422,
+            "Some fields need another look.",
+            errors={"routine_id": ["You have no routine with that id."]},
+        )
+    log, is_new = log_routine(
+        g.api_user.id,
+        routine,
+        form.day.data,
+        form.submission_id.data,
+        effort=form.effort.data,
+        note=form.note.data or None,
+    )
+    response = jsonify(routine_log_json(log))
+    response.status_code = 201 if is_new else 200
+    return response
+
+
+def measurement_json(m: Measurement) -> dict:
+    return {
+        "id": m.id,
+        "movement": m.movement,
+        "side": m.side,
+        "value": m.value,
+        "unit": m.unit,
+        "date": m.day.isoformat(),
+        "note": m.note,
+    }
+
+
+@bp.get("/measurements")
+@token_required
+def list_measurements():
+    query = (
+        db.select(Measurement)
+        .filter_by(user_id=g.api_user.id)
+        .order_by(Measurement.day.desc(), Measurement.id.desc())
+    )
+    return listing(query, measurement_json)
+
+
+MEASUREMENT_NAMES = {"date": "day"}
+
+
+@bp.post("/measurements")
+@token_required
+def create_measurement():
+    body = json_body()
+    if body is None:
+        return problem(400, "Send a JSON object.")
+    movement = MOVEMENTS.get(str(body.get("movement")))
+    if movement is None:
+        return problem(
+            422,
+            "Some fields need another look.",
+            errors={"movement": [f"Movements are: {', '.join(MOVEMENTS)}."]},
+        )
+    today = local_today(g.api_user.timezone)
+    body.setdefault("date", today.isoformat())
+    body.setdefault("submission_id", str(uuid.uuid4()))
+    form = MeasurementForm(
+        movement, formdata=as_formdata(body, MEASUREMENT_NAMES), meta={"csrf": False}
+    )
+    form.today = today
+    if not form.validate():
+        return field_errors(form, MEASUREMENT_NAMES)
+    existing = db.session.scalar(
+        db.select(Measurement).filter_by(
+            user_id=g.api_user.id, submission_id=form.submission_id.data
+        )
+    )
+    if existing is not None:
+        return jsonify(measurement_json(existing))
+    measurement = Measurement(
+        user_id=g.api_user.id,
+        movement=movement.key,
+        side=form.side.data if movement.sides else None,
+        value=float(form.value.data),
+        unit=movement.unit,
+        day=form.day.data,
+        note=form.note.data or None,
+        submission_id=form.submission_id.data,
+    )
+    db.session.add(measurement)
+    db.session.commit()
+    response = jsonify(measurement_json(measurement))
+    response.status_code = 201
+    return response

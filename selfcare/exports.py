@@ -1,0 +1,341 @@
+"""A client's data as files they can take elsewhere: CSV for spreadsheets, FHIR R4 for
+health systems. Dates are the client's own calendar days; times are in their time zone."""
+
+import csv
+import io
+import uuid
+import zipfile
+from datetime import datetime
+
+from .clinical import MOVEMENTS, PAIN_LOINC, REGIONS
+from .extensions import db
+from .localtime import to_local
+from .models import (
+    CheckIn,
+    Measurement,
+    PainScore,
+    Routine,
+    RoutineItem,
+    RoutineLog,
+    RoutineLogItem,
+    TherapySession,
+    User,
+)
+
+SNOMED = "http://snomed.info/sct"
+UCUM = "http://unitsofmeasure.org"
+LOINC = "http://loinc.org"
+EXPORT_NAMESPACE = uuid.UUID("0b6f3c1e-6c55-4f38-9d0e-5e1b7a2c9f41")
+MOVEMENT_SYSTEM = "urn:selfcare:rom-movement"  # our own code list: the movement ids
+LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
+LATERALITY_CODE = ("272741003", "Laterality")
+EXERCISE_THERAPY = ("229065009", "Exercise therapy")
+
+
+def _table(headers: list[str], rows) -> bytes:
+    """UTF-8 with a byte-order mark, so spreadsheet programs read accents and ° correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return ("\ufeff" + buffer.getvalue()).encode()
+
+
+def _local(moment: datetime | None, client: User) -> str:
+    return to_local(moment, client.timezone).isoformat(timespec="minutes") if moment else ""
+
+
+def csv_files(client: User) -> dict[str, bytes]:
+    """One CSV per kind of record, units in the column names."""
+    checkins = db.session.scalars(
+        db.select(CheckIn).filter_by(user_id=client.id).order_by(CheckIn.day)
+    ).all()
+    scores = db.session.execute(
+        db.select(CheckIn.day, PainScore.region, PainScore.score)
+        .join(PainScore, PainScore.checkin_id == CheckIn.id)
+        .where(CheckIn.user_id == client.id)
+        .order_by(CheckIn.day, PainScore.region)
+    ).all()
+    items = db.session.execute(
+        db.select(Routine, RoutineItem)
+        .join(RoutineItem, RoutineItem.routine_id == Routine.id)
+        .where(Routine.user_id == client.id)
+        .order_by(Routine.id, RoutineItem.position)
+    ).all()
+    logged = db.session.execute(
+        db.select(RoutineLog, RoutineLogItem)
+        .join(RoutineLogItem, RoutineLogItem.log_id == RoutineLog.id)
+        .where(RoutineLog.user_id == client.id)
+        .order_by(RoutineLog.day, RoutineLog.id, RoutineLogItem.id)
+    ).all()
+    measurements = db.session.scalars(
+        db.select(Measurement)
+        .filter_by(user_id=client.id)
+        .order_by(Measurement.day, Measurement.id)
+    ).all()
+    sessions = db.session.scalars(
+        db.select(TherapySession).filter_by(client_id=client.id).order_by(TherapySession.day)
+    ).all()
+    dose = ["sets", "reps", "hold (s)", "duration (s)"]
+    return {
+        "checkins.csv": _table(
+            [
+                "date",
+                "day type",
+                "stiffness (0-10)",
+                "sleep quality (0-10)",
+                "stress (0-10)",
+                "pain medication taken",
+                "medication",
+                "note",
+            ],
+            (
+                [
+                    c.day.isoformat(),
+                    c.day_kind,
+                    c.stiffness,
+                    c.sleep_quality,
+                    c.stress,
+                    {True: "yes", False: "no"}.get(c.medication_taken, ""),
+                    c.medication_note or "",
+                    c.note or "",
+                ]
+                for c in checkins
+            ),
+        ),
+        "pain_scores.csv": _table(
+            [
+                "date",
+                "region",
+                "region name",
+                "pain (0-10, 0 = no pain, 10 = worst pain imaginable)",
+            ],
+            (
+                [
+                    day.isoformat(),
+                    region,
+                    REGIONS[region].label if region in REGIONS else region,
+                    score,
+                ]
+                for day, region, score in scores
+            ),
+        ),
+        "routines.csv": _table(
+            ["routine", "archived", "order", "exercise", *dose, "each side"],
+            (
+                [
+                    routine.name,
+                    "yes" if routine.archived else "no",
+                    item.position + 1,
+                    item.exercise.name,
+                    item.sets,
+                    item.reps,
+                    item.hold_seconds,
+                    item.duration_seconds,
+                    "yes" if item.per_side else "no",
+                ]
+                for routine, item in items
+            ),
+        ),
+        "routine_logs.csv": _table(
+            [
+                "date",
+                "logged at (local time)",
+                "routine",
+                "effort (0-10)",
+                "note",
+                "exercise",
+                "done",
+                *dose,
+            ],
+            (
+                [
+                    log.day.isoformat(),
+                    _local(log.logged_at, client),
+                    log.routine.name,
+                    log.effort,
+                    log.note or "",
+                    item.exercise.name,
+                    "yes" if item.done else "no",
+                    item.sets,
+                    item.reps,
+                    item.hold_seconds,
+                    item.duration_seconds,
+                ]
+                for log, item in logged
+            ),
+        ),
+        "measurements.csv": _table(
+            ["date", "movement", "movement name", "side", "value (deg)", "value (cm)", "note"],
+            (
+                [
+                    m.day.isoformat(),
+                    m.movement,
+                    MOVEMENTS[m.movement].label if m.movement in MOVEMENTS else m.movement,
+                    m.side or "",
+                    m.value if m.unit == "deg" else "",
+                    m.value if m.unit == "cm" else "",
+                    m.note or "",
+                ]
+                for m in measurements
+            ),
+        ),
+        "therapy_sessions.csv": _table(
+            ["date", "note"], ([s.day.isoformat(), s.note or ""] for s in sessions)
+        ),
+    }
+
+
+def csv_zip(client: User) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in csv_files(client).items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+def _coding(system: str, code: str, display: str) -> dict:
+    return {"system": system, "code": code, "display": display}
+
+
+def _region_site(region_key: str) -> dict:
+    region = REGIONS[region_key]
+    return {"coding": [_coding(SNOMED, region.snomed_code, region.label)], "text": region.label}
+
+
+def fhir_bundle(client: User) -> dict:
+    """A FHIR R4 Bundle (type collection): the Patient, an Observation per pain score and per
+    range-of-motion measurement, and a Procedure per routine done."""
+    patient_ref = {"reference": _urn(f"patient-{client.id}")}
+    entries = [
+        {
+            "fullUrl": patient_ref["reference"],
+            "resource": {
+                "resourceType": "Patient",
+                "id": f"patient-{client.id}",
+                "name": [{"text": client.name}],
+            },
+        }
+    ]
+    scores = db.session.execute(
+        db.select(PainScore.id, CheckIn.day, PainScore.region, PainScore.score)
+        .join(CheckIn, PainScore.checkin_id == CheckIn.id)
+        .where(CheckIn.user_id == client.id)
+        .order_by(CheckIn.day, PainScore.id)
+    ).all()
+    for score_id, day, region, score in scores:
+        if region not in REGIONS:
+            continue
+        entries.append(
+            _entry(
+                "Observation",
+                f"pain-{score_id}",
+                {
+                    "status": "final",
+                    "category": [
+                        {
+                            "coding": [
+                                _coding(
+                                    "http://terminology.hl7.org/CodeSystem/observation-category",
+                                    "survey",
+                                    "Survey",
+                                )
+                            ]
+                        }
+                    ],
+                    "code": {"coding": [_coding(LOINC, PAIN_LOINC["code"], PAIN_LOINC["display"])]},
+                    "subject": patient_ref,
+                    "effectiveDateTime": day.isoformat(),
+                    "valueQuantity": {
+                        "value": score,
+                        "unit": "{score}",
+                        "system": UCUM,
+                        "code": "{score}",
+                    },
+                    "bodySite": _region_site(region),
+                },
+            )
+        )
+    for m in db.session.scalars(
+        db.select(Measurement)
+        .filter_by(user_id=client.id)
+        .order_by(Measurement.day, Measurement.id)
+    ):
+        movement = MOVEMENTS.get(m.movement)
+        if movement is None:
+            continue
+        base = (
+            REGIONS.get(movement.region)
+            or REGIONS.get(f"{movement.region}_{m.side}")
+            or REGIONS["back_general"]
+        )
+        observation = {
+            "status": "final",
+            "category": [
+                {
+                    "coding": [
+                        _coding(
+                            "http://terminology.hl7.org/CodeSystem/observation-category",
+                            "exam",
+                            "Exam",
+                        )
+                    ]
+                }
+            ],
+            "code": {
+                "coding": [_coding(MOVEMENT_SYSTEM, movement.key, movement.label)],
+                "text": movement.label,
+            },
+            "subject": patient_ref,
+            "performer": [patient_ref],
+            "effectiveDateTime": m.day.isoformat(),
+            "valueQuantity": {"value": m.value, "unit": m.unit, "system": UCUM, "code": m.unit},
+            "bodySite": {
+                "coding": [_coding(SNOMED, base.snomed_code, base.label)],
+                "text": base.label,
+            },
+        }
+        if m.side:
+            code, display = LATERALITY[m.side]
+            observation["component"] = [
+                {
+                    "code": {"coding": [_coding(SNOMED, *LATERALITY_CODE)]},
+                    "valueCodeableConcept": {"coding": [_coding(SNOMED, code, display)]},
+                }
+            ]
+        if m.note:
+            observation["note"] = [{"text": m.note}]
+        entries.append(_entry("Observation", f"rom-{m.id}", observation))
+    for log in db.session.scalars(
+        db.select(RoutineLog).filter_by(user_id=client.id).order_by(RoutineLog.day, RoutineLog.id)
+    ):
+        procedure = {
+            "status": "completed",
+            "code": {"coding": [_coding(SNOMED, *EXERCISE_THERAPY)], "text": log.routine.name},
+            "subject": patient_ref,
+            "performedDateTime": log.day.isoformat(),
+            "performer": [{"actor": patient_ref}],
+        }
+        notes = [
+            f"{item.exercise.name}: {'done' if item.done else 'skipped'}" for item in log.items
+        ]
+        if log.effort is not None:
+            notes.append(f"Effort {log.effort}/10")
+        if log.note:
+            notes.append(log.note)
+        if notes:
+            procedure["note"] = [{"text": "; ".join(notes)}]
+        entries.append(_entry("Procedure", f"routine-log-{log.id}", procedure))
+    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+
+def _urn(resource_id: str) -> str:
+    """A stable UUID URN per resource, so the same data exports to the same identifiers."""
+    return f"urn:uuid:{uuid.uuid5(EXPORT_NAMESPACE, resource_id)}"
+
+
+def _entry(resource_type: str, resource_id: str, body: dict) -> dict:
+    return {
+        "fullUrl": _urn(resource_id),
+        "resource": {"resourceType": resource_type, "id": resource_id, **body},
+    }
