@@ -10,7 +10,7 @@ from selfcare.models import Exercise, Routine, RoutineItem, Share
 
 from .conftest import csrf_token_from, log_in, make_user
 
-EXAMPLES_PER_FORM = 40
+EXAMPLES_PER_FORM = 25
 EXAMPLES_TRIED: dict[str, int] = {}
 
 HOSTILE = st.sampled_from(

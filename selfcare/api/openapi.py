@@ -32,7 +32,11 @@ ERRORS = {
 }
 LIST_PARAMETERS = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-    {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+    {
+        "name": "offset",
+        "in": "query",
+        "schema": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
+    },
 ]
 
 
@@ -50,7 +54,7 @@ def _page(item: str) -> dict:
 
 
 def _collection(item: str, new: str, summary: str) -> dict:
-    listing = {key: ERRORS[key] for key in ("401", "403")}
+    listing = {key: ERRORS[key] for key in ("401", "403", "422")}
     return {
         "get": {
             "summary": f"List your {summary}, newest first",

@@ -24,6 +24,7 @@ from .openapi import openapi_document
 
 csrf.exempt(bp)  # no cookies here: a bearer token can't be sent by another site's form
 LIST_LIMIT = 100
+MAX_OFFSET = 1_000_000
 
 
 def problem(status: int, message: str, **extra):
@@ -51,16 +52,26 @@ def token_required(view):
     return wrapper
 
 
-def json_body() -> dict | None:
+def json_body(nested: tuple[str, ...] = ()):
+    """The request's JSON object and None, or None and the response that refuses it."""
     body = request.get_json(silent=True)
-    return body if isinstance(body, dict) else None
+    if not isinstance(body, dict):
+        return None, problem(400, "Send a JSON object.")
+    errors = {
+        key: ["Expected a single value, not a list or an object."]
+        for key, value in body.items()
+        if isinstance(value, dict | list) and key not in nested
+    }
+    if errors:
+        return None, problem(422, "Some fields need another look.", errors=errors)
+    return body, None
 
 
 def as_formdata(body: dict, renames: dict[str, str]) -> MultiDict:
     """JSON values as the strings a browser form would send."""
     data = MultiDict()
     for key, value in body.items():
-        if value is None or isinstance(value, dict | list):
+        if value is None:
             continue
         if isinstance(value, bool):
             value = "yes" if value else "no"
@@ -74,13 +85,25 @@ def field_errors(form, renames: dict[str, str]):
     return problem(422, "Some fields need another look.", errors=errors)
 
 
-def page_args() -> tuple[int, int]:
-    limit = min(max(request.args.get("limit", 30, type=int), 1), LIST_LIMIT)
-    return limit, max(request.args.get("offset", 0, type=int), 0)
+def page_args() -> tuple[int, int, dict]:
+    """?limit (1-100, default 30) and ?offset (0 or more), or the errors in them."""
+    errors = {}
+    values = {}
+    for name, default, low, high in (("limit", 30, 1, LIST_LIMIT), ("offset", 0, 0, MAX_OFFSET)):
+        text = request.args.get(name)
+        value = default if text is None else (int(text) if text.isdigit() else None)
+        if value is None or value < low or (high is not None and value > high):
+            errors[name] = [f"Use a whole number from {low} to {high}."]
+        values[name] = value
+    for name in set(request.args) - {"limit", "offset"}:
+        errors[name] = ["Unknown parameter: lists take limit and offset."]
+    return values["limit"], values["offset"], errors
 
 
 def listing(query, to_json):
-    limit, offset = page_args()
+    limit, offset, errors = page_args()
+    if errors:
+        return problem(422, "Some fields need another look.", errors=errors)
     total = db.session.scalar(
         db.select(db.func.count()).select_from(query.order_by(None).subquery())
     )
@@ -120,10 +143,10 @@ def list_checkins():
 @bp.post("/checkins")
 @token_required
 def create_checkin():
-    body = json_body()
-    if body is None:
-        return problem(400, "Send a JSON object.")
-    pain = body.get("pain") or {}
+    body, refusal = json_body(nested=("pain",))
+    if refusal:
+        return refusal
+    pain = body.pop("pain", None) or {}
     if not isinstance(pain, dict) or not set(pain) <= set(REGIONS):
         return problem(
             422,
@@ -191,9 +214,9 @@ ROUTINE_LOG_NAMES = {"date": "day"}
 @bp.post("/routine-logs")
 @token_required
 def create_routine_log():
-    body = json_body()
-    if body is None:
-        return problem(400, "Send a JSON object.")
+    body, refusal = json_body()
+    if refusal:
+        return refusal
     body.setdefault("date", local_today(g.api_user.timezone).isoformat())
     body.setdefault("submission_id", str(uuid.uuid4()))
     form = ApiRoutineLogForm(formdata=as_formdata(body, ROUTINE_LOG_NAMES), meta={"csrf": False})
@@ -249,9 +272,9 @@ MEASUREMENT_NAMES = {"date": "day"}
 @bp.post("/measurements")
 @token_required
 def create_measurement():
-    body = json_body()
-    if body is None:
-        return problem(400, "Send a JSON object.")
+    body, refusal = json_body()
+    if refusal:
+        return refusal
     movement = MOVEMENTS.get(str(body.get("movement")))
     if movement is None:
         return problem(
