@@ -27,7 +27,7 @@ def days_between(start: date, end: date) -> list[date]:
 
 def window_mean(series: Series, start: date, end: date, minimum: int = 1) -> float | None:
     """Mean of the values from start to end inclusive; None with fewer than `minimum` values."""
-    if (end - start).days < len(series):
+    if (end - start).days * 4 < len(series):
         # A short window over a long history: look the window's days up, don't scan the years.
         values = [series[day] for day in days_between(start, end) if day in series]
     else:

@@ -34,7 +34,7 @@ def test_today_shows_a_scale_for_each_default_region(logged_in_client):
         "<legend>Lower back</legend>",
     ):
         assert legend in page
-    assert len(re.findall(r'class="scale-input"[^>]*name="pain_', page)) == 3 * 11
+    assert len(re.findall(r'class="scale-input" name="pain_', page)) == 3 * 11
     assert "0 = no pain, 10 = worst pain imaginable" in page
 
 
@@ -65,7 +65,7 @@ def test_today_is_the_users_local_day(app, client):
 def test_second_save_of_the_day_updates_the_same_row(app, logged_in_client, client_user):
     checkin(logged_in_client, pain_neck="6", pain_upper_back="2")
     page = logged_in_client.get("/today").text
-    assert re.search(r'<input checked[^>]*name="pain_neck"[^>]*value="6"', page)
+    assert re.search(r'name="pain_neck" id="pain_neck-6" value="6" checked', page)
     checkin(logged_in_client, pain_neck="3", pain_upper_back="")
     assert count_rows(app, CheckIn, user_id=client_user.id) == 1
     assert list(scores(app, client_user.id).values()) == [3]

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from .. import insights
 from ..clinical import REGIONS
 from ..extensions import db
-from ..localtime import local_today
+from ..localtime import as_date, local_today, raw_day
 from ..models import CheckIn, PainScore, RoutineLog, Share, User
 
 LOOKBACK_DAYS = 14
@@ -70,22 +70,29 @@ def dashboard_rows(therapist_id: int) -> list[ClientRow]:
             latest_scores[user_id].append(score)
     pain: dict[int, dict[str, dict[date, float]]] = defaultdict(lambda: defaultdict(dict))
     rest_days: dict[int, set[date]] = defaultdict(set)
-    for user_id, day, kind, region, score in core.execute(
-        db.select(CheckIn.user_id, CheckIn.day, CheckIn.day_kind, PainScore.region, PainScore.score)
+    for user_id, day_text, kind, region, score in core.execute(
+        db.select(
+            CheckIn.user_id,
+            raw_day(CheckIn.day),
+            CheckIn.day_kind,
+            PainScore.region,
+            PainScore.score,
+        )
         .outerjoin(PainScore, PainScore.checkin_id == CheckIn.id)
         .where(CheckIn.user_id.in_(sharing), CheckIn.day >= earliest)
     ).all():
+        day = as_date(day_text)
         if region is not None:
             pain[user_id][region][day] = score
         if kind != "normal":
             rest_days[user_id].add(day)
     routine_days: dict[int, set[date]] = defaultdict(set)
     for user_id, day in core.execute(
-        db.select(RoutineLog.user_id, RoutineLog.day)
+        db.select(RoutineLog.user_id, raw_day(RoutineLog.day))
         .where(RoutineLog.user_id.in_(sharing), RoutineLog.day >= earliest)
         .distinct()
     ).all():
-        routine_days[user_id].add(day)
+        routine_days[user_id].add(as_date(day))
     rows = [
         _row(
             user,
