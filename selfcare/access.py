@@ -6,20 +6,26 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from .extensions import db
-from .models import AccessLogEntry, Share, User
+from .models import CLIENT, THERAPIST, AccessLogEntry, Share, User
 
 
-def client_required(view):
-    """Logging is for clients: therapists read shared data but never write a client's entries."""
+def _role_required(role: str):
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(*args, **kwargs):
+            if current_user.role != role:
+                abort(403)
+            return view(*args, **kwargs)
 
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not current_user.is_client:
-            abort(403)
-        return view(*args, **kwargs)
+        return wrapper
 
-    return wrapper
+    return decorator
+
+
+# Logging is for clients: therapists read shared data but never write a client's entries.
+client_required = _role_required(CLIENT)
+therapist_required = _role_required(THERAPIST)
 
 
 def owned_or_404(model, row_id: int, owner_attribute: str = "user_id"):
@@ -28,17 +34,6 @@ def owned_or_404(model, row_id: int, owner_attribute: str = "user_id"):
     if row is None or getattr(row, owner_attribute) != current_user.id:
         abort(404)
     return row
-
-
-def therapist_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not current_user.is_therapist:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 def can_view_client(viewer, client_id: int) -> bool:

@@ -21,6 +21,15 @@ def trends_context(client, endpoint: str, **url_args) -> dict:
     return {"trends": trends, "ranges": RANGES, "endpoint": endpoint, "url_args": url_args}
 
 
+def add_therapy_session(client_id: int, form: TherapySessionForm, author_id: int) -> None:
+    """Save an appointment from a validated form; clients and therapists both add them."""
+    session = TherapySession(
+        client_id=client_id, day=form.day.data, note=form.note.data or None, created_by_id=author_id
+    )
+    db.session.add(session)
+    db.session.commit()
+
+
 def report_context(client) -> dict:
     """The one-page report: the trends plus recent notes, for printing or saving as PDF."""
     trends = build_trends(client, request.args.get("range", DEFAULT_RANGE), None)
@@ -60,15 +69,7 @@ def add_session():
             session_form=form,
             **trends_context(current_user, "charts.trends"),
         )
-    db.session.add(
-        TherapySession(
-            client_id=current_user.id,
-            day=form.day.data,
-            note=form.note.data or None,
-            created_by_id=current_user.id,
-        )
-    )
-    db.session.commit()
+    add_therapy_session(current_user.id, form, current_user.id)
     flash(
         f"Appointment on {form.day.data:%d %B} added; it shows as a line on your charts.", "success"
     )

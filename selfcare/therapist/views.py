@@ -3,10 +3,10 @@ from flask_login import current_user, login_required
 
 from ..access import shared_client_or_404, therapist_required
 from ..charts.forms import TherapySessionForm
-from ..charts.views import report_context, trends_context
+from ..charts.views import add_therapy_session, report_context, trends_context
 from ..extensions import db
 from ..localtime import local_today
-from ..models import Routine, TherapySession
+from ..models import Routine
 from ..routines.forms import RoutineForm
 from ..routines.service import create_routine, visible_exercises
 from ..sharing.service import InviteError, redeem_invite
@@ -84,15 +84,7 @@ def add_session(client_id):
     form.today = local_today(client.timezone)
     if not form.validate_on_submit():
         return _client_page(client, form)
-    db.session.add(
-        TherapySession(
-            client_id=client.id,
-            day=form.day.data,
-            note=form.note.data or None,
-            created_by_id=current_user.id,
-        )
-    )
-    db.session.commit()
+    add_therapy_session(client.id, form, current_user.id)
     flash(f"Appointment on {form.day.data:%d %B} added for {client.name}.", "success")
     return redirect(url_for("therapist.client", client_id=client.id) + "#sessions")
 

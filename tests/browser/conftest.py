@@ -100,3 +100,12 @@ def phone(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+def register(page, base: str, name: str, email: str, role_label: str) -> None:
+    page.goto(f"{base}/register")
+    page.get_by_label("Your name").fill(name)
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("a long enough passphrase")
+    page.get_by_label(role_label).check()
+    page.get_by_role("button", name="Create account").click()

@@ -8,20 +8,14 @@ from selfcare.extensions import db
 from selfcare.models import CheckIn, Measurement, RoutineLog, User
 from selfcare.routines.service import create_routine, visible_exercises
 
+from .conftest import register
+
 pytestmark = pytest.mark.browser
-
-
-def register(page, base, name, email, role_label="A client tracking my own care"):
-    page.goto(f"{base}/register")
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("a long enough passphrase")
-    page.get_by_label(role_label).check()
-    page.get_by_role("button", name="Create account").click()
+CLIENT_ROLE = "A client tracking my own care"
 
 
 def test_checkin_and_routine_in_five_taps(phone, live_server, live_app):
-    register(phone, live_server, "Pat Phone", "pat@example.com")
+    register(phone, live_server, "Pat Phone", "pat@example.com", CLIENT_ROLE)
     phone.wait_for_url("**/today")
     with live_app.app_context():
         user = db.session.scalar(db.select(User).filter_by(email="pat@example.com"))
@@ -60,7 +54,7 @@ def test_content_security_policy_blocks_injected_scripts(phone, live_server):
 
 
 def test_record_a_neck_rotation(phone, live_server, live_app):
-    register(phone, live_server, "Rory Rotation", "rory@example.com")
+    register(phone, live_server, "Rory Rotation", "rory@example.com", CLIENT_ROLE)
     phone.goto(f"{live_server}/measurements/new")
     phone.get_by_role("link", name="Neck: turning the head").click()
     phone.get_by_label("Left").check()

@@ -5,18 +5,9 @@ import re
 
 import pytest
 
-from .conftest import PHONE
+from .conftest import PHONE, register
 
 pytestmark = pytest.mark.browser
-
-
-def register(page, base, name, email, role_label):
-    page.goto(f"{base}/register")
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("a long enough passphrase")
-    page.get_by_label(role_label).check()
-    page.get_by_role("button", name="Create account").click()
 
 
 def test_client_shares_with_a_therapist_and_revokes(browser, live_server, check_accessibility):
