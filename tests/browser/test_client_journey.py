@@ -70,3 +70,20 @@ def test_record_a_neck_rotation(phone, live_server, live_app):
             db.select(Measurement).join(User).filter(User.email == "rory@example.com")
         ).all()
         assert [(m.side, m.value) for m in saved] == [("left", 68.0)]
+
+
+@pytest.mark.parametrize("path", ["/today", "/trends", "/routines", "/sharing", "/account"])
+def test_pages_reflow_without_sideways_scrolling_at_320_px(browser, live_server, path):
+    """320 CSS pixels is a 1280-pixel window at 400 % zoom, or a 640-pixel one at 200 %
+    (WCAG reflow): nothing may need scrolling sideways."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    # A long email address, as people have: it must wrap, not push the page sideways.
+    email = f"a.rather.long.address.{path.strip('/')}@example-clinic-mail.com"
+    register(page, live_server, "Zoe Zoom", email, CLIENT_ROLE)
+    page.goto(live_server + path)
+    overflow = page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    context.close()
+    assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
