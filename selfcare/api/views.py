@@ -24,6 +24,8 @@ from .openapi import openapi_document
 
 csrf.exempt(bp)  # no cookies here: a bearer token can't be sent by another site's form
 LIST_LIMIT = 100
+# The API says "date" where the forms say "day".
+FORM_NAMES = {"date": "day"}
 MAX_OFFSET = 1_000_000
 
 
@@ -100,7 +102,9 @@ def page_args() -> tuple[int, int, dict]:
     return values["limit"], values["offset"], errors
 
 
-def listing(query, to_json):
+def listing(model, order_by: tuple, to_json):
+    """One page of the token holder's own rows of `model`, newest first."""
+    query = db.select(model).filter_by(user_id=g.api_user.id).order_by(*order_by)
     limit, offset, errors = page_args()
     if errors:
         return problem(422, "Some fields need another look.", errors=errors)
@@ -136,8 +140,7 @@ def checkin_json(checkin: CheckIn) -> dict:
 @bp.get("/checkins")
 @token_required
 def list_checkins():
-    query = db.select(CheckIn).filter_by(user_id=g.api_user.id).order_by(CheckIn.day.desc())
-    return listing(query, checkin_json)
+    return listing(CheckIn, (CheckIn.day.desc(),), checkin_json)
 
 
 @bp.post("/checkins")
@@ -200,15 +203,9 @@ def routine_log_json(log: RoutineLog) -> dict:
 @bp.get("/routine-logs")
 @token_required
 def list_routine_logs():
-    query = (
-        db.select(RoutineLog)
-        .filter_by(user_id=g.api_user.id)
-        .order_by(RoutineLog.day.desc(), RoutineLog.logged_at.desc())
+    return listing(
+        RoutineLog, (RoutineLog.day.desc(), RoutineLog.logged_at.desc()), routine_log_json
     )
-    return listing(query, routine_log_json)
-
-
-ROUTINE_LOG_NAMES = {"date": "day"}
 
 
 @bp.post("/routine-logs")
@@ -219,10 +216,10 @@ def create_routine_log():
         return refusal
     body.setdefault("date", local_today(g.api_user.timezone).isoformat())
     body.setdefault("submission_id", str(uuid.uuid4()))
-    form = ApiRoutineLogForm(formdata=as_formdata(body, ROUTINE_LOG_NAMES), meta={"csrf": False})
+    form = ApiRoutineLogForm(formdata=as_formdata(body, FORM_NAMES), meta={"csrf": False})
     form.today = local_today(g.api_user.timezone)
     if not form.validate():
-        return field_errors(form, ROUTINE_LOG_NAMES)
+        return field_errors(form, FORM_NAMES)
     routine = db.session.get(Routine, form.routine_id.data)
     if routine is None or routine.user_id != g.api_user.id:
         return problem(
@@ -258,15 +255,7 @@ def measurement_json(m: Measurement) -> dict:
 @bp.get("/measurements")
 @token_required
 def list_measurements():
-    query = (
-        db.select(Measurement)
-        .filter_by(user_id=g.api_user.id)
-        .order_by(Measurement.day.desc(), Measurement.id.desc())
-    )
-    return listing(query, measurement_json)
-
-
-MEASUREMENT_NAMES = {"date": "day"}
+    return listing(Measurement, (Measurement.day.desc(), Measurement.id.desc()), measurement_json)
 
 
 @bp.post("/measurements")
@@ -285,12 +274,10 @@ def create_measurement():
     today = local_today(g.api_user.timezone)
     body.setdefault("date", today.isoformat())
     body.setdefault("submission_id", str(uuid.uuid4()))
-    form = MeasurementForm(
-        movement, formdata=as_formdata(body, MEASUREMENT_NAMES), meta={"csrf": False}
-    )
+    form = MeasurementForm(movement, formdata=as_formdata(body, FORM_NAMES), meta={"csrf": False})
     form.today = today
     if not form.validate():
-        return field_errors(form, MEASUREMENT_NAMES)
+        return field_errors(form, FORM_NAMES)
     existing = db.session.scalar(
         db.select(Measurement).filter_by(
             user_id=g.api_user.id, submission_id=form.submission_id.data
