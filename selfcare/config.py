@@ -46,6 +46,10 @@ def build_config(instance_path: Path, overrides: dict) -> dict:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,
         "SEND_FILE_MAX_AGE_DEFAULT": 0,
+        # Only the static assets are compressed (see web.asset): pages carry a CSRF token next
+        # to text a visitor can choose, which compression would leak (the BREACH attack).
+        "COMPRESS_REGISTER": False,
+        "COMPRESS_MIMETYPES": ["text/css", "text/javascript", "image/svg+xml"],
     }
     settings.update(overrides)
     if "SECRET_KEY" not in settings:

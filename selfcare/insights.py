@@ -25,14 +25,32 @@ def days_between(start: date, end: date) -> list[date]:
     return [start + timedelta(days=offset) for offset in range((end - start).days + 1)]
 
 
-def window_mean(series: Series, start: date, end: date, minimum: int = 1) -> float | None:
-    """Mean of the values from start to end inclusive; None with fewer than `minimum` values."""
+@dataclass(frozen=True)
+class Tally:
+    """The sum and count of the values in a window: what a database aggregate hands back, so
+    the dashboard can total weeks in SQL and still apply the rules below."""
+
+    total: float = 0.0
+    count: int = 0
+
+    def mean(self, minimum: int = 1) -> float | None:
+        """None with fewer than `minimum` values (and always for an empty window)."""
+        return self.total / self.count if self.count >= max(1, minimum) else None
+
+
+def tally(series: Series, start: date, end: date) -> Tally:
+    """The values from start to end inclusive."""
     if (end - start).days * 4 < len(series):
         # A short window over a long history: look the window's days up, don't scan the years.
         values = [series[day] for day in days_between(start, end) if day in series]
     else:
         values = [value for day, value in series.items() if start <= day <= end]
-    return fmean(values) if len(values) >= minimum else None
+    return Tally(sum(values), len(values))
+
+
+def window_mean(series: Series, start: date, end: date, minimum: int = 1) -> float | None:
+    """Mean of the values from start to end inclusive; None with fewer than `minimum` values."""
+    return tally(series, start, end).mean(minimum)
 
 
 def rolling_mean(series: Series, start: date, end: date) -> dict[date, float | None]:
@@ -106,20 +124,35 @@ def pain_change(region: str, before: float | None, after: float | None) -> Chang
     return Change(before, after, meaningful)
 
 
-def last_week_change(series: Series, region: str, today: date) -> Change | None:
-    """The last 7 days against the 7 before them."""
+def week_bounds(today: date) -> tuple[date, date]:
+    """First days of the last 7 days and of the 7 before them."""
     week_start = today - timedelta(days=AVERAGE_WINDOW_DAYS - 1)
-    previous_start = week_start - timedelta(days=AVERAGE_WINDOW_DAYS)
-    current = window_mean(series, week_start, today, MIN_DAYS_FOR_AVERAGE)
-    previous = window_mean(
-        series, previous_start, week_start - timedelta(days=1), MIN_DAYS_FOR_AVERAGE
+    return week_start, week_start - timedelta(days=AVERAGE_WINDOW_DAYS)
+
+
+def weekly_change(region: str, previous: Tally, current: Tally) -> Change | None:
+    """The last 7 days against the 7 before them, each needing MIN_DAYS_FOR_AVERAGE values."""
+    return pain_change(
+        region, previous.mean(MIN_DAYS_FOR_AVERAGE), current.mean(MIN_DAYS_FOR_AVERAGE)
     )
-    return pain_change(region, previous, current)
+
+
+def last_week_change(series: Series, region: str, today: date) -> Change | None:
+    week_start, previous_start = week_bounds(today)
+    return weekly_change(
+        region,
+        tally(series, previous_start, week_start - timedelta(days=1)),
+        tally(series, week_start, today),
+    )
+
+
+def worsened(change: Change | None) -> bool:
+    """Pain up by at least the MCID: the flag the therapist sees."""
+    return bool(change and change.meaningful and change.delta > 0)
 
 
 def is_worsening(series: Series, region: str, today: date) -> bool:
-    change = last_week_change(series, region, today)
-    return bool(change and change.meaningful and change.delta > 0)
+    return worsened(last_week_change(series, region, today))
 
 
 def is_inactive(last_checkin: date | None, today: date) -> bool:
@@ -152,9 +185,9 @@ def adherence(
     done = set(routine_days)
     resting = set(rest_days) - done
     days = days_between(start, end)
-    counted = [day for day in days if day not in resting]
-    routine_count = sum(1 for day in counted if day in done)
-    share = routine_count / len(counted) if counted else None
+    routine_count = sum(1 for day in days if day in done)
+    resting_count = sum(1 for day in days if day in resting)
+    share = adherence_share(routine_count, resting_count, len(days))
     streak = 0
     for day in reversed(days):
         if day in done:
@@ -163,7 +196,14 @@ def adherence(
             continue
         else:
             break
-    return Adherence(routine_count, len(counted), share, streak)
+    return Adherence(routine_count, len(days) - resting_count, share, streak)
+
+
+def adherence_share(routine_days: int, resting_days: int, days: int) -> float | None:
+    """Days with a routine out of the days in range, not counting rest and flare days that had
+    no routine; None when every day was one of those."""
+    counted = days - resting_days
+    return routine_days / counted if counted else None
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from werkzeug.routing import BaseConverter, ValidationError
 from werkzeug.security import safe_join
 
 from .dose import dose_text
-from .extensions import db
+from .extensions import compress, db
 from .localtime import to_local
 
 bp = Blueprint("main", __name__)
@@ -93,6 +93,7 @@ def asset_url(filename: str) -> str:
 
 
 @bp.get("/assets/<digest>/<path:filename>")
+@compress.compressed()
 def asset(digest, filename):
     if digest != _asset_digest(filename):
         abort(404)

@@ -1,13 +1,17 @@
 """The therapist dashboard: flags, order, and a query count that ignores the number of clients."""
 
+import random
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import insert
 
+from selfcare import insights
+from selfcare.clinical import REGIONS
 from selfcare.extensions import db
 from selfcare.localtime import local_today
 from selfcare.models import CheckIn, PainScore, Routine, RoutineLog, Share, User
-from selfcare.therapist.service import dashboard_rows
+from selfcare.therapist.service import _trend, dashboard_rows
 
 from .conftest import log_in, make_user
 
@@ -133,3 +137,80 @@ def test_pages_and_search(app):
     found = browser.get("/therapist?q=client 007").text
     assert found.count("Paged Client 007") == 1 and "1 client." in found
     assert "No client called" in browser.get("/therapist?q=nobody").text
+
+
+def expected_row(app, user_id: int, timezone: str) -> dict:
+    """The dashboard's figures computed the long way: every day loaded, the rules of insights
+    applied to plain series. The SQL totals must agree with this."""
+    with app.app_context():
+        today = local_today(timezone)
+        checkins = db.session.scalars(db.select(CheckIn).filter_by(user_id=user_id)).all()
+        by_region: dict[str, dict] = {}
+        overall = {}
+        for checkin in checkins:
+            for score in checkin.scores:
+                by_region.setdefault(score.region, {})[checkin.day] = score.score
+            if checkin.scores:
+                overall[checkin.day] = sum(s.score for s in checkin.scores) / len(checkin.scores)
+        last = max(checkins, key=lambda checkin: checkin.day, default=None)
+        routine_days = db.session.scalars(
+            db.select(RoutineLog.day).filter_by(user_id=user_id)
+        ).all()
+        rest_days = [checkin.day for checkin in checkins if checkin.day_kind != "normal"]
+        change = insights.last_week_change(overall, "", today)
+        return {
+            "last_checkin": last.day if last else None,
+            "latest_pain": overall.get(last.day) if last else None,
+            "week_average": insights.window_mean(overall, today - timedelta(days=6), today),
+            "trend": _trend(change),
+            "adherence": insights.adherence(
+                routine_days, rest_days, today - timedelta(days=13), today
+            ).share,
+            "worsening_regions": [
+                REGIONS[region].label
+                for region in REGIONS
+                if region in by_region and insights.is_worsening(by_region[region], region, today)
+            ],
+        }
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_sql_totals_agree_with_the_rules_applied_day_by_day(app, seed):
+    """Random histories with gaps, rest and flare days, routines on some days, and clients on
+    both sides of the date line (their "today" is not the server's)."""
+    rng = random.Random(seed)
+    therapist = make_user(app, "therapist")
+    zones = ["Europe/London", "Pacific/Kiritimati", "Pacific/Pago_Pago", "America/Chicago"]
+    clients = []
+    with app.app_context():
+        for n, timezone in enumerate(zones * 2):
+            client = make_user(app, timezone=timezone, name=f"Random {n}")
+            clients.append((client.id, timezone))
+            db.session.add(Share(client_id=client.id, therapist_id=therapist.id))
+            routine = Routine(user_id=client.id, name="Daily")
+            db.session.add(routine)
+            today = local_today(timezone)
+            for age in range(20):
+                day = today - timedelta(days=age)
+                if rng.random() < 0.25:
+                    continue
+                kind = rng.choice(["normal"] * 6 + ["rest", "flare"])
+                checkin = CheckIn(user_id=client.id, day=day, day_kind=kind)
+                regions = rng.sample(["neck", "upper_back", "lower_back", "hip_left"], k=2)
+                checkin.scores = [
+                    PainScore(region=region, score=rng.randint(0, 10)) for region in regions
+                ]
+                db.session.add(checkin)
+                if rng.random() < 0.5:
+                    db.session.add(RoutineLog(user_id=client.id, routine=routine, day=day))
+        db.session.commit()
+        rows = {row.client.id: row for row in dashboard_rows(therapist.id)}
+    for user_id, timezone in clients:
+        row = rows[user_id]
+        expected = expected_row(app, user_id, timezone)
+        for field, value in expected.items():
+            actual = getattr(row, field)
+            assert actual == (pytest.approx(value) if isinstance(value, float) else value), (
+                field,
+                timezone,
+            )

@@ -2,6 +2,7 @@
 
 import re
 
+import brotli
 import pytest
 
 from selfcare import create_app
@@ -116,3 +117,18 @@ def test_assets_have_fingerprinted_urls_and_long_caching(client):
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert client.get("/assets/000000000000/css/app.css").status_code == 404
     assert client.get("/assets/000000000000/../config.py").status_code == 404
+
+
+def test_assets_are_compressed_and_pages_never_are(client):
+    """Compression shrinks the stylesheet; pages stay plain because a page's CSRF token sits
+    next to text a visitor can choose, which compression would leak (BREACH)."""
+    browser_encodings = {"Accept-Encoding": "gzip, deflate, br, zstd"}
+    login = client.get("/login", headers=browser_encodings)
+    assert "Content-Encoding" not in login.headers and "csrf_token" in login.text
+    css_url = re.search(r'href="(/assets/[0-9a-f]{12}/css/app\.css)"', login.text).group(1)
+    plain = client.get(css_url).data
+    packed = client.get(css_url, headers={"Accept-Encoding": "br"})
+    assert packed.headers["Content-Encoding"] == "br"
+    assert len(packed.data) < len(plain) / 2
+    assert brotli.decompress(packed.data) == plain
+    assert "Accept-Encoding" in packed.headers["Vary"]

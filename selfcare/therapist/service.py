@@ -1,21 +1,24 @@
-"""The dashboard: one row per sharing client, from four queries however many clients."""
+"""The dashboard: one row per sharing client, from three queries however many clients. The
+weekly sums are totalled in SQL, so the work does not grow with the days of history loaded;
+the rules that read them (MCID, minimum days, forgiving adherence) stay in insights."""
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from statistics import fmean
 
-from sqlalchemy import func
+from sqlalchemy import Date, Float, String, case, cast, column, distinct, exists, func, null
+from sqlalchemy import values as values_table
 
 from .. import insights
 from ..clinical import REGIONS
 from ..extensions import db
-from ..localtime import as_date, local_today, raw_day
+from ..localtime import local_today
 from ..models import CheckIn, PainScore, RoutineLog, Share, User
 
-LOOKBACK_DAYS = 14
 ADHERENCE_DAYS = 14
 TREND_THRESHOLD = 0.5  # points; smaller week-to-week shifts are noise, shown as steady
+CURRENT_WEEK, PREVIOUS_WEEK = 0, 1
+ALL_REGIONS = None  # the region key of the overall series: each day's mean over rated regions
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,17 @@ class ClientRow:
         return bool(self.worsening_regions) or self.inactive
 
 
+@dataclass(frozen=True)
+class ClientFacts:
+    last_checkin: date | None
+    latest_pain: float | None
+    routine_days: int
+    resting_days: int
+
+
+Weeks = dict[str | None, dict[int, insights.Tally]]  # region -> week -> tally
+
+
 def dashboard_rows(therapist_id: int) -> list[ClientRow]:
     shares = db.session.execute(
         db.select(User, Share.since)
@@ -43,78 +57,128 @@ def dashboard_rows(therapist_id: int) -> list[ClientRow]:
     ).all()
     if not shares:
         return []
-    sharing = db.select(Share.client_id).where(
-        Share.therapist_id == therapist_id, Share.revoked_at.is_(None)
-    )
-    # Clients live in different time zones; load a day extra and cut per client below.
-    earliest = min(local_today(user.timezone) for user, _ in shares) - timedelta(
-        days=LOOKBACK_DAYS + 1
-    )
-    core = db.session.connection()  # plain tuples: thousands of them, no ORM objects needed
-    # The newest check-in per client, found with one index seek each (not a scan of all rows).
-    newest = db.select(func.max(CheckIn.day)).where(CheckIn.user_id == Share.client_id)
-    last_day = (
-        db.select(Share.client_id.label("user_id"), newest.scalar_subquery().label("day"))
-        .where(Share.therapist_id == therapist_id, Share.revoked_at.is_(None))
-        .subquery()
-    )
-    last_checkin: dict[int, date] = {}
-    latest_scores: dict[int, list[float]] = defaultdict(list)
-    for user_id, day, score in core.execute(
-        db.select(last_day.c.user_id, last_day.c.day, PainScore.score)
-        .join(CheckIn, (CheckIn.user_id == last_day.c.user_id) & (CheckIn.day == last_day.c.day))
-        .outerjoin(PainScore, PainScore.checkin_id == CheckIn.id)
-    ).all():
-        last_checkin[user_id] = day
-        if score is not None:
-            latest_scores[user_id].append(score)
-    pain: dict[int, dict[str, dict[date, float]]] = defaultdict(lambda: defaultdict(dict))
-    rest_days: dict[int, set[date]] = defaultdict(set)
-    for user_id, day_text, kind, region, score in core.execute(
-        db.select(
-            CheckIn.user_id,
-            raw_day(CheckIn.day),
-            CheckIn.day_kind,
-            PainScore.region,
-            PainScore.score,
-        )
-        .outerjoin(PainScore, PainScore.checkin_id == CheckIn.id)
-        .where(CheckIn.user_id.in_(sharing), CheckIn.day >= earliest)
-    ).all():
-        day = as_date(day_text)
-        if region is not None:
-            pain[user_id][region][day] = score
-        if kind != "normal":
-            rest_days[user_id].add(day)
-    routine_days: dict[int, set[date]] = defaultdict(set)
-    for user_id, day in core.execute(
-        db.select(RoutineLog.user_id, raw_day(RoutineLog.day))
-        .where(RoutineLog.user_id.in_(sharing), RoutineLog.day >= earliest)
-        .distinct()
-    ).all():
-        routine_days[user_id].add(as_date(day))
+    todays = {user.id: local_today(user.timezone) for user, _ in shares}
+    calendar = _client_calendar(therapist_id, {user.timezone for user, _ in shares})
+    weeks = _weekly_tallies(calendar)
+    facts = _client_facts(calendar)
     rows = [
-        _row(
-            user,
-            since,
-            last_checkin.get(user.id),
-            latest_scores.get(user.id),
-            pain[user.id],
-            routine_days[user.id],
-            rest_days[user.id],
-        )
+        _row(user, since, todays[user.id], facts[user.id], weeks.get(user.id, {}))
         for user, since in shares
     ]
     return sorted(rows, key=lambda row: (not row.flagged, row.client.name.lower()))
 
 
-def overall_by_day(by_region: dict[str, dict[date, float]]) -> dict[date, float]:
-    """One number per day for the dashboard: the mean of the regions rated that day."""
-    days: dict[date, list[float]] = defaultdict(list)
-    for series in by_region.values():
-        for day, score in series.items():
-            days[day].append(score)
-    return {day: fmean(scores) for day, scores in days.items()}
+def _client_calendar(therapist_id: int, timezones: set[str]):
+    """Each sharing client's own days, as a table the queries join: clients live in different
+    time zones, so "the last 7 days" starts on a different date for each. Built per time zone
+    (a handful) rather than per client, since a VALUES list is compiled anew on every request."""
+    rows = []
+    for timezone in timezones:
+        today = local_today(timezone)
+        week_start, previous_start = insights.week_bounds(today)
+        adherence_start = today - timedelta(days=ADHERENCE_DAYS - 1)
+        rows.append((timezone, today, week_start, previous_start, adherence_start))
+    names = ("today", "week_start", "previous_start", "adherence_start")
+    zone_days = (
+        values_table(column("timezone", String), *(column(name, Date) for name in names))
+        .data(rows)
+        .cte("zone_days")
+    )
+    return (
+        db.select(Share.client_id.label("user_id"), *(zone_days.c[name] for name in names))
+        .join(User, User.id == Share.client_id)
+        .join(zone_days, zone_days.c.timezone == User.timezone)
+        .where(Share.therapist_id == therapist_id, Share.revoked_at.is_(None))
+        .cte("client_calendar")
+    )
+
+
+def _weekly_tallies(calendar) -> dict[int, Weeks]:
+    """Sum and count of pain scores per client, region and week (this one and the one before),
+    plus the same over each day's mean of all rated regions."""
+    week = case((CheckIn.day >= calendar.c.week_start, CURRENT_WEEK), else_=PREVIOUS_WEEK)
+    in_two_weeks = (
+        (CheckIn.user_id == calendar.c.user_id)
+        & (CheckIn.day >= calendar.c.previous_start)
+        & (CheckIn.day <= calendar.c.today)
+    )
+    # Read once (a CTE used twice is materialised by SQLite and PostgreSQL), totalled twice.
+    scores = (
+        db.select(
+            CheckIn.id.label("checkin_id"),
+            CheckIn.user_id,
+            PainScore.region,
+            week.label("week"),
+            cast(PainScore.score, Float).label("score"),
+        )
+        .join(calendar, in_two_weeks)
+        .join(PainScore, PainScore.checkin_id == CheckIn.id)
+        .cte("scores")
+    )
+    by_region = db.select(
+        scores.c.user_id, scores.c.region, scores.c.week, func.sum(scores.c.score), func.count()
+    ).group_by(scores.c.user_id, scores.c.region, scores.c.week)
+    daily = (
+        db.select(scores.c.user_id, scores.c.week, func.avg(scores.c.score).label("score"))
+        .group_by(scores.c.checkin_id, scores.c.user_id, scores.c.week)
+        .subquery()
+    )
+    overall = db.select(
+        daily.c.user_id, null(), daily.c.week, func.sum(daily.c.score), func.count()
+    ).group_by(daily.c.user_id, daily.c.week)
+    tallies: dict[int, Weeks] = defaultdict(lambda: defaultdict(dict))
+    for user_id, region, week_index, total, count in db.session.execute(
+        by_region.union_all(overall)
+    ):
+        tallies[user_id][region][week_index] = insights.Tally(total, count)
+    return tallies
+
+
+def _client_facts(calendar) -> dict[int, ClientFacts]:
+    """Per client, each figure a subquery that seeks one client's rows through an index."""
+    client = calendar.c.user_id
+
+    # ORDER BY ... LIMIT 1 walks the (user_id, day) index backwards; SQLite reads every entry
+    # of the client for max() here.
+    newest = (
+        db.select(CheckIn.day)
+        .where(CheckIn.user_id == client)
+        .order_by(CheckIn.day.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    latest_pain = (
+        db.select(func.avg(cast(PainScore.score, Float)))
+        .join(CheckIn, PainScore.checkin_id == CheckIn.id)
+        .where(CheckIn.user_id == client, CheckIn.day == newest.correlate(calendar))
+        .scalar_subquery()
+    )
+    in_range = (calendar.c.adherence_start, calendar.c.today)
+    routine_days = (
+        db.select(func.count(distinct(RoutineLog.day)))
+        .where(RoutineLog.user_id == client, RoutineLog.day.between(*in_range))
+        .scalar_subquery()
+    )
+    routine_that_day = exists().where(
+        RoutineLog.user_id == CheckIn.user_id, RoutineLog.day == CheckIn.day
+    )
+    resting_days = (
+        db.select(func.count())
+        .select_from(CheckIn)
+        .where(
+            CheckIn.user_id == client,
+            CheckIn.day.between(*in_range),
+            CheckIn.day_kind != "normal",
+            ~routine_that_day,
+        )
+        .scalar_subquery()
+    )
+    return {
+        user_id: ClientFacts(*figures)
+        for user_id, *figures in db.session.execute(
+            db.select(client, newest, latest_pain, routine_days, resting_days)
+        )
+    }
 
 
 def _trend(change: insights.Change | None) -> str:
@@ -124,26 +188,29 @@ def _trend(change: insights.Change | None) -> str:
     return change.direction if abs(change.delta) >= TREND_THRESHOLD else "same"
 
 
-def _row(user, since, last_checkin, latest_scores, by_region, routine_days, rest_days) -> ClientRow:
-    today = local_today(user.timezone)
-    overall = overall_by_day(by_region)
-    change = insights.last_week_change(overall, "", today)
-    week = insights.window_mean(
-        overall, today - timedelta(days=insights.AVERAGE_WINDOW_DAYS - 1), today
-    )
-    start = today - timedelta(days=ADHERENCE_DAYS - 1)
+def _row(user, since, today: date, facts: ClientFacts, weeks: Weeks) -> ClientRow:
+    def change(region: str | None) -> insights.Change | None:
+        tallies = weeks.get(region, {})
+        empty = insights.Tally()
+        return insights.weekly_change(
+            region or "",
+            tallies.get(PREVIOUS_WEEK, empty),
+            tallies.get(CURRENT_WEEK, empty),
+        )
+
+    current_week = weeks.get(ALL_REGIONS, {}).get(CURRENT_WEEK, insights.Tally())
     return ClientRow(
         client=user,
         since=since.date(),
-        last_checkin=last_checkin,
-        latest_pain=fmean(latest_scores) if latest_scores else None,
-        week_average=week,
-        trend=_trend(change),
-        adherence=insights.adherence(routine_days, rest_days, start, today).share,
+        last_checkin=facts.last_checkin,
+        latest_pain=facts.latest_pain,
+        week_average=current_week.mean(),
+        trend=_trend(change(ALL_REGIONS)),
+        adherence=insights.adherence_share(facts.routine_days, facts.resting_days, ADHERENCE_DAYS),
         worsening_regions=[
             REGIONS[region].label
-            for region, series in by_region.items()
-            if region in REGIONS and insights.is_worsening(series, region, today)
+            for region in REGIONS
+            if region in weeks and insights.worsened(change(region))
         ],
-        inactive=insights.is_inactive(last_checkin, today),
+        inactive=insights.is_inactive(facts.last_checkin, today),
     )
