@@ -2,7 +2,7 @@
 Histories come from the demo generator (selfcare.demo); only account creation is done in bulk
 here, with one shared password hash, because hashing 500 passwords would take minutes."""
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from selfcare.demo import (
     DEMO_PASSWORD,
@@ -76,3 +76,9 @@ def build(log=print) -> None:
         ensure_share(client, therapist)
         if number % 100 == 99:
             log(f"{number + 1} sharing clients written")
+    if db.engine.dialect.name == "postgresql":
+        # A live server's autovacuum would have gathered statistics long before anyone looked;
+        # without them the planner guesses table sizes from before the bulk load.
+        db.session.commit()
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()

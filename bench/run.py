@@ -7,7 +7,7 @@
    Flask app served the same way (the ceiling for this machine).
 
 SQLite by default (instance/bench.db, built once and reused); DATABASE_URL picks PostgreSQL.
-The table is printed and written to docs/benchmarks.md.
+The table is printed and written to docs/benchmarks.md (docs/benchmarks-postgresql.md).
 """
 
 import gc
@@ -143,9 +143,11 @@ def main() -> None:
             measured["share"] = measured["rps"] / ceiling["rps"]
             rows.append((label, measured))
             print(label, {key: round(value, 1) for key, value in measured.items()}, flush=True)
-    report = render(rows, ceiling, app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0])
+    database = app.config["SQLALCHEMY_DATABASE_URI"].split(":")[0].split("+")[0]
+    report = render(rows, ceiling, database)
     print(report)
-    (ROOT / "docs" / "benchmarks.md").write_text(report)
+    suffix = "" if database == "sqlite" else f"-{database}"
+    (ROOT / "docs" / f"benchmarks{suffix}.md").write_text(report)
 
 
 COLUMNS = (

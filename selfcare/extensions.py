@@ -2,6 +2,7 @@
 
 import sqlite3
 
+import psycopg
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -43,10 +44,24 @@ compress = Compress()
 
 
 @event.listens_for(Engine, "connect")
-def _tune_sqlite(dbapi_connection, _record):
+def _tune_connection(dbapi_connection, _record):
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        _tune_sqlite(dbapi_connection)
+    elif isinstance(dbapi_connection, psycopg.Connection):
+        _tune_postgresql(dbapi_connection)
+
+
+def _tune_postgresql(dbapi_connection) -> None:
+    """PostgreSQL's default cost model assumes spinning disks and prefers reading a whole table
+    to a thousand index lookups: a client's five years of pain scores took 40-70 ms instead of
+    3. SSD-era servers are tuned so; this session setting makes sure, whoever set up the server."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute("SET random_page_cost = 1.1")
+    dbapi_connection.commit()
+
+
+def _tune_sqlite(dbapi_connection) -> None:
     """SQLite leaves foreign keys off and locks readers out by default; fix both."""
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
