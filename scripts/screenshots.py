@@ -33,7 +33,12 @@ def main(base: str) -> None:
             page = context.new_page()
             log_in(page, base, email)
             page.goto(base + path)
-            page.screenshot(path=str(DOCS / filename), full_page=full_page)
+            if full_page:
+                # A viewport as tall as the page keeps the fixed bottom bar at the bottom, where a
+                # phone shows it, instead of wherever the first screen ended.
+                height = page.evaluate("document.documentElement.scrollHeight")
+                page.set_viewport_size({"width": viewport["width"], "height": height})
+            page.screenshot(path=str(DOCS / filename))
             print("wrote", DOCS / filename)
             context.close()
         print_report(browser, base)
