@@ -48,10 +48,13 @@ class SubmissionIdField(HiddenField):
         super().__init__(default=lambda: str(uuid.uuid4()), **kwargs)
 
     def pre_validate(self, form):
+        # Only the usual hyphenated form, which uuid.UUID would not insist on.
         try:
-            uuid.UUID(self.data or "")
-        except ValueError as error:
-            raise ValidationError("This form is damaged; please reload the page.") from error
+            canonical = str(uuid.UUID(self.data or ""))
+        except ValueError:
+            canonical = None
+        if canonical != (self.data or "").lower():
+            raise ValidationError("This form is damaged; please reload the page.")
 
 
 def note_field(label="Note", max_length=NOTE_MAX):

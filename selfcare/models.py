@@ -24,6 +24,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .extensions import db
 
+# Ids are INTEGER columns; this is the largest PostgreSQL holds (SQLite allows more).
+MAX_ID = 2**31 - 1
 DAY_KINDS = {"normal": "A usual day", "rest": "Rest day", "flare": "Flare-up day"}
 
 CLIENT = "client"

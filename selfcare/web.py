@@ -22,12 +22,13 @@ from flask_login import current_user
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
-from werkzeug.routing import BaseConverter, ValidationError
+from werkzeug.routing import BaseConverter, IntegerConverter, ValidationError
 from werkzeug.security import safe_join
 
 from .dose import dose_text
 from .extensions import compress, db
 from .localtime import to_local
+from .models import MAX_ID
 
 bp = Blueprint("main", __name__)
 
@@ -159,6 +160,15 @@ def _local_time(moment) -> str:
     return to_local(moment, current_user.timezone).strftime("%d %b %Y, %H:%M")
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: a number larger than any row id is a 404, not an overflow in
+    the database driver."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
 class DateConverter(BaseConverter):
     """`<date:day>` in a route: an ISO date (2026-11-25), anything else is a 404."""
 
@@ -179,6 +189,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.url_map.converters["date"] = DateConverter
+    app.url_map.converters["int"] = IdConverter
     app.register_blueprint(bp)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)

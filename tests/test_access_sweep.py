@@ -5,6 +5,7 @@ route can't slip past. The owner's POST requests are left to the feature tests (
 that later requests need); everyone else's GET and POST are sent, and must change nothing.
 """
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -222,3 +223,23 @@ def test_refused_pages_look_like_missing_ones(app, role):
     missing = browser.get("/therapist/clients/999999")
     assert refused.status_code == missing.status_code == 404
     assert refused.text == missing.text
+
+
+def test_ids_beyond_any_row_are_not_found(app):
+    """Every route with an id, given a number no database column holds: a 404, where the
+    driver would otherwise overflow (a 500)."""
+    world, _ = build_world(app)
+    browser = app.test_client()
+    log_in(browser, world["owner"])
+    stand_ins = {"int": str(2**63), "date": "2026-01-01"}
+    requests = [
+        (
+            "GET" if "GET" in rule.methods else "POST",
+            re.sub(r"<(?:(\w+):)?\w+>", lambda arg: stand_ins.get(arg[1], "x"), rule.rule),
+        )
+        for rule in app.url_map.iter_rules()
+        if "<int:" in rule.rule
+    ]
+    assert len(requests) >= 15
+    for method, url in requests:
+        assert browser.open(url, method=method).status_code == 404, (method, url)

@@ -3,7 +3,7 @@ OpenAPI document."""
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from schemathesis import GenerationMode
 
 from selfcare import create_app
@@ -89,6 +89,14 @@ def test_create_and_list_checkins(app, client, token, client_user):
         ({"date": "2999-01-01"}, "date", "in the future"),
         ({"note": "x" * 10_000}, "note", "under 1,000 characters"),
         ({"day_kind": "awful"}, "day_kind", "Not a valid choice"),
+        # JSON types as the document gives them: text that a form would read as a number (or as
+        # "not rated") is refused, and so is a boolean for a score.
+        ({"pain": {"upper_back": ""}}, "pain.upper_back", "Expected a whole number."),
+        ({"stress": "5"}, "stress", "Expected a whole number."),
+        ({"stiffness": True}, "stiffness", "Expected a whole number."),
+        ({"medication_taken": 1}, "medication_taken", "Expected true or false."),
+        ({"pain": [3]}, "pain", "Expected an object."),
+        ({"note": {"text": "hi"}}, "note", "Expected text."),
     ],
 )
 def test_checkin_validation_matches_the_form(app, client, token, body, field, message):
@@ -119,6 +127,15 @@ def test_routine_logs_only_for_own_routines_and_once_per_submission(
         "/api/v1/routine-logs", headers=auth(token), json={"routine_id": theirs_id}
     )
     assert refused.status_code == 422 and "routine_id" in refused.json["errors"]
+    for wrong in (2**63, 0):
+        response = client.post(
+            "/api/v1/routine-logs", headers=auth(token), json={"routine_id": wrong}
+        )
+        assert response.json["errors"]["routine_id"] == ["You have no routine with that id."]
+    hex_only = {"routine_id": mine_id, "submission_id": "5" * 32}  # a UUID, but not as written
+    assert (
+        client.post("/api/v1/routine-logs", headers=auth(token), json=hex_only).status_code == 422
+    )
     body = {
         "routine_id": mine_id,
         "effort": 4,
@@ -154,10 +171,35 @@ def test_measurements_with_bounds(app, client, token):
         "/api/v1/measurements", headers=auth(token), json={"movement": "wiggle", "value": 1}
     )
     assert unknown.status_code == 422
+    sideless = client.post(
+        "/api/v1/measurements",
+        headers=auth(token),
+        json={"movement": "fingertip_to_floor", "side": "up", "value": 10},
+    )
+    assert sideless.status_code == 422 and "without a side" in sideless.json["errors"]["side"][0]
     assert (
         client.post("/api/v1/measurements", headers=auth(token), data="not json").status_code == 400
     )
     assert count_rows(app, Measurement) == 1
+
+
+def test_null_is_the_same_as_leaving_a_field_out(app, client, token):
+    checkin = client.post(
+        "/api/v1/checkins",
+        headers=auth(token),
+        json={"pain": {"neck": 4, "lower_back": None}, "stress": None, "date": None},
+    )
+    assert checkin.status_code == 201, checkin.json
+    assert checkin.json["pain"] == {"neck": 4} and checkin.json["stress"] is None
+    required = client.post(
+        "/api/v1/measurements",
+        headers=auth(token),
+        json={"movement": "cervical_rotation", "side": None, "value": None},
+    )
+    assert required.status_code == 422 and required.json["errors"] == {
+        "value": ["Expected a number."]
+    }
+    assert count_rows(app, Measurement) == 0
 
 
 def test_therapist_tokens_cannot_use_the_api(app, client, therapist_user):
@@ -212,9 +254,17 @@ def test_api_matches_its_openapi_document(api_app, method, path, mode):
     )
     @given(case=operation.as_strategy(generation_mode=mode))
     def call(case):
+        assume(mode is GenerationMode.POSITIVE or reaches_the_url(case.query))
         case.call_and_validate(headers=auth(token), excluded_checks=EXCLUDED_CHECKS)
 
     call()
+
+
+def reaches_the_url(query: dict | None) -> bool:
+    """A query parameter with an empty name or an empty list of values is left out of the URL,
+    so an invalid case whose only fault is such a parameter arrives valid, and schemathesis
+    would blame the API for accepting it."""
+    return all(name and value != [] for name, value in (query or {}).items())
 
 
 # Dates the document allows may still be refused: "not in the future" can't be said in JSON

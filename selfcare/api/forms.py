@@ -2,14 +2,25 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired
 
-from ..forms import ScaleField, SubmissionIdField, day_field, note_field
+from ..forms import (
+    ScaleField,
+    SubmissionIdField,
+    day_field,
+    note_field,
+    whole_number_between,
+)
+from ..models import MAX_ID
 
 
 class ApiRoutineLogForm(FlaskForm):
     """A routine done, every exercise in it (the API's "Done today" with optional effort)."""
 
     routine_id = IntegerField(
-        "Routine", validators=[InputRequired(message="Give the id of one of your routines.")]
+        "Routine",
+        validators=[
+            InputRequired(message="Give the id of one of your routines."),
+            whole_number_between(1, MAX_ID, "You have no routine with that id."),
+        ],
     )
     submission_id = SubmissionIdField()
     day = day_field("Day")

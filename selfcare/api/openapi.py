@@ -1,7 +1,7 @@
 """The OpenAPI 3 description of /api/v1, served at /api/v1/openapi.json."""
 
 from ..clinical import MOVEMENTS, REGIONS
-from ..models import DAY_KINDS
+from ..models import DAY_KINDS, MAX_ID
 
 SCORE = {"type": "integer", "minimum": 0, "maximum": 10}
 DATE = {
@@ -14,6 +14,16 @@ NOTE = {"type": "string", "maxLength": 1000}
 
 def _nullable(schema: dict) -> dict:
     return {**schema, "nullable": True}
+
+
+def _optional_nullable(schema: dict) -> dict:
+    """A request body where null means the same as leaving an optional field out."""
+    required = set(schema.get("required", ()))
+    properties = {
+        name: field if name in required else _nullable(field)
+        for name, field in schema["properties"].items()
+    }
+    return {**schema, "properties": properties}
 
 
 def _ref(name: str) -> dict:
@@ -112,26 +122,28 @@ def openapi_document() -> dict:
                         },
                     },
                 },
-                "NewCheckIn": {
-                    "type": "object",
-                    "description": "Saves the day's one check-in; a second one for the same day "
-                    "updates it. A region left out is not rated (never 0).",
-                    "properties": {
-                        "date": DATE,
-                        "pain": {
-                            "type": "object",
-                            "properties": {region: _nullable(SCORE) for region in regions},
-                            "additionalProperties": False,
+                "NewCheckIn": _optional_nullable(
+                    {
+                        "type": "object",
+                        "description": "Saves the day's one check-in; a second one for the same "
+                        "day updates it. A region left out or null is not rated (never 0).",
+                        "properties": {
+                            "date": DATE,
+                            "pain": {
+                                "type": "object",
+                                "properties": {region: _nullable(SCORE) for region in regions},
+                                "additionalProperties": False,
+                            },
+                            "day_kind": {"type": "string", "enum": list(DAY_KINDS)},
+                            "stiffness": SCORE,
+                            "sleep_quality": SCORE,
+                            "stress": SCORE,
+                            "medication_taken": {"type": "boolean"},
+                            "medication_note": {"type": "string", "maxLength": 200},
+                            "note": NOTE,
                         },
-                        "day_kind": {"type": "string", "enum": list(DAY_KINDS)},
-                        "stiffness": SCORE,
-                        "sleep_quality": SCORE,
-                        "stress": SCORE,
-                        "medication_taken": {"type": "boolean"},
-                        "medication_note": {"type": "string", "maxLength": 200},
-                        "note": NOTE,
-                    },
-                },
+                    }
+                ),
                 "CheckIn": {
                     "type": "object",
                     "required": ["id", "date", "day_kind", "pain"],
@@ -148,17 +160,19 @@ def openapi_document() -> dict:
                         "note": _nullable({"type": "string"}),
                     },
                 },
-                "NewRoutineLog": {
-                    "type": "object",
-                    "required": ["routine_id"],
-                    "properties": {
-                        "routine_id": {"type": "integer"},
-                        "date": DATE,
-                        "effort": SCORE,
-                        "note": NOTE,
-                        "submission_id": {"type": "string", "format": "uuid"},
-                    },
-                },
+                "NewRoutineLog": _optional_nullable(
+                    {
+                        "type": "object",
+                        "required": ["routine_id"],
+                        "properties": {
+                            "routine_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                            "date": DATE,
+                            "effort": SCORE,
+                            "note": NOTE,
+                            "submission_id": {"type": "string", "format": "uuid"},
+                        },
+                    }
+                ),
                 "RoutineLog": {
                     "type": "object",
                     "required": ["id", "routine_id", "routine", "date", "exercises"],
@@ -181,18 +195,20 @@ def openapi_document() -> dict:
                         },
                     },
                 },
-                "NewMeasurement": {
-                    "type": "object",
-                    "required": ["movement", "value"],
-                    "properties": {
-                        "movement": {"type": "string", "enum": list(MOVEMENTS)},
-                        "side": {"type": "string", "enum": ["left", "right"]},
-                        "value": {"type": "number"},
-                        "date": DATE,
-                        "note": {"type": "string", "maxLength": 500},
-                        "submission_id": {"type": "string", "format": "uuid"},
-                    },
-                },
+                "NewMeasurement": _optional_nullable(
+                    {
+                        "type": "object",
+                        "required": ["movement", "value"],
+                        "properties": {
+                            "movement": {"type": "string", "enum": list(MOVEMENTS)},
+                            "side": {"type": "string", "enum": ["left", "right"]},
+                            "value": {"type": "number"},
+                            "date": DATE,
+                            "note": {"type": "string", "maxLength": 500},
+                            "submission_id": {"type": "string", "format": "uuid"},
+                        },
+                    }
+                ),
                 "Measurement": {
                     "type": "object",
                     "required": ["id", "movement", "value", "unit", "date"],

@@ -3,7 +3,7 @@ messages) are the same; their errors come back as a 422 with errors per field.""
 
 import uuid
 from datetime import date
-from functools import wraps
+from functools import cache, wraps
 
 from flask import g, jsonify, request
 from werkzeug.datastructures import MultiDict
@@ -54,19 +54,54 @@ def token_required(view):
     return wrapper
 
 
-def json_body(nested: tuple[str, ...] = ()):
-    """The request's JSON object and None, or None and the response that refuses it."""
+def invalid(errors: dict[str, list[str]]):
+    """The 422 for fields that need another look, with the messages per field."""
+    return problem(422, "Some fields need another look.", errors=errors)
+
+
+def json_body(schema_name: str):
+    """The request's JSON object and None, or None and the response that refuses it. Values
+    must have the JSON types the OpenAPI document gives: the forms behind the API read text, in
+    which "5" or "" would pass for a number. A null is the same as leaving the field out."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return None, problem(400, "Send a JSON object.")
-    errors = {
-        key: ["Expected a single value, not a list or an object."]
-        for key, value in body.items()
-        if isinstance(value, dict | list) and key not in nested
-    }
+    errors = type_errors(body, request_schema(schema_name))
     if errors:
-        return None, problem(422, "Some fields need another look.", errors=errors)
-    return body, None
+        return None, invalid(errors)
+    return {key: value for key, value in body.items() if value is not None}, None
+
+
+@cache
+def request_schema(name: str) -> dict:
+    return openapi_document()["components"]["schemas"][name]
+
+
+JSON_TYPES = {
+    "integer": ("a whole number", lambda value: isinstance(value, int)),
+    "number": ("a number", lambda value: isinstance(value, int | float)),
+    "string": ("text", lambda value: isinstance(value, str)),
+    "boolean": ("true or false", lambda value: isinstance(value, bool)),
+    "object": ("an object", lambda value: isinstance(value, dict)),
+}
+
+
+def type_errors(body: dict, schema: dict, prefix: str = "") -> dict[str, list[str]]:
+    """Fields whose value has another JSON type than the schema's (unknown fields are left to
+    the callers); nested objects are checked field by field, named "outer.inner"."""
+    errors = {}
+    for key, value in body.items():
+        field = schema.get("properties", {}).get(key)
+        if field is None or (value is None and field.get("nullable")):
+            continue
+        kind = field["type"]
+        label, matches = JSON_TYPES[kind]
+        # Python counts JSON's true and false as ints; here they are no numbers.
+        if value is None or isinstance(value, bool) != (kind == "boolean") or not matches(value):
+            errors[prefix + key] = [f"Expected {label}."]
+        elif kind == "object":
+            errors |= type_errors(value, field, prefix=f"{key}.")
+    return errors
 
 
 def as_formdata(body: dict, renames: dict[str, str]) -> MultiDict:
@@ -84,7 +119,7 @@ def as_formdata(body: dict, renames: dict[str, str]) -> MultiDict:
 def field_errors(form, renames: dict[str, str]):
     back = {form_name: api_name for api_name, form_name in renames.items()}
     errors = {back.get(name, name): messages for name, messages in form.errors.items()}
-    return problem(422, "Some fields need another look.", errors=errors)
+    return invalid(errors)
 
 
 def page_args() -> tuple[int, int, dict]:
@@ -107,7 +142,7 @@ def listing(model, order_by: tuple, to_json):
     query = db.select(model).filter_by(user_id=g.api_user.id).order_by(*order_by)
     limit, offset, errors = page_args()
     if errors:
-        return problem(422, "Some fields need another look.", errors=errors)
+        return invalid(errors)
     total = db.session.scalar(
         db.select(db.func.count()).select_from(query.order_by(None).subquery())
     )
@@ -146,20 +181,16 @@ def list_checkins():
 @bp.post("/checkins")
 @token_required
 def create_checkin():
-    body, refusal = json_body(nested=("pain",))
+    body, refusal = json_body("NewCheckIn")
     if refusal:
         return refusal
     pain = body.pop("pain", None) or {}
     if not isinstance(pain, dict) or not set(pain) <= set(REGIONS):
-        return problem(
-            422,
-            "Some fields need another look.",
-            errors={"pain": [f"Regions are: {', '.join(REGIONS)}."]},
-        )
+        return invalid({"pain": [f"Regions are: {', '.join(REGIONS)}."]})
     today = local_today(g.api_user.timezone)
     day, error = _day(body.get("date"), today)
     if error:
-        return problem(422, "Some fields need another look.", errors={"date": [error]})
+        return invalid({"date": [error]})
     formdata = as_formdata({k: v for k, v in body.items() if k != "date"}, {})
     for region, score in pain.items():
         formdata.add(REGION_FIELD_PREFIX + region, "" if score is None else str(score))
@@ -211,7 +242,7 @@ def list_routine_logs():
 @bp.post("/routine-logs")
 @token_required
 def create_routine_log():
-    body, refusal = json_body()
+    body, refusal = json_body("NewRoutineLog")
     if refusal:
         return refusal
     body.setdefault("date", local_today(g.api_user.timezone).isoformat())
@@ -222,11 +253,7 @@ def create_routine_log():
         return field_errors(form, FORM_NAMES)
     routine = db.session.get(Routine, form.routine_id.data)
     if routine is None or routine.user_id != g.api_user.id:
-        return problem(
-            422,
-            "Some fields need another look.",
-            errors={"routine_id": ["You have no routine with that id."]},
-        )
+        return invalid({"routine_id": ["You have no routine with that id."]})
     log, is_new = log_routine(
         g.api_user.id,
         routine,
@@ -261,16 +288,14 @@ def list_measurements():
 @bp.post("/measurements")
 @token_required
 def create_measurement():
-    body, refusal = json_body()
+    body, refusal = json_body("NewMeasurement")
     if refusal:
         return refusal
     movement = MOVEMENTS.get(str(body.get("movement")))
     if movement is None:
-        return problem(
-            422,
-            "Some fields need another look.",
-            errors={"movement": [f"Movements are: {', '.join(MOVEMENTS)}."]},
-        )
+        return invalid({"movement": [f"Movements are: {', '.join(MOVEMENTS)}."]})
+    if "side" in body and not movement.sides:
+        return invalid({"side": [f"{movement.label} is measured without a side; leave side out."]})
     today = local_today(g.api_user.timezone)
     body.setdefault("date", today.isoformat())
     body.setdefault("submission_id", str(uuid.uuid4()))
