@@ -4,8 +4,6 @@ from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from sqlalchemy import String, type_coerce
-
 from .models import utcnow
 
 
@@ -27,14 +25,3 @@ def local_today(timezone: str, now: datetime | None = None) -> date:
 
 def to_local(moment: datetime, timezone: str) -> datetime:
     return moment.astimezone(ZoneInfo(timezone))
-
-
-def raw_day(column):
-    """Select a date column without SQLAlchemy's per-row conversion; pair with as_date.
-    SQLite hands back ISO text (which date.fromisoformat reads ten times faster), PostgreSQL a
-    date already."""
-    return type_coerce(column, String)
-
-
-def as_date(value) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(value)

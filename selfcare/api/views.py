@@ -184,8 +184,8 @@ def create_checkin():
     body, refusal = json_body("NewCheckIn")
     if refusal:
         return refusal
-    pain = body.pop("pain", None) or {}
-    if not isinstance(pain, dict) or not set(pain) <= set(REGIONS):
+    pain = body.pop("pain", {})  # an object by now: json_body checked the types
+    if not set(pain) <= set(REGIONS):
         return invalid({"pain": [f"Regions are: {', '.join(REGIONS)}."]})
     today = local_today(g.api_user.timezone)
     day, error = _day(body.get("date"), today)
