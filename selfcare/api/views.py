@@ -77,12 +77,13 @@ def request_schema(name: str) -> dict:
     return openapi_document()["components"]["schemas"][name]
 
 
+# Exact types: Python counts JSON's true and false as ints, and here they are no numbers.
 JSON_TYPES = {
-    "integer": ("a whole number", lambda value: isinstance(value, int)),
-    "number": ("a number", lambda value: isinstance(value, int | float)),
-    "string": ("text", lambda value: isinstance(value, str)),
-    "boolean": ("true or false", lambda value: isinstance(value, bool)),
-    "object": ("an object", lambda value: isinstance(value, dict)),
+    "integer": ("a whole number", lambda value: type(value) is int),
+    "number": ("a number", lambda value: type(value) in (int, float)),
+    "string": ("text", lambda value: type(value) is str),
+    "boolean": ("true or false", lambda value: type(value) is bool),
+    "object": ("an object", lambda value: type(value) is dict),
 }
 
 
@@ -94,22 +95,18 @@ def type_errors(body: dict, schema: dict, prefix: str = "") -> dict[str, list[st
         field = schema.get("properties", {}).get(key)
         if field is None or (value is None and field.get("nullable")):
             continue
-        kind = field["type"]
-        label, matches = JSON_TYPES[kind]
-        # Python counts JSON's true and false as ints; here they are no numbers.
-        if value is None or isinstance(value, bool) != (kind == "boolean") or not matches(value):
+        label, matches = JSON_TYPES[field["type"]]
+        if not matches(value):
             errors[prefix + key] = [f"Expected {label}."]
-        elif kind == "object":
+        elif field["type"] == "object":
             errors |= type_errors(value, field, prefix=f"{key}.")
     return errors
 
 
 def as_formdata(body: dict, renames: dict[str, str]) -> MultiDict:
-    """JSON values as the strings a browser form would send."""
+    """JSON values (nulls already dropped by json_body) as the strings a browser form sends."""
     data = MultiDict()
     for key, value in body.items():
-        if value is None:
-            continue
         if isinstance(value, bool):
             value = "yes" if value else "no"
         data.add(renames.get(key, key), str(value))

@@ -57,24 +57,24 @@ def dashboard_rows(therapist_id: int) -> list[ClientRow]:
     ).all()
     if not shares:
         return []
-    todays = {user.id: local_today(user.timezone) for user, _ in shares}
-    calendar = _client_calendar(therapist_id, {user.timezone for user, _ in shares})
+    # One "today" per time zone, read once: the SQL windows and the flags agree even at midnight.
+    zone_today = {user.timezone: local_today(user.timezone) for user, _ in shares}
+    calendar = _client_calendar(therapist_id, zone_today)
     weeks = _weekly_tallies(calendar)
     facts = _client_facts(calendar)
     rows = [
-        _row(user, since, todays[user.id], facts[user.id], weeks.get(user.id, {}))
+        _row(user, since, zone_today[user.timezone], facts[user.id], weeks.get(user.id, {}))
         for user, since in shares
     ]
     return sorted(rows, key=lambda row: (not row.flagged, row.client.name.lower()))
 
 
-def _client_calendar(therapist_id: int, timezones: set[str]):
+def _client_calendar(therapist_id: int, zone_today: dict[str, date]):
     """Each sharing client's own days, as a table the queries join: clients live in different
     time zones, so "the last 7 days" starts on a different date for each. Built per time zone
     (a handful) rather than per client, since a VALUES list is compiled anew on every request."""
     rows = []
-    for timezone in timezones:
-        today = local_today(timezone)
+    for timezone, today in zone_today.items():
         week_start, previous_start = insights.week_bounds(today)
         adherence_start = today - timedelta(days=ADHERENCE_DAYS - 1)
         rows.append((timezone, today, week_start, previous_start, adherence_start))
@@ -189,22 +189,20 @@ def _trend(change: insights.Change | None) -> str:
 
 
 def _row(user, since, today: date, facts: ClientFacts, weeks: Weeks) -> ClientRow:
+    def tally(region: str | None, week: int) -> insights.Tally:
+        return weeks.get(region, {}).get(week, insights.Tally())
+
     def change(region: str | None) -> insights.Change | None:
-        tallies = weeks.get(region, {})
-        empty = insights.Tally()
         return insights.weekly_change(
-            region or "",
-            tallies.get(PREVIOUS_WEEK, empty),
-            tallies.get(CURRENT_WEEK, empty),
+            region or "", tally(region, PREVIOUS_WEEK), tally(region, CURRENT_WEEK)
         )
 
-    current_week = weeks.get(ALL_REGIONS, {}).get(CURRENT_WEEK, insights.Tally())
     return ClientRow(
         client=user,
         since=since.date(),
         last_checkin=facts.last_checkin,
         latest_pain=facts.latest_pain,
-        week_average=current_week.mean(),
+        week_average=tally(ALL_REGIONS, CURRENT_WEEK).mean(),
         trend=_trend(change(ALL_REGIONS)),
         adherence=insights.adherence_share(facts.routine_days, facts.resting_days, ADHERENCE_DAYS),
         worsening_regions=[
