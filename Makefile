@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 FLASK := $(BIN)/flask --app app
 
-.PHONY: run test lint format db seed bench clean
+.PHONY: run test format db bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -7,7 +7,7 @@ from sqlalchemy import insert, text
 from selfcare.demo import (
     DEMO_PASSWORD,
     HistoryProfile,
-    add_demo_sessions,
+    add_demo_appointments,
     create_demo_routines,
     ensure_share,
     ensure_user,
@@ -39,7 +39,7 @@ def build(log=print) -> None:
     heavy, _ = ensure_user(HEAVY_CLIENT, "Five Years", CLIENT)
     profile = HistoryProfile(regions=FIVE_REGIONS, adherence=0.55, rom_every_days=(10, 14))
     counts = generate_history(heavy, create_demo_routines(heavy), 5 * 365, profile, seed=5)
-    add_demo_sessions(heavy, list(range(10, 5 * 365, 30)), created_by=therapist, note="Review")
+    add_demo_appointments(heavy, list(range(10, 5 * 365, 30)), created_by=therapist, note="Review")
     ensure_share(heavy, therapist)
     log(f"heavy client: {counts}")
     template = User(email="template@example.com", name="t", role=CLIENT)

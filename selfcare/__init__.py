@@ -31,28 +31,35 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from . import web
+    from . import assets, converters, errors, home, security, templating
     from .account import bp as account_bp
     from .api import bp as api_bp
+    from .appointments import bp as appointments_bp
     from .auth import bp as auth_bp
-    from .charts import bp as charts_bp
     from .checkins import bp as checkins_bp
     from .cli import register_commands
     from .measurements import bp as measurements_bp
     from .routines import bp as routines_bp
     from .sharing import bp as sharing_bp
     from .therapist import bp as therapist_bp
+    from .trends import bp as trends_bp
 
-    web.init_app(app)
+    converters.init_app(app)
+    errors.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
     for blueprint in (
+        home.bp,
+        assets.bp,
         auth_bp,
+        account_bp,
         checkins_bp,
         routines_bp,
         measurements_bp,
-        charts_bp,
+        appointments_bp,
+        trends_bp,
         sharing_bp,
         therapist_bp,
-        account_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

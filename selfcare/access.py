@@ -1,4 +1,5 @@
-"""Who may see and change what. Every view asks these functions; none decides on its own."""
+"""Who may see and change what. Views ask these decorators and functions; none decides on its
+own."""
 
 from functools import wraps
 
@@ -28,10 +29,18 @@ client_required = _role_required(CLIENT)
 therapist_required = _role_required(THERAPIST)
 
 
+def owned_by(user_id: int, model, row_id: int, owner_attribute: str = "user_id"):
+    """The row if it belongs to `user_id`, else None."""
+    row = db.session.get(model, row_id)
+    if row is None or getattr(row, owner_attribute) != user_id:
+        return None
+    return row
+
+
 def owned_or_404(model, row_id: int, owner_attribute: str = "user_id"):
     """The current user's own row, or 404: someone else's row looks exactly like a missing one."""
-    row = db.session.get(model, row_id)
-    if row is None or getattr(row, owner_attribute) != current_user.id:
+    row = owned_by(current_user.id, model, row_id, owner_attribute)
+    if row is None:
         abort(404)
     return row
 
@@ -55,20 +64,30 @@ def can_view_client(viewer, client_id: int) -> bool:
     )
 
 
-def shared_client_or_404(client_id: int, what: str) -> User:
-    """For a therapist's page about one client: the client if they share with the current
-    therapist (the view is then written to the client's access log), else 404 for everyone, so
-    a page never reveals whether a client exists."""
-    if not current_user.is_therapist or not can_view_client(current_user, client_id):
-        abort(404)
-    client = db.session.get(User, client_id)
-    db.session.add(
-        AccessLogEntry(
-            client_id=client.id,
-            therapist_id=current_user.id,
-            therapist_name=current_user.name,
-            what=what,
-        )
-    )
-    db.session.commit()
-    return client
+def shared_client(purpose: str):
+    """For a therapist's page about one client: the view is called with `client` in place of
+    the URL's `client_id` while that client shares with the current therapist, and the visit is
+    written to the client's access log as `purpose`. Anyone else gets 404, so a page never
+    reveals whether a client exists."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapper(client_id: int, **kwargs):
+            if not current_user.is_therapist or not can_view_client(current_user, client_id):
+                abort(404)
+            client = db.session.get(User, client_id)
+            db.session.add(
+                AccessLogEntry(
+                    client_id=client.id,
+                    therapist_id=current_user.id,
+                    therapist_name=current_user.name,
+                    purpose=purpose,
+                )
+            )
+            db.session.commit()
+            return view(client=client, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -5,8 +5,11 @@ read come from reference/texts.json, written for this app. Nothing else in the a
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from enum import StrEnum
 from pathlib import Path
+
+from .dose import Dose
 
 _REFERENCE = Path(__file__).parent / "reference"
 _DATA = json.loads((_REFERENCE / "clinical.json").read_text())
@@ -25,11 +28,26 @@ PAIN_LOINC = _DATA["pain_scale"]["loinc"]
 SIDES = ("left", "right")
 
 
+class DayKind(StrEnum):
+    """What kind of day a check-in was. Rest and flare-up days are normal in recovery: they never
+    count against anyone's routine share."""
+
+    NORMAL = "normal"
+    REST = "rest"
+    FLARE = "flare"
+
+    @property
+    def label(self) -> str:
+        return {"normal": "A usual day", "rest": "Rest day", "flare": "Flare-up day"}[self.value]
+
+    @property
+    def is_resting(self) -> bool:
+        return self is not DayKind.NORMAL
+
+
 @dataclass(frozen=True)
 class Region:
     key: str  # what is stored: "neck", "shoulder_left"
-    base: str  # the reference id: "shoulder"
-    side: str | None
     label: str
     snomed_code: str
 
@@ -42,12 +60,10 @@ def _regions() -> dict[str, Region]:
             for side in SIDES:
                 key = f"{item['id']}_{side}"
                 code = item["lateral_codes"][side]
-                regions[key] = Region(
-                    key, item["id"], side, f"{side.title()} {base_label.lower()}", code
-                )
+                regions[key] = Region(key, f"{side.title()} {base_label.lower()}", code)
         else:
             key = item["id"]
-            regions[key] = Region(key, key, None, base_label, item["snomed"]["code"])
+            regions[key] = Region(key, base_label, item["snomed"]["code"])
     return regions
 
 
@@ -70,6 +86,10 @@ class Movement:
     lowest: float  # values outside lowest..highest are refused as implausible
     highest: float
     needs_helper: bool
+
+    @property
+    def unit_name(self) -> str:
+        return "degrees" if self.unit == "deg" else self.unit
 
     @property
     def unit_symbol(self) -> str:
@@ -111,11 +131,7 @@ class LibraryExercise:
     kind: str
     regions: tuple[str, ...]
     how_to: str
-    sets: int | None
-    reps: int | None
-    hold_seconds: int | None
-    duration_seconds: int | None
-    per_side: bool
+    dose: Dose
 
 
 EXERCISE_LIBRARY: tuple[LibraryExercise, ...] = tuple(
@@ -125,11 +141,7 @@ EXERCISE_LIBRARY: tuple[LibraryExercise, ...] = tuple(
         kind=item["kind"],
         regions=tuple(item["regions"]),
         how_to=_TEXTS["exercises"][item["id"]],
-        sets=item["default_dose"]["sets"],
-        reps=item["default_dose"]["reps"],
-        hold_seconds=item["default_dose"]["hold_seconds"],
-        duration_seconds=item["default_dose"]["duration_seconds"],
-        per_side=item["default_dose"]["per_side"],
+        dose=Dose(**{part.name: item["default_dose"][part.name] for part in fields(Dose)}),
     )
     for item in _DATA["exercises"]
 )

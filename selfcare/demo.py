@@ -12,11 +12,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 
 from .auth.service import create_user, find_user_by_email
+from .clinical import DayKind
+from .dates import local_today
 from .extensions import db
-from .localtime import local_today
 from .models import (
     CLIENT,
     THERAPIST,
+    Appointment,
     CheckIn,
     Exercise,
     Measurement,
@@ -24,7 +26,6 @@ from .models import (
     RoutineLog,
     RoutineLogItem,
     Share,
-    TherapySession,
     User,
 )
 from .routines.service import create_routine, sync_exercise_library
@@ -94,9 +95,9 @@ def generate_history(
         flare_left = max(0, flare_left - 1)
         if rng.random() < profile.checkin_rate:
             kind = (
-                "flare"
+                DayKind.FLARE
                 if flaring
-                else ("rest" if not did_routines and rng.random() < 0.4 else "normal")
+                else (DayKind.REST if not did_routines and rng.random() < 0.4 else DayKind.NORMAL)
             )
             checkins.append(_checkin_row(user.id, day, kind, rng, flaring))
             scores_by_day[day] = {
@@ -138,7 +139,7 @@ def _checkin_row(user_id, day, kind, rng, flaring) -> dict:
     return {
         "user_id": user_id,
         "day": day,
-        "day_kind": kind,
+        "day_kind": kind.value,
         "stiffness": max(0, min(10, round(rng.gauss(6 if flaring else 3, 1.5)))),
         "sleep_quality": max(0, min(10, round(rng.gauss(4 if flaring else 7, 1.5)))),
         "stress": max(0, min(10, round(rng.gauss(4, 2)))) if rng.random() < 0.6 else None,
@@ -165,14 +166,7 @@ def _routine_items(routine_ids: list[int]) -> dict[int, list[dict]]:
         db.select(RoutineItem).where(RoutineItem.routine_id.in_(routine_ids))
     ):
         items[item.routine_id].append(
-            {
-                "exercise_id": item.exercise_id,
-                "done": True,
-                "sets": item.sets,
-                "reps": item.reps,
-                "hold_seconds": item.hold_seconds,
-                "duration_seconds": item.duration_seconds,
-            }
+            {"exercise_id": item.exercise_id, "done": True, **item.dose.as_columns()}
         )
     return items
 
@@ -278,12 +272,12 @@ DEMO_CLIENT_NAMES = [
 ]
 
 
-def add_demo_sessions(
+def add_demo_appointments(
     client: User, days_ago: list[int], created_by: User | None = None, note: str | None = None
 ) -> None:
     today = local_today(client.timezone)
     db.session.add_all(
-        TherapySession(
+        Appointment(
             client_id=client.id,
             day=today - timedelta(days=ago),
             created_by_id=(created_by or client).id,
@@ -326,8 +320,8 @@ def seed_demo(extra_clients: int = len(DEMO_CLIENT_NAMES)) -> list[str]:
     if created:
         routines = create_demo_routines(client)
         counts = generate_history(client, routines, 90, HistoryProfile(), seed=1)
-        add_demo_sessions(client, [62, 34])
-        add_demo_sessions(client, [6], created_by=therapist, note=DEMO_THERAPIST_NOTE)
+        add_demo_appointments(client, [62, 34])
+        add_demo_appointments(client, [6], created_by=therapist, note=DEMO_THERAPIST_NOTE)
         summary = ", ".join(f"{n} {what}" for what, n in counts.items())
         done.append(f"created {client.email} with {summary}")
     else:

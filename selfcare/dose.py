@@ -1,4 +1,6 @@
-"""How a dose reads: "3 × 30 s each side", "2 × 10", "2 min"."""
+"""A dose of an exercise and how it reads: "3 × 30 s each side", "2 × 10", "2 min"."""
+
+from dataclasses import asdict, dataclass
 
 
 def _seconds(seconds: int) -> str:
@@ -9,36 +11,32 @@ def _seconds(seconds: int) -> str:
     return f"{seconds} s"
 
 
-def format_dose(
-    sets: int | None = None,
-    reps: int | None = None,
-    hold_seconds: int | None = None,
-    duration_seconds: int | None = None,
-    per_side: bool = False,
-) -> str:
-    parts = []
-    if reps and hold_seconds:
-        parts.append(f"{reps} × {_seconds(hold_seconds)} hold")
-    elif reps:
-        parts.append(f"{reps}")
-    elif hold_seconds:
-        parts.append(_seconds(hold_seconds))
-    if duration_seconds:
-        parts.append(_seconds(duration_seconds))
-    amount = " + ".join(parts)
-    if sets and sets > 1:
-        amount = f"{sets} × {amount}" if amount else f"{sets} sets"
-    if per_side and amount:
-        amount += " each side"
-    return amount or "as it feels right"
+@dataclass(frozen=True)
+class Dose:
+    """Sets × reps, a hold, a duration, on each side or not. Any part may be left open."""
 
+    sets: int | None = None
+    reps: int | None = None
+    hold_seconds: int | None = None
+    duration_seconds: int | None = None
+    per_side: bool = False
 
-def dose_text(source) -> str:
-    """The dose of anything that carries the dose columns (exercise, routine item)."""
-    return format_dose(
-        source.sets,
-        source.reps,
-        source.hold_seconds,
-        source.duration_seconds,
-        getattr(source, "per_side", False),
-    )
+    def as_columns(self) -> dict:
+        return asdict(self)
+
+    def text(self) -> str:
+        parts = []
+        if self.reps and self.hold_seconds:
+            parts.append(f"{self.reps} × {_seconds(self.hold_seconds)} hold")
+        elif self.reps:
+            parts.append(f"{self.reps}")
+        elif self.hold_seconds:
+            parts.append(_seconds(self.hold_seconds))
+        if self.duration_seconds:
+            parts.append(_seconds(self.duration_seconds))
+        amount = " + ".join(parts)
+        if self.sets and self.sets > 1:
+            amount = f"{self.sets} × {amount}" if amount else f"{self.sets} sets"
+        if self.per_side and amount:
+            amount += " each side"
+        return amount or "as it feels right"

@@ -3,14 +3,19 @@ health systems. Dates are the client's own calendar days; times are in their tim
 
 import csv
 import io
+import json
 import uuid
 import zipfile
 from datetime import datetime
 
+from flask import Response
+
 from .clinical import MOVEMENTS, PAIN_LOINC, REGIONS
+from .dates import to_local
+from .dose import Dose
 from .extensions import db
-from .localtime import to_local
 from .models import (
+    Appointment,
     CheckIn,
     Measurement,
     PainScore,
@@ -18,7 +23,6 @@ from .models import (
     RoutineItem,
     RoutineLog,
     RoutineLogItem,
-    TherapySession,
     User,
 )
 
@@ -39,6 +43,19 @@ def _table(headers: list[str], rows) -> bytes:
     writer.writerow(headers)
     writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode()
+
+
+DOSE_HEADERS = ["sets", "reps", "hold (s)", "duration (s)", "each side"]
+
+
+def _dose_cells(dose: Dose) -> list:
+    return [
+        dose.sets,
+        dose.reps,
+        dose.hold_seconds,
+        dose.duration_seconds,
+        "yes" if dose.per_side else "no",
+    ]
 
 
 def _local(moment: datetime | None, client: User) -> str:
@@ -73,10 +90,9 @@ def csv_files(client: User) -> dict[str, bytes]:
         .filter_by(user_id=client.id)
         .order_by(Measurement.day, Measurement.id)
     ).all()
-    sessions = db.session.scalars(
-        db.select(TherapySession).filter_by(client_id=client.id).order_by(TherapySession.day)
+    appointments = db.session.scalars(
+        db.select(Appointment).filter_by(client_id=client.id).order_by(Appointment.day)
     ).all()
-    dose = ["sets", "reps", "hold (s)", "duration (s)"]
     return {
         "checkins.csv": _table(
             [
@@ -121,18 +137,14 @@ def csv_files(client: User) -> dict[str, bytes]:
             ),
         ),
         "routines.csv": _table(
-            ["routine", "archived", "order", "exercise", *dose, "each side"],
+            ["routine", "archived", "order", "exercise", *DOSE_HEADERS],
             (
                 [
                     routine.name,
                     "yes" if routine.archived else "no",
                     item.position + 1,
                     item.exercise.name,
-                    item.sets,
-                    item.reps,
-                    item.hold_seconds,
-                    item.duration_seconds,
-                    "yes" if item.per_side else "no",
+                    *_dose_cells(item.dose),
                 ]
                 for routine, item in items
             ),
@@ -146,7 +158,7 @@ def csv_files(client: User) -> dict[str, bytes]:
                 "note",
                 "exercise",
                 "done",
-                *dose,
+                *DOSE_HEADERS,
             ],
             (
                 [
@@ -157,10 +169,7 @@ def csv_files(client: User) -> dict[str, bytes]:
                     log.note or "",
                     item.exercise.name,
                     "yes" if item.done else "no",
-                    item.sets,
-                    item.reps,
-                    item.hold_seconds,
-                    item.duration_seconds,
+                    *_dose_cells(item.dose),
                 ]
                 for log, item in logged
             ),
@@ -180,8 +189,8 @@ def csv_files(client: User) -> dict[str, bytes]:
                 for m in measurements
             ),
         ),
-        "therapy_sessions.csv": _table(
-            ["date", "note"], ([s.day.isoformat(), s.note or ""] for s in sessions)
+        "appointments.csv": _table(
+            ["date", "note"], ([a.day.isoformat(), a.note or ""] for a in appointments)
         ),
     }
 
@@ -339,3 +348,19 @@ def _entry(resource_type: str, resource_id: str, body: dict) -> dict:
         "fullUrl": _urn(resource_id),
         "resource": {"resourceType": resource_type, "id": resource_id, **body},
     }
+
+
+def csv_zip_download(client: User) -> Response:
+    return Response(
+        csv_zip(client),
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="selfcare-{client.id}-csv.zip"'},
+    )
+
+
+def fhir_download(client: User) -> Response:
+    return Response(
+        json.dumps(fhir_bundle(client), indent=1),
+        mimetype="application/fhir+json",
+        headers={"Content-Disposition": f'attachment; filename="selfcare-{client.id}-fhir.json"'},
+    )

@@ -53,8 +53,9 @@ def _tune_connection(dbapi_connection, _record):
 
 def _tune_postgresql(dbapi_connection) -> None:
     """PostgreSQL's default cost model assumes spinning disks and prefers reading a whole table
-    to a thousand index lookups: a client's five years of pain scores took 40-70 ms instead of
-    3. SSD-era servers are tuned so; this session setting makes sure, whoever set up the server."""
+    to a thousand index lookups, so one client's years of pain scores were read by scanning the
+    table (docs/benchmarks-postgresql.md). SSD-era servers are tuned so; this session setting
+    makes sure, whoever set up the server."""
     with dbapi_connection.cursor() as cursor:
         cursor.execute("SET random_page_cost = 1.1")
     dbapi_connection.commit()

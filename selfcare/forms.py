@@ -1,8 +1,9 @@
-"""Form pieces shared by the logging features."""
+"""Form pieces shared by the features: dated forms, 0-10 scales, submission ids, doses."""
 
 import uuid
 from datetime import date
 
+from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -10,11 +11,14 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectChoice,
+    SelectField,
     TextAreaField,
 )
 from wtforms.validators import Length, Optional, ValidationError
 
 from .clinical import PAIN_VALUES
+from .dates import EARLIEST_DAY, past_day_problem, timezone_names
+from .dose import Dose
 
 NOTE_MAX = 1000
 
@@ -57,34 +61,41 @@ class SubmissionIdField(HiddenField):
             raise ValidationError("This form is damaged; please reload the page.")
 
 
+def at_most(max_length: int) -> Length:
+    """A length limit whose message states the real limit."""
+    return Length(max=max_length, message=f"Please keep it to {max_length:,} characters or fewer.")
+
+
 def note_field(label="Note", max_length=NOTE_MAX):
     return TextAreaField(
         label,
-        validators=[
-            Optional(),
-            Length(max=max_length, message=f"Please keep it under {max_length:,} characters."),
-        ],
+        validators=[Optional(), at_most(max_length)],
         render_kw={"maxlength": max_length, "rows": 3},
     )
 
 
-def not_in_future(form, field):
-    """Needs the form's `today`, the user's local date, set by the view."""
-    if field.data and field.data > form.today:
-        raise ValidationError("That date is in the future. Choose today or an earlier day.")
+class DatedForm(FlaskForm):
+    """A form whose dates are judged against the user's own "today", given when it is built."""
+
+    def __init__(self, *args, today: date, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
 
 
-EARLIEST_DAY = date(2000, 1, 1)
+def _past_day(form: DatedForm, field):
+    problem = past_day_problem(field.data, form.today) if field.data else None
+    if problem:
+        raise ValidationError(problem)
 
 
 def not_too_early(form, field):
-    """Dates before this app's time are typos (year 1 would also break date arithmetic)."""
     if field.data and field.data < EARLIEST_DAY:
         raise ValidationError(f"Choose a date from {EARLIEST_DAY.year} onwards.")
 
 
 def day_field(label="Date"):
-    return DateField(label, validators=[not_too_early, not_in_future])
+    """The day of an entry, on a DatedForm: today or earlier, from EARLIEST_DAY."""
+    return DateField(label, validators=[_past_day])
 
 
 def whole_number_between(low: int, high: int, message: str):
@@ -118,14 +129,14 @@ class DoseFields:
     duration_seconds = _count("Time (seconds)", 3600)
     per_side = BooleanField("Each side")
 
-    def dose(self) -> dict:
-        return {
-            "sets": self.sets.data,
-            "reps": self.reps.data,
-            "hold_seconds": self.hold_seconds.data,
-            "duration_seconds": self.duration_seconds.data,
-            "per_side": bool(self.per_side.data),
-        }
+    def dose(self) -> Dose:
+        return Dose(
+            self.sets.data,
+            self.reps.data,
+            self.hold_seconds.data,
+            self.duration_seconds.data,
+            bool(self.per_side.data),
+        )
 
 
 def optional_bool(value) -> bool | None:
@@ -140,3 +151,14 @@ def at_least_one(message: str):
             raise ValidationError(message)
 
     return check
+
+
+class TimezoneField(SelectField):
+    def __init__(self, label="Time zone", **kwargs):
+        super().__init__(
+            label,
+            choices=[SelectChoice(name, name.replace("_", " ")) for name in timezone_names()],
+            default="UTC",
+            description="Decides when your day starts and ends.",
+            **kwargs,
+        )

@@ -13,6 +13,10 @@ AVERAGE_WINDOW_DAYS = 7
 # that says something about the week.
 MIN_DAYS_FOR_AVERAGE = 3
 INACTIVE_AFTER_DAYS = 4
+# Week-to-week shifts of the dashboard's overall pain below this many points are noise.
+TREND_THRESHOLD = 0.5
+# The dashboard's routine share looks at the last two weeks.
+DASHBOARD_ADHERENCE_DAYS = 14
 # "Does my routine help?" compares next-day pain after days with and without a routine. Below
 # ten days in each group one flare day moves a mean by more than the MCID, so any difference
 # would be noise dressed up as a finding.
@@ -144,6 +148,14 @@ def last_week_change(series: Series, region: str, today: date) -> Change | None:
         tally(series, previous_start, week_start - timedelta(days=1)),
         tally(series, week_start, today),
     )
+
+
+def trend_arrow(change: Change | None) -> str:
+    """The dashboard's arrow: "up" or "down" only for a shift of TREND_THRESHOLD or more, else
+    "same"; "" when there is too little data to compare."""
+    if change is None:
+        return ""
+    return change.direction if abs(change.delta) >= TREND_THRESHOLD else "same"
 
 
 def worsened(change: Change | None) -> bool:

@@ -22,15 +22,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .clinical import DayKind
+from .dose import Dose
 from .extensions import db
 
 # Ids are INTEGER columns; this is the largest PostgreSQL holds (SQLite allows more).
 MAX_ID = 2**31 - 1
-DAY_KINDS = {"normal": "A usual day", "rest": "Rest day", "flare": "Flare-up day"}
 
 CLIENT = "client"
 THERAPIST = "therapist"
-ROLES = (CLIENT, THERAPIST)
 
 
 def utcnow() -> datetime:
@@ -99,6 +99,25 @@ def _owner() -> Mapped[int]:
     return mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
 
 
+class DoseColumns:
+    """The dose of an exercise, a routine item or what was done of it, as columns."""
+
+    sets: Mapped[int | None] = mapped_column(SmallInteger)
+    reps: Mapped[int | None] = mapped_column(SmallInteger)
+    hold_seconds: Mapped[int | None] = mapped_column(SmallInteger)
+    duration_seconds: Mapped[int | None] = mapped_column(SmallInteger)
+    per_side: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    @property
+    def dose(self) -> Dose:
+        return Dose(self.sets, self.reps, self.hold_seconds, self.duration_seconds, self.per_side)
+
+    @dose.setter
+    def dose(self, dose: Dose) -> None:
+        for column, value in dose.as_columns().items():
+            setattr(self, column, value)
+
+
 class TrackedRegion(db.Model):
     """A body region the client rates on their daily check-in."""
 
@@ -125,7 +144,7 @@ class CheckIn(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = _owner()
     day: Mapped[date] = mapped_column(Date)
-    day_kind: Mapped[str] = mapped_column(String(8), default="normal")
+    day_kind: Mapped[str] = mapped_column(String(8), default=DayKind.NORMAL.value)
     stiffness: Mapped[int | None] = mapped_column(SmallInteger)
     sleep_quality: Mapped[int | None] = mapped_column(SmallInteger)
     stress: Mapped[int | None] = mapped_column(SmallInteger)
@@ -138,6 +157,10 @@ class CheckIn(db.Model):
     scores: Mapped[list["PainScore"]] = relationship(
         back_populates="checkin", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    @property
+    def kind(self) -> DayKind:
+        return DayKind(self.day_kind)
 
     def score_by_region(self) -> dict[str, int]:
         return {score.region: score.score for score in self.scores}
@@ -160,7 +183,7 @@ class PainScore(db.Model):
     checkin: Mapped[CheckIn] = relationship(back_populates="scores")
 
 
-class Exercise(db.Model):
+class Exercise(DoseColumns, db.Model):
     """A library exercise (slug set, no owner) or one a client added for themselves."""
 
     __tablename__ = "exercises"
@@ -174,11 +197,6 @@ class Exercise(db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     regions: Mapped[str] = mapped_column(String(200), default="")
     how_to: Mapped[str] = mapped_column(Text, default="")
-    sets: Mapped[int | None] = mapped_column(SmallInteger)
-    reps: Mapped[int | None] = mapped_column(SmallInteger)
-    hold_seconds: Mapped[int | None] = mapped_column(SmallInteger)
-    duration_seconds: Mapped[int | None] = mapped_column(SmallInteger)
-    per_side: Mapped[bool] = mapped_column(Boolean, default=False)
 
     @property
     def region_list(self) -> list[str]:
@@ -205,7 +223,7 @@ class Routine(db.Model):
     )
 
 
-class RoutineItem(db.Model):
+class RoutineItem(DoseColumns, db.Model):
     """One exercise in a routine with the dose for it: sets x reps, a hold, or a duration."""
 
     __tablename__ = "routine_items"
@@ -216,11 +234,6 @@ class RoutineItem(db.Model):
     )
     exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id"), index=True)
     position: Mapped[int] = mapped_column(SmallInteger, default=0)
-    sets: Mapped[int | None] = mapped_column(SmallInteger)
-    reps: Mapped[int | None] = mapped_column(SmallInteger)
-    hold_seconds: Mapped[int | None] = mapped_column(SmallInteger)
-    duration_seconds: Mapped[int | None] = mapped_column(SmallInteger)
-    per_side: Mapped[bool] = mapped_column(Boolean, default=False)
 
     routine: Mapped[Routine] = relationship(back_populates="items")
     exercise: Mapped[Exercise] = relationship(lazy="joined")
@@ -254,7 +267,7 @@ class RoutineLog(db.Model):
     )
 
 
-class RoutineLogItem(db.Model):
+class RoutineLogItem(DoseColumns, db.Model):
     """What was actually done of one exercise in a logged routine."""
 
     __tablename__ = "routine_log_items"
@@ -265,10 +278,6 @@ class RoutineLogItem(db.Model):
     )
     exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id"), index=True)
     done: Mapped[bool] = mapped_column(Boolean, default=True)
-    sets: Mapped[int | None] = mapped_column(SmallInteger)
-    reps: Mapped[int | None] = mapped_column(SmallInteger)
-    hold_seconds: Mapped[int | None] = mapped_column(SmallInteger)
-    duration_seconds: Mapped[int | None] = mapped_column(SmallInteger)
 
     log: Mapped[RoutineLog] = relationship(back_populates="items")
     exercise: Mapped[Exercise] = relationship(lazy="joined")
@@ -295,11 +304,12 @@ class Measurement(db.Model):
     submission_id: Mapped[str | None] = mapped_column(String(36))
 
 
-class TherapySession(db.Model):
-    """An appointment date, recorded by the client or their therapist; a marker on every chart."""
+class Appointment(db.Model):
+    """A therapy appointment, recorded by the client or their therapist: a marker on every
+    chart; a therapist's note on it shows on the client's Today page."""
 
-    __tablename__ = "therapy_sessions"
-    __table_args__ = (Index("ix_therapy_sessions_client_day", "client_id", "day"),)
+    __tablename__ = "appointments"
+    __table_args__ = (Index("ix_appointments_client_day", "client_id", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
@@ -353,7 +363,8 @@ class AccessLogEntry(db.Model):
     therapist_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Kept as text so the entry still says who it was if the therapist's account is deleted.
     therapist_name: Mapped[str] = mapped_column(String(100))
-    what: Mapped[str] = mapped_column(String(60))
+    # What was opened: "charts", "report", "export (CSV)".
+    purpose: Mapped[str] = mapped_column(String(60))
     viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -1,9 +1,9 @@
 """Charts as inline SVG, drawn on the server: no JavaScript, no third party, they print.
 
-Why our own module: the charts need a shaded normal-range band, therapy-session markers across
+Why our own module: the charts need a shaded normal-range band, appointment markers across
 every chart, gaps for missing days and a calendar heat map. leather draws none of the band,
 markers or calendar, and pygal embeds a script that our Content-Security-Policy blocks and
-weighs ~60 KB a chart. The rest of the app asks this module for "a pain chart" and never
+is heavy for a phone. The rest of the app asks this module for "a pain chart" and never
 deals with coordinates.
 
 Styling is in static/css/app.css (classes prefixed chart-); colours follow the Okabe-Ito
@@ -100,7 +100,7 @@ def _frame(
 
 def _axes(time_axis: TimeAxis, value_axis: ValueAxis) -> list[str]:
     """Grid lines and ticks as one path each, labels placed by CSS classes: on a page of
-    charts over five years, attributes repeated per label were a tenth of the HTML."""
+    charts over five years, attributes repeated per label were a large share of the HTML."""
     grid, ticks, labels = [], [], []
     for value in value_axis.ticks():
         y = _num(value_axis.y(value))
@@ -119,14 +119,14 @@ def _axes(time_axis: TimeAxis, value_axis: ValueAxis) -> list[str]:
     return [f'<path class="{name}" d="{"".join(d)}"/>' for name, d in paths if d] + labels
 
 
-def _session_markers(time_axis: TimeAxis, sessions: Iterable[date]) -> list[str]:
+def _appointment_markers(time_axis: TimeAxis, appointments: Iterable[date]) -> list[str]:
     """Every appointment as a dashed vertical line, all in one path."""
     lines = "".join(
         f"M{_num(time_axis.x(day))} {TOP}V{HEIGHT - BOTTOM}"
-        for day in sessions
+        for day in appointments
         if time_axis.start <= day <= time_axis.end
     )
-    return [f'<path class="chart-session" d="{lines}"/>'] if lines else []
+    return [f'<path class="chart-appointment" d="{lines}"/>'] if lines else []
 
 
 def _polyline_segments(points: list[tuple[float, float] | None]) -> str:
@@ -143,11 +143,12 @@ def _polyline_segments(points: list[tuple[float, float] | None]) -> str:
 
 def _marks(points: Iterable[tuple[float, float]]) -> str:
     """Many markers as one path of zero-length strokes; the stylesheet's round or square line
-    caps draw them as dots or squares. About a quarter of the bytes of arcs or <circle>s."""
+    caps draw them as dots or squares, in far fewer bytes than arcs or <circle>s."""
     return "".join(f"M{_num(x)} {_num(y)}h0" for x, y in points)
 
 
 def pain_chart(
+    *,
     chart_id: str,
     title: str,
     description: str,
@@ -155,11 +156,11 @@ def pain_chart(
     average: Mapping[date, float | None],
     start: date,
     end: date,
-    sessions: Iterable[date] = (),
+    appointments: Iterable[date] = (),
 ) -> Markup:
     """Scores as dots (missing days stay empty, never 0) and the rolling average as a line."""
     time_axis, value_axis = TimeAxis(start, end), ValueAxis(0, 10)
-    body = _axes(time_axis, value_axis) + _session_markers(time_axis, sessions)
+    body = _axes(time_axis, value_axis) + _appointment_markers(time_axis, appointments)
     line = _polyline_segments(
         [
             None if value is None else (time_axis.x(day), value_axis.y(value))
@@ -179,6 +180,7 @@ def pain_chart(
 
 
 def rom_chart(
+    *,
     chart_id: str,
     title: str,
     description: str,
@@ -187,7 +189,7 @@ def rom_chart(
     value_range: tuple[float, float],
     start: date,
     end: date,
-    sessions: Iterable[date] = (),
+    appointments: Iterable[date] = (),
 ) -> Markup:
     """Measurements over time against a shaded band of healthy-adult values. Left side (or no
     side): dots; right side: squares."""
@@ -206,7 +208,7 @@ def rom_chart(
         f'<rect class="chart-band" x="{LEFT}" y="{_num(band_top)}" '
         f'width="{WIDTH - LEFT - RIGHT}" height="{band_height}"/>'
     ]
-    body += _axes(time_axis, value_axis) + _session_markers(time_axis, sessions)
+    body += _axes(time_axis, value_axis) + _appointment_markers(time_axis, appointments)
     for side, points in series.items():
         ordered = sorted(points.items())
         coordinates = [(time_axis.x(day), value_axis.y(value)) for day, value in ordered]
@@ -224,6 +226,7 @@ GAP = 2
 
 
 def adherence_calendar(
+    *,
     chart_id: str,
     title: str,
     description: str,

@@ -11,11 +11,13 @@ from datetime import timedelta
 import pytest
 
 from selfcare.account.service import create_token
+from selfcare.assets import asset_url
+from selfcare.dates import local_today
 from selfcare.extensions import db
-from selfcare.localtime import local_today
 from selfcare.models import (
     AccessLogEntry,
     ApiToken,
+    Appointment,
     CheckIn,
     Exercise,
     Invite,
@@ -24,13 +26,11 @@ from selfcare.models import (
     RoutineItem,
     RoutineLog,
     Share,
-    TherapySession,
     utcnow,
 )
 from selfcare.sharing.service import create_invite
-from selfcare.web import asset_url
 
-from .conftest import csrf_token_from, log_in, make_user
+from .helpers import csrf_token_from, log_in, make_user
 
 # Kinds of route: whose data it touches, and so who may use it.
 CLIENT_ROW = "a client's own row"  # owner only; other clients 404; therapists 403
@@ -55,18 +55,18 @@ ROUTES = {
     "measurements.new": CLIENT_TOOL,
     "measurements.edit": CLIENT_ROW,
     "measurements.delete": CLIENT_ROW,
-    "charts.delete_session": CLIENT_ROW,
+    "appointments.delete": CLIENT_ROW,
     "sharing.cancel_invite": CLIENT_ROW,
     "sharing.revoke_share": CLIENT_ROW,
     "therapist.link": THERAPIST_TOOL,
     "therapist.client": SHARED_CLIENT,
-    "therapist.add_session": SHARED_CLIENT,
+    "therapist.new_appointment": SHARED_CLIENT,
     "therapist.assign_routine": SHARED_CLIENT,
     "therapist.report": SHARED_CLIENT,
-    "main.asset": PUBLIC,
+    "assets.asset": PUBLIC,
     "account.revoke_token": CLIENT_ROW,
-    "account.therapist_export_csv": SHARED_CLIENT,
-    "account.therapist_export_fhir": SHARED_CLIENT,
+    "therapist.export_csv": SHARED_CLIENT,
+    "therapist.export_fhir": SHARED_CLIENT,
 }
 
 
@@ -91,10 +91,10 @@ def build_world(app):
             unit="deg",
             day=today,
         )
-        session = TherapySession(client_id=owner.id, day=today, created_by_id=owner.id)
+        appointment = Appointment(client_id=owner.id, day=today, created_by_id=owner.id)
         live = Share(client_id=owner.id, therapist_id=active.id)
         ended = Share(client_id=owner.id, therapist_id=revoked.id, revoked_at=utcnow())
-        db.session.add_all([log, measurement, session, live, ended])
+        db.session.add_all([log, measurement, appointment, live, ended])
         db.session.commit()
         invite = create_invite(owner.id)
         token, _ = create_token(owner.id, "sweep")
@@ -104,7 +104,7 @@ def build_world(app):
             "item_id": routine.items[0].id,
             "log_id": log.id,
             "measurement_id": measurement.id,
-            "session_id": session.id,
+            "appointment_id": appointment.id,
             "share_id": live.id,
             "invite_id": invite.id,
             "token_id": token.id,
@@ -154,7 +154,7 @@ def owner_rows(app, owner_id: int) -> dict:
             RoutineItem: db.select(RoutineItem).join(Routine).filter(Routine.user_id == owner_id),
             RoutineLog: db.select(RoutineLog).filter_by(user_id=owner_id),
             Measurement: db.select(Measurement).filter_by(user_id=owner_id),
-            TherapySession: db.select(TherapySession).filter_by(client_id=owner_id),
+            Appointment: db.select(Appointment).filter_by(client_id=owner_id),
             Invite: db.select(Invite).filter_by(client_id=owner_id, used_at=None),
             Share: db.select(Share).filter_by(client_id=owner_id, revoked_at=None),
             ApiToken: db.select(ApiToken).filter_by(user_id=owner_id),
@@ -231,14 +231,14 @@ def test_ids_beyond_any_row_are_not_found(app):
     world, _ = build_world(app)
     browser = app.test_client()
     log_in(browser, world["owner"])
-    stand_ins = {"int": str(2**63), "date": "2026-01-01"}
+    stand_ins = {"id": str(2**63), "date": "2026-01-01"}
     requests = [
         (
             "GET" if "GET" in rule.methods else "POST",
             re.sub(r"<(?:(\w+):)?\w+>", lambda arg: stand_ins.get(arg[1], "x"), rule.rule),
         )
         for rule in app.url_map.iter_rules()
-        if "<int:" in rule.rule
+        if "<id:" in rule.rule
     ]
     assert len(requests) >= 15
     for method, url in requests:

@@ -12,7 +12,7 @@ from selfcare.extensions import db
 from selfcare.models import ApiToken, CheckIn, Measurement, Routine, RoutineItem, RoutineLog
 from selfcare.routines.service import sync_exercise_library
 
-from .conftest import count_rows, fetch_all, log_in, make_user, settings_for, submit
+from .helpers import count_rows, fetch_all, log_in, make_user, settings_for, submit
 
 
 @pytest.fixture
@@ -87,7 +87,7 @@ def test_create_and_list_checkins(app, client, token, client_user):
         ({"pain": {"neck": 11}}, "pain_neck", "Choose a whole number from 0 to 10."),
         ({"pain": {"tail": 3}}, "pain", "Regions are"),
         ({"date": "2999-01-01"}, "date", "in the future"),
-        ({"note": "x" * 10_000}, "note", "under 1,000 characters"),
+        ({"note": "x" * 10_000}, "note", "to 1,000 characters or fewer"),
         ({"day_kind": "awful"}, "day_kind", "Not a valid choice"),
         # JSON types as the document gives them: text that a form would read as a number (or as
         # "not rated") is refused, and so is a boolean for a score.
@@ -270,3 +270,59 @@ def reaches_the_url(query: dict | None) -> bool:
 # Dates the document allows may still be refused: "not in the future" can't be said in JSON
 # Schema, so valid-looking data is sometimes rightly turned away.
 EXCLUDED_CHECKS = [schemathesis.checks.positive_data_acceptance]
+
+
+def test_every_api_error_is_problem_details(client, token):
+    """Unknown paths and methods under /api/v1 answered with the HTML error page."""
+    cases = [
+        ("GET", "/api/v1/nothing-here", {}, 404),
+        ("DELETE", "/api/v1/checkins", auth(token), 405),
+        ("GET", "/api/v1/checkins", {}, 401),
+        ("POST", "/api/v1/checkins", auth(token), 400),
+    ]
+    for method, path, headers, status in cases:
+        response = client.open(path, method=method, headers=headers)
+        assert response.status_code == status, (method, path)
+        assert response.mimetype == "application/problem+json"
+        body = response.json
+        assert body["status"] == status and body["title"] and body["detail"]
+    assert "GET" in client.delete("/api/v1/checkins", headers=auth(token)).headers["Allow"]
+
+
+@pytest.mark.parametrize("query", ["offset=¹", "limit=٣", "limit=3.0", "offset=-1", "limit=1e2"])
+def test_list_parameters_are_ascii_whole_numbers(client, token, query):
+    """?offset=¹ answered 500 and ?limit=٣ was read as 3."""
+    response = client.get(f"/api/v1/checkins?{query}", headers=auth(token))
+    assert response.status_code == 422
+    assert response.json["errors"]
+
+
+def test_deeply_nested_json_is_refused_not_crashed(client, token):
+    body = "[" * 100_000 + "]" * 100_000
+    response = client.post(
+        "/api/v1/checkins", data=body, content_type="application/json", headers=auth(token)
+    )
+    assert response.status_code == 400
+
+
+def test_nul_in_text_is_refused_with_nothing_written(app, client, token, client_user):
+    """PostgreSQL can't store NUL: it answered 500 there."""
+    response = client.post(
+        "/api/v1/checkins", json={"pain": {"neck": 3}, "note": "a\x00b"}, headers=auth(token)
+    )
+    assert response.status_code == 422
+    assert count_rows(app, CheckIn, user_id=client_user.id) == 0
+
+
+def test_the_same_measurement_sent_twice_is_stored_once(app, client, token, client_user):
+    body = {
+        "movement": "cervical_rotation",
+        "side": "left",
+        "value": 62,
+        "submission_id": "6f1c1f0e-9a52-4c1e-9a33-3c1d1b2f0a11",
+    }
+    first = client.post("/api/v1/measurements", json=body, headers=auth(token))
+    again = client.post("/api/v1/measurements", json=body, headers=auth(token))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json["id"] == again.json["id"]
+    assert count_rows(app, Measurement, user_id=client_user.id) == 1

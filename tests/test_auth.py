@@ -4,7 +4,7 @@ from selfcare.auth.views import LOGIN_FAILED, safe_next_url
 from selfcare.extensions import db
 from selfcare.models import User
 
-from .conftest import PASSWORD, csrf_token_from, log_in, make_user, submit
+from .helpers import PASSWORD, csrf_token_from, log_in, make_user, submit
 
 
 def count_users(app) -> int:
@@ -196,3 +196,16 @@ def test_therapist_lands_on_their_home(app, client):
     therapist = make_user(app, "therapist")
     response = log_in(client, therapist)
     assert response.status_code == 302
+
+
+def test_next_url_with_control_characters_is_dropped(client, client_user):
+    """A CR/LF in ?next= (header injection) answered 500; now it is ignored."""
+    response = submit(
+        client,
+        "/login?next=/%0d%0aX-Injected:%201",
+        {"email": client_user.email, "password": PASSWORD},
+        page="/login",
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/today"
+    assert "X-Injected" not in response.headers

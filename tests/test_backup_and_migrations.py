@@ -9,8 +9,7 @@ from selfcare import create_app
 from selfcare.extensions import db
 from selfcare.models import CheckIn
 
-from .conftest import PASSWORD, log_in, settings_for, submit
-from .test_migrations import empty_database_url  # noqa: F401  (fixture)
+from .helpers import PASSWORD, log_in, settings_for, submit
 
 FIRST_REVISION = "74eb61315b01"
 
@@ -30,7 +29,7 @@ def test_backup_writes_a_consistent_copy(tmp_path, logged_in_client, app):
         assert connection.execute("SELECT count(*) FROM pain_scores").fetchone() == (1,)
 
 
-def test_upgrade_from_the_first_migration_keeps_every_row(empty_database_url):  # noqa: F811
+def test_upgrade_from_the_first_migration_keeps_every_row(empty_database_url):
     app = create_app(settings_for(empty_database_url))
     people = [
         (f"person{n}@example.com", f"Person {n}", "client" if n % 2 else "therapist")

@@ -1,11 +1,11 @@
 import re
 from datetime import timedelta
 
+from selfcare.dates import local_today
 from selfcare.extensions import db
-from selfcare.localtime import local_today
 from selfcare.models import CheckIn, PainScore, TrackedRegion
 
-from .conftest import count_rows, csrf_token_from, log_in, make_user, submit
+from .helpers import count_rows, csrf_token_from, log_in, make_user, submit
 
 ALL_NOT_RATED = {"pain_neck": "", "pain_upper_back": "", "pain_lower_back": ""}
 
@@ -93,7 +93,7 @@ def test_bad_pain_values_are_refused_and_nothing_written(app, logged_in_client):
 def test_overlong_note_is_refused(app, logged_in_client):
     response = checkin(logged_in_client, pain_neck="2", note="x" * 10_000)
     assert response.status_code == 422
-    assert "Please keep it under 1,000 characters." in response.text
+    assert "Please keep it to 1,000 characters or fewer." in response.text
     assert count_rows(app, CheckIn) == 0
 
 
@@ -132,7 +132,7 @@ def test_future_day_is_refused(app, logged_in_client):
     tomorrow = local_today("Europe/London") + timedelta(days=2)
     response = logged_in_client.get(f"/checkins/{tomorrow.isoformat()}")
     assert response.status_code == 400
-    assert "hasn&#39;t happened yet" in response.text
+    assert "That date is in the future" in response.text
     assert count_rows(app, CheckIn) == 0
 
 
@@ -209,3 +209,21 @@ def test_hidden_region_keeps_its_past_scores(app, logged_in_client, client_user)
     submit(logged_in_client, "/checkins/regions", {"regions": ["neck"]})
     submit(logged_in_client, f"/checkins/{yesterday}", {"pain_neck": "2"})
     assert scores(app, client_user.id) == {(yesterday, "upper_back"): 6, (yesterday, "neck"): 2}
+
+
+def test_add_or_change_a_day_box_opens_the_day_or_says_what_is_wrong(logged_in_client):
+    """The GET form on /checkins: a date opens that day (it answered 500 for every input)."""
+    opened = logged_in_client.get("/checkins?day=2026-01-05")
+    assert opened.status_code == 302 and opened.headers["Location"].endswith("/checkins/2026-01-05")
+    for typed in ("05/01/2026", "2026-02-30", "yesterday", "٢٠٢٦-٠١-٠٥"):
+        refused = logged_in_client.get("/checkins", query_string={"day": typed})
+        assert refused.status_code == 400, typed
+        assert "date picker" in refused.text
+
+
+def test_page_numbers_beyond_any_history_are_not_found(logged_in_client):
+    """?page= with a number the database can't offset by answered 500."""
+    for path in ("/checkins", "/routines/logs", "/measurements"):
+        assert logged_in_client.get(f"{path}?page=1").status_code == 200
+        for page in ("99999999999999999999", "0", "-1", "٣", "x"):
+            assert logged_in_client.get(f"{path}?page={page}").status_code == 404, (path, page)

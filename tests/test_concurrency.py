@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
+from selfcare.dates import local_today
 from selfcare.extensions import db
-from selfcare.localtime import local_today
 from selfcare.models import CheckIn, Exercise, PainScore, Routine, RoutineItem, RoutineLog
 
-from .conftest import PASSWORD, make_user
 from .harness import Browser, Gunicorn
+from .helpers import PASSWORD, make_user
 
 pytestmark = pytest.mark.slow
 

@@ -8,12 +8,12 @@ from sqlalchemy import insert
 
 from selfcare import insights
 from selfcare.clinical import REGIONS
+from selfcare.dates import local_today
 from selfcare.extensions import db
-from selfcare.localtime import local_today
 from selfcare.models import CheckIn, PainScore, Routine, RoutineLog, Share, User
-from selfcare.therapist.service import _trend, dashboard_rows
+from selfcare.therapist.service import dashboard_rows
 
-from .conftest import log_in, make_user
+from .helpers import log_in, make_user
 
 
 def add_clients(app, therapist_id: int, count: int, pain_by_age=None, prefix="bulk"):
@@ -162,7 +162,7 @@ def expected_row(app, user_id: int, timezone: str) -> dict:
             "last_checkin": last.day if last else None,
             "latest_pain": overall.get(last.day) if last else None,
             "week_average": insights.window_mean(overall, today - timedelta(days=6), today),
-            "trend": _trend(change),
+            "trend": insights.trend_arrow(change),
             "adherence": insights.adherence(
                 routine_days, rest_days, today - timedelta(days=13), today
             ).share,

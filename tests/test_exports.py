@@ -9,10 +9,19 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 
 from selfcare.extensions import db
-from selfcare.models import AccessLogEntry, Share, TherapySession, User
+from selfcare.models import AccessLogEntry, Appointment, Share, User
 
-from .conftest import PASSWORD, count_rows, fetch_all, log_in, make_user, submit
-from .test_sharing import link, new_code, therapist_client
+from .helpers import (
+    PASSWORD,
+    count_rows,
+    fetch_all,
+    log_in,
+    logged_in_therapist,
+    make_user,
+    new_invite_code,
+    redeem,
+    submit,
+)
 
 OWNED_TABLES = [
     "checkins",
@@ -22,7 +31,7 @@ OWNED_TABLES = [
     "routine_logs",
     "routine_log_items",
     "measurements",
-    "therapy_sessions",
+    "appointments",
     "invites",
     "shares",
     "api_tokens",
@@ -51,7 +60,7 @@ def fill_history(client):
         {"submission_id": "44444444-4444-4444-8444-444444444444"},
         page="/today",
     )
-    submit(client, "/sessions", {"day": "2026-01-10", "note": "First visit"}, page="/trends")
+    submit(client, "/appointments", {"day": "2026-01-10", "note": "First visit"}, page="/trends")
 
 
 def read_zip(data: bytes) -> dict[str, list[dict]]:
@@ -74,7 +83,7 @@ def test_csv_export_has_every_kind_with_units_and_dates(app, logged_in_client):
         "routines.csv",
         "routine_logs.csv",
         "measurements.csv",
-        "therapy_sessions.csv",
+        "appointments.csv",
     }
     assert [row["date"] for row in files["checkins.csv"]][0] == "2026-01-15"
     assert (
@@ -97,7 +106,7 @@ def test_csv_export_has_every_kind_with_units_and_dates(app, logged_in_client):
     assert (reach["value (deg)"], reach["value (cm)"]) == ("", "-3.0")
     assert {row["routine"] for row in files["routines.csv"]} == {"Évening routine"}
     assert len(files["routine_logs.csv"]) == 2 and files["routine_logs.csv"][0]["done"] == "yes"
-    assert files["therapy_sessions.csv"] == [{"date": "2026-01-10", "note": "First visit"}]
+    assert files["appointments.csv"] == [{"date": "2026-01-10", "note": "First visit"}]
 
 
 def test_fhir_export_is_a_valid_r4_bundle(app, logged_in_client):
@@ -137,11 +146,11 @@ def test_therapist_can_download_a_sharing_clients_exports_and_it_is_logged(
     app, logged_in_client, client_user
 ):
     fill_history(logged_in_client)
-    browser, _ = therapist_client(app)
-    link(browser, new_code(logged_in_client))
+    browser, _ = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client))
     assert browser.get(f"/therapist/clients/{client_user.id}/export.zip").status_code == 200
     assert browser.get(f"/therapist/clients/{client_user.id}/export.fhir.json").status_code == 200
-    assert [e.what for e in fetch_all(app, AccessLogEntry)] == ["export (CSV)", "export (FHIR)"]
+    assert [e.purpose for e in fetch_all(app, AccessLogEntry)] == ["export (CSV)", "export (FHIR)"]
     [share] = fetch_all(app, Share)
     submit(logged_in_client, f"/sharing/{share.id}/revoke", page="/sharing")
     assert browser.get(f"/therapist/clients/{client_user.id}/export.zip").status_code == 404
@@ -163,8 +172,8 @@ def test_client_deletes_their_account_and_every_row_goes(app, logged_in_client, 
     before_alone = table_counts(app)
     fill_history(logged_in_client)
     submit(logged_in_client, "/account/tokens", {"name": "sheet"})
-    browser, _ = therapist_client(app)
-    link(browser, new_code(logged_in_client))
+    browser, _ = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client))
     browser.get(f"/therapist/clients/{client_user.id}")
     wrong = submit(logged_in_client, "/account/delete", {"password": "not my password"})
     assert wrong.status_code == 422 and count_rows(app, User, id=client_user.id) == 1
@@ -180,11 +189,11 @@ def test_client_deletes_their_account_and_every_row_goes(app, logged_in_client, 
 
 def test_therapist_deletion_ends_shares_and_keeps_client_data(app, logged_in_client, client_user):
     fill_history(logged_in_client)
-    browser, therapist = therapist_client(app)
-    link(browser, new_code(logged_in_client))
+    browser, therapist = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client))
     submit(
         browser,
-        f"/therapist/clients/{client_user.id}/sessions",
+        f"/therapist/clients/{client_user.id}/appointments",
         {"day": "2026-02-01", "note": "Next: thoracic"},
         page=f"/therapist/clients/{client_user.id}",
     )
@@ -198,11 +207,11 @@ def test_therapist_deletion_ends_shares_and_keeps_client_data(app, logged_in_cli
         "routines",
         "routine_logs",
         "measurements",
-        "therapy_sessions",
+        "appointments",
         "access_log",
     ):
         assert after[table] == before[table], table
-    note = fetch_all(app, TherapySession, note="Next: thoracic")[0]
+    note = fetch_all(app, Appointment, note="Next: thoracic")[0]
     assert note.created_by_id is None  # kept for the client, no longer linked to the account
     assert "Sharing" in logged_in_client.get("/sharing").text
     with app.app_context():

@@ -8,10 +8,9 @@ from hypothesis import strategies as st
 from selfcare.extensions import db
 from selfcare.models import Exercise, Routine, RoutineItem, Share
 
-from .conftest import csrf_token_from, log_in, make_user
+from .helpers import FUZZ_EXAMPLES_TRIED, csrf_token_from, log_in, make_user
 
 EXAMPLES_PER_FORM = 25
-EXAMPLES_TRIED: dict[str, int] = {}
 
 HOSTILE = st.sampled_from(
     [
@@ -145,7 +144,7 @@ FORMS = [
         "/measurements/new/fingertip_to_floor",
         ["submission_id", "value", "day"],
     ),
-    ("appointment", "client", "/sessions", "/trends", ["day", "note"]),
+    ("appointment", "client", "/appointments", "/trends", ["day", "note"]),
     ("profile", "client", "/account", "/account", ["name", "timezone"]),
     (
         "password",
@@ -158,7 +157,7 @@ FORMS = [
     (
         "therapist appointment",
         "therapist",
-        "/therapist/clients/{client}/sessions",
+        "/therapist/clients/{client}/appointments",
         "/therapist/clients/{client}",
         ["day", "note"],
     ),
@@ -221,7 +220,7 @@ def test_form_survives_hostile_input(app, form):
         )
     )
     def post(data):
-        EXAMPLES_TRIED[name] = EXAMPLES_TRIED.get(name, 0) + 1
+        FUZZ_EXAMPLES_TRIED[name] = FUZZ_EXAMPLES_TRIED.get(name, 0) + 1
         with app.app_context():
             before = total_rows()
         response = browser.post(url, data={"csrf_token": token, **data})
@@ -231,4 +230,4 @@ def test_form_survives_hostile_input(app, form):
                 assert total_rows() == before, data
 
     post()
-    assert EXAMPLES_TRIED[name] >= EXAMPLES_PER_FORM // 2
+    assert FUZZ_EXAMPLES_TRIED[name] >= EXAMPLES_PER_FORM // 2

@@ -1,11 +1,12 @@
 """The rules behind the charts, tested as plain functions."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
 
 from selfcare import insights
-from selfcare.svgchart import TimeAxis, _polyline_segments, adherence_calendar, pain_chart
+from selfcare.svgchart import TimeAxis, adherence_calendar, pain_chart
 
 TODAY = date(2026, 11, 25)
 
@@ -107,12 +108,20 @@ def test_change_since_a_session():
 
 
 def test_chart_lines_break_at_gaps_and_carry_no_script():
-    assert _polyline_segments([(1, 1), (2, 2), None, (3, 3)]) == "M1 1L2 2M3 3"
+    average = {days_ago(4): 3, days_ago(3): 3, days_ago(2): None, days_ago(1): 4, TODAY: 4}
     svg = pain_chart(
-        "t", "Neck", "desc", {TODAY: 4}, {days_ago(1): 3, TODAY: None}, days_ago(10), TODAY
+        chart_id="t",
+        title="Neck",
+        description="desc",
+        scores={TODAY: 4},
+        average=average,
+        start=days_ago(10),
+        end=TODAY,
     )
     assert "<script" not in svg and 'role="img"' in svg and "<title" in svg
     assert 'class="chart-points"' in svg
+    line = re.search(r'class="chart-average" d="([^"]+)"', svg).group(1)
+    assert line.count("M") == 2 and line.count("L") == 2  # two segments, none across the gap
 
 
 def test_time_axis_labels_stay_few_and_readable():
@@ -123,7 +132,15 @@ def test_time_axis_labels_stay_few_and_readable():
 
 
 def test_calendar_marks_rest_days_apart_from_missed_days():
-    svg = adherence_calendar("c", "t", "d", {TODAY: 2, days_ago(1): 1}, [days_ago(2)], TODAY, 2)
+    svg = adherence_calendar(
+        chart_id="c",
+        title="t",
+        description="d",
+        logs_per_day={TODAY: 2, days_ago(1): 1},
+        rest_days=[days_ago(2)],
+        end=TODAY,
+        weeks=2,
+    )
     assert 'class="heat-more"' in svg and 'class="heat-one"' in svg and 'class="heat-rest"' in svg
 
 

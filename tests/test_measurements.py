@@ -1,9 +1,9 @@
 from datetime import timedelta
 
-from selfcare.localtime import local_today
+from selfcare.dates import local_today
 from selfcare.models import Measurement
 
-from .conftest import count_rows, csrf_token_from, fetch_all, log_in, make_user, submit
+from .helpers import count_rows, csrf_token_from, fetch_all, log_in, make_user, submit
 
 ROTATION = "/measurements/new/cervical_rotation"
 
@@ -63,7 +63,7 @@ def test_bad_measurement_input_is_refused(app, logged_in_client):
         ({"side": "left", "value": "60", "day": future}, "That date is in the future."),
         (
             {"side": "left", "value": "60", "note": "x" * 10_000},
-            "Please keep it under 500 characters.",
+            "Please keep it to 500 characters or fewer.",
         ),
     ]
     for data, message in cases:

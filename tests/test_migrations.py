@@ -4,28 +4,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, inspect, make_url, text
+from sqlalchemy import inspect
 
 from selfcare import create_app
 from selfcare.extensions import db
 
-from .conftest import NO_POSTGRES, POSTGRES_URL, settings_for
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_database_url(request, tmp_path):
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'migrated.db'}"
-    if not POSTGRES_URL:
-        pytest.skip(NO_POSTGRES)
-    server = make_url(POSTGRES_URL)
-    name = f"{server.database}_migrations"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return server.set(database=name).render_as_string(hide_password=False)
+from .helpers import settings_for
 
 
 @pytest.fixture

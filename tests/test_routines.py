@@ -1,11 +1,11 @@
 import re
 from datetime import timedelta
 
+from selfcare.dates import local_today
 from selfcare.extensions import db
-from selfcare.localtime import local_today
 from selfcare.models import Exercise, Routine, RoutineItem, RoutineLog, RoutineLogItem
 
-from .conftest import count_rows, csrf_token_from, fetch_all, log_in, make_user, submit
+from .helpers import count_rows, csrf_token_from, fetch_all, log_in, make_user, submit
 
 
 def library_ids(app, *slugs) -> list[int]:
@@ -222,7 +222,7 @@ def test_detailed_log_refuses_bad_input(app, logged_in_client):
         ({"effort": "11"}, "Choose a whole number from 0 to 10."),
         ({"day": future}, "That date is in the future."),
         ({"exercises-0-row_key": "999999"}, "This routine changed while you were logging it."),
-        ({"note": "x" * 10_000}, "Please keep it under 1,000 characters."),
+        ({"note": "x" * 10_000}, "Please keep it to 1,000 characters or fewer."),
         ({"exercises-0-sets": "-3"}, "Use a whole number from 1 to 20."),
     ]
     for change, message in cases:
@@ -275,3 +275,23 @@ def test_therapist_cannot_log_routines(app, client, therapist_user):
     log_in(client, therapist_user)
     assert client.get("/routines").status_code == 403
     assert client.get("/routines/new").status_code == 403
+
+
+def test_log_forms_name_each_exercise_and_keep_each_side(app, logged_in_client, client_user):
+    """Each row of the detailed log and of the log editor is titled with its exercise (they
+    all read "Exercise" before), and a per-side dose is kept in the log."""
+    routine_id = make_routine(app, logged_in_client, slugs=("chin_tuck", "upper_trap_stretch"))
+    page = logged_in_client.get(f"/routines/{routine_id}/log").text
+    legends = re.findall(r"<legend>([^<]+)</legend>", page)
+    assert "Chin tuck (neck retraction)" in legends and "Exercise" not in legends
+    assert quick_log(logged_in_client, routine_id).status_code == 302
+    [log] = fetch_all(app, RoutineLog, user_id=client_user.id)
+    items = fetch_all(app, RoutineLogItem, log_id=log.id)
+    with app.app_context():
+        planned = db.session.scalars(
+            db.select(RoutineItem).filter_by(routine_id=routine_id).order_by(RoutineItem.position)
+        ).all()
+        assert [item.dose for item in items] == [item.dose for item in planned]
+        assert any(item.per_side for item in planned)
+    editor = logged_in_client.get(f"/routines/logs/{log.id}").text
+    assert re.findall(r"<legend>([^<]+)</legend>", editor)[:2] == legends[:2]

@@ -7,7 +7,7 @@ import pytest
 
 from selfcare import create_app
 
-from .conftest import log_in, settings_for
+from .helpers import log_in, settings_for
 
 CLIENT_PAGES = [
     "/today",

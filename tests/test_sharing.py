@@ -1,34 +1,25 @@
 import re
 from datetime import timedelta
 
+from selfcare.dates import local_today
 from selfcare.extensions import db
-from selfcare.localtime import local_today
 from selfcare.models import AccessLogEntry, Invite, Routine, RoutineLog, Share, User, utcnow
 from selfcare.sharing.service import INVITE_ALPHABET, create_invite
 
-from .conftest import count_rows, fetch_all, log_in, make_user, submit
-
-
-def new_code(client) -> str:
-    response = submit(client, "/sharing/invites", page="/sharing")
-    assert response.status_code == 302
-    page = client.get("/sharing").text
-    return re.search(r'class="invite-code"[^>]*>([A-Z0-9-]{9})<', page).group(1)
-
-
-def therapist_client(app, name="Theo Therapist"):
-    browser = app.test_client()
-    account = make_user(app, "therapist", name=name)
-    log_in(browser, account)
-    return browser, account
-
-
-def link(browser, code):
-    return submit(browser, "/therapist/link", {"code": code})
+from .helpers import (
+    count_rows,
+    fetch_all,
+    log_in,
+    logged_in_therapist,
+    make_user,
+    new_invite_code,
+    redeem,
+    submit,
+)
 
 
 def test_invite_code_is_short_unambiguous_and_shown_with_a_link(app, logged_in_client):
-    code = new_code(logged_in_client)
+    code = new_invite_code(logged_in_client)
     plain = code.replace("-", "")
     assert len(plain) == 8 and set(plain) <= set(INVITE_ALPHABET)
     assert not set("01OIL") & set(plain)
@@ -36,9 +27,9 @@ def test_invite_code_is_short_unambiguous_and_shown_with_a_link(app, logged_in_c
 
 
 def test_therapist_links_with_the_code_and_sees_the_client(app, logged_in_client, client_user):
-    code = new_code(logged_in_client)
-    browser, therapist = therapist_client(app)
-    response = link(browser, code.lower())  # case and dash don't matter
+    code = new_invite_code(logged_in_client)
+    browser, therapist = logged_in_therapist(app)
+    response = redeem(browser, code.lower())  # case and dash don't matter
     assert response.status_code == 302
     assert response.headers["Location"] == f"/therapist/clients/{client_user.id}"
     assert client_user.name in browser.get("/therapist").text
@@ -54,11 +45,11 @@ def test_therapist_links_with_the_code_and_sees_the_client(app, logged_in_client
 
 
 def test_code_works_once(app, logged_in_client):
-    code = new_code(logged_in_client)
-    first, _ = therapist_client(app)
-    second, _ = therapist_client(app, "Other Therapist")
-    assert link(first, code).status_code == 302
-    response = link(second, code)
+    code = new_invite_code(logged_in_client)
+    first, _ = logged_in_therapist(app)
+    second, _ = logged_in_therapist(app, "Other Therapist")
+    assert redeem(first, code).status_code == 302
+    response = redeem(second, code)
     assert response.status_code == 422
     assert "already been used" in response.text
     assert count_rows(app, Share) == 1
@@ -68,26 +59,26 @@ def test_expired_and_unknown_codes_are_refused(app, logged_in_client, client_use
     with app.app_context():
         old = create_invite(client_user.id, now=utcnow() - timedelta(days=8))
         old_code = old.code
-    browser, _ = therapist_client(app)
-    expired = link(browser, old_code)
+    browser, _ = logged_in_therapist(app)
+    expired = redeem(browser, old_code)
     assert expired.status_code == 422 and "expired" in expired.text
-    unknown = link(browser, "ZZZZ-ZZZZ")
+    unknown = redeem(browser, "ZZZZ-ZZZZ")
     assert unknown.status_code == 422 and "doesn&#39;t match any invite" in unknown.text
-    assert link(browser, "").status_code == 422
+    assert redeem(browser, "").status_code == 422
     assert count_rows(app, Share) == 0
 
 
 def test_link_from_the_invite_url_asks_before_connecting(app, logged_in_client):
-    code = new_code(logged_in_client).replace("-", "")
-    browser, _ = therapist_client(app)
+    code = new_invite_code(logged_in_client).replace("-", "")
+    browser, _ = logged_in_therapist(app)
     page = browser.get(f"/therapist/link/{code}")
     assert page.status_code == 200 and f'value="{code}"' in page.text
     assert count_rows(app, Share) == 0  # opening a link changes nothing; the button does
-    assert link(browser, code).status_code == 302
+    assert redeem(browser, code).status_code == 302
 
 
 def test_clients_cannot_redeem_codes(app, logged_in_client):
-    code = new_code(logged_in_client)
+    code = new_invite_code(logged_in_client)
     other = app.test_client()
     log_in(other, make_user(app))
     assert other.get("/therapist/link").status_code == 403
@@ -96,16 +87,16 @@ def test_clients_cannot_redeem_codes(app, logged_in_client):
 
 
 def test_cancelled_code_cannot_be_used(app, logged_in_client):
-    code = new_code(logged_in_client)
+    code = new_invite_code(logged_in_client)
     [invite] = fetch_all(app, Invite)
     submit(logged_in_client, f"/sharing/invites/{invite.id}/cancel", page="/sharing")
-    browser, _ = therapist_client(app)
-    assert link(browser, code).status_code == 422
+    browser, _ = logged_in_therapist(app)
+    assert redeem(browser, code).status_code == 422
 
 
 def test_revocation_takes_effect_on_the_next_request(app, logged_in_client, client_user):
-    browser, _ = therapist_client(app)
-    link(browser, new_code(logged_in_client))
+    browser, _ = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client))
     assert browser.get(f"/therapist/clients/{client_user.id}").status_code == 200
     [share] = fetch_all(app, Share)
     assert (
@@ -118,11 +109,11 @@ def test_revocation_takes_effect_on_the_next_request(app, logged_in_client, clie
 
 
 def test_sharing_again_after_revoking(app, logged_in_client, client_user):
-    browser, _ = therapist_client(app)
-    link(browser, new_code(logged_in_client))
+    browser, _ = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client))
     [share] = fetch_all(app, Share)
     submit(logged_in_client, f"/sharing/{share.id}/revoke", page="/sharing")
-    link(browser, new_code(logged_in_client))
+    redeem(browser, new_invite_code(logged_in_client))
     assert browser.get(f"/therapist/clients/{client_user.id}").status_code == 200
     assert count_rows(app, Share) == 1
 
@@ -130,15 +121,15 @@ def test_sharing_again_after_revoking(app, logged_in_client, client_user):
 def test_every_view_of_client_data_is_logged_and_shown_to_the_client(
     app, logged_in_client, client_user
 ):
-    browser, therapist = therapist_client(app)
-    link(browser, new_code(logged_in_client))
+    browser, therapist = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client))
     browser.get("/therapist")  # the dashboard row is not a view of the client's data
     assert count_rows(app, AccessLogEntry) == 0
     browser.get(f"/therapist/clients/{client_user.id}")
     browser.get(f"/therapist/clients/{client_user.id}?range=1y")
     browser.get(f"/therapist/clients/{client_user.id}/report")
     entries = fetch_all(app, AccessLogEntry, client_id=client_user.id)
-    assert [entry.what for entry in entries] == ["charts", "charts", "report"]
+    assert [entry.purpose for entry in entries] == ["charts", "charts", "report"]
     assert all(entry.therapist_id == therapist.id for entry in entries)
     page = logged_in_client.get("/sharing").text
     assert page.count("<td>Theo Therapist</td>") == 3 and "<td>report</td>" in page
@@ -147,8 +138,8 @@ def test_every_view_of_client_data_is_logged_and_shown_to_the_client(
 def test_home_program_appears_for_the_client_and_is_logged_like_any_routine(
     app, logged_in_client, client_user
 ):
-    browser, therapist = therapist_client(app)
-    link(browser, new_code(logged_in_client))
+    browser, therapist = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client))
     page = browser.get(f"/therapist/clients/{client_user.id}/routines/new").text
     ids = re.findall(r'name="exercise_ids"[^>]*value="(\d+)"', page)[:2]
     response = submit(
@@ -171,12 +162,12 @@ def test_home_program_appears_for_the_client_and_is_logged_like_any_routine(
 
 
 def test_therapist_session_note_shows_on_the_clients_today(app, logged_in_client, client_user):
-    browser, _ = therapist_client(app)
-    link(browser, new_code(logged_in_client))
+    browser, _ = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client))
     day = local_today("Europe/London").isoformat()
     response = submit(
         browser,
-        f"/therapist/clients/{client_user.id}/sessions",
+        f"/therapist/clients/{client_user.id}/appointments",
         {"day": day, "note": "Next time: thoracic mobility"},
         page=f"/therapist/clients/{client_user.id}",
     )
@@ -184,7 +175,7 @@ def test_therapist_session_note_shows_on_the_clients_today(app, logged_in_client
     assert "Next time: thoracic mobility" in logged_in_client.get("/today").text
     bad = submit(
         browser,
-        f"/therapist/clients/{client_user.id}/sessions",
+        f"/therapist/clients/{client_user.id}/appointments",
         {"day": "nope"},
         page=f"/therapist/clients/{client_user.id}",
     )
@@ -197,14 +188,14 @@ def test_reports_for_client_and_therapist(app, logged_in_client, client_user):
     assert own.status_code == 200
     assert "Casey Client" in own.text and "Stiff after driving" in own.text
     assert 'media="print"' in own.text
-    browser, _ = therapist_client(app)
-    link(browser, new_code(logged_in_client))
+    browser, _ = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client))
     assert "Stiff after driving" in browser.get(f"/therapist/clients/{client_user.id}/report").text
 
 
 def test_client_cannot_revoke_someone_elses_share(app, logged_in_client, client_user):
-    browser, _ = therapist_client(app)
-    link(browser, new_code(logged_in_client))
+    browser, _ = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client))
     [share] = fetch_all(app, Share)
     stranger = app.test_client()
     log_in(stranger, make_user(app))

@@ -2,14 +2,14 @@ from datetime import date, timedelta
 
 import pytest
 
+from selfcare.dates import local_today
 from selfcare.demo import HistoryProfile, create_demo_routines, generate_history
 from selfcare.extensions import db
-from selfcare.localtime import local_today
-from selfcare.models import CheckIn, PainScore, RoutineLog, TherapySession, User
+from selfcare.models import Appointment, CheckIn, PainScore, RoutineLog, User
 from selfcare.routines.service import create_routine, visible_exercises
-from selfcare.trends import build_trends
+from selfcare.trends.service import build_trends
 
-from .conftest import count_rows, log_in, make_user, submit
+from .helpers import count_rows, log_in, make_user, submit
 
 FIVE_REGIONS = {"neck": 6, "upper_back": 4, "lower_back": 5, "shoulder_left": 3, "hip_right": 2}
 
@@ -82,13 +82,13 @@ def test_since_last_session_and_markers(app, logged_in_client, client_user):
     today = local_today("Europe/London")
     response = submit(
         logged_in_client,
-        "/sessions",
+        "/appointments",
         {"day": (today - timedelta(days=20)).isoformat(), "note": "First visit"},
     )
     assert response.status_code == 302
     page = logged_in_client.get("/trends").text
     assert "Since the last session" in page
-    assert 'class="chart-session"' in page
+    assert 'class="chart-appointment"' in page
     assert "First visit" in page
 
 
@@ -98,24 +98,24 @@ def test_session_date_is_validated(app, logged_in_client):
         ({"day": far}, "within the next year"),
         ({"day": "soon"}, "Not a valid date value."),
     ]:
-        response = submit(logged_in_client, "/sessions", data, page="/trends")
+        response = submit(logged_in_client, "/appointments", data, page="/trends")
         assert response.status_code == 422
         assert message in response.text
-    assert count_rows(app, TherapySession) == 0
+    assert count_rows(app, Appointment) == 0
 
 
 def test_only_own_sessions_can_be_removed(app, logged_in_client, client_user):
-    submit(logged_in_client, "/sessions", {"day": "2026-01-05"}, page="/trends")
+    submit(logged_in_client, "/appointments", {"day": "2026-01-05"}, page="/trends")
     with app.app_context():
-        session_id = db.session.scalar(db.select(TherapySession.id))
+        session_id = db.session.scalar(db.select(Appointment.id))
     stranger = app.test_client()
     log_in(stranger, make_user(app))
-    assert submit(stranger, f"/sessions/{session_id}/delete", page="/trends").status_code == 404
+    assert submit(stranger, f"/appointments/{session_id}/delete", page="/trends").status_code == 404
     assert (
-        submit(logged_in_client, f"/sessions/{session_id}/delete", page="/trends").status_code
+        submit(logged_in_client, f"/appointments/{session_id}/delete", page="/trends").status_code
         == 302
     )
-    assert count_rows(app, TherapySession) == 0
+    assert count_rows(app, Appointment) == 0
 
 
 @pytest.mark.slow

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 import pytest
 
 from selfcare import clinical
-from selfcare.dose import format_dose
+from selfcare.dates import local_today, timezone_names
+from selfcare.dose import Dose
 from selfcare.forms import optional_bool, optional_int
-from selfcare.localtime import local_today, timezone_names
 
 
 @pytest.mark.parametrize(
@@ -23,7 +23,7 @@ from selfcare.localtime import local_today, timezone_names
     ],
 )
 def test_format_dose(dose, reads):
-    assert format_dose(**dose) == reads
+    assert Dose(**dose).text() == reads
 
 
 def test_optional_int_and_bool():

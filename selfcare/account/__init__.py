@@ -1,4 +1,4 @@
-"""The client's control over their data: exports, API tokens, deleting the account."""
+"""The user's own account: profile, password, API tokens, their data to take away, deletion."""
 
 from flask import Blueprint
 

@@ -1,56 +1,58 @@
-import json
-
-from flask import Response, flash, redirect, session, url_for
+from flask import flash, redirect, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from ..access import client_required, owned_or_404, shared_client_or_404
-from ..exports import csv_zip, fhir_bundle
+from ..access import client_required, owned_or_404
+from ..auth.service import start_session
+from ..exports import csv_zip_download, fhir_download
 from ..extensions import db
 from ..models import ApiToken
-from ..web import render_form
+from ..pages import render_form
 from . import bp
-from .forms import DeleteAccountForm, TokenForm
+from .forms import ChangePasswordForm, DeleteAccountForm, ProfileForm, TokenForm
 from .service import create_token, delete_account
 
 
-def zip_download(client) -> Response:
-    return Response(
-        csv_zip(client),
-        mimetype="application/zip",
-        headers={"Content-Disposition": f'attachment; filename="selfcare-{client.id}-csv.zip"'},
-    )
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        current_user.name = form.name.data
+        current_user.timezone = form.timezone.data
+        db.session.commit()
+        flash("Your details are saved.", "success")
+        return redirect(url_for("account.profile"))
+    return render_form("account/profile.html", form)
 
 
-def fhir_download(client) -> Response:
-    return Response(
-        json.dumps(fhir_bundle(client), indent=1),
-        mimetype="application/fhir+json",
-        headers={"Content-Disposition": f'attachment; filename="selfcare-{client.id}-fhir.json"'},
-    )
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current_password.data):
+            form.current_password.errors.append("That isn't your current password.")
+        else:
+            user = current_user._get_current_object()
+            user.set_password(form.new_password.data)
+            db.session.commit()
+            # The new session token signs out other devices; keep this one signed in.
+            start_session(user, remember=False)
+            flash("Your password is changed. Other devices have been logged out.", "success")
+            return redirect(url_for("account.profile"))
+    return render_form("account/change_password.html", form)
 
 
 @bp.get("/account/export.zip")
 @client_required
 def export_csv():
-    return zip_download(current_user)
+    return csv_zip_download(current_user)
 
 
 @bp.get("/account/export.fhir.json")
 @client_required
 def export_fhir():
     return fhir_download(current_user)
-
-
-@bp.get("/therapist/clients/<int:client_id>/export.zip")
-@login_required
-def therapist_export_csv(client_id):
-    return zip_download(shared_client_or_404(client_id, "export (CSV)"))
-
-
-@bp.get("/therapist/clients/<int:client_id>/export.fhir.json")
-@login_required
-def therapist_export_fhir(client_id):
-    return fhir_download(shared_client_or_404(client_id, "export (FHIR)"))
 
 
 @bp.route("/account/tokens", methods=["GET", "POST"])
@@ -67,7 +69,7 @@ def tokens():
     return render_form("account/tokens.html", form, tokens=rows, new_token=new_token)
 
 
-@bp.post("/account/tokens/<int:token_id>/revoke")
+@bp.post("/account/tokens/<id:token_id>/revoke")
 @client_required
 def revoke_token(token_id):
     token = owned_or_404(ApiToken, token_id)
@@ -90,5 +92,5 @@ def delete():
             delete_account(user)
             session.clear()
             flash("Your account and all its data are deleted.", "success")
-            return redirect(url_for("main.index"))
+            return redirect(url_for("home.index"))
     return render_form("account/delete.html", form)

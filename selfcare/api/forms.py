@@ -1,8 +1,8 @@
-from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms.validators import InputRequired
 
 from ..forms import (
+    DatedForm,
     ScaleField,
     SubmissionIdField,
     day_field,
@@ -12,7 +12,7 @@ from ..forms import (
 from ..models import MAX_ID
 
 
-class ApiRoutineLogForm(FlaskForm):
+class ApiRoutineLogForm(DatedForm):
     """A routine done, every exercise in it (the API's "Done today" with optional effort)."""
 
     routine_id = IntegerField(

@@ -1,7 +1,7 @@
 """The OpenAPI 3 description of /api/v1, served at /api/v1/openapi.json."""
 
-from ..clinical import MOVEMENTS, REGIONS
-from ..models import DAY_KINDS, MAX_ID
+from ..clinical import MOVEMENTS, REGIONS, DayKind
+from ..models import MAX_ID
 
 SCORE = {"type": "integer", "minimum": 0, "maximum": 10}
 DATE = {
@@ -34,11 +34,16 @@ def _json(schema: dict, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
+def _problem(schema: dict, description: str) -> dict:
+    """An error response: problem details (RFC 9457)."""
+    return {"description": description, "content": {"application/problem+json": {"schema": schema}}}
+
+
 ERRORS = {
-    "400": _json(_ref("Error"), "The body is not a JSON object."),
-    "401": _json(_ref("Error"), "No valid token."),
-    "403": _json(_ref("Error"), "The token belongs to a therapist account."),
-    "422": _json(_ref("ValidationError"), "A field is invalid; nothing was saved."),
+    "400": _problem(_ref("Problem"), "The body is not a JSON object."),
+    "401": _problem(_ref("Problem"), "No valid token."),
+    "403": _problem(_ref("Problem"), "The token belongs to a therapist account."),
+    "422": _problem(_ref("ValidationProblem"), "A field is invalid; nothing was saved."),
 }
 LIST_PARAMETERS = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
@@ -48,6 +53,19 @@ LIST_PARAMETERS = [
         "schema": {"type": "integer", "minimum": 0, "maximum": 1_000_000},
     },
 ]
+
+
+PROBLEM = {
+    "type": "object",
+    "description": "Problem details (RFC 9457).",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+    },
+}
 
 
 def _page(item: str) -> dict:
@@ -106,16 +124,12 @@ def openapi_document() -> dict:
         "components": {
             "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
             "schemas": {
-                "Error": {
+                "Problem": PROBLEM,
+                "ValidationProblem": {
                     "type": "object",
-                    "required": ["error"],
-                    "properties": {"error": {"type": "string"}},
-                },
-                "ValidationError": {
-                    "type": "object",
-                    "required": ["error", "errors"],
+                    "required": [*PROBLEM["required"], "errors"],
                     "properties": {
-                        "error": {"type": "string"},
+                        **PROBLEM["properties"],
                         "errors": {
                             "type": "object",
                             "additionalProperties": {"type": "array", "items": {"type": "string"}},
@@ -134,7 +148,10 @@ def openapi_document() -> dict:
                                 "properties": {region: _nullable(SCORE) for region in regions},
                                 "additionalProperties": False,
                             },
-                            "day_kind": {"type": "string", "enum": list(DAY_KINDS)},
+                            "day_kind": {
+                                "type": "string",
+                                "enum": [kind.value for kind in DayKind],
+                            },
                             "stiffness": SCORE,
                             "sleep_quality": SCORE,
                             "stress": SCORE,

@@ -8,14 +8,16 @@ from functools import cache, wraps
 from flask import g, jsonify, request
 from werkzeug.datastructures import MultiDict
 
+from ..access import owned_by
 from ..account.service import user_for_token
 from ..checkins.forms import REGION_FIELD_PREFIX, checkin_form
 from ..checkins.service import save_checkin
 from ..clinical import MOVEMENTS, REGIONS
+from ..dates import local_today, past_day_problem
+from ..errors import problem
 from ..extensions import csrf, db
-from ..forms import EARLIEST_DAY
-from ..localtime import local_today
 from ..measurements.forms import MeasurementForm
+from ..measurements.service import add_measurement
 from ..models import CheckIn, Measurement, Routine, RoutineLog
 from ..routines.service import log_routine
 from . import bp
@@ -27,14 +29,6 @@ LIST_LIMIT = 100
 # The API says "date" where the forms say "day".
 FORM_NAMES = {"date": "day"}
 MAX_OFFSET = 1_000_000
-
-
-def problem(status: int, message: str, **extra):
-    response = jsonify({"error": message, **extra})
-    response.status_code = status
-    if status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="selfcare"'
-    return response
 
 
 def token_required(view):
@@ -63,13 +57,31 @@ def json_body(schema_name: str):
     """The request's JSON object and None, or None and the response that refuses it. Values
     must have the JSON types the OpenAPI document gives: the forms behind the API read text, in
     which "5" or "" would pass for a number. A null is the same as leaving the field out."""
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nested deeper than any of our documents
+        body = None
     if not isinstance(body, dict):
         return None, problem(400, "Send a JSON object.")
+    if any("\x00" in value for value in _strings_in(body)):
+        return None, invalid({"body": ["Text can't contain the NUL character."]})
     errors = type_errors(body, request_schema(schema_name))
     if errors:
         return None, invalid(errors)
     return {key: value for key, value in body.items() if value is not None}, None
+
+
+def _strings_in(value):
+    """Every string in a JSON value, keys included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _strings_in(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings_in(item)
 
 
 @cache
@@ -125,13 +137,18 @@ def page_args() -> tuple[int, int, dict]:
     values = {}
     for name, default, low, high in (("limit", 30, 1, LIST_LIMIT), ("offset", 0, 0, MAX_OFFSET)):
         text = request.args.get(name)
-        value = default if text is None else (int(text) if text.isdigit() else None)
-        if value is None or value < low or (high is not None and value > high):
+        # ASCII digits only: str.isdigit also accepts "¹" and "٣".
+        value = default if text is None else (int(text) if _ascii_digits(text) else None)
+        if value is None or not low <= value <= high:
             errors[name] = [f"Use a whole number from {low} to {high}."]
         values[name] = value
     for name in set(request.args) - {"limit", "offset"}:
         errors[name] = ["Unknown parameter: lists take limit and offset."]
     return values["limit"], values["offset"], errors
+
+
+def _ascii_digits(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def listing(model, order_by: tuple, to_json):
@@ -185,7 +202,7 @@ def create_checkin():
     if not set(pain) <= set(REGIONS):
         return invalid({"pain": [f"Regions are: {', '.join(REGIONS)}."]})
     today = local_today(g.api_user.timezone)
-    day, error = _day(body.get("date"), today)
+    day, error = _entry_day(body.get("date"), today)
     if error:
         return invalid({"date": [error]})
     formdata = as_formdata({k: v for k, v in body.items() if k != "date"}, {})
@@ -201,19 +218,16 @@ def create_checkin():
     return response
 
 
-def _day(text, today):
-    """The date of an entry: today when not given; never in the future, never before 2000."""
+def _entry_day(text, today):
+    """The date of a check-in: today when not given; the same bounds as every entry's day."""
     if text is None:
         return today, None
     try:
         day = date.fromisoformat(str(text))
     except ValueError:
         return None, "Use a date like 2026-03-01."
-    if day > today:
-        return None, "That date is in the future. Choose today or an earlier day."
-    if day < EARLIEST_DAY:
-        return None, f"Choose a date from {EARLIEST_DAY.year} onwards."
-    return day, None
+    problem_text = past_day_problem(day, today)
+    return (None, problem_text) if problem_text else (day, None)
 
 
 def routine_log_json(log: RoutineLog) -> dict:
@@ -244,12 +258,15 @@ def create_routine_log():
         return refusal
     body.setdefault("date", local_today(g.api_user.timezone).isoformat())
     body.setdefault("submission_id", str(uuid.uuid4()))
-    form = ApiRoutineLogForm(formdata=as_formdata(body, FORM_NAMES), meta={"csrf": False})
-    form.today = local_today(g.api_user.timezone)
+    form = ApiRoutineLogForm(
+        formdata=as_formdata(body, FORM_NAMES),
+        meta={"csrf": False},
+        today=local_today(g.api_user.timezone),
+    )
     if not form.validate():
         return field_errors(form, FORM_NAMES)
-    routine = db.session.get(Routine, form.routine_id.data)
-    if routine is None or routine.user_id != g.api_user.id:
+    routine = owned_by(g.api_user.id, Routine, form.routine_id.data)
+    if routine is None:
         return invalid({"routine_id": ["You have no routine with that id."]})
     log, is_new = log_routine(
         g.api_user.id,
@@ -296,29 +313,12 @@ def create_measurement():
     today = local_today(g.api_user.timezone)
     body.setdefault("date", today.isoformat())
     body.setdefault("submission_id", str(uuid.uuid4()))
-    form = MeasurementForm(movement, formdata=as_formdata(body, FORM_NAMES), meta={"csrf": False})
-    form.today = today
+    form = MeasurementForm(
+        movement, formdata=as_formdata(body, FORM_NAMES), meta={"csrf": False}, today=today
+    )
     if not form.validate():
         return field_errors(form, FORM_NAMES)
-    existing = db.session.scalar(
-        db.select(Measurement).filter_by(
-            user_id=g.api_user.id, submission_id=form.submission_id.data
-        )
-    )
-    if existing is not None:
-        return jsonify(measurement_json(existing))
-    measurement = Measurement(
-        user_id=g.api_user.id,
-        movement=movement.key,
-        side=form.side.data if movement.sides else None,
-        value=float(form.value.data),
-        unit=movement.unit,
-        day=form.day.data,
-        note=form.note.data or None,
-        submission_id=form.submission_id.data,
-    )
-    db.session.add(measurement)
-    db.session.commit()
+    measurement, is_new = add_measurement(g.api_user.id, form.measured(), form.submission_id.data)
     response = jsonify(measurement_json(measurement))
-    response.status_code = 201
+    response.status_code = 201 if is_new else 200
     return response

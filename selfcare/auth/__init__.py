@@ -1,4 +1,4 @@
-"""Accounts: register, log in, log out, change password, profile."""
+"""Signing in and out: register, log in, log out."""
 
 from flask import Blueprint
 

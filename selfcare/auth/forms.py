@@ -1,42 +1,35 @@
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    EmailField,
-    PasswordField,
-    RadioField,
-    SelectChoice,
-    SelectField,
-    StringField,
-)
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
-from ..localtime import timezone_names
+from ..forms import TimezoneField
 from ..models import CLIENT, THERAPIST
 
-PASSWORD_RULES = [
-    InputRequired(message="Please choose a password."),
-    Length(min=8, max=128, message="Use between 8 and 128 characters."),
-]
 PASSWORD_HINT = "At least 8 characters; 12 or more is safer. A short phrase works well."  # noqa: S105
 
 
-class TimezoneField(SelectField):
-    def __init__(self, label="Time zone", **kwargs):
-        super().__init__(
-            label,
-            choices=[SelectChoice(name, name.replace("_", " ")) for name in timezone_names()],
-            default="UTC",
-            description="Decides when your day starts and ends.",
-            **kwargs,
-        )
+def new_password_field(label: str) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[
+            InputRequired(message="Please choose a password."),
+            Length(min=8, max=128, message="Use between 8 and 128 characters."),
+        ],
+        description=PASSWORD_HINT,
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
-class RegisterForm(FlaskForm):
-    name = StringField(
+def name_field() -> StringField:
+    return StringField(
         "Your name",
         validators=[DataRequired(message="Please enter your name."), Length(max=100)],
         render_kw={"autocomplete": "name"},
     )
+
+
+class RegisterForm(FlaskForm):
+    name = name_field()
     email = EmailField(
         "Email",
         validators=[
@@ -46,12 +39,7 @@ class RegisterForm(FlaskForm):
         ],
         render_kw={"autocomplete": "email"},
     )
-    password = PasswordField(
-        "Password",
-        validators=PASSWORD_RULES,
-        description=PASSWORD_HINT,
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = new_password_field("Password")
     role = RadioField(
         "I am",
         choices=[
@@ -76,25 +64,3 @@ class LoginForm(FlaskForm):
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField("Keep me logged in on this device")
-
-
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        "Current password",
-        validators=[InputRequired(message="Please enter your current password.")],
-        render_kw={"autocomplete": "current-password"},
-    )
-    new_password = PasswordField(
-        "New password",
-        validators=PASSWORD_RULES,
-        description=PASSWORD_HINT,
-        render_kw={"autocomplete": "new-password"},
-    )
-
-
-class ProfileForm(FlaskForm):
-    name = StringField(
-        "Your name",
-        validators=[DataRequired(message="Please enter your name."), Length(max=100)],
-    )
-    timezone = TimezoneField()

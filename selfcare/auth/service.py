@@ -1,4 +1,7 @@
-"""Account operations that do not need a request."""
+"""Accounts and signing in, without the pages."""
+
+from flask import session
+from flask_login import login_user
 
 from ..extensions import db
 from ..models import User
@@ -14,3 +17,10 @@ def create_user(*, email: str, name: str, password: str, role: str, timezone: st
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def start_session(user: User, remember: bool) -> None:
+    """Sign the user in on a fresh session, so nothing set before it (or by someone else)
+    carries over."""
+    session.clear()
+    login_user(user, remember=remember)

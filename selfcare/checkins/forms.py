@@ -1,10 +1,9 @@
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, widgets
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
-from ..clinical import PAIN_HIGH_ANCHOR, PAIN_LOW_ANCHOR, REGIONS
-from ..forms import ScaleField, at_least_one, note_field, optional_bool
-from ..models import DAY_KINDS
+from ..clinical import PAIN_HIGH_ANCHOR, PAIN_LOW_ANCHOR, REGIONS, DayKind
+from ..forms import ScaleField, at_least_one, at_most, note_field, optional_bool
 
 REGION_FIELD_PREFIX = "pain_"
 
@@ -14,8 +13,8 @@ class CheckInForm(FlaskForm):
 
     day_kind = RadioField(
         "What kind of day is it?",
-        choices=[SelectChoice(value, label) for value, label in DAY_KINDS.items()],
-        default="normal",
+        choices=[SelectChoice(kind.value, kind.label) for kind in DayKind],
+        default=DayKind.NORMAL.value,
         description="Rest and flare-up days are part of getting better; mark them so the "
         "charts show the context.",
     )
@@ -34,7 +33,7 @@ class CheckInForm(FlaskForm):
     )
     medication_note = StringField(
         "Which medication (optional)",
-        validators=[Optional(), Length(max=200, message="Please keep it under 200 characters.")],
+        validators=[Optional(), at_most(200)],
     )
     note = note_field("Anything else worth remembering?")
 

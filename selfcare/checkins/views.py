@@ -1,15 +1,17 @@
+from datetime import date
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import client_required, owned_or_404
+from ..appointments.service import latest_therapist_note
 from ..clinical import PAIN_QUESTION, REGIONS
+from ..dates import format_day, local_today, past_day_problem
+from ..errors import render_error
 from ..extensions import db
-from ..forms import EARLIEST_DAY
-from ..localtime import local_today
 from ..models import CheckIn
+from ..pages import delete_after_confirmation, history_page, render_form
 from ..routines.service import today_routine_cards
-from ..sharing.service import latest_therapist_note
-from ..web import delete_after_confirmation, history_page, render_error, render_form
 from . import bp
 from .forms import RegionsForm, checkin_form
 from .service import checkin_for, save_checkin, set_tracked_regions, tracked_regions
@@ -47,12 +49,9 @@ def today():
 @bp.route("/checkins/<date:day>", methods=["GET", "POST"])
 @client_required
 def edit_day(day):
-    if day > _today():
-        return render_error(
-            400, "That day hasn't happened yet. You can check in for today or earlier."
-        )
-    if day < EARLIEST_DAY:
-        return render_error(400, f"Check-ins start from {EARLIEST_DAY.year}.")
+    problem = past_day_problem(day, _today())
+    if problem:
+        return render_error(400, problem)
     if day == _today():
         return redirect(url_for("checkins.today"))
     return _checkin_page(day, "checkins/edit.html")
@@ -63,19 +62,22 @@ def edit_day(day):
 def history():
     chosen = request.args.get("day")
     if chosen:
-        return redirect(url_for("checkins.edit_day", day=chosen))
+        try:
+            return redirect(url_for("checkins.edit_day", day=date.fromisoformat(chosen)))
+        except ValueError:
+            return render_error(400, "Choose a day with the date picker, like 2026-03-01.")
     page = history_page(
         db.select(CheckIn).filter_by(user_id=current_user.id).order_by(CheckIn.day.desc())
     )
     return render_template("checkins/history.html", page=page, regions=REGIONS, today=_today())
 
 
-@bp.route("/checkins/<int:checkin_id>/delete", methods=["GET", "POST"])
+@bp.route("/checkins/<id:checkin_id>/delete", methods=["GET", "POST"])
 @client_required
 def delete(checkin_id):
     checkin = owned_or_404(CheckIn, checkin_id)
     return delete_after_confirmation(
-        checkin, f"your check-in of {checkin.day:%A %d %B %Y}", "checkins.history"
+        checkin, f"your check-in of {format_day(checkin.day, 'long')}", "checkins.history"
     )
 
 

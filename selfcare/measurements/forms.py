@@ -1,12 +1,12 @@
-from flask_wtf import FlaskForm
 from wtforms import DecimalField, RadioField, SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from ..clinical import Movement
-from ..forms import SubmissionIdField, day_field, note_field
+from ..forms import DatedForm, SubmissionIdField, day_field, note_field
+from .service import MeasuredValue
 
 
-class MeasurementForm(FlaskForm):
+class MeasurementForm(DatedForm):
     """Built for one movement: the side choice and the plausible bounds come from it."""
 
     submission_id = SubmissionIdField()
@@ -29,9 +29,7 @@ class MeasurementForm(FlaskForm):
         self.movement = movement
         if not movement.sides:
             del self.side
-        self.value.label.text = (
-            f"Measurement ({'degrees' if movement.unit == 'deg' else movement.unit})"
-        )
+        self.value.label.text = f"Measurement ({movement.unit_name})"
 
     def validate_value(self, field):
         movement = self.movement
@@ -44,3 +42,12 @@ class MeasurementForm(FlaskForm):
                 f"{movement.label} is recorded between {movement.format(movement.lowest)} and "
                 f"{movement.format(movement.highest)}. Please check the number."
             )
+
+    def measured(self) -> MeasuredValue:
+        return MeasuredValue(
+            movement=self.movement,
+            side=self.side.data if self.movement.sides else None,
+            value=float(self.value.data),
+            day=self.day.data,
+            note=self.note.data or None,
+        )

@@ -1,15 +1,15 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 
 from ..access import client_required, owned_or_404
 from ..clinical import BASE_REGION_LABELS, MOVEMENTS
+from ..dates import format_day, local_today
 from ..extensions import db
-from ..localtime import local_today
 from ..models import Measurement
-from ..web import delete_after_confirmation, history_page, render_form
+from ..pages import delete_after_confirmation, history_page, render_form
 from . import bp
 from .forms import MeasurementForm
+from .service import add_measurement, update_measurement
 
 
 def _movement_or_404(key: str):
@@ -41,35 +41,18 @@ def choose_movement():
 
 def _measurement_page(movement, measurement: Measurement | None):
     today = local_today(current_user.timezone)
-    form = MeasurementForm(movement, obj=measurement, data=None if measurement else {"day": today})
-    form.today = today
+    form = MeasurementForm(
+        movement, obj=measurement, data=None if measurement else {"day": today}, today=today
+    )
     if form.validate_on_submit():
-        values = {
-            "movement": movement.key,
-            "side": form.side.data if movement.sides else None,
-            "value": float(form.value.data),
-            "unit": movement.unit,
-            "day": form.day.data,
-            "note": form.note.data or None,
-        }
+        measured = form.measured()
         if measurement is None:
-            _add_once(values, form.submission_id.data)
+            add_measurement(current_user.id, measured, form.submission_id.data)
         else:
-            for name, value in values.items():
-                setattr(measurement, name, value)
-            db.session.commit()
-        flash(f"{movement.label}: {movement.format(values['value'])} saved.", "success")
+            update_measurement(measurement, measured)
+        flash(f"{movement.label}: {movement.format(measured.value)} saved.", "success")
         return redirect(url_for("measurements.index"))
     return render_form("measurements/form.html", form, movement=movement, measurement=measurement)
-
-
-def _add_once(values: dict, submission_id: str) -> None:
-    """Save a new measurement; the same form sent twice is saved once."""
-    db.session.add(Measurement(user_id=current_user.id, submission_id=submission_id, **values))
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
 
 
 @bp.route("/measurements/new/<movement_key>", methods=["GET", "POST"])
@@ -78,17 +61,17 @@ def new(movement_key):
     return _measurement_page(_movement_or_404(movement_key), None)
 
 
-@bp.route("/measurements/<int:measurement_id>", methods=["GET", "POST"])
+@bp.route("/measurements/<id:measurement_id>", methods=["GET", "POST"])
 @client_required
 def edit(measurement_id):
     measurement = owned_or_404(Measurement, measurement_id)
     return _measurement_page(_movement_or_404(measurement.movement), measurement)
 
 
-@bp.route("/measurements/<int:measurement_id>/delete", methods=["GET", "POST"])
+@bp.route("/measurements/<id:measurement_id>/delete", methods=["GET", "POST"])
 @client_required
 def delete(measurement_id):
     measurement = owned_or_404(Measurement, measurement_id)
     movement = MOVEMENTS[measurement.movement]
-    what = f"{movement.label} {movement.format(measurement.value)} on {measurement.day:%d %B %Y}"
+    what = f"{movement.label} {movement.format(measurement.value)} on {format_day(measurement.day)}"
     return delete_after_confirmation(measurement, what, "measurements.index")

@@ -12,14 +12,16 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
 from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
 from ..forms import (
+    DatedForm,
     DoseFields,
     ScaleField,
     SubmissionIdField,
     at_least_one,
+    at_most,
     day_field,
     note_field,
 )
@@ -30,7 +32,7 @@ def _name_field(label, max_length):
         label,
         validators=[
             DataRequired(message="Please give it a name."),
-            Length(max=max_length, message=f"Please keep the name under {max_length} characters."),
+            at_most(max_length),
         ],
     )
 
@@ -87,7 +89,7 @@ class LoggedExerciseForm(Form, DoseFields):
     done = BooleanField("Done", default=True)
 
 
-class RoutineLogForm(FlaskForm):
+class RoutineLogForm(DatedForm):
     submission_id = SubmissionIdField()
     day = day_field("Day")
     exercises = FieldList(FormField(LoggedExerciseForm), min_entries=0, max_entries=50)
@@ -113,5 +115,5 @@ class ExerciseForm(FlaskForm, DoseFields):
     )
     how_to = TextAreaField(
         "How to do it",
-        validators=[Optional(), Length(max=1000, message="Please keep it under 1,000 characters.")],
+        validators=[Optional(), at_most(1000)],
     )

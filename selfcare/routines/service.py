@@ -4,13 +4,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, or_
-from sqlalchemy.exc import IntegrityError
 
 from ..clinical import EXERCISE_LIBRARY
+from ..dose import Dose
 from ..extensions import db
 from ..models import Exercise, Routine, RoutineItem, RoutineLog, RoutineLogItem
-
-DOSE_FIELDS = ("sets", "reps", "hold_seconds", "duration_seconds", "per_side")
+from ..submissions import add_once
 
 
 def sync_exercise_library() -> int:
@@ -23,8 +22,7 @@ def sync_exercise_library() -> int:
         row = stored.get(item.slug) or Exercise(slug=item.slug)
         row.name, row.kind, row.how_to = item.name, item.kind, item.how_to
         row.regions = ",".join(item.regions)
-        for field in DOSE_FIELDS:
-            setattr(row, field, getattr(item, field))
+        row.dose = item.dose
         db.session.add(row)
     db.session.commit()
     return len(EXERCISE_LIBRARY)
@@ -41,18 +39,29 @@ def visible_exercises(user_id: int) -> list[Exercise]:
     )
 
 
+def library_exercises() -> list[Exercise]:
+    """The shared library alone: what a therapist may put into a client's home program."""
+    return list(
+        db.session.scalars(
+            db.select(Exercise)
+            .where(Exercise.owner_id.is_(None))
+            .order_by(Exercise.kind, Exercise.name)
+        )
+    )
+
+
 def exercise_visible_to(user_id: int, exercise_id: int) -> Exercise | None:
     return db.session.scalar(visible_exercises_query(user_id).where(Exercise.id == exercise_id))
 
 
-def dose_of(source) -> dict:
-    return {field: getattr(source, field) for field in DOSE_FIELDS}
-
-
-def create_routine(user_id: int, name: str, exercises: list[Exercise]) -> Routine:
-    routine = Routine(user_id=user_id, name=name.strip())
+def create_routine(
+    user_id: int, name: str, exercises: list[Exercise], assigned_by_id: int | None = None
+) -> Routine:
+    """A routine of these exercises at their usual doses; `assigned_by_id` is the therapist
+    who prescribed it, if one did."""
+    routine = Routine(user_id=user_id, name=name.strip(), assigned_by_id=assigned_by_id)
     for position, exercise in enumerate(exercises):
-        routine.items.append(RoutineItem(exercise=exercise, position=position, **dose_of(exercise)))
+        routine.items.append(RoutineItem(exercise=exercise, position=position, dose=exercise.dose))
     db.session.add(routine)
     db.session.commit()
     return routine
@@ -60,7 +69,7 @@ def create_routine(user_id: int, name: str, exercises: list[Exercise]) -> Routin
 
 def add_exercise(routine: Routine, exercise: Exercise) -> None:
     position = max((item.position for item in routine.items), default=-1) + 1
-    routine.items.append(RoutineItem(exercise=exercise, position=position, **dose_of(exercise)))
+    routine.items.append(RoutineItem(exercise=exercise, position=position, dose=exercise.dose))
     db.session.commit()
 
 
@@ -76,58 +85,60 @@ def move_item(routine: Routine, item: RoutineItem, offset: int) -> None:
         db.session.commit()
 
 
+@dataclass(frozen=True)
+class LoggedExercise:
+    """One exercise of a logged routine: done or skipped, and the dose actually done."""
+
+    exercise_id: int
+    done: bool
+    dose: Dose
+
+    def as_row(self) -> RoutineLogItem:
+        return RoutineLogItem(exercise_id=self.exercise_id, done=self.done, dose=self.dose)
+
+
 def log_routine(
     user_id: int,
     routine: Routine,
     day: date,
     submission_id: str,
+    *,
     effort: int | None = None,
     note: str | None = None,
-    done_items: list[dict] | None = None,
+    exercises: list[LoggedExercise] | None = None,
 ) -> tuple[RoutineLog, bool]:
-    """Record a routine done on `day`. Returns the log and whether it is new: the same
-    submission sent twice (a double tap, a retried request) is saved once."""
-    earlier = _log_with_submission(user_id, submission_id)
-    if earlier is not None:
-        return earlier, False
-    if done_items is None:
-        done_items = [
-            {"exercise_id": item.exercise_id, "done": True, **dose_of(item)}
-            for item in routine.items
-        ]
-    log = RoutineLog(
-        user_id=user_id,
-        routine_id=routine.id,
-        day=day,
-        effort=effort,
-        note=note,
-        submission_id=submission_id,
-        items=[RoutineLogItem(**_log_item_fields(entry)) for entry in done_items],
+    """Record a routine done on `day`, every exercise at its planned dose unless `exercises`
+    says otherwise. Returns the log and whether it is new: the same submission sent twice (a
+    double tap, a retried request) is saved once."""
+    if exercises is None:
+        exercises = [LoggedExercise(item.exercise_id, True, item.dose) for item in routine.items]
+    return add_once(
+        RoutineLog,
+        user_id,
+        submission_id,
+        lambda: RoutineLog(
+            user_id=user_id,
+            routine_id=routine.id,
+            day=day,
+            effort=effort,
+            note=note,
+            submission_id=submission_id,
+            items=[exercise.as_row() for exercise in exercises],
+        ),
     )
-    db.session.add(log)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return _log_with_submission(user_id, submission_id), False
-    return log, True
 
 
-def _log_item_fields(entry: dict) -> dict:
-    return {
-        key: entry.get(key)
-        for key in ("exercise_id", "done", "sets", "reps", "hold_seconds", "duration_seconds")
-    }
-
-
-def replace_log_items(log: RoutineLog, done_items: list[dict]) -> None:
-    log.items = [RoutineLogItem(**_log_item_fields(entry)) for entry in done_items]
-
-
-def _log_with_submission(user_id: int, submission_id: str) -> RoutineLog | None:
-    return db.session.scalar(
-        db.select(RoutineLog).filter_by(user_id=user_id, submission_id=submission_id)
-    )
+def update_log(
+    log: RoutineLog,
+    *,
+    day: date,
+    effort: int | None,
+    note: str | None,
+    exercises: list[LoggedExercise],
+) -> None:
+    log.day, log.effort, log.note = day, effort, note
+    log.items = [exercise.as_row() for exercise in exercises]
+    db.session.commit()
 
 
 def last_log_on(user_id: int, day: date) -> RoutineLog | None:

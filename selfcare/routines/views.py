@@ -3,10 +3,10 @@ from flask_login import current_user
 
 from ..access import client_required, owned_or_404
 from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
+from ..dates import format_day, local_today
 from ..extensions import db
-from ..localtime import local_today
 from ..models import Exercise, Routine, RoutineItem, RoutineLog
-from ..web import delete_after_confirmation, history_page, render_form
+from ..pages import delete_after_confirmation, history_page, render_form
 from . import bp
 from .forms import (
     AddExerciseForm,
@@ -18,14 +18,14 @@ from .forms import (
     RoutineLogForm,
 )
 from .service import (
+    LoggedExercise,
     add_exercise,
     create_routine,
-    dose_of,
     exercise_visible_to,
     last_log_on,
     log_routine,
     move_item,
-    replace_log_items,
+    update_log,
     visible_exercises,
 )
 
@@ -74,7 +74,7 @@ def new():
     )
 
 
-@bp.route("/routines/<int:routine_id>", methods=["GET", "POST"])
+@bp.route("/routines/<id:routine_id>", methods=["GET", "POST"])
 @client_required
 def edit(routine_id):
     routine = owned_or_404(Routine, routine_id)
@@ -87,25 +87,35 @@ def edit(routine_id):
     return _edit_page(routine, rename_form=rename_form)
 
 
-def _edit_page(routine, **forms):
-    exercises = visible_exercises(current_user.id)
-    forms.setdefault("rename_form", RenameForm(obj=routine))
-    forms.setdefault("add_form", AddExerciseForm(exercises, formdata=None))
+def _edit_page(
+    routine: Routine,
+    *,
+    rename_form: RenameForm | None = None,
+    add_form: AddExerciseForm | None = None,
+    sent_dose_form: tuple[int, DoseForm] | None = None,
+):
+    """The routine editor; the form that was sent (and failed) is shown as sent, with its errors,
+    the others as stored."""
+    rename_form = rename_form or RenameForm(obj=routine)
+    add_form = add_form or AddExerciseForm(visible_exercises(current_user.id), formdata=None)
     dose_forms = {
         item.id: DoseForm(obj=item, formdata=None, prefix=f"item{item.id}")
         for item in routine.items
     }
-    dose_forms.update(forms.pop("dose_forms", {}))
-    has_errors = any(form.errors for form in [*forms.values(), *dose_forms.values()])
+    if sent_dose_form:
+        item_id, form = sent_dose_form
+        dose_forms[item_id] = form
+    has_errors = any(form.errors for form in [rename_form, add_form, *dose_forms.values()])
     return render_template(
         "routines/edit.html",
         routine=routine,
+        rename_form=rename_form,
+        add_form=add_form,
         dose_forms=dose_forms,
-        **forms,
     ), (422 if has_errors else 200)
 
 
-@bp.post("/routines/<int:routine_id>/items")
+@bp.post("/routines/<id:routine_id>/items")
 @client_required
 def add_item(routine_id):
     routine = owned_or_404(Routine, routine_id)
@@ -117,22 +127,21 @@ def add_item(routine_id):
     return redirect(url_for("routines.edit", routine_id=routine.id))
 
 
-@bp.post("/routines/<int:routine_id>/items/<int:item_id>")
+@bp.post("/routines/<id:routine_id>/items/<id:item_id>")
 @client_required
 def update_item(routine_id, item_id):
     routine = owned_or_404(Routine, routine_id)
     item = _routine_item_or_404(routine, item_id)
     form = DoseForm(prefix=f"item{item.id}")
     if not form.validate_on_submit():
-        return _edit_page(routine, dose_forms={item.id: form})
-    for field, value in form.dose().items():
-        setattr(item, field, value)
+        return _edit_page(routine, sent_dose_form=(item.id, form))
+    item.dose = form.dose()
     db.session.commit()
     flash(f"Dose for {item.exercise.name} saved.", "success")
     return redirect(url_for("routines.edit", routine_id=routine.id))
 
 
-@bp.post("/routines/<int:routine_id>/items/<int:item_id>/<any(up, down):direction>")
+@bp.post("/routines/<id:routine_id>/items/<id:item_id>/<any(up, down):direction>")
 @client_required
 def move(routine_id, item_id, direction):
     routine = owned_or_404(Routine, routine_id)
@@ -140,7 +149,7 @@ def move(routine_id, item_id, direction):
     return redirect(url_for("routines.edit", routine_id=routine.id) + f"#item-{item_id}")
 
 
-@bp.post("/routines/<int:routine_id>/items/<int:item_id>/remove")
+@bp.post("/routines/<id:routine_id>/items/<id:item_id>/remove")
 @client_required
 def remove_item(routine_id, item_id):
     routine = owned_or_404(Routine, routine_id)
@@ -151,7 +160,7 @@ def remove_item(routine_id, item_id):
     return redirect(url_for("routines.edit", routine_id=routine.id))
 
 
-@bp.post("/routines/<int:routine_id>/<any(archive, restore):action>")
+@bp.post("/routines/<id:routine_id>/<any(archive, restore):action>")
 @client_required
 def archive(routine_id, action):
     routine = owned_or_404(Routine, routine_id)
@@ -162,7 +171,7 @@ def archive(routine_id, action):
     return redirect(url_for("routines.index"))
 
 
-@bp.post("/routines/<int:routine_id>/done")
+@bp.post("/routines/<id:routine_id>/done")
 @client_required
 def done_today(routine_id):
     routine = owned_or_404(Routine, routine_id)
@@ -186,62 +195,15 @@ def undo_last():
     return redirect(url_for("checkins.today") + "#routines")
 
 
-def _log_form_page(routine: Routine, log: RoutineLog | None):
-    """The detailed log form, for a new log of `routine` or to edit `log`."""
-    if log is None:
-        entries = [{"row_key": item.id, "done": True, **dose_of(item)} for item in routine.items]
-        form = RoutineLogForm(data={"day": _today(), "exercises": entries})
-    else:
-        entries = [
-            {"row_key": entry.id, "done": entry.done, **_dose_of_logged(entry)}
-            for entry in log.items
-        ]
-        form = RoutineLogForm(obj=log, data={"exercises": entries})
-    form.today = _today()
-    exercise_of = _exercise_lookup(routine, log)
-    if form.validate_on_submit() and _check_entries(form, exercise_of):
-        done_items = [
-            {
-                "exercise_id": exercise_of[entry.row_key.data].id,
-                "done": entry.done.data,
-                **entry.form.dose(),
-            }
-            for entry in form.exercises
-        ]
-        if log is None:
-            log_routine(
-                current_user.id,
-                routine,
-                form.day.data,
-                form.submission_id.data,
-                effort=form.effort.data,
-                note=form.note.data or None,
-                done_items=done_items,
-            )
-        else:
-            log.day, log.effort, log.note = form.day.data, form.effort.data, form.note.data or None
-            replace_log_items(log, done_items)
-            db.session.commit()
-        flash("Logged. Well done for making time for it.", "success")
-        return redirect(url_for("routines.logs"))
-    return render_form("routines/log.html", form, routine=routine, log=log, exercise_of=exercise_of)
+def _logged_exercises(form: RoutineLogForm, exercise_of: dict[str, Exercise]):
+    return [
+        LoggedExercise(exercise_of[entry.row_key.data].id, entry.done.data, entry.form.dose())
+        for entry in form.exercises
+    ]
 
 
-def _dose_of_logged(entry) -> dict:
-    return {
-        field: getattr(entry, field)
-        for field in ("sets", "reps", "hold_seconds", "duration_seconds")
-    }
-
-
-def _exercise_lookup(routine: Routine, log: RoutineLog | None) -> dict[str, Exercise]:
-    """Which exercise each row of the form stands for, keyed by the hidden id the form carries."""
-    if log is None:
-        return {str(item.id): item.exercise for item in routine.items}
-    return {str(entry.id): entry.exercise for entry in log.items}
-
-
-def _check_entries(form: RoutineLogForm, exercise_of: dict) -> bool:
+def _rows_match(form: RoutineLogForm, exercise_of: dict[str, Exercise]) -> bool:
+    """Each row of the sent form still stands for an exercise of the routine (or log)."""
     if form.exercises.entries and all(
         entry.row_key.data in exercise_of for entry in form.exercises
     ):
@@ -252,17 +214,59 @@ def _check_entries(form: RoutineLogForm, exercise_of: dict) -> bool:
     return False
 
 
-@bp.route("/routines/<int:routine_id>/log", methods=["GET", "POST"])
+def _log_page(form: RoutineLogForm, routine: Routine, log, exercise_of: dict[str, Exercise]):
+    return render_form("routines/log.html", form, routine=routine, log=log, exercise_of=exercise_of)
+
+
+LOGGED = "Logged. Well done for making time for it."
+
+
+@bp.route("/routines/<id:routine_id>/log", methods=["GET", "POST"])
 @client_required
 def log_details(routine_id):
-    return _log_form_page(owned_or_404(Routine, routine_id), None)
+    routine = owned_or_404(Routine, routine_id)
+    today = _today()
+    rows = [
+        {"row_key": str(item.id), "done": True, **item.dose.as_columns()} for item in routine.items
+    ]
+    form = RoutineLogForm(data={"day": today, "exercises": rows}, today=today)
+    exercise_of = {str(item.id): item.exercise for item in routine.items}
+    if form.validate_on_submit() and _rows_match(form, exercise_of):
+        log_routine(
+            current_user.id,
+            routine,
+            form.day.data,
+            form.submission_id.data,
+            effort=form.effort.data,
+            note=form.note.data or None,
+            exercises=_logged_exercises(form, exercise_of),
+        )
+        flash(LOGGED, "success")
+        return redirect(url_for("routines.logs"))
+    return _log_page(form, routine, None, exercise_of)
 
 
-@bp.route("/routines/logs/<int:log_id>", methods=["GET", "POST"])
+@bp.route("/routines/logs/<id:log_id>", methods=["GET", "POST"])
 @client_required
 def edit_log(log_id):
     log = owned_or_404(RoutineLog, log_id)
-    return _log_form_page(log.routine, log)
+    rows = [
+        {"row_key": str(entry.id), "done": entry.done, **entry.dose.as_columns()}
+        for entry in log.items
+    ]
+    form = RoutineLogForm(obj=log, data={"exercises": rows}, today=_today())
+    exercise_of = {str(entry.id): entry.exercise for entry in log.items}
+    if form.validate_on_submit() and _rows_match(form, exercise_of):
+        update_log(
+            log,
+            day=form.day.data,
+            effort=form.effort.data,
+            note=form.note.data or None,
+            exercises=_logged_exercises(form, exercise_of),
+        )
+        flash(LOGGED, "success")
+        return redirect(url_for("routines.logs"))
+    return _log_page(form, log.routine, log, exercise_of)
 
 
 @bp.get("/routines/logs")
@@ -276,12 +280,12 @@ def logs():
     return render_template("routines/logs.html", page=page)
 
 
-@bp.route("/routines/logs/<int:log_id>/delete", methods=["GET", "POST"])
+@bp.route("/routines/logs/<id:log_id>/delete", methods=["GET", "POST"])
 @client_required
 def delete_log(log_id):
     log = owned_or_404(RoutineLog, log_id)
     return delete_after_confirmation(
-        log, f"the log of “{log.routine.name}” on {log.day:%A %d %B %Y}", "routines.logs"
+        log, f"the log of “{log.routine.name}” on {format_day(log.day, 'long')}", "routines.logs"
     )
 
 
@@ -310,7 +314,7 @@ def new_exercise():
             kind=form.kind.data,
             regions=",".join(form.regions.data),
             how_to=form.how_to.data or "",
-            **form.dose(),
+            dose=form.dose(),
         )
         db.session.add(exercise)
         db.session.commit()

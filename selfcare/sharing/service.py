@@ -7,7 +7,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
-from ..models import Invite, Share, TherapySession, utcnow
+from ..models import Invite, Share, utcnow
 
 # No 0/O, 1/I/L, so a code read aloud or copied from a note is typed right.
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -91,17 +91,3 @@ def active_shares_of_client(client_id: int) -> list[Share]:
 def revoke(share: Share, now: datetime | None = None) -> None:
     share.revoked_at = now or utcnow()
     db.session.commit()
-
-
-def latest_therapist_note(client_id: int) -> TherapySession | None:
-    """The newest appointment note a therapist wrote for the client, shown on their Today page."""
-    return db.session.scalar(
-        db.select(TherapySession)
-        .where(
-            TherapySession.client_id == client_id,
-            TherapySession.note.is_not(None),
-            TherapySession.created_by_id != client_id,
-        )
-        .order_by(TherapySession.day.desc(), TherapySession.id.desc())
-        .limit(1)
-    )

@@ -46,7 +46,7 @@ def new_invite():
     return redirect(url_for("sharing.index"))
 
 
-@bp.post("/sharing/invites/<int:invite_id>/cancel")
+@bp.post("/sharing/invites/<id:invite_id>/cancel")
 @client_required
 def cancel_invite(invite_id):
     invite = owned_or_404(Invite, invite_id, owner_attribute="client_id")
@@ -57,7 +57,7 @@ def cancel_invite(invite_id):
     return redirect(url_for("sharing.index"))
 
 
-@bp.post("/sharing/<int:share_id>/revoke")
+@bp.post("/sharing/<id:share_id>/revoke")
 @client_required
 def revoke_share(share_id):
     share = owned_or_404(Share, share_id, owner_attribute="client_id")

@@ -10,13 +10,11 @@ from sqlalchemy import Date, Float, String, case, cast, column, distinct, exists
 from sqlalchemy import values as values_table
 
 from .. import insights
-from ..clinical import REGIONS
+from ..clinical import REGIONS, DayKind
+from ..dates import local_today
 from ..extensions import db
-from ..localtime import local_today
 from ..models import CheckIn, PainScore, RoutineLog, Share, User
 
-ADHERENCE_DAYS = 14
-TREND_THRESHOLD = 0.5  # points; smaller week-to-week shifts are noise, shown as steady
 CURRENT_WEEK, PREVIOUS_WEEK = 0, 1
 ALL_REGIONS = None  # the region key of the overall series: each day's mean over rated regions
 
@@ -76,7 +74,7 @@ def _client_calendar(therapist_id: int, zone_today: dict[str, date]):
     rows = []
     for timezone, today in zone_today.items():
         week_start, previous_start = insights.week_bounds(today)
-        adherence_start = today - timedelta(days=ADHERENCE_DAYS - 1)
+        adherence_start = today - timedelta(days=insights.DASHBOARD_ADHERENCE_DAYS - 1)
         rows.append((timezone, today, week_start, previous_start, adherence_start))
     names = ("today", "week_start", "previous_start", "adherence_start")
     zone_days = (
@@ -168,7 +166,7 @@ def _client_facts(calendar) -> dict[int, ClientFacts]:
         .where(
             CheckIn.user_id == client,
             CheckIn.day.between(*in_range),
-            CheckIn.day_kind != "normal",
+            CheckIn.day_kind != DayKind.NORMAL,
             ~routine_that_day,
         )
         .scalar_subquery()
@@ -179,13 +177,6 @@ def _client_facts(calendar) -> dict[int, ClientFacts]:
             db.select(client, newest, latest_pain, routine_days, resting_days)
         )
     }
-
-
-def _trend(change: insights.Change | None) -> str:
-    """The arrow: up or down only for a shift of half a point or more, else steady."""
-    if change is None:
-        return ""
-    return change.direction if abs(change.delta) >= TREND_THRESHOLD else "same"
 
 
 def _row(user, since, today: date, facts: ClientFacts, weeks: Weeks) -> ClientRow:
@@ -203,8 +194,10 @@ def _row(user, since, today: date, facts: ClientFacts, weeks: Weeks) -> ClientRo
         last_checkin=facts.last_checkin,
         latest_pain=facts.latest_pain,
         week_average=tally(ALL_REGIONS, CURRENT_WEEK).mean(),
-        trend=_trend(change(ALL_REGIONS)),
-        adherence=insights.adherence_share(facts.routine_days, facts.resting_days, ADHERENCE_DAYS),
+        trend=insights.trend_arrow(change(ALL_REGIONS)),
+        adherence=insights.adherence_share(
+            facts.routine_days, facts.resting_days, insights.DASHBOARD_ADHERENCE_DAYS
+        ),
         worsening_regions=[
             REGIONS[region].label
             for region in REGIONS

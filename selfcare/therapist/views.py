@@ -1,16 +1,18 @@
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
-from ..access import shared_client_or_404, therapist_required
-from ..charts.forms import TherapySessionForm
-from ..charts.views import add_therapy_session, report_context, trends_context
+from ..access import shared_client, therapist_required
+from ..appointments.forms import AppointmentForm, new_appointment_form
+from ..appointments.service import add_appointment
+from ..dates import format_day, local_today
+from ..exports import csv_zip_download, fhir_download
 from ..extensions import db
-from ..localtime import local_today
 from ..models import Routine
+from ..pages import ListPagination, page_number, render_form
 from ..routines.forms import RoutineForm
-from ..routines.service import create_routine, visible_exercises
+from ..routines.service import create_routine, library_exercises
 from ..sharing.service import InviteError, redeem_invite
-from ..web import ListPagination, render_form
+from ..trends.service import DEFAULT_RANGE, RANGES, build_report, build_trends
 from . import bp
 from .forms import LinkForm
 from .service import dashboard_rows
@@ -26,7 +28,10 @@ def dashboard():
     if search:
         rows = [row for row in rows if search.lower() in row.client.name.lower()]
     page = ListPagination(
-        per_page=DASHBOARD_PAGE_SIZE, max_per_page=DASHBOARD_PAGE_SIZE, items=rows
+        page=page_number(),
+        per_page=DASHBOARD_PAGE_SIZE,
+        max_per_page=DASHBOARD_PAGE_SIZE,
+        items=rows,
     )
     return render_template(
         "therapist/dashboard.html",
@@ -53,56 +58,57 @@ def link(code=None):
     return render_form("therapist/link.html", form)
 
 
-def _client_page(client, session_form=None):
+def _client_page(client, appointment_form: AppointmentForm):
     routines = db.session.scalars(
         db.select(Routine).filter_by(user_id=client.id, archived=False).order_by(Routine.created_at)
     ).all()
-    session_form = session_form or TherapySessionForm(
-        formdata=None, data={"day": local_today(current_user.timezone)}
+    trends = build_trends(
+        client, request.args.get("range", DEFAULT_RANGE), request.args.get("region")
     )
     return render_form(
         "therapist/client.html",
-        session_form,
+        appointment_form,
         client=client,
         routines=routines,
-        session_form=session_form,
-        **trends_context(client, "therapist.client", client_id=client.id),
+        trends=trends,
+        ranges=RANGES,
+        endpoint="therapist.client",
+        url_args={"client_id": client.id},
     )
 
 
-@bp.get("/therapist/clients/<int:client_id>")
-@login_required
-def client(client_id):
-    return _client_page(shared_client_or_404(client_id, "charts"))
+@bp.get("/therapist/clients/<id:client_id>")
+@shared_client("charts")
+def client(client):
+    return _client_page(client, new_appointment_form(local_today(client.timezone)))
 
 
-@bp.post("/therapist/clients/<int:client_id>/sessions")
-@login_required
-def add_session(client_id):
-    client = shared_client_or_404(client_id, "added an appointment")
-    form = TherapySessionForm()
-    form.today = local_today(client.timezone)
+@bp.post("/therapist/clients/<id:client_id>/appointments")
+@shared_client("added an appointment")
+def new_appointment(client):
+    form = AppointmentForm(today=local_today(client.timezone))
     if not form.validate_on_submit():
         return _client_page(client, form)
-    add_therapy_session(client.id, form, current_user.id)
-    flash(f"Appointment on {form.day.data:%d %B} added for {client.name}.", "success")
-    return redirect(url_for("therapist.client", client_id=client.id) + "#sessions")
+    add_appointment(client.id, form.day.data, form.note.data or None, current_user.id)
+    flash(
+        f"Appointment on {format_day(form.day.data, 'short')} added for {client.name}.", "success"
+    )
+    return redirect(url_for("therapist.client", client_id=client.id) + "#appointments")
 
 
-@bp.route("/therapist/clients/<int:client_id>/routines/new", methods=["GET", "POST"])
-@login_required
-def assign_routine(client_id):
-    client = shared_client_or_404(client_id, "home program")
-    library = visible_exercises(client.id)
-    library = [exercise for exercise in library if exercise.owner_id is None]
+@bp.route("/therapist/clients/<id:client_id>/routines/new", methods=["GET", "POST"])
+@shared_client("home program")
+def assign_routine(client):
+    library = library_exercises()
     form = RoutineForm(library)
     if form.validate_on_submit():
         by_id = {exercise.id: exercise for exercise in library}
         routine = create_routine(
-            client.id, form.name.data, [by_id[i] for i in form.exercise_ids.data]
+            client.id,
+            form.name.data,
+            [by_id[i] for i in form.exercise_ids.data],
+            assigned_by_id=current_user.id,
         )
-        routine.assigned_by_id = current_user.id
-        db.session.commit()
         flash(f"“{routine.name}” is now in {client.name}'s routines.", "success")
         return redirect(url_for("therapist.client", client_id=client.id))
     return render_form(
@@ -113,8 +119,20 @@ def assign_routine(client_id):
     )
 
 
-@bp.get("/therapist/clients/<int:client_id>/report")
-@login_required
-def report(client_id):
-    client = shared_client_or_404(client_id, "report")
-    return render_template("charts/report.html", **report_context(client))
+@bp.get("/therapist/clients/<id:client_id>/report")
+@shared_client("report")
+def report(client):
+    report = build_report(client, request.args.get("range", DEFAULT_RANGE))
+    return render_template("trends/report.html", report=report, ranges=RANGES)
+
+
+@bp.get("/therapist/clients/<id:client_id>/export.zip")
+@shared_client("export (CSV)")
+def export_csv(client):
+    return csv_zip_download(client)
+
+
+@bp.get("/therapist/clients/<id:client_id>/export.fhir.json")
+@shared_client("export (FHIR)")
+def export_fhir(client):
+    return fhir_download(client)

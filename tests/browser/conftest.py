@@ -12,10 +12,10 @@ from selfcare import create_app
 from selfcare.extensions import db
 from selfcare.routines.service import sync_exercise_library
 
-from ..conftest import settings_for
+from ..helpers import settings_for
+from .helpers import PHONE
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-PHONE = {"width": 390, "height": 844}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -100,12 +100,3 @@ def phone(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-def register(page, base: str, name: str, email: str, role_label: str) -> None:
-    page.goto(f"{base}/register")
-    page.get_by_label("Your name").fill(name)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("a long enough passphrase")
-    page.get_by_label(role_label).check()
-    page.get_by_role("button", name="Create account").click()

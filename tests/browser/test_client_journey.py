@@ -8,7 +8,7 @@ from selfcare.extensions import db
 from selfcare.models import CheckIn, Measurement, RoutineLog, User
 from selfcare.routines.service import create_routine, visible_exercises
 
-from .conftest import register
+from .helpers import register
 
 pytestmark = pytest.mark.browser
 CLIENT_ROLE = "A client tracking my own care"

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from .conftest import PHONE, register
+from .helpers import PHONE, register
 
 pytestmark = pytest.mark.browser
 

@@ -8,12 +8,12 @@ from datetime import date, timedelta
 from markupsafe import Markup
 from sqlalchemy import Row, func
 
-from . import insights, svgchart
-from .checkins.service import tracked_regions
-from .clinical import MOVEMENTS, REGIONS, Movement
-from .extensions import db
-from .localtime import local_today
-from .models import CheckIn, Measurement, PainScore, RoutineLog, TherapySession, User
+from .. import insights, svgchart
+from ..checkins.service import tracked_regions
+from ..clinical import MOVEMENTS, REGIONS, DayKind, Movement
+from ..dates import format_day, local_today
+from ..extensions import db
+from ..models import Appointment, CheckIn, Measurement, PainScore, RoutineLog, User
 
 RANGES = {
     "2w": ("2 weeks", 14),
@@ -35,8 +35,7 @@ class ClientHistory:
     rest_days: set[date] = field(default_factory=set)
     logs_per_day: dict[date, int] = field(default_factory=dict)
     measurements: list[Row] = field(default_factory=list)
-    sessions: list[TherapySession] = field(default_factory=list)
-    last_checkin: date | None = None
+    appointments: list[Appointment] = field(default_factory=list)
     tracked: list[str] = field(default_factory=list)
 
     def first_day(self, fallback: date) -> date:
@@ -48,7 +47,7 @@ class ClientHistory:
 
 def load_history(client_id: int, since: date | None, today: date) -> ClientHistory:
     """Six queries, whatever the amount of history: pain scores, rest/flare days, routine logs per
-    day, measurements, therapy sessions, tracked regions."""
+    day, measurements, appointments, tracked regions."""
     history = ClientHistory()
     # Plain Core execution: these are thousands of tuples, and the ORM layer would only slow
     # them down.
@@ -67,7 +66,9 @@ def load_history(client_id: int, since: date | None, today: date) -> ClientHisto
     history.rest_days = set(
         core.execute(
             db.select(CheckIn.day).where(
-                CheckIn.user_id == client_id, CheckIn.day_kind != "normal", recent(CheckIn.day)
+                CheckIn.user_id == client_id,
+                CheckIn.day_kind != DayKind.NORMAL,
+                recent(CheckIn.day),
             )
         ).scalars()
     )
@@ -83,13 +84,25 @@ def load_history(client_id: int, since: date | None, today: date) -> ClientHisto
         .where(Measurement.user_id == client_id, recent(Measurement.day))
         .order_by(Measurement.day, Measurement.id)
     ).all()
-    history.sessions = list(
+    history.appointments = list(
         db.session.scalars(
-            db.select(TherapySession).filter_by(client_id=client_id).order_by(TherapySession.day)
+            db.select(Appointment).filter_by(client_id=client_id).order_by(Appointment.day)
         )
     )
     history.tracked = tracked_regions(client_id)
     return history
+
+
+@dataclass(frozen=True)
+class PanelContext:
+    """What every panel of one trends page shares: its dates and the appointments on them."""
+
+    start: date
+    today: date
+    bucket_days: int
+    appointment_days: list[date]
+    last_appointment: Appointment | None
+    routine_days: set[date]
 
 
 @dataclass(frozen=True)
@@ -99,7 +112,7 @@ class PainPanel:
     chart: Markup
     summary: str
     over_range: insights.Change | None
-    since_session: insights.Change | None
+    since_appointment: insights.Change | None
     worsening: bool
     routine_effect: insights.RoutineEffect | None
 
@@ -122,6 +135,20 @@ class AdherencePanel:
 
 
 @dataclass(frozen=True)
+class PainTableRow:
+    period_start: str
+    means: list[str]
+
+
+@dataclass(frozen=True)
+class PainTable:
+    """Averages per period and region, the text alternative to the pain charts."""
+
+    headers: list[str]
+    rows: list[PainTableRow]
+
+
+@dataclass(frozen=True)
 class Trends:
     client: User
     today: date
@@ -130,11 +157,11 @@ class Trends:
     region: str | None
     region_choices: list[tuple[str, str]]
     pain: list[PainPanel]
-    pain_table: tuple[list[str], list[tuple[str, list[str]]]]
+    pain_table: PainTable
     rom: list[RomPanel]
     adherence: AdherencePanel
-    sessions: list[TherapySession]
-    last_session: TherapySession | None
+    appointments: list[Appointment]
+    last_appointment: Appointment | None
     is_empty: bool
     bucket_days: int
 
@@ -157,20 +184,17 @@ def build_trends(
     shown_regions = [key for key in REGIONS if key in history.tracked or history.pain.get(key)]
     region = region if region in shown_regions else None
     bucket_days = 1 if (today - start).days <= 120 else 7 if (today - start).days <= 800 else 30
-    last_session = next((s for s in reversed(history.sessions) if s.day <= today), None)
-    session_days = [session.day for session in history.sessions]
-    routine_days = set(history.logs_per_day)
+    last_appointment = next((a for a in reversed(history.appointments) if a.day <= today), None)
+    context = PanelContext(
+        start=start,
+        today=today,
+        bucket_days=bucket_days,
+        appointment_days=[appointment.day for appointment in history.appointments],
+        last_appointment=last_appointment,
+        routine_days=set(history.logs_per_day),
+    )
     pain_panels = [
-        _pain_panel(
-            key,
-            history.pain.get(key, {}),
-            start,
-            today,
-            bucket_days,
-            session_days,
-            last_session,
-            routine_days,
-        )
+        _pain_panel(key, history.pain.get(key, {}), context)
         for key in shown_regions
         if region in (None, key)
     ]
@@ -183,10 +207,10 @@ def build_trends(
         region_choices=[(key, REGIONS[key].label) for key in shown_regions],
         pain=pain_panels,
         pain_table=_pain_table(history, [panel.region for panel in pain_panels], start, today),
-        rom=_rom_panels(history.measurements, start, today, session_days),
+        rom=_rom_panels(history.measurements, context),
         adherence=_adherence_panel(history, start, today),
-        sessions=history.sessions,
-        last_session=last_session,
+        appointments=history.appointments,
+        last_appointment=last_appointment,
         is_empty=not (any(history.pain.values()) or history.logs_per_day or history.measurements),
         bucket_days=bucket_days,
     )
@@ -220,9 +244,8 @@ def _pain_summary(key: str, label: str, series, today: date) -> str:
     )
 
 
-def _pain_panel(
-    key, series, start, today, bucket_days, session_days, last_session, routine_days
-) -> PainPanel:
+def _pain_panel(key: str, series: dict[date, float], context: PanelContext) -> PainPanel:
+    start, today, bucket_days = context.start, context.today, context.bucket_days
     label = REGIONS[key].label
     if bucket_days == 1:
         points = {day: value for day, value in series.items() if day >= start}
@@ -234,14 +257,14 @@ def _pain_panel(
         note = f"Dots and line: {'weekly' if bucket_days == 7 else 'monthly'} averages."
     summary = _pain_summary(key, label, series, today)
     chart = svgchart.pain_chart(
-        f"pain-{key}",
-        f"{label} pain, 0 to 10",
-        f"{summary} {note}",
-        points,
-        average,
-        start,
-        today,
-        session_days,
+        chart_id=f"pain-{key}",
+        title=f"{label} pain, 0 to 10",
+        description=f"{summary} {note}",
+        scores=points,
+        average=average,
+        start=start,
+        end=today,
+        appointments=context.appointment_days,
     )
     in_range = {day: value for day, value in series.items() if day >= start}
     return PainPanel(
@@ -252,11 +275,11 @@ def _pain_panel(
         over_range=insights.change_since(in_range, key, _first(in_range, start), today)
         if in_range
         else None,
-        since_session=insights.change_since(series, key, last_session.day, today)
-        if last_session
+        since_appointment=insights.change_since(series, key, context.last_appointment.day, today)
+        if context.last_appointment
         else None,
         worsening=insights.is_worsening(series, key, today),
-        routine_effect=insights.routine_effect(in_range, routine_days),
+        routine_effect=insights.routine_effect(in_range, context.routine_days),
     )
 
 
@@ -264,8 +287,7 @@ def _first(series: dict[date, float], fallback: date) -> date:
     return min(series, default=fallback) + timedelta(days=insights.AVERAGE_WINDOW_DAYS - 1)
 
 
-def _pain_table(history: ClientHistory, regions: list[str], start: date, today: date):
-    """Averages per period and region, the text alternative to the pain charts."""
+def _pain_table(history: ClientHistory, regions: list[str], start: date, today: date) -> PainTable:
     span = (today - start).days
     size = 7 if span <= 120 else 30 if span <= 800 else 91
     headers = [REGIONS[key].label for key in regions]
@@ -276,14 +298,18 @@ def _pain_table(history: ClientHistory, regions: list[str], start: date, today: 
     for block_start in columns[0] if columns else []:
         means = [column[block_start] for column in columns]
         if any(mean is not None for mean in means):
-            rows.append((f"{block_start:%d %b %Y}", ["–" if m is None else _fmt(m) for m in means]))
-    return headers, list(reversed(rows))
+            rows.append(
+                PainTableRow(
+                    format_day(block_start), ["–" if m is None else _fmt(m) for m in means]
+                )
+            )
+    return PainTable(headers, list(reversed(rows)))
 
 
-def _rom_panels(measurements: list[Row], start, today, session_days) -> list[RomPanel]:
+def _rom_panels(measurements: list[Row], context: PanelContext) -> list[RomPanel]:
     grouped: dict[str, list[Row]] = defaultdict(list)
     for measurement in measurements:
-        if measurement.day >= start and measurement.movement in MOVEMENTS:
+        if measurement.day >= context.start and measurement.movement in MOVEMENTS:
             grouped[measurement.movement].append(measurement)
     panels = []
     for key, rows in grouped.items():
@@ -297,15 +323,15 @@ def _rom_panels(measurements: list[Row], start, today, session_days) -> list[Rom
             band = (float("-inf"), movement.normal_typical)
         summary = _rom_summary(movement, series)
         chart = svgchart.rom_chart(
-            f"rom-{key}",
-            f"{movement.label}, in {'degrees' if movement.unit == 'deg' else movement.unit}",
-            summary,
-            series,
-            band,
-            (movement.normal_min, movement.normal_typical),
-            start,
-            today,
-            session_days,
+            chart_id=f"rom-{key}",
+            title=f"{movement.label}, in {movement.unit_name}",
+            description=summary,
+            series=series,
+            band=band,
+            value_range=(movement.normal_min, movement.normal_typical),
+            start=context.start,
+            end=context.today,
+            appointments=context.appointment_days,
         )
         panels.append(RomPanel(movement, chart, summary, list(reversed(rows))[:ROM_TABLE_ROWS]))
     return panels
@@ -318,11 +344,11 @@ def _rom_summary(movement: Movement, series) -> str:
         first, last = ordered[0], ordered[-1]
         who = f"{side.title()}: " if side else ""
         if len(ordered) == 1:
-            parts.append(f"{who}{movement.format(last[1])} on {last[0]:%d %b}")
+            parts.append(f"{who}{movement.format(last[1])} on {format_day(last[0], 'short')}")
         else:
             parts.append(
-                f"{who}{movement.format(first[1])} on {first[0]:%d %b}, "
-                f"{movement.format(last[1])} on {last[0]:%d %b}"
+                f"{who}{movement.format(first[1])} on {format_day(first[0], 'short')}, "
+                f"{movement.format(last[1])} on {format_day(last[0], 'short')}"
             )
     healthy = (
         f"healthy adults reach about {movement.format(movement.normal_min)} or more"
@@ -348,13 +374,13 @@ def _adherence_panel(history: ClientHistory, start: date, today: date) -> Adhere
 
     def calendar(weeks, suffix):
         return svgchart.adherence_calendar(
-            f"calendar-{suffix}",
-            f"Routine days, last {weeks} weeks",
-            summary,
-            history.logs_per_day,
-            history.rest_days,
-            today,
-            weeks,
+            chart_id=f"calendar-{suffix}",
+            title=f"Routine days, last {weeks} weeks",
+            description=summary,
+            logs_per_day=history.logs_per_day,
+            rest_days=history.rest_days,
+            end=today,
+            weeks=weeks,
         )
 
     return AdherencePanel(
@@ -364,3 +390,26 @@ def _adherence_panel(history: ClientHistory, start: date, today: date) -> Adhere
         resting,
         summary,
     )
+
+
+REPORT_NOTES = 6
+
+
+@dataclass(frozen=True)
+class Report:
+    """The one-page summary for a session: the trends plus the client's recent notes."""
+
+    client: User
+    trends: Trends
+    notes: list[CheckIn]
+
+
+def build_report(client: User, range_key: str) -> Report:
+    trends = build_trends(client, range_key, None)
+    notes = db.session.scalars(
+        db.select(CheckIn)
+        .where(CheckIn.user_id == client.id, CheckIn.note.is_not(None), CheckIn.day >= trends.start)
+        .order_by(CheckIn.day.desc())
+        .limit(REPORT_NOTES)
+    ).all()
+    return Report(client, trends, list(notes))

@@ -1,0 +1,35 @@
+from datetime import date, timedelta
+
+from wtforms import DateField, StringField
+from wtforms.validators import InputRequired, Optional, ValidationError
+
+from ..forms import DatedForm, at_most, not_too_early
+
+PLANNING_HORIZON_DAYS = 366
+
+
+def _within_a_year_ahead(form, field):
+    """Appointments may be planned ahead, but not absurdly far."""
+    if field.data and field.data > form.today + timedelta(days=PLANNING_HORIZON_DAYS):
+        raise ValidationError("Choose a date within the next year.")
+
+
+class AppointmentForm(DatedForm):
+    day = DateField(
+        "Appointment date",
+        validators=[
+            InputRequired(message="Please choose a date."),
+            not_too_early,
+            _within_a_year_ahead,
+        ],
+    )
+    note = StringField(
+        "Note (optional)",
+        validators=[Optional(), at_most(500)],
+        description="For example: “next time: thoracic mobility”.",
+    )
+
+
+def new_appointment_form(today: date) -> AppointmentForm:
+    """An empty form dated today, for a page that shows it beside other content."""
+    return AppointmentForm(formdata=None, data={"day": today}, today=today)

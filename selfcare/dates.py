@@ -1,0 +1,58 @@
+"""The user's own calendar and how dates read: "today" is the day where the user lives, not on
+the server, and an entry's day is judged against it."""
+
+from datetime import date, datetime
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+from .models import utcnow
+
+# Dates before this app's time are typos (year 1 would also break date arithmetic).
+EARLIEST_DAY = date(2000, 1, 1)
+
+# The few ways a date is written in the product, by name.
+DATE_FORMATS = {
+    "long": "%A %d %B %Y",  # headings and confirmations: Tuesday 25 November 2026
+    "medium": "%a %d %b %Y",  # lists: Tue 25 Nov 2026
+    "short": "%d %b",  # beside a range that already gives the year: 25 Nov
+    "weekday": "%A %d %B",  # the day at hand: Tuesday 25 November
+}
+MOMENT_FORMAT = "%d %b %Y, %H:%M"
+
+
+@cache
+def timezone_names() -> tuple[str, ...]:
+    # Legacy aliases ("US/Eastern", "EST5EDT") clutter the list; real zones all contain "/".
+    return tuple(
+        sorted(
+            name
+            for name in available_timezones()
+            if "/" in name and not name.startswith(("Etc/", "SystemV/", "US/"))
+        )
+    ) + ("UTC",)
+
+
+def local_today(timezone: str, now: datetime | None = None) -> date:
+    return (now or utcnow()).astimezone(ZoneInfo(timezone)).date()
+
+
+def to_local(moment: datetime, timezone: str) -> datetime:
+    return moment.astimezone(ZoneInfo(timezone))
+
+
+def format_day(day: date, style: str = "medium") -> str:
+    return day.strftime(DATE_FORMATS[style])
+
+
+def format_moment(moment: datetime, timezone: str) -> str:
+    """A stored UTC time as the viewer reads it, in their own time zone."""
+    return to_local(moment, timezone).strftime(MOMENT_FORMAT)
+
+
+def past_day_problem(day: date, today: date) -> str | None:
+    """Why an entry (check-in, log, measurement) can't be dated `day`, or None when it can."""
+    if day > today:
+        return "That date is in the future. Choose today or an earlier day."
+    if day < EARLIEST_DAY:
+        return f"Choose a date from {EARLIEST_DAY.year} onwards."
+    return None

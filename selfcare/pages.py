@@ -1,0 +1,59 @@
+"""Helpers the views share to build pages: forms with their status, lists in pages, deleting
+after a confirmation, and where each kind of user lands."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_sqlalchemy.pagination import Pagination
+
+from .extensions import db
+
+HISTORY_PAGE_SIZE = 20
+# Beyond any real history; larger numbers would overflow the database's OFFSET.
+MAX_PAGE = 100_000
+
+
+def home_endpoint(user) -> str:
+    """Where a user lands after logging in."""
+    return "therapist.dashboard" if user.is_therapist else "checkins.today"
+
+
+def render_form(template: str, form, **context):
+    """Render a page holding a form: 422 when the submitted form had errors (nothing saved)."""
+    status = 422 if form.errors else 200
+    return render_template(template, form=form, **context), status
+
+
+def delete_after_confirmation(row, what: str, back_endpoint: str):
+    """GET asks "Delete <what>?"; POST deletes the row and goes back to the list."""
+    if request.method == "POST":
+        db.session.delete(row)
+        db.session.commit()
+        flash(f"Deleted {what}.", "success")
+        return redirect(url_for(back_endpoint))
+    return render_template("confirm_delete.html", what=what, cancel_url=url_for(back_endpoint))
+
+
+def page_number() -> int:
+    """?page=N as a whole number from 1 to MAX_PAGE (1 when absent); anything else is a 404."""
+    text = request.args.get("page", "1")
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_PAGE):
+        abort(404)
+    return int(text)
+
+
+def history_page(query):
+    """One page of a newest-first history list; ?page=N picks it, a bad N gives 404."""
+    return db.paginate(
+        query, page=page_number(), per_page=HISTORY_PAGE_SIZE, max_per_page=HISTORY_PAGE_SIZE
+    )
+
+
+class ListPagination(Pagination):
+    """Flask-SQLAlchemy's pagination over a list already in memory (?page=N, 404 past the end).
+    Pass `page=page_number()`."""
+
+    def _query_items(self) -> list:
+        items = self._query_args["items"]
+        return items[self._query_offset : self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._query_args["items"])
