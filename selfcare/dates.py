@@ -17,7 +17,7 @@ DATE_FORMATS = {
     "short": "%d %b",  # beside a range that already gives the year: 25 Nov
     "weekday": "%A %d %B",  # the day at hand: Tuesday 25 November
 }
-MOMENT_FORMAT = "%d %b %Y, %H:%M"
+MOMENT_FORMATS = {"full": "%d %b %Y, %H:%M", "time": "%H:%M"}
 
 
 @cache
@@ -44,9 +44,9 @@ def format_day(day: date, style: str = "medium") -> str:
     return day.strftime(DATE_FORMATS[style])
 
 
-def format_moment(moment: datetime, timezone: str) -> str:
+def format_moment(moment: datetime, timezone: str, style: str = "full") -> str:
     """A stored UTC time as the viewer reads it, in their own time zone."""
-    return to_local(moment, timezone).strftime(MOMENT_FORMAT)
+    return to_local(moment, timezone).strftime(MOMENT_FORMATS[style])
 
 
 def past_day_problem(day: date, today: date) -> str | None:

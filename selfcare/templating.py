@@ -23,8 +23,8 @@ def _navigation():
     return THERAPIST_NAV if current_user.is_therapist else CLIENT_NAV
 
 
-def _local_time(moment) -> str:
-    return format_moment(moment, current_user.timezone)
+def _local_time(moment, style: str = "full") -> str:
+    return format_moment(moment, current_user.timezone, style)
 
 
 def init_app(app: Flask) -> None:

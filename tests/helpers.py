@@ -4,6 +4,7 @@ Fixtures live in conftest.py; test modules import these helpers, never each othe
 import os
 import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 
 from sqlalchemy import event
 
@@ -41,6 +42,76 @@ def submit(client, url: str, data: dict | None = None, page: str | None = None, 
     payload = {"csrf_token": csrf_token_from(form_page.get_data(as_text=True))}
     payload.update(data or {})
     return client.post(url, data=payload, **kwargs)
+
+
+class _FormReader(HTMLParser):
+    """The values a browser would send for one form, as the page shows them."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.values = form_id, False, []
+        self._textarea: str | None = None
+        self._select: str | None = None
+
+    def _belongs(self, attrs: dict) -> bool:
+        return self.inside and "form" not in attrs or attrs.get("form") == self.form_id
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == self.form_id:
+            self.inside = True
+        elif tag == "input" and self._belongs(attrs) and "name" in attrs:
+            kind = attrs.get("type", "text")
+            if kind in ("radio", "checkbox"):
+                if "checked" in attrs:
+                    self.values.append((attrs["name"], attrs.get("value", "on")))
+            elif kind not in ("submit", "button"):
+                self.values.append((attrs["name"], attrs.get("value", "")))
+        elif tag == "textarea" and self._belongs(attrs):
+            self._textarea = attrs["name"]
+            self.values.append((self._textarea, ""))
+        elif tag == "select" and self._belongs(attrs):
+            self._select = attrs["name"]
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.values.append((self._select, attrs.get("value", "")))
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self.inside:
+            self.inside = False
+        elif tag == "textarea":
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+
+    def handle_data(self, data):
+        if self._textarea:
+            name, text = self.values[-1]
+            # Like a browser, drop the one line break that follows <textarea>.
+            first = data.removeprefix("\r\n").removeprefix("\n") if not text else data
+            self.values[-1] = (name, text + first)
+
+
+def form_values(html: str, form_id: str) -> dict[str, str]:
+    """What a browser sends for the form with this id, before the person changes anything."""
+    reader = _FormReader(form_id)
+    reader.feed(html)
+    return dict(reader.values)
+
+
+def routine_button(html: str, name: str, routine_id: int) -> str:
+    """The value of /today's `name` button ("done", "again" or "undo") for one routine."""
+    match = re.search(rf'<button[^>]*name="{name}" value="({routine_id}(?::[^"]+)?)"', html)
+    assert match, f"no {name} button for routine {routine_id}"
+    return match.group(1)
+
+
+def tap_routine(client, routine_id: int, name: str = "done", **changes):
+    """Tap a routine button on /today, with the check-in as the page shows it (plus `changes`,
+    as if tapped first)."""
+    page = client.get("/today").text
+    data = form_values(page, "checkin-form") | changes
+    data[name] = routine_button(page, name, routine_id)
+    return client.post("/today", data=data)
 
 
 @dataclass(frozen=True)

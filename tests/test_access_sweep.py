@@ -48,7 +48,6 @@ ROUTES = {
     "routines.move": CLIENT_ROW,
     "routines.remove_item": CLIENT_ROW,
     "routines.archive": CLIENT_ROW,
-    "routines.done_today": CLIENT_ROW,
     "routines.log_details": CLIENT_ROW,
     "routines.edit_log": CLIENT_ROW,
     "routines.delete_log": CLIENT_ROW,

@@ -37,11 +37,7 @@ def client_session(base, email, routine_id, today):
         submission = f"00000000-0000-4000-8000-{routine_id:06d}{number:06d}"
         sends = 2 if number < RESENT_EACH else 1
         for _ in range(sends):
-            statuses.append(
-                browser.post_form(
-                    f"/routines/{routine_id}/done", {"submission_id": submission}, page="/today"
-                )
-            )
+            statuses.append(browser.post_form("/today", {"again": f"{routine_id}:{submission}"}))
     return statuses
 
 

@@ -21,6 +21,7 @@ from .helpers import (
     new_invite_code,
     redeem,
     submit,
+    tap_routine,
 )
 
 OWNED_TABLES = [
@@ -53,13 +54,8 @@ def fill_history(client):
 
     ids = re.findall(r'name="exercise_ids"[^>]*value="(\d+)"', page)[:2]
     submit(client, "/routines/new", {"name": "Évening routine", "exercise_ids": ids})
-    routine_id = re.search(r'action="/routines/(\d+)/done"', client.get("/today").text).group(1)
-    submit(
-        client,
-        f"/routines/{routine_id}/done",
-        {"submission_id": "44444444-4444-4444-8444-444444444444"},
-        page="/today",
-    )
+    routine_id = re.search(r'name="done" value="(\d+):', client.get("/today").text).group(1)
+    tap_routine(client, int(routine_id))
     submit(client, "/appointments", {"day": "2026-01-10", "note": "First visit"}, page="/trends")
 
 

@@ -70,6 +70,7 @@ FORMS = [
             "medication_taken",
             "medication_note",
             "note",
+            "loaded",
         ],
     ),
     (
@@ -112,7 +113,7 @@ FORMS = [
             "note",
         ],
     ),
-    ("done today", "client", "/routines/{routine}/done", "/today", ["submission_id"]),
+    ("routine buttons", "client", "/today", "/today", ["done", "again", "undo", "pain_neck"]),
     (
         "own exercise",
         "client",

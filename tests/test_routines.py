@@ -5,7 +5,19 @@ from selfcare.dates import local_today
 from selfcare.extensions import db
 from selfcare.models import Exercise, Routine, RoutineItem, RoutineLog, RoutineLogItem
 
-from .helpers import count_rows, csrf_token_from, fetch_all, log_in, make_user, submit
+from .helpers import (
+    count_rows,
+    csrf_token_from,
+    fetch_all,
+    form_values,
+    log_in,
+    make_user,
+    routine_button,
+    submit,
+    tap_routine,
+)
+
+SUBMISSION = "11111111-1111-4111-8111-111111111111"
 
 
 def library_ids(app, *slugs) -> list[int]:
@@ -25,15 +37,6 @@ def make_routine(
     )
     assert response.status_code == 302, response.text
     return int(re.search(r"/routines/(\d+)", response.headers["Location"]).group(1))
-
-
-def quick_log(client, routine_id, submission_id=None):
-    page = client.get("/today").text
-    form = re.search(
-        rf'action="/routines/{routine_id}/done".*?name="submission_id" value="([^"]+)"', page, re.S
-    )
-    data = {"csrf_token": csrf_token_from(page), "submission_id": submission_id or form.group(1)}
-    return client.post(f"/routines/{routine_id}/done", data=data)
 
 
 def test_library_is_seeded_from_the_reference_data(app, logged_in_client):
@@ -153,39 +156,49 @@ def test_reorder_remove_and_add(app, logged_in_client):
 def test_archive_hides_from_today_and_restore_brings_back(app, logged_in_client):
     routine_id = make_routine(app, logged_in_client)
     submit(logged_in_client, f"/routines/{routine_id}/archive", page="/routines")
-    assert "<h3>Evening neck routine</h3>" not in logged_in_client.get("/today").text
+    assert "<h3 dir=\"auto\">Evening neck routine</h3>" not in logged_in_client.get("/today").text
     assert "Put away" in logged_in_client.get("/routines").text
     submit(logged_in_client, f"/routines/{routine_id}/restore", page="/routines")
-    assert "<h3>Evening neck routine</h3>" in logged_in_client.get("/today").text
+    assert "<h3 dir=\"auto\">Evening neck routine</h3>" in logged_in_client.get("/today").text
 
 
 def test_done_today_logs_every_exercise_once_per_submission(app, logged_in_client, client_user):
     routine_id = make_routine(app, logged_in_client)
-    first = quick_log(
-        logged_in_client, routine_id, submission_id="11111111-1111-4111-8111-111111111111"
-    )
-    again = quick_log(
-        logged_in_client, routine_id, submission_id="11111111-1111-4111-8111-111111111111"
-    )
-    assert first.status_code == again.status_code == 302
+    page = logged_in_client.get("/today").text
+    data = form_values(page, "checkin-form") | {"again": f"{routine_id}:{SUBMISSION}"}
+    first = logged_in_client.post("/today", data=data)
+    resent = logged_in_client.post("/today", data=data)
+    assert first.status_code == resent.status_code == 302
     [log] = fetch_all(app, RoutineLog, user_id=client_user.id)
     assert log.day == local_today("Europe/London")
     assert count_rows(app, RoutineLogItem, log_id=log.id, done=True) == 3
-    assert "done 1× today" in logged_in_client.get("/today").text
+    assert "Done today at" in logged_in_client.get("/today").text
 
 
-def test_several_logs_a_day_and_undo_the_last(app, logged_in_client, client_user):
+def test_a_second_log_the_same_day_is_a_deliberate_choice(app, logged_in_client, client_user):
     routine_id = make_routine(app, logged_in_client)
-    quick_log(logged_in_client, routine_id)
-    quick_log(logged_in_client, routine_id)
+    page = logged_in_client.get("/today").text
+    done = routine_button(page, "done", routine_id)
+    tap_routine(logged_in_client, routine_id, "done")
+    # "Done today" again (a second tab still showing it) does not log twice...
+    stale = form_values(page, "checkin-form") | {"done": done.replace(done[-4:], "0000")}
+    response = logged_in_client.post("/today", data=stale, follow_redirects=True)
+    assert "already logged today" in response.text
+    assert count_rows(app, RoutineLog, user_id=client_user.id) == 1
+    # ...while "Log again" does, and "Undo" takes the last one back.
+    tap_routine(logged_in_client, routine_id, "again")
     assert count_rows(app, RoutineLog, user_id=client_user.id) == 2
-    submit(logged_in_client, "/routines/undo", page="/today")
+    assert "(2 times)" in logged_in_client.get("/today").text
+    tap_routine(logged_in_client, routine_id, "undo")
     assert count_rows(app, RoutineLog, user_id=client_user.id) == 1
 
 
-def test_damaged_submission_id_is_refused(app, logged_in_client):
+def test_damaged_routine_button_is_refused(app, logged_in_client):
     routine_id = make_routine(app, logged_in_client)
-    assert quick_log(logged_in_client, routine_id, submission_id="not-a-uuid").status_code == 400
+    data = form_values(logged_in_client.get("/today").text, "checkin-form")
+    for damaged in (f"{routine_id}:not-a-uuid", "x:y", f"{routine_id}"):
+        response = logged_in_client.post("/today", data=data | {"done": damaged})
+        assert response.status_code == 400, damaged
     assert count_rows(app, RoutineLog) == 0
 
 
@@ -236,7 +249,7 @@ def test_detailed_log_refuses_bad_input(app, logged_in_client):
 
 def test_log_history_edit_and_delete(app, logged_in_client, client_user):
     routine_id = make_routine(app, logged_in_client)
-    quick_log(logged_in_client, routine_id)
+    tap_routine(logged_in_client, routine_id)
     [log] = fetch_all(app, RoutineLog)
     assert "Evening neck routine" in logged_in_client.get("/routines/logs").text
     data = detailed_form(logged_in_client, f"/routines/logs/{log.id}")
@@ -251,7 +264,7 @@ def test_log_history_edit_and_delete(app, logged_in_client, client_user):
 
 def test_other_clients_routines_are_not_found(app, logged_in_client):
     routine_id = make_routine(app, logged_in_client)
-    quick_log(logged_in_client, routine_id)
+    tap_routine(logged_in_client, routine_id)
     [log] = fetch_all(app, RoutineLog)
     stranger = app.test_client()
     log_in(stranger, make_user(app))
@@ -261,13 +274,9 @@ def test_other_clients_routines_are_not_found(app, logged_in_client):
         f"/routines/logs/{log.id}",
     ):
         assert stranger.get(url).status_code == 404, url
-    response = submit(
-        stranger,
-        f"/routines/{routine_id}/done",
-        {"submission_id": "22222222-2222-4222-8222-222222222222"},
-        page="/today",
-    )
-    assert response.status_code == 404
+    data = form_values(stranger.get("/today").text, "checkin-form")
+    response = stranger.post("/today", data=data | {"done": f"{routine_id}:{SUBMISSION}"})
+    assert response.status_code == 302
     assert count_rows(app, RoutineLog) == 1
 
 
@@ -284,7 +293,7 @@ def test_log_forms_name_each_exercise_and_keep_each_side(app, logged_in_client, 
     page = logged_in_client.get(f"/routines/{routine_id}/log").text
     legends = re.findall(r"<legend>([^<]+)</legend>", page)
     assert "Chin tuck (neck retraction)" in legends and "Exercise" not in legends
-    assert quick_log(logged_in_client, routine_id).status_code == 302
+    assert tap_routine(logged_in_client, routine_id).status_code == 302
     [log] = fetch_all(app, RoutineLog, user_id=client_user.id)
     items = fetch_all(app, RoutineLogItem, log_id=log.id)
     with app.app_context():

@@ -15,6 +15,7 @@ from .helpers import (
     new_invite_code,
     redeem,
     submit,
+    tap_routine,
 )
 
 
@@ -152,12 +153,7 @@ def test_home_program_appears_for_the_client_and_is_logged_like_any_routine(
     assert routine.assigned_by_id == therapist.id
     today_page = logged_in_client.get("/today").text
     assert "Thoracic home program" in today_page and "from Theo Therapist" in today_page
-    submit(
-        logged_in_client,
-        f"/routines/{routine.id}/done",
-        {"submission_id": "33333333-3333-4333-8333-333333333333"},
-        page="/today",
-    )
+    tap_routine(logged_in_client, routine.id)
     assert count_rows(app, RoutineLog, routine_id=routine.id) == 1
 
 

@@ -1,9 +1,18 @@
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, SelectMultipleField, StringField, widgets
-from wtforms.validators import Optional
+from wtforms import (
+    Form,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    widgets,
+)
+from wtforms.validators import Optional, Regexp
 
 from ..clinical import PAIN_HIGH_ANCHOR, PAIN_LOW_ANCHOR, REGIONS, DayKind
 from ..forms import ScaleField, at_least_one, at_most, note_field, optional_bool
+from .service import DETAIL_FIELDS
 
 REGION_FIELD_PREFIX = "pain_"
 
@@ -37,6 +46,9 @@ class CheckInForm(FlaskForm):
     )
     note = note_field("Anything else worth remembering?")
 
+    # What the page showed when it was loaded, so a save writes only what it changed.
+    loaded = HiddenField()
+
     region_keys: tuple[str, ...] = ()
 
     def pain_fields(self):
@@ -55,6 +67,38 @@ class CheckInForm(FlaskForm):
             "medication_note": self.medication_note.data or None,
             "note": self.note.data or None,
         }
+
+
+def checkin_values(checkin, region_keys) -> dict:
+    """A stored check-in (or none yet) as the form's fields: region scores keyed like the form's
+    pain rows, then the details."""
+    scores = checkin.score_by_region() if checkin else {}
+    values = {REGION_FIELD_PREFIX + key: scores.get(key) for key in region_keys}
+    for name in DETAIL_FIELDS:
+        values[name] = getattr(checkin, name) if checkin else None
+    if checkin is None:
+        values["day_kind"] = DayKind.NORMAL.value
+    return values
+
+
+def sent_values(form: CheckInForm) -> dict:
+    """What a valid form says, keyed like checkin_values (fields it did not send read as their
+    defaults: callers keep only the sent ones)."""
+    scores = {REGION_FIELD_PREFIX + key: value for key, value in form.scores().items()}
+    return scores | form.details()
+
+
+TAP = r"^\d{1,10}:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+
+
+class RoutineTapForm(Form):
+    """The routine buttons of /today, sent with the check-in form so no rating is lost: "Done
+    today" and "Log again" send `<routine id>:<submission id>`, "Undo" the routine id. A plain
+    Form: the check-in form around it carries the CSRF token."""
+
+    done = StringField(validators=[Optional(), Regexp(TAP)])
+    again = StringField(validators=[Optional(), Regexp(TAP)])
+    undo = StringField(validators=[Optional(), Regexp(r"^\d{1,10}$")])
 
 
 def checkin_form(region_keys: list[str], checkin=None, **form_kwargs) -> CheckInForm:

@@ -45,8 +45,9 @@ def checkin_for(user_id: int, day: date) -> CheckIn | None:
 
 
 def save_checkin(user_id: int, day: date, scores: dict[str, int | None], details: dict) -> CheckIn:
-    """Create or update the one check-in of that day. A region scored None is "not rated": its
-    score row is removed, never written as 0. Sending the same form twice changes nothing."""
+    """Create or update the one check-in of that day with the given scores and details; what is
+    not given stays as it is. A region scored None is "not rated": its score row is removed,
+    never written as 0. Sending the same form twice changes nothing."""
     try:
         return _write_checkin(user_id, day, scores, details)
     except IntegrityError:
@@ -57,8 +58,8 @@ def save_checkin(user_id: int, day: date, scores: dict[str, int | None], details
 
 def _write_checkin(user_id, day, scores, details) -> CheckIn:
     checkin = checkin_for(user_id, day) or CheckIn(user_id=user_id, day=day)
-    for name in DETAIL_FIELDS:
-        setattr(checkin, name, details.get(name))
+    for name, value in details.items():
+        setattr(checkin, name, value)
     existing = {score.region: score for score in checkin.scores}
     for region, value in scores.items():
         if value is None:

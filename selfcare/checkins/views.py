@@ -3,35 +3,145 @@ from datetime import date
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import client_required, owned_or_404
+from ..access import client_required, owned_by, owned_or_404
 from ..appointments.service import latest_therapist_note
-from ..clinical import PAIN_QUESTION, REGIONS
-from ..dates import format_day, local_today, past_day_problem
+from ..clinical import PAIN_QUESTION, REGIONS, DayKind
+from ..dates import format_day, format_moment, local_today, past_day_problem
 from ..errors import render_error
 from ..extensions import db
-from ..models import CheckIn
+from ..merge import merge_edits, read_snapshot, snapshot_text
+from ..models import CheckIn, Routine
 from ..pages import delete_after_confirmation, history_page, render_form
-from ..routines.service import today_routine_cards
+from ..routines.service import delete_log, last_log_of, log_routine, today_routine_cards
 from . import bp
-from .forms import RegionsForm, checkin_form
-from .service import checkin_for, save_checkin, set_tracked_regions, tracked_regions
+from .forms import (
+    REGION_FIELD_PREFIX,
+    RegionsForm,
+    RoutineTapForm,
+    checkin_form,
+    checkin_values,
+    sent_values,
+)
+from .service import (
+    DETAIL_FIELDS,
+    checkin_for,
+    save_checkin,
+    set_tracked_regions,
+    tracked_regions,
+)
 
 
 def _today():
     return local_today(current_user.timezone)
 
 
-def _checkin_page(day, template: str, **context):
-    """Show and save the check-in of `day`; shared by /today and the history's edit page."""
+def _checkin_page(day, template: str, page_context=dict):
+    """Show and save the check-in of `day`; shared by /today and the history's edit page. A
+    save writes only the fields this page changed; one changed here and elsewhere meanwhile is
+    put to the person (409), the rest saved."""
+    regions = tracked_regions(current_user.id)
     existing = checkin_for(current_user.id, day)
-    form = checkin_form(tracked_regions(current_user.id), existing)
+    form = checkin_form(regions, existing)
+    taps = RoutineTapForm(request.form)
     if form.validate_on_submit():
-        save_checkin(current_user.id, day, form.scores(), form.details())
-        flash("Saved. Thanks for checking in." if day == _today() else "Saved.", "success")
-        return redirect(request.path)
+        if not taps.validate():
+            return render_error(400, "This page is out of date; please reload it.")
+        sent = {name: value for name, value in sent_values(form).items() if name in request.form}
+        merge = merge_edits(
+            read_snapshot(form.loaded.data), sent, checkin_values(existing, regions)
+        )
+        if merge.changes:
+            _save_changes(day, merge.changes)
+        anchor = _apply_routine_tap(taps, day)
+        if merge.conflicts:
+            existing = checkin_for(current_user.id, day)
+            for name, conflict in merge.conflicts.items():
+                form[name].errors.append(_conflict_message(form[name], conflict))
+            form.loaded.data = snapshot_text(checkin_values(existing, regions))
+            return render_template(
+                template,
+                form=form,
+                conflicts=merge.conflicts,
+                day=day,
+                existing=existing,
+                pain_question=PAIN_QUESTION,
+                **page_context(),
+            ), 409
+        if merge.changes:
+            flash("Saved. Thanks for checking in." if day == _today() else "Saved.", "success")
+        elif anchor is None:
+            flash("Nothing new to save.", "info")
+        return redirect(request.path + (anchor or ""))
+    if request.method == "GET":
+        form.loaded.data = snapshot_text(checkin_values(existing, regions))
     return render_form(
-        template, form, day=day, existing=existing, pain_question=PAIN_QUESTION, **context
+        template, form, day=day, existing=existing, pain_question=PAIN_QUESTION, **page_context()
     )
+
+
+def _save_changes(day, changes: dict) -> None:
+    scores = {
+        name.removeprefix(REGION_FIELD_PREFIX): value
+        for name, value in changes.items()
+        if name.startswith(REGION_FIELD_PREFIX)
+    }
+    details = {name: value for name, value in changes.items() if name in DETAIL_FIELDS}
+    save_checkin(current_user.id, day, scores, details)
+
+
+def _readable(field, value) -> str:
+    if value is None:
+        return "not rated" if field.name.startswith(REGION_FIELD_PREFIX) else "nothing"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if field.name == "day_kind":
+        return DayKind(value).label.lower()
+    text = str(value)
+    return f"“{text[:60]}…”" if len(text) > 60 else f"“{text}”" if isinstance(value, str) else text
+
+
+def _conflict_message(field, conflict) -> str:
+    return (
+        "While this page was open, this was saved elsewhere as "
+        f"{_readable(field, conflict.theirs)}. Yours, {_readable(field, conflict.mine)}, is "
+        "filled in: save to keep it, or change it."
+    )
+
+
+def _apply_routine_tap(taps: RoutineTapForm, day) -> str | None:
+    """Log or undo the routine whose button sent the form; returns the page anchor to go back
+    to, or None when no routine button was tapped."""
+    for action in ("done", "again", "undo"):
+        value = taps[action].data
+        if value:
+            routine_id, _, submission_id = value.partition(":")
+            routine = owned_by(current_user.id, Routine, int(routine_id))
+            if routine is None:
+                flash("That routine isn't yours or no longer exists.", "info")
+                return "#routines"
+            _routine_action(action, routine, day, submission_id)
+            return f"#routine-{routine.id}"
+    return None
+
+
+def _routine_action(action: str, routine: Routine, day, submission_id: str) -> None:
+    earlier = last_log_of(current_user.id, routine.id, day)
+    if action == "undo":
+        if earlier is not None:
+            delete_log(earlier)
+            flash(f"Undone: “{routine.name}” is logged once less today.", "info")
+        return
+    if action == "done" and earlier is not None:
+        at = format_moment(earlier.logged_at, current_user.timezone, "time")
+        flash(
+            f"“{routine.name}” is already logged today at {at}. "
+            "Tap “Log again” to log it a second time.",
+            "info",
+        )
+        return
+    _, is_new = log_routine(current_user.id, routine, day, submission_id)
+    if is_new:
+        flash(f"Nice. “{routine.name}” is logged for today.", "success")
 
 
 @bp.route("/today", methods=["GET", "POST"])
@@ -41,8 +151,10 @@ def today():
     return _checkin_page(
         day,
         "checkins/today.html",
-        routines=today_routine_cards(current_user.id, day),
-        therapist_note=latest_therapist_note(current_user.id),
+        lambda: {
+            "routines": today_routine_cards(current_user.id, day),
+            "therapist_note": latest_therapist_note(current_user.id),
+        },
     )
 
 

@@ -97,10 +97,6 @@ class RoutineLogForm(DatedForm):
     note = note_field("Note")
 
 
-class QuickLogForm(FlaskForm):
-    submission_id = SubmissionIdField()
-
-
 class ExerciseForm(FlaskForm, DoseFields):
     name = _name_field("Name", 100)
     kind = SelectField(

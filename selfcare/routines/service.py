@@ -1,7 +1,7 @@
 """Routine rules that need no request: the library, building routines, logging them."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import func, or_
 
@@ -141,10 +141,16 @@ def update_log(
     db.session.commit()
 
 
-def last_log_on(user_id: int, day: date) -> RoutineLog | None:
+def delete_log(log: RoutineLog) -> None:
+    db.session.delete(log)
+    db.session.commit()
+
+
+def last_log_of(user_id: int, routine_id: int, day: date) -> RoutineLog | None:
+    """The routine's newest log on `day`."""
     return db.session.scalar(
         db.select(RoutineLog)
-        .filter_by(user_id=user_id, day=day)
+        .filter_by(user_id=user_id, routine_id=routine_id, day=day)
         .order_by(RoutineLog.logged_at.desc(), RoutineLog.id.desc())
         .limit(1)
     )
@@ -154,20 +160,35 @@ def last_log_on(user_id: int, day: date) -> RoutineLog | None:
 class RoutineCard:
     routine: Routine
     times_today: int
+    last_logged_at: datetime | None
 
 
 def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
-    """Active routines with how often each was logged on `day` (two queries, whatever the count)."""
+    """Active routines with how often, and when last, each was logged on `day` (two queries,
+    whatever the count)."""
     routines = db.session.scalars(
         db.select(Routine)
         .filter_by(user_id=user_id, archived=False)
         .order_by(Routine.created_at, Routine.id)
     ).all()
-    counts = dict(
-        db.session.execute(
-            db.select(RoutineLog.routine_id, func.count(RoutineLog.id))
+    logged = {
+        routine_id: (count, last)
+        for routine_id, count, last in db.session.execute(
+            db.select(
+                RoutineLog.routine_id, func.count(RoutineLog.id), func.max(RoutineLog.logged_at)
+            )
             .where(RoutineLog.user_id == user_id, RoutineLog.day == day)
             .group_by(RoutineLog.routine_id)
-        ).all()
-    )
-    return [RoutineCard(routine, counts.get(routine.id, 0)) for routine in routines]
+        )
+    }
+    return [
+        RoutineCard(routine, *_as_aware(logged.get(routine.id, (0, None)))) for routine in routines
+    ]
+
+
+def _as_aware(tally: tuple[int, datetime | None]) -> tuple[int, datetime | None]:
+    """max() hands back the stored naive UTC time, not the column type's aware one."""
+    count, last = tally
+    if last is not None and last.tzinfo is None:
+        last = last.replace(tzinfo=UTC)
+    return count, last

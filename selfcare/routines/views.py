@@ -12,7 +12,6 @@ from .forms import (
     AddExerciseForm,
     DoseForm,
     ExerciseForm,
-    QuickLogForm,
     RenameForm,
     RoutineForm,
     RoutineLogForm,
@@ -22,7 +21,6 @@ from .service import (
     add_exercise,
     create_routine,
     exercise_visible_to,
-    last_log_on,
     log_routine,
     move_item,
     update_log,
@@ -169,30 +167,6 @@ def archive(routine_id, action):
     message = "put away; its history stays in your charts" if routine.archived else "back in use"
     flash(f"“{routine.name}” is {message}.", "success")
     return redirect(url_for("routines.index"))
-
-
-@bp.post("/routines/<id:routine_id>/done")
-@client_required
-def done_today(routine_id):
-    routine = owned_or_404(Routine, routine_id)
-    form = QuickLogForm()
-    if not form.validate_on_submit():
-        abort(400)
-    _, is_new = log_routine(current_user.id, routine, _today(), form.submission_id.data)
-    if is_new:
-        flash(f"Nice. “{routine.name}” is logged for today.", "success")
-    return redirect(url_for("checkins.today") + "#routines")
-
-
-@bp.post("/routines/undo")
-@client_required
-def undo_last():
-    log = last_log_on(current_user.id, _today())
-    if log is not None:
-        db.session.delete(log)
-        db.session.commit()
-        flash(f"Undone: “{log.routine.name}” is no longer logged for today.", "info")
-    return redirect(url_for("checkins.today") + "#routines")
 
 
 def _logged_exercises(form: RoutineLogForm, exercise_of: dict[str, Exercise]):

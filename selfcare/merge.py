@@ -1,0 +1,73 @@
+"""Two edits of one record (two tabs, a phone and a laptop) merged field by field: a save
+writes only what that page changed, and a field changed in both places is put to the person."""
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Conflict:
+    mine: Any  # what this page sends
+    theirs: Any  # what was saved elsewhere since this page was loaded
+
+
+@dataclass(frozen=True)
+class Merge:
+    changes: dict[str, Any] = field(default_factory=dict)
+    conflicts: dict[str, Conflict] = field(default_factory=dict)
+
+
+def comparable(value: Any) -> Any:
+    """One form for values that mean the same: 60, 60.0 and Decimal("60"); a date and its
+    ISO text; "" and None."""
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if value == "":
+        return None
+    if isinstance(value, list | tuple):
+        return [comparable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: comparable(item) for key, item in value.items()}
+    return value
+
+
+def merge_edits(
+    loaded: Mapping[str, Any] | None, mine: Mapping[str, Any], current: Mapping[str, Any]
+) -> Merge:
+    """What to write of `mine`, given what the page showed when it was loaded and what is
+    stored now. A field this page left as loaded is not written (another place may have changed
+    it). A field changed here is written when nobody else changed it, or when they changed it to
+    the same value; otherwise it is a conflict. Without `loaded` (an old page, the API), every
+    field of `mine` is written."""
+    changes, conflicts = {}, {}
+    for name, sent in mine.items():
+        value = comparable(sent)
+        now = comparable(current.get(name))
+        before = now if loaded is None else comparable(loaded.get(name))
+        if value == before:
+            continue
+        if now in (before, value):
+            changes[name] = sent
+        else:
+            conflicts[name] = Conflict(sent, current.get(name))
+    return Merge(changes, conflicts)
+
+
+def snapshot_text(values: Mapping[str, Any]) -> str:
+    """What a page carries in a hidden field to say what it showed."""
+    return json.dumps({name: comparable(value) for name, value in values.items()}, sort_keys=True)
+
+
+def read_snapshot(text: str | None) -> dict[str, Any] | None:
+    """The snapshot a page sent back, or None when it sent none (or something else)."""
+    try:
+        values = json.loads(text or "")
+    except (ValueError, RecursionError):
+        return None
+    return values if isinstance(values, dict) else None
