@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, flash, redirect, request, url_for
 
 from . import models
 from .config import build_config
@@ -31,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from . import assets, converters, errors, home, security, templating
+    from . import assets, converters, drafts, errors, home, security, templating
     from .account import bp as account_bp
     from .api import bp as api_bp
     from .appointments import bp as appointments_bp
@@ -45,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .trends import bp as trends_bp
 
     converters.init_app(app)
+    drafts.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     templating.init_app(app)
@@ -65,6 +66,17 @@ def create_app(config: dict | None = None) -> Flask:
         app.register_blueprint(blueprint)
     register_commands(app)
     return app
+
+
+@login_manager.unauthorized_handler
+def _log_in_first():
+    """A page needs a login: a form sent without one is kept until the person is back."""
+    from .drafts import keep_and_log_in_again
+
+    if request.method == "POST" and request.form:
+        return keep_and_log_in_again()
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
 @login_manager.user_loader

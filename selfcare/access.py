@@ -3,7 +3,7 @@ own."""
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, make_response, request
 from flask_login import current_user, login_required
 
 from .extensions import db
@@ -45,6 +45,14 @@ def owned_or_404(model, row_id: int, owner_attribute: str = "user_id"):
     return row
 
 
+def one_of_or_404(rows, row_id: int):
+    """The row with this id among `rows` (the items of a routine the user owns), or 404."""
+    row = next((row for row in rows if row.id == row_id), None)
+    if row is None:
+        abort(404)
+    return row
+
+
 def can_view_client(viewer, client_id: int) -> bool:
     """The one rule for reading a client's health data: the client themselves, or a therapist
     while that client actively shares with them. Nobody else, ever."""
@@ -77,16 +85,19 @@ def shared_client(purpose: str):
             if not current_user.is_therapist or not can_view_client(current_user, client_id):
                 abort(404)
             client = db.session.get(User, client_id)
+            response = make_response(view(client=client, **kwargs))
+            # What was refused (a form sent back with errors) is a view of the charts, no more.
+            done = purpose if response.status_code < 400 or request.method == "GET" else "charts"
             db.session.add(
                 AccessLogEntry(
                     client_id=client.id,
                     therapist_id=current_user.id,
                     therapist_name=current_user.name,
-                    purpose=purpose,
+                    purpose=done,
                 )
             )
             db.session.commit()
-            return view(client=client, **kwargs)
+            return response
 
         return wrapper
 

@@ -34,6 +34,8 @@ def build_config(instance_path: Path, overrides: dict) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # The largest thing anyone sends is a form with a 1,000-character note.
+        "MAX_CONTENT_LENGTH": 1024 * 1024,
         "LOGIN_RATE_LIMIT": "10 per 15 minutes",
         "PASSWORD_HASH_METHOD": "scrypt",
         "SELFCARE_PRODUCTION": production,
@@ -46,7 +48,7 @@ def build_config(instance_path: Path, overrides: dict) -> dict:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,
         "SEND_FILE_MAX_AGE_DEFAULT": 0,
-        # Only the static assets are compressed (see web.asset): pages carry a CSRF token next
+        # Only the static assets are compressed (see assets.asset): pages carry a CSRF token next
         # to text a visitor can choose, which compression would leak (the BREACH attack).
         "COMPRESS_REGISTER": False,
         "COMPRESS_MIMETYPES": ["text/css", "text/javascript", "image/svg+xml"],

@@ -49,10 +49,14 @@ def format_moment(moment: datetime, timezone: str, style: str = "full") -> str:
     return to_local(moment, timezone).strftime(MOMENT_FORMATS[style])
 
 
+def too_early_problem(day: date) -> str | None:
+    if day < EARLIEST_DAY:
+        return f"Choose a date from {EARLIEST_DAY.year} onwards."
+    return None
+
+
 def past_day_problem(day: date, today: date) -> str | None:
     """Why an entry (check-in, log, measurement) can't be dated `day`, or None when it can."""
     if day > today:
         return "That date is in the future. Choose today or an earlier day."
-    if day < EARLIEST_DAY:
-        return f"Choose a date from {EARLIEST_DAY.year} onwards."
-    return None
+    return too_early_problem(day)

@@ -1,8 +1,12 @@
 """Error pages: a page in the product's words for people, problem details (RFC 9457) for the API."""
 
-from flask import Flask, jsonify, render_template, request
+from http import HTTPStatus
+
+from flask import Flask, flash, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from .drafts import from_this_site, keep_and_log_in_again
 
 API_PREFIX = "/api/"
 
@@ -19,7 +23,7 @@ ERROR_TEXTS = {
 
 def problem(status: int, detail: str, **extensions):
     """An RFC 9457 problem details response; `extensions` add members such as `errors`."""
-    title = ERROR_TEXTS.get(status, ERROR_TEXTS[500])[0]
+    title = HTTPStatus(status).phrase
     response = jsonify(
         {"type": "about:blank", "title": title, "status": status, "detail": detail, **extensions}
     )
@@ -48,7 +52,15 @@ def _handle_http_error(error: HTTPException):
 
 
 def _handle_csrf_error(_error: CSRFError):
-    return render_error(400, "This form has expired. Please reload the page and submit it again.")
+    """A form whose token no longer matches the session (it ended, or the page was open across a
+    log-out and log-in): what was typed is kept for the page, never thrown away."""
+    if "csrf_token" not in request.form or not from_this_site():
+        # Not a page of ours that went stale: refused, and nothing of it kept.
+        return render_error(400, "This form has expired. Please reload the page and send it again.")
+    if request.blueprint == "auth":  # passwords are never kept
+        flash("That form had expired. Please try again.", "info")
+        return redirect(request.full_path)
+    return keep_and_log_in_again()
 
 
 def init_app(app: Flask) -> None:

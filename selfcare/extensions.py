@@ -54,7 +54,7 @@ def _tune_connection(dbapi_connection, _record):
 def _tune_postgresql(dbapi_connection) -> None:
     """PostgreSQL's default cost model assumes spinning disks and prefers reading a whole table
     to a thousand index lookups, so one client's years of pain scores were read by scanning the
-    table (docs/benchmarks-postgresql.md). SSD-era servers are tuned so; this session setting
+    table (docs/architecture.md). SSD-era servers are tuned so; this session setting
     makes sure, whoever set up the server."""
     with dbapi_connection.cursor() as cursor:
         cursor.execute("SET random_page_cost = 1.1")

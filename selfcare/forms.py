@@ -17,8 +17,9 @@ from wtforms import (
 from wtforms.validators import Length, Optional, ValidationError
 
 from .clinical import PAIN_VALUES
-from .dates import EARLIEST_DAY, past_day_problem, timezone_names
+from .dates import past_day_problem, timezone_names, too_early_problem
 from .dose import Dose
+from .drafts import draft_formdata
 
 NOTE_MAX = 1000
 
@@ -61,20 +62,45 @@ class SubmissionIdField(HiddenField):
             raise ValidationError("This form is damaged; please reload the page.")
 
 
+def unclipped(length: Length) -> Length:
+    """Length's check without the maxlength attribute it would put on the input: with it, a
+    browser cuts pasted text at the limit without a word. The page counts characters instead
+    (data-limit, static/js/app.js) and the server says what the limit is."""
+    length.field_flags = {}
+    return length
+
+
 def at_most(max_length: int) -> Length:
     """A length limit whose message states the real limit."""
-    return Length(max=max_length, message=f"Please keep it to {max_length:,} characters or fewer.")
+    return unclipped(
+        Length(max=max_length, message=f"Please keep it to {max_length:,} characters or fewer.")
+    )
+
+
+def limit_attrs(max_length: int, **render_kw) -> dict:
+    """The attribute the character counter reads."""
+    return {"data-limit": max_length, **render_kw}
 
 
 def note_field(label="Note", max_length=NOTE_MAX):
     return TextAreaField(
         label,
         validators=[Optional(), at_most(max_length)],
-        render_kw={"maxlength": max_length, "rows": 3},
+        render_kw=limit_attrs(max_length, rows=3),
     )
 
 
-class DatedForm(FlaskForm):
+class PageForm(FlaskForm):
+    """Every form of the site: on the page a kept draft belongs to, the draft fills it in."""
+
+    def __init__(self, *args, **kwargs):
+        draft = draft_formdata()
+        if draft is not None and not args and "formdata" not in kwargs:
+            kwargs["formdata"] = draft
+        super().__init__(*args, **kwargs)
+
+
+class DatedForm(PageForm):
     """A form whose dates are judged against the user's own "today", given when it is built."""
 
     def __init__(self, *args, today: date, **kwargs):
@@ -89,8 +115,9 @@ def _past_day(form: DatedForm, field):
 
 
 def not_too_early(form, field):
-    if field.data and field.data < EARLIEST_DAY:
-        raise ValidationError(f"Choose a date from {EARLIEST_DAY.year} onwards.")
+    problem = too_early_problem(field.data) if field.data else None
+    if problem:
+        raise ValidationError(problem)
 
 
 def day_field(label="Date"):

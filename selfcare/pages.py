@@ -35,7 +35,7 @@ def delete_after_confirmation(row, what: str, back_endpoint: str):
 def page_number() -> int:
     """?page=N as a whole number from 1 to MAX_PAGE (1 when absent); anything else is a 404."""
     text = request.args.get("page", "1")
-    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_PAGE):
+    if not (text.isascii() and text.isdigit() and len(text) <= 6 and 1 <= int(text) <= MAX_PAGE):
         abort(404)
     return int(text)
 

@@ -19,7 +19,10 @@ def add_once(model, user_id: int, submission_id: str, build):
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        return _saved(model, user_id, submission_id), False
+        earlier = _saved(model, user_id, submission_id)
+        if earlier is None:  # some other constraint failed: not ours to hide
+            raise
+        return earlier, False
     return row, True
 
 

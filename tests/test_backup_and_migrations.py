@@ -3,7 +3,7 @@
 import sqlite3
 
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from selfcare import create_app
 from selfcare.extensions import db
@@ -12,6 +12,7 @@ from selfcare.models import CheckIn
 from .helpers import PASSWORD, log_in, settings_for, submit
 
 FIRST_REVISION = "74eb61315b01"
+BEFORE_APPOINTMENTS = "a1019b44148f"
 
 
 def test_backup_writes_a_consistent_copy(tmp_path, logged_in_client, app):
@@ -66,5 +67,45 @@ def test_upgrade_from_the_first_migration_keeps_every_row(empty_database_url):
     assert submit(browser, "/today", {"pain_neck": "2"}).status_code == 302  # old accounts work
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(CheckIn.id))) == 1
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_appointments_and_logged_sides_survive_their_migration(empty_database_url):
+    """Appointments keep their rows through the rename (constraints renamed too), and routine
+    logs made before doses had sides take each side from the routine they followed."""
+    app = create_app(settings_for(empty_database_url))
+    with app.app_context():
+        upgrade(revision=BEFORE_APPOINTMENTS)
+        statements = [
+            "INSERT INTO users (id, email, name, password_hash, role, timezone, session_token,"
+            " created_at) VALUES (1, 'c@example.com', 'C', 'x', 'client', 'UTC', 't',"
+            " '2026-01-01 08:00:00')",
+            "INSERT INTO therapy_sessions (client_id, day, note, created_by_id, created_at)"
+            " VALUES (1, '2026-01-05', 'First visit', 1, '2026-01-01 08:00:00')",
+            "INSERT INTO exercises (id, name, kind, regions, how_to, per_side)"
+            " VALUES (1, 'Stretch', 'stretch', '', '', false)",
+            "INSERT INTO routines (id, user_id, name, archived, created_at)"
+            " VALUES (1, 1, 'Neck', false, '2026-01-01 08:00:00')",
+            "INSERT INTO routine_items (routine_id, exercise_id, position, per_side)"
+            " VALUES (1, 1, 0, true)",
+            "INSERT INTO routine_logs (id, user_id, routine_id, day, logged_at)"
+            " VALUES (1, 1, 1, '2026-01-06', '2026-01-06 08:00:00')",
+            "INSERT INTO routine_log_items (log_id, exercise_id, done) VALUES (1, 1, true)",
+        ]
+        with db.engine.begin() as connection:
+            for statement in statements:
+                connection.execute(text(statement))
+        upgrade()
+        inspector = inspect(db.engine)
+        foreign_keys = {key["name"] for key in inspector.get_foreign_keys("appointments")}
+        assert foreign_keys == {
+            "fk_appointments_client_id_users",
+            "fk_appointments_created_by_id_users",
+        }
+        assert inspector.get_pk_constraint("appointments")["name"] == "pk_appointments"
+        assert db.session.execute(text("SELECT note FROM appointments")).scalar() == "First visit"
+        per_side = db.session.execute(text("SELECT per_side FROM routine_log_items")).scalar()
+        assert per_side in (True, 1)
         db.session.remove()
         db.engine.dispose()

@@ -7,7 +7,6 @@ from selfcare.models import Exercise, Routine, RoutineItem, RoutineLog, RoutineL
 
 from .helpers import (
     count_rows,
-    csrf_token_from,
     fetch_all,
     form_values,
     log_in,
@@ -156,10 +155,10 @@ def test_reorder_remove_and_add(app, logged_in_client):
 def test_archive_hides_from_today_and_restore_brings_back(app, logged_in_client):
     routine_id = make_routine(app, logged_in_client)
     submit(logged_in_client, f"/routines/{routine_id}/archive", page="/routines")
-    assert "<h3 dir=\"auto\">Evening neck routine</h3>" not in logged_in_client.get("/today").text
+    assert '<h3 dir="auto">Evening neck routine</h3>' not in logged_in_client.get("/today").text
     assert "Put away" in logged_in_client.get("/routines").text
     submit(logged_in_client, f"/routines/{routine_id}/restore", page="/routines")
-    assert "<h3 dir=\"auto\">Evening neck routine</h3>" in logged_in_client.get("/today").text
+    assert '<h3 dir="auto">Evening neck routine</h3>' in logged_in_client.get("/today").text
 
 
 def test_done_today_logs_every_exercise_once_per_submission(app, logged_in_client, client_user):
@@ -203,14 +202,7 @@ def test_damaged_routine_button_is_refused(app, logged_in_client):
 
 
 def detailed_form(client, url):
-    page = client.get(url).text
-    data = {"csrf_token": csrf_token_from(page)}
-    for name, value in re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page):
-        if name.startswith("exercises-") or name in ("submission_id", "day"):
-            data[name] = value
-    for name in re.findall(r'<input checked[^>]*name="(exercises-\d+-done)"', page):
-        data[name] = "y"
-    return data
+    return form_values(client.get(url).text, "routine-log-form")
 
 
 def test_detailed_log_records_skips_doses_effort_and_note(app, logged_in_client, client_user):
@@ -304,3 +296,14 @@ def test_log_forms_name_each_exercise_and_keep_each_side(app, logged_in_client, 
         assert any(item.per_side for item in planned)
     editor = logged_in_client.get(f"/routines/logs/{log.id}").text
     assert re.findall(r"<legend>([^<]+)</legend>", editor)[:2] == legends[:2]
+    # The detailed log and the log editor carry "each side" through, ticked or not.
+    data = detailed_form(logged_in_client, f"/routines/{routine_id}/log")
+    assert logged_in_client.post(f"/routines/{routine_id}/log", data=data).status_code in (
+        302,
+        409,
+    )
+    sides = {
+        tuple(item.per_side for item in fetch_all(app, RoutineLogItem, log_id=row.id))
+        for row in fetch_all(app, RoutineLog, user_id=client_user.id)
+    }
+    assert sides == {tuple(item.per_side for item in planned)}

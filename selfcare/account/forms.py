@@ -1,9 +1,8 @@
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired
 
 from ..auth.forms import name_field, new_password_field
-from ..forms import TimezoneField
+from ..forms import PageForm, TimezoneField, at_most, limit_attrs
 
 
 def current_password_field(label: str, message: str) -> PasswordField:
@@ -14,25 +13,26 @@ def current_password_field(label: str, message: str) -> PasswordField:
     )
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(PageForm):
     name = name_field()
     timezone = TimezoneField()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(PageForm):
     current_password = current_password_field(
         "Current password", "Please enter your current password."
     )
     new_password = new_password_field("New password")
 
 
-class TokenForm(FlaskForm):
+class TokenForm(PageForm):
     name = StringField(
         "Token name",
-        validators=[DataRequired(message="Name it after where you'll use it."), Length(max=60)],
+        validators=[DataRequired(message="Name it after where you'll use it."), at_most(60)],
         description="For example “my spreadsheet” or “watch app”.",
+        render_kw=limit_attrs(60),
     )
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(PageForm):
     password = current_password_field("Your password", "Please enter your password to confirm.")

@@ -148,7 +148,8 @@ def page_args() -> tuple[int, int, dict]:
 
 
 def _ascii_digits(text: str) -> bool:
-    return text.isascii() and text.isdigit()
+    """A short run of 0-9 (Python's int() refuses more than 4,300 digits)."""
+    return text.isascii() and text.isdigit() and len(text) <= 9
 
 
 def listing(model, order_by: tuple, to_json):

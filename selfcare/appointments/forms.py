@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from wtforms import DateField, StringField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from ..forms import DatedForm, at_most, not_too_early
+from ..forms import DatedForm, at_most, limit_attrs, not_too_early
 
 PLANNING_HORIZON_DAYS = 366
 
@@ -26,6 +26,7 @@ class AppointmentForm(DatedForm):
     note = StringField(
         "Note (optional)",
         validators=[Optional(), at_most(500)],
+        render_kw=limit_attrs(500),
         description="For example: “next time: thoracic mobility”.",
     )
 

@@ -1,8 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length
 
-from ..forms import TimezoneField
+from ..forms import PageForm, TimezoneField, at_most, limit_attrs, unclipped
 from ..models import CLIENT, THERAPIST
 
 PASSWORD_HINT = "At least 8 characters; 12 or more is safer. A short phrase works well."  # noqa: S105
@@ -13,7 +12,7 @@ def new_password_field(label: str) -> PasswordField:
         label,
         validators=[
             InputRequired(message="Please choose a password."),
-            Length(min=8, max=128, message="Use between 8 and 128 characters."),
+            unclipped(Length(min=8, max=128, message="Use between 8 and 128 characters.")),
         ],
         description=PASSWORD_HINT,
         render_kw={"autocomplete": "new-password"},
@@ -23,19 +22,19 @@ def new_password_field(label: str) -> PasswordField:
 def name_field() -> StringField:
     return StringField(
         "Your name",
-        validators=[DataRequired(message="Please enter your name."), Length(max=100)],
-        render_kw={"autocomplete": "name"},
+        validators=[DataRequired(message="Please enter your name."), at_most(100)],
+        render_kw=limit_attrs(100, autocomplete="name"),
     )
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(PageForm):
     name = name_field()
     email = EmailField(
         "Email",
         validators=[
             DataRequired(message="Please enter your email address."),
             Email(message="That doesn't look like an email address.", check_deliverability=False),
-            Length(max=254),
+            at_most(254),
         ],
         render_kw={"autocomplete": "email"},
     )
@@ -52,7 +51,7 @@ class RegisterForm(FlaskForm):
     timezone = TimezoneField()
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PageForm):
     email = EmailField(
         "Email",
         validators=[DataRequired(message="Please enter your email address.")],

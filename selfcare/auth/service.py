@@ -3,6 +3,7 @@
 from flask import session
 from flask_login import login_user
 
+from ..drafts import DRAFT_KEY, carry_over
 from ..extensions import db
 from ..models import User
 
@@ -22,5 +23,8 @@ def create_user(*, email: str, name: str, password: str, role: str, timezone: st
 def start_session(user: User, remember: bool) -> None:
     """Sign the user in on a fresh session, so nothing set before it (or by someone else)
     carries over."""
+    draft = carry_over(user)
     session.clear()
     login_user(user, remember=remember)
+    if draft:
+        session[DRAFT_KEY] = draft

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     Form,
     HiddenField,
@@ -11,13 +10,21 @@ from wtforms import (
 from wtforms.validators import Optional, Regexp
 
 from ..clinical import PAIN_HIGH_ANCHOR, PAIN_LOW_ANCHOR, REGIONS, DayKind
-from ..forms import ScaleField, at_least_one, at_most, note_field, optional_bool
+from ..forms import (
+    PageForm,
+    ScaleField,
+    at_least_one,
+    at_most,
+    limit_attrs,
+    note_field,
+    optional_bool,
+)
 from .service import DETAIL_FIELDS
 
 REGION_FIELD_PREFIX = "pain_"
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(PageForm):
     """The fixed part of a check-in; `checkin_form` adds one pain row per tracked region."""
 
     day_kind = RadioField(
@@ -43,6 +50,7 @@ class CheckInForm(FlaskForm):
     medication_note = StringField(
         "Which medication (optional)",
         validators=[Optional(), at_most(200)],
+        render_kw=limit_attrs(200),
     )
     note = note_field("Anything else worth remembering?")
 
@@ -118,7 +126,7 @@ def checkin_form(region_keys: list[str], checkin=None, **form_kwargs) -> CheckIn
     return form_class(obj=checkin, data=data, **form_kwargs)
 
 
-class RegionsForm(FlaskForm):
+class RegionsForm(PageForm):
     regions = SelectMultipleField(
         "Regions you rate each day",
         choices=[SelectChoice(key, region.label) for key, region in REGIONS.items()],

@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     FieldList,
@@ -18,11 +17,13 @@ from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
 from ..forms import (
     DatedForm,
     DoseFields,
+    PageForm,
     ScaleField,
     SubmissionIdField,
     at_least_one,
     at_most,
     day_field,
+    limit_attrs,
     note_field,
 )
 
@@ -34,6 +35,7 @@ def _name_field(label, max_length):
             DataRequired(message="Please give it a name."),
             at_most(max_length),
         ],
+        render_kw=limit_attrs(max_length),
     )
 
 
@@ -44,7 +46,7 @@ def _exercise_choices(exercises):
     ]
 
 
-class RoutineForm(FlaskForm):
+class RoutineForm(PageForm):
     name = _name_field("Routine name", 80)
     exercise_ids = SelectMultipleField(
         "Exercises",
@@ -61,11 +63,11 @@ class RoutineForm(FlaskForm):
         self.exercise_ids.choices = _exercise_choices(exercises)
 
 
-class RenameForm(FlaskForm):
+class RenameForm(PageForm):
     name = _name_field("Routine name", 80)
 
 
-class AddExerciseForm(FlaskForm):
+class AddExerciseForm(PageForm):
     exercise_id = SelectField(
         "Add an exercise",
         coerce=int,
@@ -77,7 +79,7 @@ class AddExerciseForm(FlaskForm):
         self.exercise_id.choices = _exercise_choices(exercises)
 
 
-class DoseForm(FlaskForm, DoseFields):
+class DoseForm(PageForm, DoseFields):
     pass
 
 
@@ -97,7 +99,7 @@ class RoutineLogForm(DatedForm):
     note = note_field("Note")
 
 
-class ExerciseForm(FlaskForm, DoseFields):
+class ExerciseForm(PageForm, DoseFields):
     name = _name_field("Name", 100)
     kind = SelectField(
         "Kind",
@@ -112,4 +114,5 @@ class ExerciseForm(FlaskForm, DoseFields):
     how_to = TextAreaField(
         "How to do it",
         validators=[Optional(), at_most(1000)],
+        render_kw=limit_attrs(1000, rows=4),
     )

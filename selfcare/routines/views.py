@@ -1,11 +1,11 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import client_required, owned_or_404
+from ..access import client_required, one_of_or_404, owned_or_404
 from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
 from ..dates import format_day, local_today
 from ..extensions import db
-from ..models import Exercise, Routine, RoutineItem, RoutineLog
+from ..models import Exercise, Routine, RoutineLog
 from ..pages import delete_after_confirmation, history_page, render_form
 from . import bp
 from .forms import (
@@ -30,13 +30,6 @@ from .service import (
 
 def _today():
     return local_today(current_user.timezone)
-
-
-def _routine_item_or_404(routine: Routine, item_id: int) -> RoutineItem:
-    item = next((item for item in routine.items if item.id == item_id), None)
-    if item is None:
-        abort(404)
-    return item
 
 
 @bp.get("/routines")
@@ -129,7 +122,7 @@ def add_item(routine_id):
 @client_required
 def update_item(routine_id, item_id):
     routine = owned_or_404(Routine, routine_id)
-    item = _routine_item_or_404(routine, item_id)
+    item = one_of_or_404(routine.items, item_id)
     form = DoseForm(prefix=f"item{item.id}")
     if not form.validate_on_submit():
         return _edit_page(routine, sent_dose_form=(item.id, form))
@@ -143,7 +136,7 @@ def update_item(routine_id, item_id):
 @client_required
 def move(routine_id, item_id, direction):
     routine = owned_or_404(Routine, routine_id)
-    move_item(routine, _routine_item_or_404(routine, item_id), -1 if direction == "up" else 1)
+    move_item(routine, one_of_or_404(routine.items, item_id), -1 if direction == "up" else 1)
     return redirect(url_for("routines.edit", routine_id=routine.id) + f"#item-{item_id}")
 
 
@@ -151,7 +144,7 @@ def move(routine_id, item_id, direction):
 @client_required
 def remove_item(routine_id, item_id):
     routine = owned_or_404(Routine, routine_id)
-    item = _routine_item_or_404(routine, item_id)
+    item = one_of_or_404(routine.items, item_id)
     routine.items.remove(item)
     db.session.commit()
     flash(f"{item.exercise.name} removed from the routine.", "success")

@@ -1,11 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import PageForm
 from ..sharing.service import INVITE_LENGTH
 
 
-class LinkForm(FlaskForm):
+class LinkForm(PageForm):
     code = StringField(
         "Invite code",
         validators=[

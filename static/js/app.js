@@ -14,4 +14,43 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
+
+  // Count characters where a field has a limit: the server refuses longer text (and says so),
+  // and nothing cuts a paste short without a word.
+  document.querySelectorAll("[data-limit]").forEach((field) => {
+    const limit = Number(field.dataset.limit);
+    const counter = document.createElement("p");
+    counter.className = "hint counter";
+    counter.id = `${field.id}-count`;
+    field.insertAdjacentElement("afterend", counter);
+    const describedBy = field.getAttribute("aria-describedby");
+    field.setAttribute("aria-describedby", describedBy ? `${describedBy} ${counter.id}` : counter.id);
+    const update = () => {
+      const over = field.value.length - limit;
+      counter.textContent = over > 0
+        ? `${field.value.length.toLocaleString()} of ${limit.toLocaleString()} characters: ${over.toLocaleString()} too many`
+        : `${field.value.length.toLocaleString()} of ${limit.toLocaleString()} characters`;
+      counter.classList.toggle("counter-over", over > 0);
+    };
+    field.addEventListener("input", update);
+    update();
+  });
+
+  // Ask before leaving a page whose form has changes that are not saved yet.
+  let unsaved = false;
+  document.querySelectorAll("form[method='post']").forEach((form) => {
+    form.addEventListener("input", () => { unsaved = true; });
+    form.addEventListener("change", () => { unsaved = true; });
+    form.addEventListener("submit", (event) => { if (!event.defaultPrevented) unsaved = false; });
+  });
+  // Buttons outside a form that belong to it (form="...") submit it too.
+  document.querySelectorAll("button[form]").forEach((button) => {
+    button.addEventListener("click", () => { unsaved = false; });
+  });
+  window.addEventListener("beforeunload", (event) => {
+    if (unsaved) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
 });

@@ -1,0 +1,111 @@
+"""What a person typed survives a session that ended or a form that went stale: it waits in
+their browser's session, and the page it came from fills it back in, ready to save."""
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlsplit
+
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask_login import current_user
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+
+DRAFT_KEY = "draft"
+DRAFT_LIFETIME = timedelta(hours=2)
+# The session lives in a cookie of at most 4 KB, which must also hold the login.
+MAX_DRAFT_CHARACTERS = 2500
+
+
+def _page_of_form() -> str:
+    """The page that showed the form: the posted URL when it is a page, else the page that
+    sent it (same site only), else the front page."""
+    adapter = current_app.url_map.bind("")
+    for path in (request.path, urlsplit(request.referrer or "").path):
+        if path and (path == request.path or urlsplit(request.referrer).netloc == request.host):
+            try:
+                adapter.match(path, method="GET")
+            except (NotFound, MethodNotAllowed):
+                continue
+            return path
+    return url_for("home.index")
+
+
+def from_this_site() -> bool:
+    """Whether the browser says the form was sent from one of our pages (browsers send Origin
+    with every POST; a client without it is taken at its word)."""
+    origin = request.headers.get("Origin")
+    return origin is None or urlsplit(origin).netloc == request.host
+
+
+def _owner_hint() -> str | None:
+    """Who the session belonged to (its login id), if it still says."""
+    login_id = session.get("_user_id")
+    return login_id.partition(":")[0] if login_id else None
+
+
+def keep_draft() -> str:
+    """Keep the posted form for its page; returns the page. Long texts that would not fit are
+    left out, and the person is told."""
+    values, kept = [], 0
+    too_long = False
+    for name, value in request.form.items(multi=True):
+        if name == "csrf_token" or "password" in name:
+            continue
+        if kept + len(value) > MAX_DRAFT_CHARACTERS:
+            too_long = True
+            continue
+        values.append((name, value))
+        kept += len(value)
+    page = _page_of_form()
+    session[DRAFT_KEY] = {
+        "page": page,
+        "values": values,
+        "owner": _owner_hint(),
+        "kept_at": datetime.now(UTC).isoformat(),
+    }
+    if too_long:
+        flash("A long text was too large to keep: please paste it again.", "info")
+    return page
+
+
+def carry_over(user) -> dict | None:
+    """The draft to keep through a new login, if it is this user's (or nobody's)."""
+    draft = session.get(DRAFT_KEY)
+    if draft and draft.get("owner") in (None, str(user.id)):
+        return draft
+    return None
+
+
+def _restore_draft() -> None:
+    """On the page a draft belongs to, hand it to the forms (see forms.PageForm)."""
+    if request.method != "GET" or not current_user.is_authenticated:
+        return
+    draft = session.get(DRAFT_KEY)
+    if not draft or draft.get("page") != request.path:
+        return
+    session.pop(DRAFT_KEY)
+    kept_at = datetime.fromisoformat(draft["kept_at"])
+    if draft.get("owner") not in (None, str(current_user.id)):
+        return
+    if datetime.now(UTC) - kept_at > DRAFT_LIFETIME:
+        return
+    g.draft = ImmutableMultiDict(draft["values"])
+    flash("What you typed before is filled in below. Nothing is saved until you save it.", "info")
+
+
+def draft_formdata():
+    """The restored draft for this request's forms, or None."""
+    return g.get("draft")
+
+
+def keep_and_log_in_again():
+    """For a form sent without a valid session: keep it, then log in and come back to it."""
+    page = keep_draft()
+    if current_user.is_authenticated:
+        flash("This page had been open a long time, so nothing was saved yet.", "info")
+        return redirect(page)
+    flash("Your session ended before this was saved. Log in again to finish.", "info")
+    return redirect(url_for("auth.login", next=page))
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_restore_draft)
