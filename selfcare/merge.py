@@ -59,6 +59,39 @@ def merge_edits(
     return Merge(changes, conflicts)
 
 
+def readable(value: Any) -> str:
+    """A stored or sent value as a person reads it in a sentence."""
+    if value is None or value == "":
+        return "nothing"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return f"“{value[:60]}…”" if len(value) > 60 else f"“{value}”"
+    if isinstance(value, date):
+        return value.strftime("%d %b %Y")
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def conflict_message(theirs: str, mine: str) -> str:
+    return (
+        f"While this page was open, this was saved elsewhere as {theirs}. Yours, {mine}, is "
+        "filled in: save to keep it, or change it."
+    )
+
+
+def mark_conflicts(form, conflicts: dict[str, Conflict], describe=None) -> None:
+    """Put each conflict next to its field, in words; `describe(field, value)` may word a
+    value better than `readable` (a pain score "not rated", a day kind by its label)."""
+    for name, conflict in conflicts.items():
+        field = form[name]
+        theirs, mine = (
+            (describe(field, conflict.theirs), describe(field, conflict.mine))
+            if describe
+            else (readable(conflict.theirs), readable(conflict.mine))
+        )
+        field.errors.append(conflict_message(theirs, mine))
+
+
 def snapshot_text(values: Mapping[str, Any]) -> str:
     """What a page carries in a hidden field to say what it showed."""
     return json.dumps({name: comparable(value) for name, value in values.items()}, sort_keys=True)

@@ -3,7 +3,7 @@ from datetime import timedelta
 from selfcare.dates import local_today
 from selfcare.models import Measurement
 
-from .helpers import count_rows, csrf_token_from, fetch_all, log_in, make_user, submit
+from .helpers import count_rows, csrf_token_from, fetch_all, form_values, log_in, make_user, submit
 
 ROTATION = "/measurements/new/cervical_rotation"
 
@@ -111,3 +111,40 @@ def test_other_clients_measurements_are_not_found(app, logged_in_client):
     response = submit(stranger, f"/measurements/{saved.id}/delete", page="/measurements")
     assert response.status_code == 404
     assert count_rows(app, Measurement) == 1
+
+
+def test_back_then_save_asks_before_saving_the_same_again(app, logged_in_client):
+    """Back re-fetches the form with a new submission id while the browser refills what was
+    typed: the second save asks first, and saves only when the person says so."""
+    typed = {"side": "left", "value": "60", "day": "2026-01-05"}
+    assert submit(logged_in_client, ROTATION, typed).status_code == 302
+    again = submit(logged_in_client, ROTATION, typed)
+    assert again.status_code == 409
+    assert "You already saved" in again.text and "Yes, save it again" in again.text
+    assert count_rows(app, Measurement) == 1
+    confirmed = submit(logged_in_client, ROTATION, typed | {"save_again": "y"})
+    assert confirmed.status_code == 302
+    assert count_rows(app, Measurement) == 2
+
+
+def test_edits_in_two_tabs_merge_field_by_field(app, logged_in_client):
+    submit(logged_in_client, ROTATION, {"side": "left", "value": "60", "note": "morning"})
+    [saved] = fetch_all(app, Measurement)
+    url = f"/measurements/{saved.id}"
+    tab_a = form_values(logged_in_client.get(url).text, "measurement-form")
+    tab_b = dict(tab_a)
+    assert logged_in_client.post(url, data=tab_a | {"value": "64"}).status_code == 302
+    # Tab B, loaded before A saved, changes only the note: A's value stays.
+    assert logged_in_client.post(url, data=tab_b | {"note": "after stretching"}).status_code == 302
+    [merged] = fetch_all(app, Measurement)
+    assert (merged.value, merged.note) == (64.0, "after stretching")
+    # Both change the value: the later save is not applied silently.
+    tab_c = form_values(logged_in_client.get(url).text, "measurement-form")
+    assert logged_in_client.post(url, data=tab_c | {"value": "66"}).status_code == 302
+    clash = logged_in_client.post(url, data=tab_c | {"value": "70"})
+    assert clash.status_code == 409
+    assert "saved elsewhere as 66" in clash.text and "Yours, 70" in clash.text
+    assert fetch_all(app, Measurement)[0].value == 66.0
+    resent = form_values(clash.text, "measurement-form")
+    assert logged_in_client.post(url, data=resent).status_code == 302
+    assert fetch_all(app, Measurement)[0].value == 70.0

@@ -307,3 +307,37 @@ def test_log_forms_name_each_exercise_and_keep_each_side(app, logged_in_client, 
         for row in fetch_all(app, RoutineLog, user_id=client_user.id)
     }
     assert sides == {tuple(item.per_side for item in planned)}
+
+
+def test_a_second_detailed_log_of_the_day_asks_first(app, logged_in_client, client_user):
+    routine_id = make_routine(app, logged_in_client)
+    url = f"/routines/{routine_id}/log"
+    first = detailed_form(logged_in_client, url)
+    assert logged_in_client.post(url, data=first).status_code == 302
+    assert logged_in_client.post(url, data=first).status_code == 302  # re-sent: saved once
+    assert count_rows(app, RoutineLog, user_id=client_user.id) == 1
+    after_back = detailed_form(logged_in_client, url)  # a fresh submission id, same values
+    asked = logged_in_client.post(url, data=after_back)
+    assert asked.status_code == 409 and "You already logged" in asked.text
+    assert count_rows(app, RoutineLog, user_id=client_user.id) == 1
+    confirmed = logged_in_client.post(url, data=after_back | {"save_again": "y"})
+    assert confirmed.status_code == 302
+    assert count_rows(app, RoutineLog, user_id=client_user.id) == 2
+
+
+def test_log_edits_in_two_tabs_merge_field_by_field(app, logged_in_client, client_user):
+    routine_id = make_routine(app, logged_in_client)
+    tap_routine(logged_in_client, routine_id)
+    [log] = fetch_all(app, RoutineLog, user_id=client_user.id)
+    url = f"/routines/logs/{log.id}"
+    tab_a = detailed_form(logged_in_client, url)
+    tab_b = dict(tab_a)
+    assert logged_in_client.post(url, data=tab_a | {"effort": "6"}).status_code == 302
+    assert logged_in_client.post(url, data=tab_b | {"note": "Felt good"}).status_code == 302
+    [merged] = fetch_all(app, RoutineLog, user_id=client_user.id)
+    assert (merged.effort, merged.note) == (6, "Felt good")
+    tab_c = detailed_form(logged_in_client, url)
+    assert logged_in_client.post(url, data=tab_c | {"effort": "3"}).status_code == 302
+    clash = logged_in_client.post(url, data=tab_c | {"effort": "8"})
+    assert clash.status_code == 409 and "saved elsewhere as 3" in clash.text
+    assert fetch_all(app, RoutineLog, user_id=client_user.id)[0].effort == 3

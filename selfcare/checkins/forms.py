@@ -96,7 +96,7 @@ def sent_values(form: CheckInForm) -> dict:
     return scores | form.details()
 
 
-TAP = r"^\d{1,10}:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+TAP = r"^[0-9]{1,10}:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z"
 
 
 class RoutineTapForm(Form):
@@ -104,9 +104,9 @@ class RoutineTapForm(Form):
     today" and "Log again" send `<routine id>:<submission id>`, "Undo" the routine id. A plain
     Form: the check-in form around it carries the CSRF token."""
 
-    done = StringField(validators=[Optional(), Regexp(TAP)])
-    again = StringField(validators=[Optional(), Regexp(TAP)])
-    undo = StringField(validators=[Optional(), Regexp(r"^\d{1,10}$")])
+    done = StringField(validators=[Optional(strip_whitespace=False), Regexp(TAP)])
+    again = StringField(validators=[Optional(strip_whitespace=False), Regexp(TAP)])
+    undo = StringField(validators=[Optional(strip_whitespace=False), Regexp(r"^[0-9]{1,10}\Z")])
 
 
 def checkin_form(region_keys: list[str], checkin=None, **form_kwargs) -> CheckInForm:

@@ -9,7 +9,7 @@ from ..clinical import PAIN_QUESTION, REGIONS, DayKind
 from ..dates import format_day, format_moment, local_today, past_day_problem
 from ..errors import render_error
 from ..extensions import db
-from ..merge import merge_edits, read_snapshot, snapshot_text
+from ..merge import mark_conflicts, merge_edits, read_snapshot, readable, snapshot_text
 from ..models import CheckIn, Routine
 from ..pages import delete_after_confirmation, history_page, render_form
 from ..routines.service import delete_log, last_log_of, log_routine, today_routine_cards
@@ -55,8 +55,7 @@ def _checkin_page(day, template: str, page_context=dict):
         anchor = _apply_routine_tap(taps, day)
         if merge.conflicts:
             existing = checkin_for(current_user.id, day)
-            for name, conflict in merge.conflicts.items():
-                form[name].errors.append(_conflict_message(form[name], conflict))
+            mark_conflicts(form, merge.conflicts, _describe)
             form.loaded.data = snapshot_text(checkin_values(existing, regions))
             return render_template(
                 template,
@@ -89,23 +88,12 @@ def _save_changes(day, changes: dict) -> None:
     save_checkin(current_user.id, day, scores, details)
 
 
-def _readable(field, value) -> str:
-    if value is None:
-        return "not rated" if field.name.startswith(REGION_FIELD_PREFIX) else "nothing"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
+def _describe(field, value) -> str:
+    if field.name.startswith(REGION_FIELD_PREFIX):
+        return "not rated" if value is None else str(value)
     if field.name == "day_kind":
         return DayKind(value).label.lower()
-    text = str(value)
-    return f"“{text[:60]}…”" if len(text) > 60 else f"“{text}”" if isinstance(value, str) else text
-
-
-def _conflict_message(field, conflict) -> str:
-    return (
-        "While this page was open, this was saved elsewhere as "
-        f"{_readable(field, conflict.theirs)}. Yours, {_readable(field, conflict.mine)}, is "
-        "filled in: save to keep it, or change it."
-    )
+    return readable(value)
 
 
 def _apply_routine_tap(taps: RoutineTapForm, day) -> str | None:

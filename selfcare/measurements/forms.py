@@ -1,4 +1,4 @@
-from wtforms import DecimalField, RadioField, SelectChoice
+from wtforms import BooleanField, DecimalField, HiddenField, RadioField, SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from ..clinical import Movement
@@ -23,6 +23,9 @@ class MeasurementForm(DatedForm):
     )
     day = day_field("Measured on")
     note = note_field("Note (optional)", max_length=500)
+    # What an edit page showed when it was loaded, so a save writes only what it changed.
+    loaded = HiddenField()
+    save_again = BooleanField("Yes, save it again")
 
     def __init__(self, movement: Movement, *args, **kwargs):
         super().__init__(*args, **kwargs)

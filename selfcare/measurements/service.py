@@ -19,6 +19,15 @@ class MeasuredValue:
     day: date
     note: str | None
 
+    def fields(self) -> dict:
+        """What a person can change on an existing measurement."""
+        return {
+            "side": self.columns()["side"],
+            "value": self.value,
+            "day": self.day,
+            "note": self.note,
+        }
+
     def columns(self) -> dict:
         return {
             "movement": self.movement.key,
@@ -43,7 +52,30 @@ def add_measurement(
     )
 
 
-def update_measurement(measurement: Measurement, measured: MeasuredValue) -> None:
-    for column, value in measured.columns().items():
-        setattr(measurement, column, value)
+def stored_fields(measurement: Measurement) -> dict:
+    """The fields of MeasuredValue.fields, as stored."""
+    return {name: getattr(measurement, name) for name in ("side", "value", "day", "note")}
+
+
+def update_measurement(measurement: Measurement, changes: dict) -> None:
+    for name, value in changes.items():
+        setattr(measurement, name, value)
     db.session.commit()
+
+
+def same_measurement(user_id: int, measured: MeasuredValue) -> Measurement | None:
+    """An identical measurement already saved (same movement, side, value and day): a form sent
+    again after Back, or a person measuring twice who should be asked first."""
+    columns = measured.columns()
+    return db.session.scalar(
+        db.select(Measurement)
+        .filter_by(
+            user_id=user_id,
+            movement=columns["movement"],
+            side=columns["side"],
+            value=columns["value"],
+            day=columns["day"],
+        )
+        .order_by(Measurement.created_at.desc())
+        .limit(1)
+    )

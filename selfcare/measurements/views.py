@@ -1,15 +1,16 @@
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import client_required, owned_or_404
 from ..clinical import BASE_REGION_LABELS, MOVEMENTS
 from ..dates import format_day, local_today
 from ..extensions import db
+from ..merge import mark_conflicts, merge_edits, read_snapshot, snapshot_text
 from ..models import Measurement
 from ..pages import delete_after_confirmation, history_page, render_form
 from . import bp
 from .forms import MeasurementForm
-from .service import add_measurement, update_measurement
+from .service import add_measurement, same_measurement, stored_fields, update_measurement
 
 
 def _movement_or_404(key: str):
@@ -44,15 +45,33 @@ def _measurement_page(movement, measurement: Measurement | None):
     form = MeasurementForm(
         movement, obj=measurement, data=None if measurement else {"day": today}, today=today
     )
+    context = {"movement": movement, "measurement": measurement}
     if form.validate_on_submit():
         measured = form.measured()
         if measurement is None:
+            twin = None if form.save_again.data else same_measurement(current_user.id, measured)
+            # The same form sent again is simply saved once; a new one with the same values asks.
+            if twin is not None and twin.submission_id != form.submission_id.data:
+                return render_template(
+                    "measurements/form.html", form=form, twin=twin, **context
+                ), 409
             add_measurement(current_user.id, measured, form.submission_id.data)
         else:
-            update_measurement(measurement, measured)
+            merge = merge_edits(
+                read_snapshot(form.loaded.data), measured.fields(), stored_fields(measurement)
+            )
+            update_measurement(measurement, merge.changes)
+            if merge.conflicts:
+                mark_conflicts(form, merge.conflicts)
+                form.loaded.data = snapshot_text(stored_fields(measurement))
+                return render_template(
+                    "measurements/form.html", form=form, conflicts=merge.conflicts, **context
+                ), 409
         flash(f"{movement.label}: {movement.format(measured.value)} saved.", "success")
         return redirect(url_for("measurements.index"))
-    return render_form("measurements/form.html", form, movement=movement, measurement=measurement)
+    if measurement is not None and request.method == "GET":
+        form.loaded.data = snapshot_text(stored_fields(measurement))
+    return render_form("measurements/form.html", form, **context)
 
 
 @bp.route("/measurements/new/<movement_key>", methods=["GET", "POST"])

@@ -97,6 +97,9 @@ class RoutineLogForm(DatedForm):
     exercises = FieldList(FormField(LoggedExerciseForm), min_entries=0, max_entries=50)
     effort = ScaleField("How hard did it feel?", low="no effort", high="as hard as it gets")
     note = note_field("Note")
+    # What an edit page showed when it was loaded, so a save writes only what it changed.
+    loaded = HiddenField()
+    save_again = BooleanField("Yes, log it again")
 
 
 class ExerciseForm(PageForm, DoseFields):

@@ -128,16 +128,39 @@ def log_routine(
     )
 
 
-def update_log(
-    log: RoutineLog,
-    *,
-    day: date,
-    effort: int | None,
-    note: str | None,
-    exercises: list[LoggedExercise],
-) -> None:
-    log.day, log.effort, log.note = day, effort, note
-    log.items = [exercise.as_row() for exercise in exercises]
+def log_fields(
+    *, day: date, effort: int | None, note: str | None, exercises: list[LoggedExercise]
+) -> dict:
+    """A log as the fields its editor changes: day, effort, note and the exercises as a whole."""
+    rows = [
+        {"exercise_id": e.exercise_id, "done": e.done, **e.dose.as_columns()} for e in exercises
+    ]
+    return {"day": day, "effort": effort, "note": note, "exercises": rows}
+
+
+def stored_log_fields(log: RoutineLog) -> dict:
+    return log_fields(
+        day=log.day,
+        effort=log.effort,
+        note=log.note,
+        exercises=[LoggedExercise(i.exercise_id, i.done, i.dose) for i in log.items],
+    )
+
+
+def update_log(log: RoutineLog, changes: dict) -> None:
+    """Write the changed fields of log_fields."""
+    for name in ("day", "effort", "note"):
+        if name in changes:
+            setattr(log, name, changes[name])
+    if "exercises" in changes:
+        log.items = [
+            RoutineLogItem(
+                exercise_id=row["exercise_id"],
+                done=row["done"],
+                dose=Dose(**{k: v for k, v in row.items() if k not in ("exercise_id", "done")}),
+            )
+            for row in changes["exercises"]
+        ]
     db.session.commit()
 
 

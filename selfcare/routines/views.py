@@ -5,6 +5,7 @@ from ..access import client_required, one_of_or_404, owned_or_404
 from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
 from ..dates import format_day, local_today
 from ..extensions import db
+from ..merge import mark_conflicts, merge_edits, read_snapshot, readable, snapshot_text
 from ..models import Exercise, Routine, RoutineLog
 from ..pages import delete_after_confirmation, history_page, render_form
 from . import bp
@@ -21,8 +22,11 @@ from .service import (
     add_exercise,
     create_routine,
     exercise_visible_to,
+    last_log_of,
+    log_fields,
     log_routine,
     move_item,
+    stored_log_fields,
     update_log,
     visible_exercises,
 )
@@ -181,8 +185,14 @@ def _rows_match(form: RoutineLogForm, exercise_of: dict[str, Exercise]) -> bool:
     return False
 
 
-def _log_page(form: RoutineLogForm, routine: Routine, log, exercise_of: dict[str, Exercise]):
-    return render_form("routines/log.html", form, routine=routine, log=log, exercise_of=exercise_of)
+def _log_page(form: RoutineLogForm, routine: Routine, log, exercise_of, status=None, **extra):
+    if status is None:
+        return render_form(
+            "routines/log.html", form, routine=routine, log=log, exercise_of=exercise_of, **extra
+        )
+    return render_template(
+        "routines/log.html", form=form, routine=routine, log=log, exercise_of=exercise_of, **extra
+    ), status
 
 
 LOGGED = "Logged. Well done for making time for it."
@@ -199,6 +209,14 @@ def log_details(routine_id):
     form = RoutineLogForm(data={"day": today, "exercises": rows}, today=today)
     exercise_of = {str(item.id): item.exercise for item in routine.items}
     if form.validate_on_submit() and _rows_match(form, exercise_of):
+        earlier = last_log_of(current_user.id, routine.id, form.day.data)
+        # The same form sent again is saved once; a new one for a day already logged asks.
+        if (
+            earlier
+            and earlier.submission_id != form.submission_id.data
+            and not form.save_again.data
+        ):
+            return _log_page(form, routine, None, exercise_of, 409, earlier=earlier)
         log_routine(
             current_user.id,
             routine,
@@ -224,16 +242,29 @@ def edit_log(log_id):
     form = RoutineLogForm(obj=log, data={"exercises": rows}, today=_today())
     exercise_of = {str(entry.id): entry.exercise for entry in log.items}
     if form.validate_on_submit() and _rows_match(form, exercise_of):
-        update_log(
-            log,
+        sent = log_fields(
             day=form.day.data,
             effort=form.effort.data,
             note=form.note.data or None,
             exercises=_logged_exercises(form, exercise_of),
         )
+        merge = merge_edits(read_snapshot(form.loaded.data), sent, stored_log_fields(log))
+        update_log(log, merge.changes)
+        if merge.conflicts:
+            mark_conflicts(form, merge.conflicts, _describe_log_field)
+            form.loaded.data = snapshot_text(stored_log_fields(log))
+            return _log_page(form, log.routine, log, exercise_of, 409, conflicts=merge.conflicts)
         flash(LOGGED, "success")
         return redirect(url_for("routines.logs"))
+    if request.method == "GET":
+        form.loaded.data = snapshot_text(stored_log_fields(log))
     return _log_page(form, log.routine, log, exercise_of)
+
+
+def _describe_log_field(field, value) -> str:
+    if field.name == "exercises":
+        return "other exercises done or doses" if value else "no exercises"
+    return readable(value)
 
 
 @bp.get("/routines/logs")
