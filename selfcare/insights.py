@@ -59,7 +59,8 @@ def window_mean(series: Series, start: date, end: date, minimum: int = 1) -> flo
 
 def rolling_mean(series: Series, start: date, end: date) -> dict[date, float | None]:
     """Trailing 7-day mean for each day from start to end. Missing days are gaps, never zeros:
-    a day's mean is None when its window holds fewer than MIN_DAYS_FOR_AVERAGE values.
+    a day's mean is None when it has no score itself or its window holds fewer than
+    MIN_DAYS_FOR_AVERAGE values.
     One pass with a running sum, so years of history cost no more than a loop over them."""
     result = {}
     total, count = 0.0, 0
@@ -71,7 +72,9 @@ def rolling_mean(series: Series, start: date, end: date) -> dict[date, float | N
         if leaving >= first and leaving in series:
             total, count = total - series[leaving], count - 1
         if day >= start:
-            result[day] = total / count if count >= MIN_DAYS_FOR_AVERAGE else None
+            # Only on days with a score: the line breaks where nobody checked in.
+            enough = count >= MIN_DAYS_FOR_AVERAGE and day in series
+            result[day] = total / count if enough else None
     return result
 
 
@@ -209,6 +212,12 @@ def adherence(
         else:
             break
     return Adherence(routine_count, len(days) - resting_count, share, streak)
+
+
+def days_counted(first_day: date, today: date, window_days: int) -> int:
+    """Days of a trailing window that the client was here for: a new client is never measured
+    against days before their first one."""
+    return max(0, min(window_days, (today - first_day).days + 1))
 
 
 def adherence_share(routine_days: int, resting_days: int, days: int) -> float | None:

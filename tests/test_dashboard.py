@@ -214,3 +214,18 @@ def test_sql_totals_agree_with_the_rules_applied_day_by_day(app, seed):
                 field,
                 timezone,
             )
+
+
+def test_a_new_clients_routine_share_counts_from_their_first_day(app):
+    """One routine on the day they joined is every day so far (it showed 7 %)."""
+    therapist = make_user(app, "therapist")
+    newcomer = make_user(app, name="New Client")
+    with app.app_context():
+        today = local_today("Europe/London")
+        routine = Routine(user_id=newcomer.id, name="Neck")
+        db.session.add_all([routine, Share(client_id=newcomer.id, therapist_id=therapist.id)])
+        db.session.flush()
+        db.session.add(RoutineLog(user_id=newcomer.id, routine_id=routine.id, day=today))
+        db.session.commit()
+        [row] = dashboard_rows(therapist.id)
+    assert row.adherence == 1.0

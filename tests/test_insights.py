@@ -19,6 +19,7 @@ def test_rolling_mean_skips_gaps_and_never_counts_them_as_zero():
     series = {days_ago(6): 6, days_ago(5): 4, days_ago(0): 2}
     rolling = insights.rolling_mean(series, days_ago(6), TODAY)
     assert rolling[TODAY] == pytest.approx(4.0)  # (6 + 4 + 2) / 3, not / 7
+    assert rolling[days_ago(1)] is None  # no score that day: the line breaks, never bridges
     assert rolling[days_ago(5)] is None  # two values: fewer than the minimum of three
     assert rolling[days_ago(6)] is None
 
@@ -161,4 +162,6 @@ def test_rolling_mean_matches_the_plain_definition():
         plain = insights.window_mean(
             series, day - timedelta(days=6), day, insights.MIN_DAYS_FOR_AVERAGE
         )
+        if day not in series:
+            plain = None  # the line breaks on days without a score
         assert value == pytest.approx(plain) if plain is not None else value is None

@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from selfcare.models import Appointment, CheckIn, PainScore, RoutineLog, User
 from selfcare.routines.service import create_routine, visible_exercises
 from selfcare.trends.service import build_trends
 
-from .helpers import count_rows, log_in, make_user, submit
+from .helpers import count_rows, log_in, make_user, submit, tap_routine
 
 FIVE_REGIONS = {"neck": 6, "upper_back": 4, "lower_back": 5, "shoulder_left": 3, "hip_right": 2}
 
@@ -28,12 +29,35 @@ def test_new_client_sees_a_friendly_empty_state(logged_in_client):
     assert "<svg" not in response.text
 
 
-def test_one_checkin_draws_without_error(app, logged_in_client, client_user):
+def test_day_one_is_honest_and_never_scolds(app, logged_in_client, client_user):
+    """A client on their first day with one check-in and one routine: no one-dot charts, and
+    the routine share counts from the day they joined (it read "1 of 91 days (1%)")."""
     submit(logged_in_client, "/today", {"pain_neck": "4"})
+    exercise_ids = re.findall(
+        r'name="exercise_ids"[^>]*value="(\d+)"', logged_in_client.get("/routines/new").text
+    )[:2]
+    submit(logged_in_client, "/routines/new", {"name": "Neck", "exercise_ids": exercise_ids})
+    tap_routine(
+        logged_in_client,
+        int(re.search(r'name="done" value="(\d+):', logged_in_client.get("/today").text).group(1)),
+    )
     page = logged_in_client.get("/trends").text
-    assert 'aria-labelledby="pain-neck-t pain-neck-d"' in page
-    assert "Neck pain averaged 4.0 in the last 7 days." in page
-    assert "not enough scores to compare yet" in page
+    assert "Pain charts are on their way" in page and "so far there is 1 day" in page
+    assert 'aria-labelledby="pain-neck-t pain-neck-d"' not in page
+    assert "Routines on 1 of 1 day (100%)." in page
+    with app.app_context():
+        user = db.session.get(User, client_user.id)
+        for back in (1, 2):
+            db.session.add(
+                CheckIn(
+                    user_id=user.id,
+                    day=local_today(user.timezone) - timedelta(days=back),
+                    scores=[PainScore(region="neck", score=5)],
+                )
+            )
+        db.session.commit()
+    drawn = logged_in_client.get("/trends").text
+    assert 'aria-labelledby="pain-neck-t pain-neck-d"' in drawn
 
 
 def test_charts_summaries_and_tables_for_a_history(app, logged_in_client, client_user):

@@ -11,7 +11,7 @@ from sqlalchemy import values as values_table
 
 from .. import insights
 from ..clinical import REGIONS, DayKind
-from ..dates import local_today
+from ..dates import local_today, to_local
 from ..extensions import db
 from ..models import CheckIn, PainScore, RoutineLog, Share, User
 
@@ -42,6 +42,8 @@ class ClientFacts:
     latest_pain: float | None
     routine_days: int
     resting_days: int
+    first_checkin: date | None
+    first_routine: date | None
 
 
 Weeks = dict[str | None, dict[int, insights.Tally]]  # region -> week -> tally
@@ -171,12 +173,30 @@ def _client_facts(calendar) -> dict[int, ClientFacts]:
         )
         .scalar_subquery()
     )
+
+    def first(column, model):
+        return db.select(column).where(model.user_id == client).order_by(column).limit(1)
+
     return {
         user_id: ClientFacts(*figures)
         for user_id, *figures in db.session.execute(
-            db.select(client, newest, latest_pain, routine_days, resting_days)
+            db.select(
+                client,
+                newest,
+                latest_pain,
+                routine_days,
+                resting_days,
+                first(CheckIn.day, CheckIn).scalar_subquery(),
+                first(RoutineLog.day, RoutineLog).scalar_subquery(),
+            )
         )
     }
+
+
+def _first_day(user: User, facts: ClientFacts) -> date:
+    """The client's first day: when they joined, or their first entry if that came earlier."""
+    joined = to_local(user.created_at, user.timezone).date()
+    return min(day for day in (joined, facts.first_checkin, facts.first_routine) if day)
 
 
 def _row(user, since, today: date, facts: ClientFacts, weeks: Weeks) -> ClientRow:
@@ -196,7 +216,11 @@ def _row(user, since, today: date, facts: ClientFacts, weeks: Weeks) -> ClientRo
         week_average=tally(ALL_REGIONS, CURRENT_WEEK).mean(),
         trend=insights.trend_arrow(change(ALL_REGIONS)),
         adherence=insights.adherence_share(
-            facts.routine_days, facts.resting_days, insights.DASHBOARD_ADHERENCE_DAYS
+            facts.routine_days,
+            facts.resting_days,
+            insights.days_counted(
+                _first_day(user, facts), today, insights.DASHBOARD_ADHERENCE_DAYS
+            ),
         ),
         worsening_regions=[
             REGIONS[region].label

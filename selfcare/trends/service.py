@@ -11,7 +11,7 @@ from sqlalchemy import Row, func
 from .. import insights, svgchart
 from ..checkins.service import tracked_regions
 from ..clinical import MOVEMENTS, REGIONS, DayKind, Movement
-from ..dates import format_day, local_today
+from ..dates import format_day, local_today, to_local
 from ..extensions import db
 from ..models import Appointment, CheckIn, Measurement, PainScore, RoutineLog, User
 
@@ -163,6 +163,9 @@ class Trends:
     appointments: list[Appointment]
     last_appointment: Appointment | None
     is_empty: bool
+    # Days with any pain score; the pain charts wait until there are enough to draw a line.
+    pain_days: int
+    charts_ready: bool
     bucket_days: int
 
 
@@ -193,6 +196,7 @@ def build_trends(
         last_appointment=last_appointment,
         routine_days=set(history.logs_per_day),
     )
+    pain_days = {day for series in history.pain.values() for day in series}
     pain_panels = [
         _pain_panel(key, history.pain.get(key, {}), context)
         for key in shown_regions
@@ -208,10 +212,18 @@ def build_trends(
         pain=pain_panels,
         pain_table=_pain_table(history, [panel.region for panel in pain_panels], start, today),
         rom=_rom_panels(history.measurements, context),
-        adherence=_adherence_panel(history, start, today),
+        # Counted from the client's first day: a new client is never measured against days
+        # before they joined.
+        adherence=_adherence_panel(
+            history,
+            max(start, history.first_day(to_local(client.created_at, client.timezone).date())),
+            today,
+        ),
         appointments=history.appointments,
         last_appointment=last_appointment,
         is_empty=not (any(history.pain.values()) or history.logs_per_day or history.measurements),
+        pain_days=len(pain_days),
+        charts_ready=len(pain_days) >= insights.MIN_DAYS_FOR_AVERAGE,
         bucket_days=bucket_days,
     )
 
@@ -364,9 +376,12 @@ def _adherence_panel(history: ClientHistory, start: date, today: date) -> Adhere
     resting = len(rest_in_range - set(history.logs_per_day))
     if result.share is None:
         summary = "No days to count yet."
+    elif result.routine_days == 0:
+        summary = "No routine days yet in this period."
     else:
         summary = (
-            f"Routines on {result.routine_days} of {result.counted_days} days "
+            f"Routines on {result.routine_days} of {result.counted_days} "
+            f"{'day' if result.counted_days == 1 else 'days'} "
             f"({result.share:.0%})"
             + (f", not counting {resting} rest or flare days" if resting else "")
             + "."
