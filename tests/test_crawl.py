@@ -46,7 +46,7 @@ def form_variants(html: str):
     for action, body in GET_FORM.findall(html):
         names = sorted(set(INPUT_NAME.findall(body)))
         for value in ["2026-01-05", "neck", *HOSTILE_VALUES]:
-            yield f"{unescape(action)}?{urlencode({name: value for name in names})}"
+            yield f"{unescape(action)}?{urlencode(dict.fromkeys(names, value))}"
 
 
 def crawl(browser) -> dict[str, int]:
