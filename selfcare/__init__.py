@@ -31,7 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from . import assets, converters, drafts, errors, home, security, templating
+    from . import assets, converters, drafts, errors, home, security, security_log, templating
     from .account import bp as account_bp
     from .api import bp as api_bp
     from .appointments import bp as appointments_bp
@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .therapist import bp as therapist_bp
     from .trends import bp as trends_bp
 
+    security_log.init_app(app)
     converters.init_app(app)
     drafts.init_app(app)
     errors.init_app(app)

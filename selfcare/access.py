@@ -6,6 +6,7 @@ from functools import wraps
 from flask import abort, make_response, request
 from flask_login import current_user, login_required
 
+from . import security_log
 from .extensions import db
 from .models import CLIENT, THERAPIST, AccessLogEntry, Share, User
 
@@ -16,6 +17,7 @@ def _role_required(role: str):
         @login_required
         def wrapper(*args, **kwargs):
             if current_user.role != role:
+                security_log.record("access.denied", user_id=current_user.id, needs=role)
                 abort(403)
             return view(*args, **kwargs)
 
@@ -83,6 +85,7 @@ def shared_client(purpose: str):
         @login_required
         def wrapper(client_id: int, **kwargs):
             if not current_user.is_therapist or not can_view_client(current_user, client_id):
+                security_log.record("access.denied", user_id=current_user.id, client_id=client_id)
                 abort(404)
             client = db.session.get(User, client_id)
             response = make_response(view(client=client, **kwargs))

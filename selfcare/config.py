@@ -26,19 +26,62 @@ def _database_url(instance_path: Path) -> str:
     return url or f"sqlite:///{instance_path / 'selfcare.db'}"
 
 
+ENVIRONMENTS = ("development", "production")
+
+
+class ConfigurationError(RuntimeError):
+    """A setting the app refuses to start with: better a clear stop than a silent default."""
+
+
+def _environment() -> str:
+    value = os.environ.get("SELFCARE_ENV", "development")
+    if value not in ENVIRONMENTS:
+        raise ConfigurationError(
+            f"SELFCARE_ENV={value!r} is not one of {', '.join(ENVIRONMENTS)} (lower case)."
+        )
+    return value
+
+
+def _trusted_hosts(production: bool) -> list[str] | None:
+    """Host names the app answers to; links in mails and pages are built from the Host header,
+    so in production it must be one of these."""
+    hosts = [host.strip() for host in os.environ.get("SELFCARE_HOSTS", "").split(",") if host]
+    if production and not hosts:
+        raise ConfigurationError("Set SELFCARE_HOSTS to the site's host names, e.g. care.example.")
+    return hosts or None
+
+
+def _proxy_count(name: str) -> int:
+    text = os.environ.get(name, "0")
+    if not (text.isascii() and text.isdigit()):
+        raise ConfigurationError(f"{name} must be a whole number of proxies, not {text!r}.")
+    return int(text)
+
+
 def build_config(instance_path: Path, overrides: dict) -> dict:
     """Settings for create_app; `overrides` (tests, embedding code) win over everything else."""
-    production = os.environ.get("SELFCARE_ENV") == "production"
+    production = _environment() == "production"
     settings = {
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Parameters can be health data: never in a log line about a failed statement.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        "TRUSTED_HOSTS": _trusted_hosts(production),
+        # How many reverse proxies stand in front of the app and set X-Forwarded-For/-Proto.
+        "PROXY_COUNT": _proxy_count("SELFCARE_PROXY_COUNT"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # The largest thing anyone sends is a form with a 1,000-character note.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Failed logins per client address, and per account from anywhere (slower, so one
+        # person can't lock another out for long).
         "LOGIN_RATE_LIMIT": "10 per 15 minutes",
+        "LOGIN_ACCOUNT_RATE_LIMIT": "20 per hour",
+        "REGISTER_RATE_LIMIT": "10 per hour",
+        "INVITE_RATE_LIMIT": "10 per hour",
+        "TOKEN_RATE_LIMIT": "10 per hour",
         "PASSWORD_HASH_METHOD": "scrypt",
         "SELFCARE_PRODUCTION": production,
+        "HSTS_SECONDS": 63072000 if production else 0,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

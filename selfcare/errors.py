@@ -4,8 +4,9 @@ from http import HTTPStatus
 
 from flask import Flask, flash, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
+from . import security_log
 from .drafts import from_this_site, keep_and_log_in_again
 
 API_PREFIX = "/api/"
@@ -45,6 +46,8 @@ def render_error(code: int, message: str | None = None):
 
 
 def _handle_http_error(error: HTTPException):
+    if error.code == 429:
+        security_log.record("rate_limited", limit=str(getattr(error, "limit", "")))
     response = render_error(error.code or 500)
     if error.code == 405 and request.path.startswith(API_PREFIX):
         response.headers["Allow"] = ", ".join(error.valid_methods or ())
@@ -54,6 +57,7 @@ def _handle_http_error(error: HTTPException):
 def _handle_csrf_error(_error: CSRFError):
     """A form whose token no longer matches the session (it ended, or the page was open across a
     log-out and log-in): what was typed is kept for the page, never thrown away."""
+    security_log.record("csrf.refused")
     if "csrf_token" not in request.form or not from_this_site():
         # Not a page of ours that went stale: refused, and nothing of it kept.
         return render_error(400, "This form has expired. Please reload the page and send it again.")
@@ -63,6 +67,12 @@ def _handle_csrf_error(_error: CSRFError):
     return keep_and_log_in_again()
 
 
+def _handle_untrusted_host(_error: SecurityError):
+    """A Host header the site doesn't answer to: no page (its links would use that host)."""
+    return "Unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(SecurityError, _handle_untrusted_host)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)

@@ -36,12 +36,25 @@ LATERALITY_CODE = ("272741003", "Laterality")
 EXERCISE_THERAPY = ("229065009", "Exercise therapy")
 
 
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """Text a spreadsheet would run as a formula gets a leading apostrophe, which spreadsheets
+    show as plain text (OWASP's advice for CSV injection). Numbers are left as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _table(headers: list[str], rows) -> bytes:
-    """UTF-8 with a byte-order mark, so spreadsheet programs read accents and ° correctly."""
+    """UTF-8 with a byte-order mark, so spreadsheet programs read accents and ° correctly. Every
+    text cell goes through safe_cell."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headers)
-    writer.writerows(rows)
+    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode()
 
 

@@ -1,6 +1,7 @@
 """Headers and input checks every response and request gets, whatever the page."""
 
-from flask import Flask, request
+from flask import Flask, current_app, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .errors import render_error
 
@@ -33,6 +34,11 @@ def _security_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config["HSTS_SECONDS"]:
+        headers.setdefault(
+            "Strict-Transport-Security",
+            f"max-age={current_app.config['HSTS_SECONDS']}; includeSubDomains",
+        )
     if not request.path.startswith(CACHEABLE_PREFIXES):
         # Pages may carry health data: never keep them in a shared or back/forward cache.
         headers["Cache-Control"] = "no-store"
@@ -40,5 +46,9 @@ def _security_headers(response):
 
 
 def init_app(app: Flask) -> None:
+    proxies = app.config["PROXY_COUNT"]
+    if proxies:
+        # The client's address and scheme as the proxies saw them: rate limits key on it.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     app.before_request(_refuse_nul_characters)
     app.after_request(_security_headers)

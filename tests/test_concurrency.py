@@ -53,7 +53,11 @@ def test_parallel_writes_all_land_once(app, database_url, tmp_path):
             db.session.add(routine)
             db.session.commit()
             people.append((account.email, routine.id))
-    env = {"DATABASE_URL": database_url, "SECRET_KEY": "concurrency-test", "SELFCARE_ENV": "test"}
+    env = {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "concurrency-test",
+        "SELFCARE_ENV": "development",
+    }
     with Gunicorn(env, workers=4) as base, ThreadPoolExecutor(CLIENTS) as pool:
         results = list(pool.map(lambda person: client_session(base, *person, today), people))
     statuses = [status for result in results for status in result]

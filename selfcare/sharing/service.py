@@ -16,7 +16,14 @@ INVITE_LIFETIME = timedelta(days=7)
 
 
 class InviteError(Exception):
-    """Why a code could not be used, in words for the therapist."""
+    """A code could not be used. The therapist reads one message whatever the reason, so codes
+    can't be probed; the reason goes to the security log."""
+
+    message = "That code didn't work. Check it with your client, or ask them for a new one."
+
+    def __init__(self, reason: str):
+        super().__init__(self.message)
+        self.reason = reason
 
 
 def new_code() -> str:
@@ -53,13 +60,11 @@ def redeem_invite(therapist_id: int, typed_code: str, now: datetime | None = Non
     code = normalize_code(typed_code)
     invite = db.session.scalar(db.select(Invite).filter_by(code=code))
     if invite is None:
-        raise InviteError("That code doesn't match any invite. Check it with your client.")
+        raise InviteError("unknown")
     if invite.used_at is not None:
-        raise InviteError("That code has already been used. Ask your client for a new one.")
+        raise InviteError("used")
     if invite.expires_at <= now:
-        raise InviteError(
-            "That code has expired (codes last 7 days). Ask your client for a new one."
-        )
+        raise InviteError("expired")
     claimed = db.session.execute(
         update(Invite)
         .where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.expires_at > now)
@@ -67,7 +72,7 @@ def redeem_invite(therapist_id: int, typed_code: str, now: datetime | None = Non
     )
     if claimed.rowcount != 1:
         db.session.rollback()
-        raise InviteError("That code has already been used. Ask your client for a new one.")
+        raise InviteError("used")
     share = db.session.scalar(
         db.select(Share).filter_by(client_id=invite.client_id, therapist_id=therapist_id)
     )

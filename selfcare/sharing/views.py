@@ -1,6 +1,7 @@
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
+from .. import security_log
 from ..access import client_required, owned_or_404
 from ..extensions import db
 from ..models import AccessLogEntry, Invite, Share, utcnow
@@ -41,6 +42,7 @@ def index():
 @client_required
 def new_invite():
     invite = create_invite(current_user.id)
+    security_log.record("invite.created", user_id=current_user.id, invite_id=invite.id)
     code = display_code(invite.code)
     flash(f"Your code is {code}. Give it to your therapist; it works once, for 7 days.", "success")
     return redirect(url_for("sharing.index"))
@@ -64,5 +66,6 @@ def revoke_share(share_id):
     if share.revoked_at is not None:
         abort(404)
     revoke(share)
+    security_log.record("share.stopped", user_id=current_user.id, share_id=share.id)
     flash(f"{share.therapist.name} can no longer see your data.", "success")
     return redirect(url_for("sharing.index"))

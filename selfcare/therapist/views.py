@@ -1,12 +1,14 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import security_log
 from ..access import shared_client, therapist_required
 from ..appointments.forms import AppointmentForm, new_appointment_form
 from ..appointments.service import add_appointment
 from ..dates import format_day, local_today
 from ..exports import csv_zip_download, fhir_download
-from ..extensions import db
+from ..extensions import db, limiter
+from ..limits import configured, signed_in_account
 from ..models import Routine
 from ..pages import ListPagination, page_number, render_form
 from ..routines.forms import RoutineForm
@@ -45,14 +47,18 @@ def dashboard():
 @bp.route("/therapist/link", methods=["GET", "POST"])
 @bp.route("/therapist/link/<code>", methods=["GET"])
 @therapist_required
+@limiter.limit(configured("INVITE_RATE_LIMIT"), methods=["POST"])
+@limiter.limit(configured("INVITE_RATE_LIMIT"), key_func=signed_in_account, methods=["POST"])
 def link(code=None):
     form = LinkForm(data={"code": code} if code else None)
     if form.validate_on_submit():
         try:
             share = redeem_invite(current_user.id, form.code.data)
         except InviteError as error:
+            security_log.record("invite.refused", user_id=current_user.id, reason=error.reason)
             form.code.errors.append(str(error))
         else:
+            security_log.record("share.started", user_id=current_user.id, share_id=share.id)
             flash(f"You can now see {share.client.name}'s charts.", "success")
             return redirect(url_for("therapist.client", client_id=share.client_id))
     return render_form("therapist/link.html", form)
