@@ -1,5 +1,6 @@
 """A consistent copy of the SQLite database while the app keeps running."""
 
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -20,8 +21,10 @@ def backup_sqlite(engine: Engine, directory: Path, now: datetime | None = None) 
         raise BackupNotPossible(
             "flask backup copies the SQLite database; for PostgreSQL use pg_dump."
         )
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     target = directory / f"selfcare-{(now or utcnow()):%Y%m%d-%H%M%S}.db"
+    # Created owner-only before SQLite writes a byte into it.
+    os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
     source = sqlite3.connect(engine.url.database)
     copy = sqlite3.connect(target)
     try:

@@ -77,10 +77,8 @@ def carry_over(user) -> dict | None:
 
 def _restore_draft() -> None:
     """On the page a draft belongs to, hand it to the forms (see forms.PageForm)."""
-    if request.method != "GET" or not current_user.is_authenticated:
-        return
-    draft = session.get(DRAFT_KEY)
-    if not draft or draft.get("page") != request.path:
+    draft = session.get(DRAFT_KEY) if request.method == "GET" else None
+    if not draft or draft.get("page") != request.path or not current_user.is_authenticated:
         return
     session.pop(DRAFT_KEY)
     kept_at = datetime.fromisoformat(draft["kept_at"])

@@ -1,13 +1,16 @@
 """Error pages: a page in the product's words for people, problem details (RFC 9457) for the API."""
 
+from contextlib import suppress
 from http import HTTPStatus
 
-from flask import Flask, flash, jsonify, redirect, render_template, request
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from . import security_log
 from .drafts import from_this_site, keep_and_log_in_again
+from .extensions import db
 
 API_PREFIX = "/api/"
 
@@ -72,7 +75,26 @@ def _handle_untrusted_host(_error: SecurityError):
     return "Unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
+RETRY_AFTER_SECONDS = 30
+
+
+def _handle_database_down(error: OperationalError):
+    """The database can't be reached: a 503 that says so, rendered without it (no user, no
+    context processors), and a hint for clients when to try again."""
+    current_app.logger.error("database unavailable: %s", type(error.orig).__name__)
+    with suppress(OperationalError):  # still unreachable: nothing to roll back
+        db.session.rollback()
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    if request.path.startswith(API_PREFIX):
+        response = problem(503, "The service can't reach its database. Try again shortly.")
+        response.headers.update(headers)
+        return response
+    page = current_app.jinja_env.get_template("unavailable.html").render()
+    return page, 503, headers
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(OperationalError, _handle_database_down)
     app.register_error_handler(SecurityError, _handle_untrusted_host)
     app.register_error_handler(HTTPException, _handle_http_error)
     app.register_error_handler(CSRFError, _handle_csrf_error)

@@ -1,6 +1,8 @@
 """Flask extensions, created unbound and attached in create_app."""
 
+import os
 import sqlite3
+from pathlib import Path
 
 import psycopg
 from flask import request
@@ -13,6 +15,13 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
+
+
+def owner_only(path: Path) -> None:
+    """Read and write for the owner alone (0600), for files that hold health data."""
+    if path.exists() and path.stat().st_uid == os.getuid():
+        path.chmod(0o600)
+
 
 # Named constraints so that Alembic migrations work the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -62,8 +71,12 @@ def _tune_postgresql(dbapi_connection) -> None:
 
 
 def _tune_sqlite(dbapi_connection) -> None:
-    """SQLite leaves foreign keys off and locks readers out by default; fix both."""
+    """SQLite leaves foreign keys off and locks readers out by default; fix both. The file holds
+    health data: only its owner may read it."""
     cursor = dbapi_connection.cursor()
+    for _, name, path in cursor.execute("PRAGMA database_list").fetchall():
+        if name == "main" and path:
+            owner_only(Path(path))
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")

@@ -2,7 +2,10 @@
 
 from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
+from .extensions import db
 from .pages import home_endpoint
 
 bp = Blueprint("home", __name__)
@@ -17,4 +20,10 @@ def index():
 
 @bp.get("/healthz")
 def healthz():
-    return {"status": "ok"}
+    """For load balancers: ok only when the database answers."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except OperationalError:
+        db.session.rollback()
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}

@@ -3,6 +3,8 @@
 import json
 import logging
 import re
+import stat
+from pathlib import Path
 
 import brotli
 import pytest
@@ -257,3 +259,37 @@ def test_security_events_are_logged_without_health_data(app, client, client_user
     assert [event["event"] for event in events] == ["login.failed", "login.succeeded", "logout"]
     assert all(event["user_id"] == client_user.id for event in events)
     assert "private note" not in caplog.text and client_user.email not in caplog.text
+
+
+def test_a_database_outage_gets_a_page_that_says_so(app, client, client_user, tmp_path):
+    """During an outage people got Werkzeug's bare 500 (the error page needed the database)
+    and /healthz said ok."""
+    log_in(client, client_user)
+    session_cookie = client.get_cookie("session").value
+    unreachable = (
+        "postgresql+psycopg://postgres@127.0.0.1:1/nothing"
+        if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql")
+        else f"sqlite:///{tmp_path}/no/such/dir/selfcare.db"
+    )
+    down = create_app(settings_for(unreachable)).test_client()
+    down.set_cookie("session", session_cookie)
+    page = down.get("/today")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "30"
+    assert "Back in a moment" in page.text and "Nothing you saved is lost" in page.text
+    health = down.get("/healthz")
+    assert health.status_code == 503 and health.json["database"] == "unreachable"
+    api = down.get("/api/v1/checkins", headers={"Authorization": "Bearer sc_whatever"})
+    assert api.status_code == 503 and api.mimetype == "application/problem+json"
+    assert client.get("/healthz").json == {"status": "ok", "database": "ok"}
+
+
+def test_database_and_backups_are_owner_only(tmp_path, logged_in_client, app):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("file modes are SQLite's; PostgreSQL keeps its own files")
+    database = Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
+    app.instance_path = str(tmp_path)
+    assert app.test_cli_runner().invoke(args=["backup"]).exit_code == 0
+    [copy] = (tmp_path / "backups").glob("selfcare-*.db")
+    assert stat.S_IMODE(copy.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "backups").stat().st_mode) == 0o700
