@@ -1,14 +1,16 @@
 """Who may see and change what. Views ask these decorators and functions; none decides on its
 own."""
 
+from datetime import UTC, datetime, time
 from functools import wraps
 
 from flask import abort, make_response, request
 from flask_login import current_user, login_required
+from sqlalchemy import and_, or_
 
 from . import security_log
 from .extensions import db
-from .models import CLIENT, THERAPIST, AccessLogEntry, Share, User
+from .models import CLIENT, THERAPIST, AccessLogEntry, Share, User, utcnow
 
 
 def _role_required(role: str):
@@ -55,40 +57,89 @@ def one_of_or_404(rows, row_id: int):
     return row
 
 
+def share_in_force():
+    """The SQL condition of a share in force: not stopped, and its last day (UTC) not passed."""
+    return and_(
+        Share.revoked_at.is_(None),
+        or_(Share.ends_on.is_(None), Share.ends_on >= utcnow().date()),
+    )
+
+
+def share_is_in_force(share: Share, now: datetime) -> bool:
+    """share_in_force for a loaded row."""
+    return share.revoked_at is None and (share.ends_on is None or share.ends_on >= now.date())
+
+
+def share_with(viewer, client_id: int) -> Share | None:
+    """The share in force from this client to this therapist, if any."""
+    return db.session.scalar(
+        db.select(Share).where(
+            Share.client_id == client_id, Share.therapist_id == viewer.id, share_in_force()
+        )
+    )
+
+
 def can_view_client(viewer, client_id: int) -> bool:
     """The one rule for reading a client's health data: the client themselves, or a therapist
-    while that client actively shares with them. Nobody else, ever."""
+    while that client's share with them is in force (and then only the parts it covers, see
+    shared_client). Nobody else, ever."""
     if viewer is None or not viewer.is_authenticated:
         return False
     if viewer.is_client:
         return viewer.id == client_id
-    return (
-        db.session.scalar(
-            db.select(Share.id).where(
-                Share.client_id == client_id,
-                Share.therapist_id == viewer.id,
-                Share.revoked_at.is_(None),
+    return share_with(viewer, client_id) is not None
+
+
+DASHBOARD_VIEW = "dashboard figures"
+
+
+def log_dashboard_views(clients) -> None:
+    """A therapist's dashboard shows each client's latest figures: that is a view too, written
+    to each shown client's access log once a day (UTC) per therapist, not at every reload."""
+    start_of_day = datetime.combine(utcnow().date(), time(), UTC)
+    already = set(
+        db.session.scalars(
+            db.select(AccessLogEntry.client_id).where(
+                AccessLogEntry.therapist_id == current_user.id,
+                AccessLogEntry.purpose == DASHBOARD_VIEW,
+                AccessLogEntry.viewed_at >= start_of_day,
+                AccessLogEntry.client_id.in_([client.id for client in clients]),
             )
         )
-        is not None
     )
+    entries = [
+        {
+            "client_id": client.id,
+            "therapist_id": current_user.id,
+            "therapist_name": current_user.name,
+            "purpose": DASHBOARD_VIEW,
+            "viewed_at": utcnow(),
+        }
+        for client in clients
+        if client.id not in already
+    ]
+    if entries:  # one statement for the page, however many clients it shows
+        db.session.execute(db.insert(AccessLogEntry), entries)
+        db.session.commit()
 
 
 def shared_client(purpose: str):
-    """For a therapist's page about one client: the view is called with `client` in place of
-    the URL's `client_id` while that client shares with the current therapist, and the visit is
-    written to the client's access log as `purpose`. Anyone else gets 404, so a page never
-    reveals whether a client exists."""
+    """For a therapist's page about one client: the view is called with `client` and `share` in
+    place of the URL's `client_id` while that client's share with the current therapist is in
+    force (the view shows only `share.part_set`), and the visit is written to the client's
+    access log as `purpose`. Anyone else gets 404, so a page never reveals whether a client
+    exists."""
 
     def decorator(view):
         @wraps(view)
         @login_required
         def wrapper(client_id: int, **kwargs):
-            if not current_user.is_therapist or not can_view_client(current_user, client_id):
+            share = share_with(current_user, client_id) if current_user.is_therapist else None
+            if share is None:
                 security_log.record("access.denied", user_id=current_user.id, client_id=client_id)
                 abort(404)
             client = db.session.get(User, client_id)
-            response = make_response(view(client=client, **kwargs))
+            response = make_response(view(client=client, share=share, **kwargs))
             # What was refused (a form sent back with errors) is a view of the charts, no more.
             done = purpose if response.status_code < 400 or request.method == "GET" else "charts"
             db.session.add(

@@ -6,15 +6,18 @@ import io
 import json
 import uuid
 import zipfile
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Response
+from sqlalchemy import literal
 
 from .clinical import MOVEMENTS, PAIN_LOINC, REGIONS
 from .dates import to_local
 from .dose import Dose
 from .extensions import db
 from .models import (
+    ALL_PARTS,
     Appointment,
     CheckIn,
     Measurement,
@@ -48,14 +51,33 @@ def safe_cell(value):
     return value
 
 
-def _table(headers: list[str], rows) -> bytes:
-    """UTF-8 with a byte-order mark, so spreadsheet programs read accents and ° correctly. Every
-    text cell goes through safe_cell."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headers)
-    writer.writerows([safe_cell(cell) for cell in row] for row in rows)
-    return ("\ufeff" + buffer.getvalue()).encode()
+@dataclass(frozen=True)
+class Table:
+    headers: list[str]
+    rows: list[list]
+
+    def as_csv(self, blank_columns: frozenset[str] = frozenset()) -> bytes:
+        """UTF-8 with a byte-order mark, so spreadsheet programs read accents and ° correctly.
+        Every text cell goes through safe_cell; `blank_columns` are written empty."""
+        blanked = [index for index, name in enumerate(self.headers) if name in blank_columns]
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(self.headers)
+        for row in self.rows:
+            cells = ["" if index in blanked else safe_cell(cell) for index, cell in enumerate(row)]
+            writer.writerow(cells)
+        return ("\ufeff" + buffer.getvalue()).encode()
+
+
+# Which shared part each file belongs to; files not listed (appointments) go to every reader.
+PART_OF_FILE = {
+    "checkins.csv": "pain",
+    "pain_scores.csv": "pain",
+    "routines.csv": "routines",
+    "routine_logs.csv": "routines",
+    "measurements.csv": "motion",
+}
+NOTE_COLUMNS = frozenset({"note", "medication"})
 
 
 DOSE_HEADERS = ["sets", "reps", "hold (s)", "duration (s)", "each side"]
@@ -75,8 +97,18 @@ def _local(moment: datetime | None, client: User) -> str:
     return to_local(moment, client.timezone).isoformat(timespec="minutes") if moment else ""
 
 
-def csv_files(client: User) -> dict[str, bytes]:
-    """One CSV per kind of record, units in the column names."""
+def csv_files(client: User, parts: frozenset[str] = ALL_PARTS) -> dict[str, bytes]:
+    """One CSV per kind of record, units in the column names: the parts `parts` names (a
+    therapist reads what the client shares), notes only when "notes" is one of them."""
+    blank = frozenset() if "notes" in parts else NOTE_COLUMNS
+    return {
+        name: table.as_csv(blank)
+        for name, table in _tables(client).items()
+        if PART_OF_FILE.get(name, "always") in parts | {"always"}
+    }
+
+
+def _tables(client: User) -> dict[str, Table]:
     checkins = db.session.scalars(
         db.select(CheckIn).filter_by(user_id=client.id).order_by(CheckIn.day)
     ).all()
@@ -107,7 +139,7 @@ def csv_files(client: User) -> dict[str, bytes]:
         db.select(Appointment).filter_by(client_id=client.id).order_by(Appointment.day)
     ).all()
     return {
-        "checkins.csv": _table(
+        "checkins.csv": Table(
             [
                 "date",
                 "day type",
@@ -132,7 +164,7 @@ def csv_files(client: User) -> dict[str, bytes]:
                 for c in checkins
             ),
         ),
-        "pain_scores.csv": _table(
+        "pain_scores.csv": Table(
             [
                 "date",
                 "region",
@@ -149,7 +181,7 @@ def csv_files(client: User) -> dict[str, bytes]:
                 for day, region, score in scores
             ),
         ),
-        "routines.csv": _table(
+        "routines.csv": Table(
             ["routine", "archived", "order", "exercise", *DOSE_HEADERS],
             (
                 [
@@ -162,7 +194,7 @@ def csv_files(client: User) -> dict[str, bytes]:
                 for routine, item in items
             ),
         ),
-        "routine_logs.csv": _table(
+        "routine_logs.csv": Table(
             [
                 "date",
                 "logged at (local time)",
@@ -187,7 +219,7 @@ def csv_files(client: User) -> dict[str, bytes]:
                 for log, item in logged
             ),
         ),
-        "measurements.csv": _table(
+        "measurements.csv": Table(
             ["date", "movement", "movement name", "side", "value (deg)", "value (cm)", "note"],
             (
                 [
@@ -202,16 +234,16 @@ def csv_files(client: User) -> dict[str, bytes]:
                 for m in measurements
             ),
         ),
-        "appointments.csv": _table(
+        "appointments.csv": Table(
             ["date", "note"], ([a.day.isoformat(), a.note or ""] for a in appointments)
         ),
     }
 
 
-def csv_zip(client: User) -> bytes:
+def csv_zip(client: User, parts: frozenset[str] = ALL_PARTS) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in csv_files(client).items():
+        for name, content in csv_files(client, parts).items():
             archive.writestr(name, content)
     return buffer.getvalue()
 
@@ -225,9 +257,10 @@ def _region_site(region_key: str) -> dict:
     return {"coding": [_coding(SNOMED, region.snomed_code, region.label)], "text": region.label}
 
 
-def fhir_bundle(client: User) -> dict:
+def fhir_bundle(client: User, parts: frozenset[str] = ALL_PARTS) -> dict:
     """A FHIR R4 Bundle (type collection): the Patient, an Observation per pain score and per
-    range-of-motion measurement, and a Procedure per routine done."""
+    range-of-motion measurement, and a Procedure per routine done; of those, the parts `parts`
+    names, notes only with "notes"."""
     patient_ref = {"reference": _urn(f"patient-{client.id}")}
     entries = [
         {
@@ -242,7 +275,7 @@ def fhir_bundle(client: User) -> dict:
     scores = db.session.execute(
         db.select(PainScore.id, CheckIn.day, PainScore.region, PainScore.score)
         .join(CheckIn, PainScore.checkin_id == CheckIn.id)
-        .where(CheckIn.user_id == client.id)
+        .where(CheckIn.user_id == client.id, literal("pain" in parts))
         .order_by(CheckIn.day, PainScore.id)
     ).all()
     for score_id, day, region, score in scores:
@@ -280,7 +313,7 @@ def fhir_bundle(client: User) -> dict:
         )
     for m in db.session.scalars(
         db.select(Measurement)
-        .filter_by(user_id=client.id)
+        .where(Measurement.user_id == client.id, literal("motion" in parts))
         .order_by(Measurement.day, Measurement.id)
     ):
         movement = MOVEMENTS.get(m.movement)
@@ -325,11 +358,13 @@ def fhir_bundle(client: User) -> dict:
                     "valueCodeableConcept": {"coding": [_coding(SNOMED, code, display)]},
                 }
             ]
-        if m.note:
+        if m.note and "notes" in parts:
             observation["note"] = [{"text": m.note}]
         entries.append(_entry("Observation", f"rom-{m.id}", observation))
     for log in db.session.scalars(
-        db.select(RoutineLog).filter_by(user_id=client.id).order_by(RoutineLog.day, RoutineLog.id)
+        db.select(RoutineLog)
+        .where(RoutineLog.user_id == client.id, literal("routines" in parts))
+        .order_by(RoutineLog.day, RoutineLog.id)
     ):
         procedure = {
             "status": "completed",
@@ -343,7 +378,7 @@ def fhir_bundle(client: User) -> dict:
         ]
         if log.effort is not None:
             notes.append(f"Effort {log.effort}/10")
-        if log.note:
+        if log.note and "notes" in parts:
             notes.append(log.note)
         if notes:
             procedure["note"] = [{"text": "; ".join(notes)}]
@@ -363,17 +398,17 @@ def _entry(resource_type: str, resource_id: str, body: dict) -> dict:
     }
 
 
-def csv_zip_download(client: User) -> Response:
+def csv_zip_download(client: User, parts: frozenset[str] = ALL_PARTS) -> Response:
     return Response(
-        csv_zip(client),
+        csv_zip(client, parts),
         mimetype="application/zip",
         headers={"Content-Disposition": f'attachment; filename="selfcare-{client.id}-csv.zip"'},
     )
 
 
-def fhir_download(client: User) -> Response:
+def fhir_download(client: User, parts: frozenset[str] = ALL_PARTS) -> Response:
     return Response(
-        json.dumps(fhir_bundle(client), indent=1),
+        json.dumps(fhir_bundle(client, parts), indent=1),
         mimetype="application/fhir+json",
         headers={"Content-Disposition": f'attachment; filename="selfcare-{client.id}-fhir.json"'},
     )

@@ -319,7 +319,34 @@ class Appointment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class Invite(db.Model):
+# What a client can share, each part on its own. Notes are the free text of check-ins, routine
+# logs and measurements.
+SHARE_PARTS = {
+    "pain": "pain scores and check-ins",
+    "routines": "routines and the days you did them",
+    "motion": "range-of-motion measurements",
+    "notes": "your notes",
+}
+ALL_PARTS = frozenset(SHARE_PARTS)
+
+
+class SharedParts:
+    """Columns and reading of the parts a share (or the invite that starts it) covers."""
+
+    parts: Mapped[str] = mapped_column(String(40), default=",".join(SHARE_PARTS))
+    # The last day the share is active; none: until the client stops it.
+    ends_on: Mapped[date | None] = mapped_column(Date)
+
+    @property
+    def part_set(self) -> frozenset[str]:
+        return frozenset(part for part in self.parts.split(",") if part in SHARE_PARTS)
+
+    @property
+    def part_labels(self) -> list[str]:
+        return [label for key, label in SHARE_PARTS.items() if key in self.part_set]
+
+
+class Invite(SharedParts, db.Model):
     """A short single-use code a client gives a therapist to start sharing."""
 
     __tablename__ = "invites"
@@ -333,8 +360,9 @@ class Invite(db.Model):
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
-class Share(db.Model):
-    """A client shares their data with a therapist while revoked_at is empty."""
+class Share(SharedParts, db.Model):
+    """A client shares their data with a therapist while revoked_at is empty and the expiry
+    day, if any, has not passed; only the parts it covers."""
 
     __tablename__ = "shares"
     __table_args__ = (

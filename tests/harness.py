@@ -61,16 +61,18 @@ class Gunicorn:
 class Browser:
     """Cookies and CSRF tokens, like a browser; every response comes back as (status, body)."""
 
-    def __init__(self, base: str):
+    def __init__(self, base: str, headers: dict | None = None):
         self.base = base
+        self.headers = headers or {}  # sent with every request (a proxy's X-Forwarded-For)
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(CookieJar()), _NoRedirect()
         )
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
+        sent = urllib.request.Request(self.base + path, data=body, headers=self.headers)
         try:
-            with self.opener.open(self.base + path, data=body, timeout=30) as response:
+            with self.opener.open(sent, timeout=30) as response:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()

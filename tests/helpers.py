@@ -1,8 +1,11 @@
 """What tests share: logging in, submitting forms like a browser, making users, looking at rows.
 Fixtures live in conftest.py; test modules import these helpers, never each other."""
 
+import csv
+import io
 import os
 import re
+import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -25,6 +28,8 @@ def settings_for(database_url: str) -> dict:
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Browser tests register dozens of people from one address; tests of the limit set it.
+        "REGISTER_RATE_LIMIT": "1000 per hour",
         # Same algorithm as production with a smaller work factor: hundreds of test logins add up.
         "PASSWORD_HASH_METHOD": "scrypt:4096:8:1",
     }
@@ -91,11 +96,19 @@ class _FormReader(HTMLParser):
             self.values[-1] = (name, text + first)
 
 
-def form_values(html: str, form_id: str) -> dict[str, str]:
-    """What a browser sends for the form with this id, before the person changes anything."""
+def form_values(html: str, form_id: str) -> dict[str, str | list[str]]:
+    """What a browser sends for the form with this id, before the person changes anything; a
+    name sent more than once (checkboxes) maps to the list of its values."""
     reader = _FormReader(form_id)
     reader.feed(html)
-    return dict(reader.values)
+    values: dict[str, str | list[str]] = {}
+    for name, value in reader.values:
+        if name in values:
+            earlier = values[name]
+            values[name] = [*earlier, value] if isinstance(earlier, list) else [earlier, value]
+        else:
+            values[name] = value
+    return values
 
 
 def routine_button(html: str, name: str, routine_id: int) -> str:
@@ -137,10 +150,12 @@ def log_in(client, user, password=PASSWORD):
     return response
 
 
-def new_invite_code(client) -> str:
-    """A client's new sharing code, as their sharing page shows it."""
-    response = submit(client, "/sharing/invites", page="/sharing")
-    assert response.status_code == 302
+def new_invite_code(client, **choices) -> str:
+    """A client's new sharing code, as their sharing page shows it (everything shared unless
+    `choices` say otherwise, e.g. parts=["pain"])."""
+    data = form_values(client.get("/sharing").text, "invite-form") | choices
+    response = client.post("/sharing/invites", data=data)
+    assert response.status_code == 302, response.text
     page = client.get("/sharing").text
     return re.search(r'class="invite-code"[^>]*>([A-Z0-9-]{9})<', page).group(1)
 
@@ -190,3 +205,12 @@ def fetch_all(app, model, **filters) -> list:
         for row in rows:
             db.session.expunge(row)
         return rows
+
+
+def read_zip(data: bytes) -> dict[str, list[dict]]:
+    """A CSV export, as rows per file."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {
+            name: list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
+            for name in archive.namelist()
+        }

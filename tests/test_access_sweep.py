@@ -57,6 +57,7 @@ ROUTES = {
     "appointments.delete": CLIENT_ROW,
     "sharing.cancel_invite": CLIENT_ROW,
     "sharing.revoke_share": CLIENT_ROW,
+    "sharing.receipt": CLIENT_ROW,
     "therapist.link": THERAPIST_TOOL,
     "therapist.client": SHARED_CLIENT,
     "therapist.new_appointment": SHARED_CLIENT,

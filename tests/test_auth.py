@@ -209,3 +209,22 @@ def test_next_url_with_control_characters_is_dropped(client, client_user):
     assert response.status_code == 302
     assert response.headers["Location"] == "/today"
     assert "X-Injected" not in response.headers
+
+
+def test_registration_is_rate_limited(app, client):
+    app.config["REGISTER_RATE_LIMIT"] = "2 per hour"
+    statuses = [
+        submit(
+            app.test_client(),
+            "/register",
+            {
+                "name": "Sam",
+                "email": f"sam{n}@example.com",
+                "password": PASSWORD,
+                "role": "client",
+                "timezone": "UTC",
+            },
+        ).status_code
+        for n in range(3)
+    ]
+    assert statuses[2] == 429

@@ -1,9 +1,6 @@
 """The client's data leaves with them: CSV, FHIR, and deleting the account."""
 
-import csv
-import io
 import json
-import zipfile
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
@@ -19,6 +16,7 @@ from .helpers import (
     logged_in_therapist,
     make_user,
     new_invite_code,
+    read_zip,
     redeem,
     submit,
     tap_routine,
@@ -57,14 +55,6 @@ def fill_history(client):
     routine_id = re.search(r'name="done" value="(\d+):', client.get("/today").text).group(1)
     tap_routine(client, int(routine_id))
     submit(client, "/appointments", {"day": "2026-01-10", "note": "First visit"}, page="/trends")
-
-
-def read_zip(data: bytes) -> dict[str, list[dict]]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {
-            name: list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
-            for name in archive.namelist()
-        }
 
 
 def test_csv_export_has_every_kind_with_units_and_dates(app, logged_in_client):

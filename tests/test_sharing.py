@@ -1,3 +1,4 @@
+import json
 import re
 from datetime import timedelta
 
@@ -9,10 +10,12 @@ from selfcare.sharing.service import INVITE_ALPHABET, create_invite
 from .helpers import (
     count_rows,
     fetch_all,
+    form_values,
     log_in,
     logged_in_therapist,
     make_user,
     new_invite_code,
+    read_zip,
     redeem,
     submit,
     tap_routine,
@@ -127,16 +130,23 @@ def test_every_view_of_client_data_is_logged_and_shown_to_the_client(
 ):
     browser, therapist = logged_in_therapist(app)
     redeem(browser, new_invite_code(logged_in_client))
-    browser.get("/therapist")  # the dashboard row is not a view of the client's data
-    assert count_rows(app, AccessLogEntry) == 0
+    # The dashboard shows the client's figures: logged too, once a day, not at every reload.
+    browser.get("/therapist")
+    browser.get("/therapist")
+    assert [e.purpose for e in fetch_all(app, AccessLogEntry)] == ["dashboard figures"]
     browser.get(f"/therapist/clients/{client_user.id}")
     browser.get(f"/therapist/clients/{client_user.id}?range=1y")
     browser.get(f"/therapist/clients/{client_user.id}/report")
     entries = fetch_all(app, AccessLogEntry, client_id=client_user.id)
-    assert [entry.purpose for entry in entries] == ["charts", "charts", "report"]
+    assert [entry.purpose for entry in entries] == [
+        "dashboard figures",
+        "charts",
+        "charts",
+        "report",
+    ]
     assert all(entry.therapist_id == therapist.id for entry in entries)
     page = logged_in_client.get("/sharing").text
-    assert page.count("<td>Theo Therapist</td>") == 3 and "<td>report</td>" in page
+    assert page.count("<td>Theo Therapist</td>") == 4 and "<td>report</td>" in page
 
 
 def test_home_program_appears_for_the_client_and_is_logged_like_any_routine(
@@ -215,3 +225,64 @@ def test_guessing_invite_codes_is_limited(app):
     browser, _ = logged_in_therapist(app)
     statuses = [redeem(browser, f"ZZZZ-ZZZ{n}").status_code for n in range(2, 9)]
     assert statuses[:5] == [422] * 5 and set(statuses[5:]) == {429}
+
+
+def test_share_scope_holds_on_every_page_that_shows_client_data(app, logged_in_client, client_user):
+    submit(logged_in_client, "/today", {"pain_neck": "6", "note": "private: bad night"})
+    submit(
+        logged_in_client,
+        "/measurements/new/cervical_rotation",
+        {"side": "left", "value": "61", "note": "private: measured by partner"},
+    )
+    browser, _ = logged_in_therapist(app)
+    assert redeem(browser, new_invite_code(logged_in_client, parts=["motion"])).status_code == 302
+    base = f"/therapist/clients/{client_user.id}"
+    charts = browser.get(base).text
+    assert "Neck: turning the head" in charts and 'aria-labelledby="pain-' not in charts
+    assert "Shared with you: range-of-motion measurements" in charts
+    assert 'id="routines"' not in charts and "Routines on" not in charts
+    report = browser.get(f"{base}/report").text
+    assert "private" not in report and "Neck pain" not in report
+    files = read_zip(browser.get(f"{base}/export.zip").data)
+    assert set(files) == {"measurements.csv", "appointments.csv"}
+    assert files["measurements.csv"][0]["note"] == ""
+    bundle = browser.get(f"{base}/export.fhir.json").json
+    kinds = {entry["resource"]["resourceType"] for entry in bundle["entry"]}
+    assert kinds == {"Patient", "Observation"} and "private" not in json.dumps(bundle)
+    dashboard = browser.get("/therapist").text
+    assert dashboard.count("not shared") == 2  # last check-in and routines
+
+
+def test_a_share_ends_by_itself_on_its_last_day(app, logged_in_client, client_user):
+    browser, therapist = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client))
+    base = f"/therapist/clients/{client_user.id}"
+    assert browser.get(base).status_code == 200
+    with app.app_context():
+        share = db.session.scalar(db.select(Share))
+        share.ends_on = utcnow().date() - timedelta(days=1)
+        db.session.commit()
+    for path in ("", "/report", "/export.zip", "/export.fhir.json"):
+        assert browser.get(base + path).status_code == 404, path
+    assert "Casey Client" not in browser.get("/therapist").text
+    assert "Theo Therapist" not in logged_in_client.get("/sharing").text.split("Who looked")[0]
+
+
+def test_an_end_date_must_be_ahead(app, logged_in_client):
+    page = logged_in_client.get("/sharing").text
+    data = form_values(page, "invite-form") | {"ends_on": "2000-01-01"}
+    response = logged_in_client.post("/sharing/invites", data=data)
+    assert response.status_code == 422 and "after today" in response.text
+    assert count_rows(app, Invite) == 0
+
+
+def test_stopping_a_share_gives_a_receipt(app, logged_in_client, client_user):
+    browser, _ = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client, parts=["pain", "notes"]))
+    browser.get(f"/therapist/clients/{client_user.id}")
+    [share] = fetch_all(app, Share)
+    response = submit(logged_in_client, f"/sharing/{share.id}/revoke", page="/sharing")
+    receipt = logged_in_client.get(response.headers["Location"]).text
+    assert "Sharing stopped" in receipt and "Theo Therapist" in receipt
+    assert "Pain scores and check-ins, your notes" in receipt
+    assert "<dd>1 (each is in your access log)</dd>" in receipt

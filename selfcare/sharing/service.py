@@ -1,13 +1,14 @@
 """Invites and shares, without a request: create, redeem (once), revoke."""
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from ..access import share_in_force, share_is_in_force
 from ..extensions import db
-from ..models import Invite, Share, utcnow
+from ..models import ALL_PARTS, Invite, Share, utcnow
 
 # No 0/O, 1/I/L, so a code read aloud or copied from a note is typed right.
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -38,11 +39,22 @@ def normalize_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
-def create_invite(client_id: int, now: datetime | None = None) -> Invite:
+def create_invite(
+    client_id: int,
+    now: datetime | None = None,
+    parts: frozenset[str] = ALL_PARTS,
+    ends_on: date | None = None,
+) -> Invite:
+    """A code for one therapist; the share it starts covers `parts` until `ends_on`."""
     now = now or utcnow()
     for _ in range(5):
         invite = Invite(
-            client_id=client_id, code=new_code(), created_at=now, expires_at=now + INVITE_LIFETIME
+            client_id=client_id,
+            code=new_code(),
+            created_at=now,
+            expires_at=now + INVITE_LIFETIME,
+            parts=",".join(sorted(parts)),
+            ends_on=ends_on,
         )
         db.session.add(invite)
         try:
@@ -79,8 +91,10 @@ def redeem_invite(therapist_id: int, typed_code: str, now: datetime | None = Non
     if share is None:
         share = Share(client_id=invite.client_id, therapist_id=therapist_id, since=now)
         db.session.add(share)
-    elif share.revoked_at is not None:
+    elif share.revoked_at is not None or not share_is_in_force(share, now):
         share.revoked_at, share.since = None, now
+    # The latest code says what the client shares now.
+    share.parts, share.ends_on = invite.parts, invite.ends_on
     db.session.commit()
     return share
 
@@ -88,7 +102,9 @@ def redeem_invite(therapist_id: int, typed_code: str, now: datetime | None = Non
 def active_shares_of_client(client_id: int) -> list[Share]:
     return list(
         db.session.scalars(
-            db.select(Share).filter_by(client_id=client_id, revoked_at=None).order_by(Share.since)
+            db.select(Share)
+            .where(Share.client_id == client_id, share_in_force())
+            .order_by(Share.since)
         )
     )
 

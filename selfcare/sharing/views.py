@@ -3,17 +3,18 @@ from flask_login import current_user
 
 from .. import security_log
 from ..access import client_required, owned_or_404
+from ..dates import local_today
 from ..extensions import db
 from ..models import AccessLogEntry, Invite, Share, utcnow
+from ..pages import render_form
 from . import bp
+from .forms import InviteForm
 from .service import active_shares_of_client, create_invite, display_code, revoke
 
 ACCESS_LOG_ROWS = 50
 
 
-@bp.get("/sharing")
-@client_required
-def index():
+def _sharing_page(form: InviteForm):
     invites = db.session.scalars(
         db.select(Invite)
         .where(
@@ -29,8 +30,9 @@ def index():
         .order_by(AccessLogEntry.viewed_at.desc(), AccessLogEntry.id.desc())
         .limit(ACCESS_LOG_ROWS)
     ).all()
-    return render_template(
+    return render_form(
         "sharing/index.html",
+        form,
         shares=active_shares_of_client(current_user.id),
         invites=invites,
         log=log,
@@ -38,10 +40,25 @@ def index():
     )
 
 
+def _today():
+    return local_today(current_user.timezone)
+
+
+@bp.get("/sharing")
+@client_required
+def index():
+    return _sharing_page(InviteForm(today=_today()))
+
+
 @bp.post("/sharing/invites")
 @client_required
 def new_invite():
-    invite = create_invite(current_user.id)
+    form = InviteForm(today=_today())
+    if not form.validate_on_submit():
+        return _sharing_page(form)
+    invite = create_invite(
+        current_user.id, parts=frozenset(form.parts.data), ends_on=form.ends_on.data
+    )
     security_log.record("invite.created", user_id=current_user.id, invite_id=invite.id)
     code = display_code(invite.code)
     flash(f"Your code is {code}. Give it to your therapist; it works once, for 7 days.", "success")
@@ -67,5 +84,19 @@ def revoke_share(share_id):
         abort(404)
     revoke(share)
     security_log.record("share.stopped", user_id=current_user.id, share_id=share.id)
-    flash(f"{share.therapist.name} can no longer see your data.", "success")
-    return redirect(url_for("sharing.index"))
+    return redirect(url_for("sharing.receipt", share_id=share.id))
+
+
+@bp.get("/sharing/<id:share_id>/receipt")
+@client_required
+def receipt(share_id):
+    """What stopping a share did, in writing, for the client to keep."""
+    share = owned_or_404(Share, share_id, owner_attribute="client_id")
+    if share.revoked_at is None:
+        return redirect(url_for("sharing.index"))
+    views = db.session.scalar(
+        db.select(db.func.count(AccessLogEntry.id)).filter_by(
+            client_id=current_user.id, therapist_id=share.therapist_id
+        )
+    )
+    return render_template("sharing/receipt.html", share=share, views=views)

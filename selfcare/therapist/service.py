@@ -3,13 +3,14 @@ weekly sums are totalled in SQL, so the work does not grow with the days of hist
 the rules that read them (MCID, minimum days, forgiving adherence) stay in insights."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import Date, Float, String, case, cast, column, distinct, exists, func, null
 from sqlalchemy import values as values_table
 
 from .. import insights
+from ..access import share_in_force
 from ..clinical import REGIONS, DayKind
 from ..dates import local_today, to_local
 from ..extensions import db
@@ -30,6 +31,7 @@ class ClientRow:
     adherence: float | None
     worsening_regions: list[str]
     inactive: bool
+    parts: frozenset[str]  # what the client shares: the rest stays empty
 
     @property
     def flagged(self) -> bool:
@@ -51,9 +53,9 @@ Weeks = dict[str | None, dict[int, insights.Tally]]  # region -> week -> tally
 
 def dashboard_rows(therapist_id: int) -> list[ClientRow]:
     shares = db.session.execute(
-        db.select(User, Share.since)
+        db.select(User, Share)
         .join(Share, Share.client_id == User.id)
-        .where(Share.therapist_id == therapist_id, Share.revoked_at.is_(None))
+        .where(Share.therapist_id == therapist_id, share_in_force())
     ).all()
     if not shares:
         return []
@@ -63,8 +65,8 @@ def dashboard_rows(therapist_id: int) -> list[ClientRow]:
     weeks = _weekly_tallies(calendar)
     facts = _client_facts(calendar)
     rows = [
-        _row(user, since, zone_today[user.timezone], facts[user.id], weeks.get(user.id, {}))
-        for user, since in shares
+        _row(user, share, zone_today[user.timezone], facts[user.id], weeks.get(user.id, {}))
+        for user, share in shares
     ]
     return sorted(rows, key=lambda row: (not row.flagged, row.client.name.lower()))
 
@@ -88,7 +90,7 @@ def _client_calendar(therapist_id: int, zone_today: dict[str, date]):
         db.select(Share.client_id.label("user_id"), *(zone_days.c[name] for name in names))
         .join(User, User.id == Share.client_id)
         .join(zone_days, zone_days.c.timezone == User.timezone)
-        .where(Share.therapist_id == therapist_id, Share.revoked_at.is_(None))
+        .where(Share.therapist_id == therapist_id, share_in_force())
         .cte("client_calendar")
     )
 
@@ -199,7 +201,25 @@ def _first_day(user: User, facts: ClientFacts) -> date:
     return min(day for day in (joined, facts.first_checkin, facts.first_routine) if day)
 
 
-def _row(user, since, today: date, facts: ClientFacts, weeks: Weeks) -> ClientRow:
+def _row(user, share: Share, today: date, facts: ClientFacts, weeks: Weeks) -> ClientRow:
+    """One client's figures, as far as their share covers: pain (check-ins) and routines."""
+    row = _all_figures(user, share, today, facts, weeks)
+    if "pain" not in share.part_set:
+        row = replace(
+            row,
+            last_checkin=None,
+            latest_pain=None,
+            week_average=None,
+            trend="",
+            worsening_regions=[],
+            inactive=False,
+        )
+    if "routines" not in share.part_set:
+        row = replace(row, adherence=None)
+    return row
+
+
+def _all_figures(user, share: Share, today: date, facts: ClientFacts, weeks: Weeks) -> ClientRow:
     def tally(region: str | None, week: int) -> insights.Tally:
         return weeks.get(region, {}).get(week, insights.Tally())
 
@@ -210,7 +230,7 @@ def _row(user, since, today: date, facts: ClientFacts, weeks: Weeks) -> ClientRo
 
     return ClientRow(
         client=user,
-        since=since.date(),
+        since=share.since.date(),
         last_checkin=facts.last_checkin,
         latest_pain=facts.latest_pain,
         week_average=tally(ALL_REGIONS, CURRENT_WEEK).mean(),
@@ -228,4 +248,5 @@ def _row(user, since, today: date, facts: ClientFacts, weeks: Weeks) -> ClientRo
             if region in weeks and insights.worsened(change(region))
         ],
         inactive=insights.is_inactive(facts.last_checkin, today),
+        parts=share.part_set,
     )

@@ -2,7 +2,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import security_log
-from ..access import shared_client, therapist_required
+from ..access import log_dashboard_views, shared_client, therapist_required
 from ..appointments.forms import AppointmentForm, new_appointment_form
 from ..appointments.service import add_appointment
 from ..dates import format_day, local_today
@@ -35,13 +35,16 @@ def dashboard():
         max_per_page=DASHBOARD_PAGE_SIZE,
         items=rows,
     )
-    return render_template(
+    page_html = render_template(
         "therapist/dashboard.html",
         page=page,
         search=search,
         flagged=sum(row.flagged for row in rows),
         today=local_today(current_user.timezone),
     )
+    # After rendering: the log's commit would expire the rows the page reads.
+    log_dashboard_views([row.client for row in page.items])
+    return page_html
 
 
 @bp.route("/therapist/link", methods=["GET", "POST"])
@@ -64,18 +67,22 @@ def link(code=None):
     return render_form("therapist/link.html", form)
 
 
-def _client_page(client, appointment_form: AppointmentForm):
+def _client_page(client, share, appointment_form: AppointmentForm):
     routines = db.session.scalars(
         db.select(Routine).filter_by(user_id=client.id, archived=False).order_by(Routine.created_at)
     ).all()
     trends = build_trends(
-        client, request.args.get("range", DEFAULT_RANGE), request.args.get("region")
+        client,
+        request.args.get("range", DEFAULT_RANGE),
+        request.args.get("region"),
+        parts=share.part_set,
     )
     return render_form(
         "therapist/client.html",
         appointment_form,
         client=client,
-        routines=routines,
+        routines=routines if "routines" in share.part_set else None,
+        share=share,
         trends=trends,
         ranges=RANGES,
         endpoint="therapist.client",
@@ -85,16 +92,16 @@ def _client_page(client, appointment_form: AppointmentForm):
 
 @bp.get("/therapist/clients/<id:client_id>")
 @shared_client("charts")
-def client(client):
-    return _client_page(client, new_appointment_form(local_today(client.timezone)))
+def client(client, share):
+    return _client_page(client, share, new_appointment_form(local_today(client.timezone)))
 
 
 @bp.post("/therapist/clients/<id:client_id>/appointments")
 @shared_client("added an appointment")
-def new_appointment(client):
+def new_appointment(client, share):
     form = AppointmentForm(today=local_today(client.timezone))
     if not form.validate_on_submit():
-        return _client_page(client, form)
+        return _client_page(client, share, form)
     add_appointment(client.id, form.day.data, form.note.data or None, current_user.id)
     flash(
         f"Appointment on {format_day(form.day.data, 'short')} added for {client.name}.", "success"
@@ -104,7 +111,7 @@ def new_appointment(client):
 
 @bp.route("/therapist/clients/<id:client_id>/routines/new", methods=["GET", "POST"])
 @shared_client("home program")
-def assign_routine(client):
+def assign_routine(client, share):
     library = library_exercises()
     form = RoutineForm(library)
     if form.validate_on_submit():
@@ -127,18 +134,18 @@ def assign_routine(client):
 
 @bp.get("/therapist/clients/<id:client_id>/report")
 @shared_client("report")
-def report(client):
-    report = build_report(client, request.args.get("range", DEFAULT_RANGE))
+def report(client, share):
+    report = build_report(client, request.args.get("range", DEFAULT_RANGE), parts=share.part_set)
     return render_template("trends/report.html", report=report, ranges=RANGES)
 
 
 @bp.get("/therapist/clients/<id:client_id>/export.zip")
 @shared_client("export (CSV)")
-def export_csv(client):
-    return csv_zip_download(client)
+def export_csv(client, share):
+    return csv_zip_download(client, share.part_set)
 
 
 @bp.get("/therapist/clients/<id:client_id>/export.fhir.json")
 @shared_client("export (FHIR)")
-def export_fhir(client):
-    return fhir_download(client)
+def export_fhir(client, share):
+    return fhir_download(client, share.part_set)

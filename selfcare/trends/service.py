@@ -6,14 +6,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from markupsafe import Markup
-from sqlalchemy import Row, func
+from sqlalchemy import Row, func, literal
 
 from .. import insights, svgchart
 from ..checkins.service import tracked_regions
 from ..clinical import MOVEMENTS, REGIONS, DayKind, Movement
 from ..dates import format_day, local_today, to_local
 from ..extensions import db
-from ..models import Appointment, CheckIn, Measurement, PainScore, RoutineLog, User
+from ..models import ALL_PARTS, Appointment, CheckIn, Measurement, PainScore, RoutineLog, User
 
 RANGES = {
     "2w": ("2 weeks", 14),
@@ -159,19 +159,26 @@ class Trends:
     pain: list[PainPanel]
     pain_table: PainTable
     rom: list[RomPanel]
-    adherence: AdherencePanel
+    adherence: AdherencePanel | None
     appointments: list[Appointment]
     last_appointment: Appointment | None
     is_empty: bool
     # Days with any pain score; the pain charts wait until there are enough to draw a line.
     pain_days: int
     charts_ready: bool
+    parts: frozenset[str]  # what the viewer may see of the client's data
     bucket_days: int
 
 
 def build_trends(
-    client: User, range_key: str, region: str | None, today: date | None = None
+    client: User,
+    range_key: str,
+    region: str | None,
+    today: date | None = None,
+    parts: frozenset[str] = ALL_PARTS,
 ) -> Trends:
+    """The trends of what `parts` names (everything for the client's own page; a therapist's
+    share may cover less)."""
     today = today or local_today(client.timezone)
     range_key = range_key if range_key in RANGES else DEFAULT_RANGE
     days = RANGES[range_key][1]
@@ -196,11 +203,13 @@ def build_trends(
         last_appointment=last_appointment,
         routine_days=set(history.logs_per_day),
     )
+    if "pain" not in parts:
+        history.pain.clear()
     pain_days = {day for series in history.pain.values() for day in series}
     pain_panels = [
         _pain_panel(key, history.pain.get(key, {}), context)
         for key in shown_regions
-        if region in (None, key)
+        if region in (None, key) and "pain" in parts
     ]
     return Trends(
         client=client,
@@ -211,17 +220,24 @@ def build_trends(
         region_choices=[(key, REGIONS[key].label) for key in shown_regions],
         pain=pain_panels,
         pain_table=_pain_table(history, [panel.region for panel in pain_panels], start, today),
-        rom=_rom_panels(history.measurements, context),
+        rom=_rom_panels(history.measurements, context) if "motion" in parts else [],
         # Counted from the client's first day: a new client is never measured against days
         # before they joined.
-        adherence=_adherence_panel(
+        adherence=None
+        if "routines" not in parts
+        else _adherence_panel(
             history,
             max(start, history.first_day(to_local(client.created_at, client.timezone).date())),
             today,
         ),
         appointments=history.appointments,
         last_appointment=last_appointment,
-        is_empty=not (any(history.pain.values()) or history.logs_per_day or history.measurements),
+        is_empty=not (
+            pain_days
+            or ("routines" in parts and history.logs_per_day)
+            or ("motion" in parts and history.measurements)
+        ),
+        parts=parts,
         pain_days=len(pain_days),
         charts_ready=len(pain_days) >= insights.MIN_DAYS_FOR_AVERAGE,
         bucket_days=bucket_days,
@@ -419,11 +435,16 @@ class Report:
     notes: list[CheckIn]
 
 
-def build_report(client: User, range_key: str) -> Report:
-    trends = build_trends(client, range_key, None)
+def build_report(client: User, range_key: str, parts: frozenset[str] = ALL_PARTS) -> Report:
+    trends = build_trends(client, range_key, None, parts=parts)
     notes = db.session.scalars(
         db.select(CheckIn)
-        .where(CheckIn.user_id == client.id, CheckIn.note.is_not(None), CheckIn.day >= trends.start)
+        .where(
+            CheckIn.user_id == client.id,
+            CheckIn.note.is_not(None),
+            CheckIn.day >= trends.start,
+            literal("notes" in parts),
+        )
         .order_by(CheckIn.day.desc())
         .limit(REPORT_NOTES)
     ).all()

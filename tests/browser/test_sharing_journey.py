@@ -85,7 +85,8 @@ def test_client_shares_with_a_therapist_and_revokes(
     client.goto(f"{base}/sharing")
     assert client.get_by_role("cell", name="Robin Therapist").first.is_visible()  # the access log
     client.get_by_role("button", name="Stop sharing").click()
-    assert client.get_by_text("Robin Therapist can no longer see your data.").is_visible()
+    assert client.get_by_role("heading", name="Sharing stopped").is_visible()
+    assert client.get_by_text("Robin Therapist can't open your charts").is_visible()
     check_accessibility(client, "sharing (after revoking)")
 
     response = therapist.goto(client_url)
