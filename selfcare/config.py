@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -45,6 +46,15 @@ def build_config(instance_path: Path, overrides: dict) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # A sign-in ends after this long unused, or this long after it began, whichever comes
+        # first; "keep me logged in" gets the longer pair.
+        "SIGN_IN_IDLE_TIMEOUT": timedelta(minutes=30),
+        "SIGN_IN_LIFETIME": timedelta(hours=12),
+        "REMEMBERED_IDLE_TIMEOUT": timedelta(days=30),
+        "REMEMBERED_LIFETIME": timedelta(days=90),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=90),
+        # New API tokens and exports want the password entered this recently.
+        "PASSWORD_RECENT_FOR": timedelta(minutes=10),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,
         "SEND_FILE_MAX_AGE_DEFAULT": 0,

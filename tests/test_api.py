@@ -11,7 +11,15 @@ from schemathesis import GenerationMode
 from selfcare import create_app
 from selfcare.account.service import create_token
 from selfcare.extensions import db
-from selfcare.models import ApiToken, CheckIn, Measurement, Routine, RoutineItem, RoutineLog
+from selfcare.models import (
+    TOKEN_WRITE,
+    ApiToken,
+    CheckIn,
+    Measurement,
+    Routine,
+    RoutineItem,
+    RoutineLog,
+)
 from selfcare.routines.service import sync_exercise_library
 
 from .helpers import count_rows, fetch_all, log_in, make_user, settings_for, submit
@@ -20,7 +28,7 @@ from .helpers import count_rows, fetch_all, log_in, make_user, settings_for, sub
 @pytest.fixture
 def token(app, client_user):
     with app.app_context():
-        _, plain = create_token(client_user.id, "tests")
+        _, plain = create_token(client_user.id, "tests", scope=TOKEN_WRITE)
     return plain
 
 
@@ -206,7 +214,7 @@ def test_null_is_the_same_as_leaving_a_field_out(app, client, token):
 
 def test_therapist_tokens_cannot_use_the_api(app, client, therapist_user):
     with app.app_context():
-        _, plain = create_token(therapist_user.id, "x")
+        _, plain = create_token(therapist_user.id, "x", scope=TOKEN_WRITE)
     assert client.get("/api/v1/checkins", headers=auth(plain)).status_code == 403
     log_in(client, therapist_user)
     assert client.get("/account/tokens").status_code == 403
@@ -220,7 +228,9 @@ def api_app(tmp_path):
         sync_exercise_library()
     account = make_user(app)
     with app.app_context():
-        _, app.config["TEST_API_TOKEN"] = create_token(account.id, "schemathesis")
+        _, app.config["TEST_API_TOKEN"] = create_token(
+            account.id, "schemathesis", scope=TOKEN_WRITE
+        )
     return app
 
 

@@ -9,7 +9,7 @@ from ..extensions import db, limiter
 from ..pages import home_endpoint, render_form
 from . import bp
 from .forms import LoginForm, RegisterForm
-from .service import create_user, find_user_by_email, start_session
+from .service import create_user, current_sign_in, end_sign_in, find_user_by_email, start_session
 
 LOGIN_FAILED = "That email and password don't match an account. Please check both and try again."
 # Checked against when the email is unknown, so both failures take the same time.
@@ -79,6 +79,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    end_sign_in(current_sign_in())
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
