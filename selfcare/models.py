@@ -84,7 +84,7 @@ class User(UserMixin, db.Model):
         """Flask-Login's id, kept in the session and remember cookies: the sign-in's token, so
         ending the sign-in on the server ends both cookies."""
         if self.sign_in_token is None:
-            raise AttributeError("a user outside a sign-in has no login id")
+            raise RuntimeError("a user outside a sign-in has no login id")
         return self.sign_in_token
 
     @property

@@ -7,9 +7,20 @@ import pytest
 
 from selfcare.auth.service import device_name
 from selfcare.extensions import db
-from selfcare.models import TOKEN_WRITE, ApiToken, SignIn, utcnow
+from selfcare.models import TOKEN_WRITE, AccessLogEntry, ApiToken, SignIn, utcnow
 
-from .helpers import PASSWORD, count_rows, csrf_token_from, log_in, make_user, submit
+from .helpers import (
+    PASSWORD,
+    count_rows,
+    csrf_token_from,
+    fetch_all,
+    log_in,
+    logged_in_therapist,
+    make_user,
+    new_invite_code,
+    redeem,
+    submit,
+)
 
 FIREFOX_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:132.0) Gecko/20100101 Firefox/132.0"
 SAFARI_IPHONE = (
@@ -281,3 +292,26 @@ def test_what_was_typed_when_a_sign_in_expired_waits_for_its_owner(
 )
 def test_device_names_a_person_recognises(user_agent, name):
     assert device_name(user_agent) == name
+
+
+def test_sign_ins_past_every_lifetime_are_forgotten_at_the_next_login(app, client, client_user):
+    log_in(client, client_user)
+    log_out(client)
+    age_sign_ins(app, client_user.id, created_at=timedelta(days=91))
+    log_in(client, client_user)
+    assert count_rows(app, SignIn, user_id=client_user.id) == 1
+
+
+def test_a_therapists_export_needs_a_recent_password_and_is_logged_once(
+    app, logged_in_client, client_user
+):
+    browser, therapist = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client))
+    age_sign_ins(app, therapist.id, password_entered_at=timedelta(minutes=11))
+    path = f"/therapist/clients/{client_user.id}/export.zip"
+    assert browser.get(path).headers["Location"] == f"/account/confirm?next={path}"
+    assert count_rows(app, AccessLogEntry, client_id=client_user.id) == 0
+    submit(browser, f"/account/confirm?next={path}", {"password": PASSWORD})
+    assert browser.get(path).status_code == 200
+    [entry] = fetch_all(app, AccessLogEntry, client_id=client_user.id)
+    assert entry.purpose == "export (CSV)"

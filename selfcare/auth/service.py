@@ -74,6 +74,7 @@ def _lifetimes(remember: bool) -> tuple[timedelta, timedelta]:
 
 def open_sign_in(user: User, remember: bool, user_agent: str) -> SignIn:
     """A new sign-in for the user; `user.sign_in_token` holds its token, which is not stored."""
+    _forget_old_sign_ins(user.id)
     token = secrets.token_urlsafe(32)
     sign_in = SignIn(
         user_id=user.id, token_hash=_hash(token), device=device_name(user_agent), remember=remember
@@ -82,6 +83,15 @@ def open_sign_in(user: User, remember: bool, user_agent: str) -> SignIn:
     db.session.commit()
     user.sign_in_token = token
     return sign_in
+
+
+def _forget_old_sign_ins(user_id: int) -> None:
+    """Rows begun before the longest lifetime can't be open any more; an ended one is kept until
+    then, so a draft made when it ended still knows whose it is (drafts.carry_over)."""
+    longest = max(_lifetimes(remember=True)[1], _lifetimes(remember=False)[1])
+    db.session.execute(
+        db.delete(SignIn).where(SignIn.user_id == user_id, SignIn.created_at < utcnow() - longest)
+    )
 
 
 def start_session(user: User, remember: bool) -> None:

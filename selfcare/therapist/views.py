@@ -1,7 +1,7 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..access import shared_client, therapist_required
+from ..access import recent_password_required, shared_client, therapist_required
 from ..appointments.forms import AppointmentForm, new_appointment_form
 from ..appointments.service import add_appointment
 from ..dates import format_day, local_today
@@ -126,13 +126,16 @@ def report(client):
     return render_template("trends/report.html", report=report, ranges=RANGES)
 
 
+# The password check comes first, so a visit sent to confirm it is not logged as an export.
 @bp.get("/therapist/clients/<id:client_id>/export.zip")
+@recent_password_required
 @shared_client("export (CSV)")
 def export_csv(client):
     return csv_zip_download(client)
 
 
 @bp.get("/therapist/clients/<id:client_id>/export.fhir.json")
+@recent_password_required
 @shared_client("export (FHIR)")
 def export_fhir(client):
     return fhir_download(client)
