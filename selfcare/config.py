@@ -52,7 +52,6 @@ def build_config(instance_path: Path, overrides: dict) -> dict:
         "SIGN_IN_LIFETIME": timedelta(hours=12),
         "REMEMBERED_IDLE_TIMEOUT": timedelta(days=30),
         "REMEMBERED_LIFETIME": timedelta(days=90),
-        "REMEMBER_COOKIE_DURATION": timedelta(days=90),
         # New API tokens and exports want the password entered this recently.
         "PASSWORD_RECENT_FOR": timedelta(minutes=10),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
@@ -64,6 +63,8 @@ def build_config(instance_path: Path, overrides: dict) -> dict:
         "COMPRESS_MIMETYPES": ["text/css", "text/javascript", "image/svg+xml"],
     }
     settings.update(overrides)
+    # The browser may drop the remember cookie once no sign-in could still accept it.
+    settings.setdefault("REMEMBER_COOKIE_DURATION", settings["REMEMBERED_LIFETIME"])
     if "SECRET_KEY" not in settings:
         settings["SECRET_KEY"] = _secret_key(instance_path)
     return settings
