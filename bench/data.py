@@ -54,7 +54,6 @@ def build(log=print) -> None:
                     "password_hash": template.password_hash,
                     "role": CLIENT,
                     "timezone": "Europe/London",
-                    "session_token": f"bench{n:03d}",
                 }
                 for n in range(SHARING_CLIENTS)
             ],

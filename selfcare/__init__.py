@@ -2,9 +2,8 @@
 
 from pathlib import Path
 
-from flask import Flask, flash, redirect, request, url_for
+from flask import Flask, flash, g, redirect, request, url_for
 
-from . import models
 from .config import build_config
 from .extensions import compress, csrf, db, limiter, login_manager, migrate
 
@@ -81,11 +80,11 @@ def _log_in_first():
 
 
 @login_manager.user_loader
-def _load_user(cookie_id: str):
-    user_id, _, token = cookie_id.partition(":")
-    if not user_id.isdigit():
+def _load_user(sign_in_token: str):
+    from .auth.service import live_sign_in
+
+    sign_in = live_sign_in(sign_in_token)
+    if sign_in is None:
         return None
-    user = db.session.get(models.User, int(user_id))
-    if user is None or user.session_token != token:
-        return None
-    return user
+    g.sign_in = sign_in
+    return sign_in.user

@@ -4,11 +4,13 @@ own."""
 from datetime import UTC, datetime, time
 from functools import wraps
 
-from flask import abort, make_response, request
-from flask_login import current_user, login_required
+from flask import abort, current_app, make_response, redirect, request, url_for
+from flask_login import current_user, login_fresh, login_required
 from sqlalchemy import and_, or_
 
 from . import security_log
+from .auth.service import current_sign_in
+from .drafts import keep_draft
 from .extensions import db
 from .models import CLIENT, THERAPIST, AccessLogEntry, Share, User, utcnow
 
@@ -31,6 +33,36 @@ def _role_required(role: str):
 # Logging is for clients: therapists read shared data but never write a client's entries.
 client_required = _role_required(CLIENT)
 therapist_required = _role_required(THERAPIST)
+
+
+def password_is_recent() -> bool:
+    """Whether the password was entered on this browser within PASSWORD_RECENT_FOR. A session
+    restored from the remember cookie alone never counts (Flask-Login calls it not fresh)."""
+    sign_in = current_sign_in()
+    return (
+        login_fresh()
+        and sign_in is not None
+        and utcnow() - sign_in.password_entered_at <= current_app.config["PASSWORD_RECENT_FOR"]
+    )
+
+
+def recent_password_required(view):
+    """For what a borrowed or stolen session must not do (make an API token, take the data
+    away): without a recent password the person confirms theirs, then comes back to the page.
+    A form they sent waits there, filled in, for them to send again."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if password_is_recent():
+            return view(*args, **kwargs)
+        if request.method == "POST" and request.form:
+            back_to = keep_draft()
+        else:
+            back_to = request.full_path.rstrip("?")
+        return redirect(url_for("account.confirm_password", next=back_to))
+
+    return wrapper
 
 
 def owned_by(user_id: int, model, row_id: int, owner_attribute: str = "user_id"):

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -88,6 +89,14 @@ def build_config(instance_path: Path, overrides: dict) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # A sign-in ends after this long unused, or this long after it began, whichever comes
+        # first; "keep me logged in" gets the longer pair.
+        "SIGN_IN_IDLE_TIMEOUT": timedelta(minutes=30),
+        "SIGN_IN_LIFETIME": timedelta(hours=12),
+        "REMEMBERED_IDLE_TIMEOUT": timedelta(days=30),
+        "REMEMBERED_LIFETIME": timedelta(days=90),
+        # New API tokens and exports want the password entered this recently.
+        "PASSWORD_RECENT_FOR": timedelta(minutes=10),
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,
         "SEND_FILE_MAX_AGE_DEFAULT": 0,
@@ -97,6 +106,8 @@ def build_config(instance_path: Path, overrides: dict) -> dict:
         "COMPRESS_MIMETYPES": ["text/css", "text/javascript", "image/svg+xml"],
     }
     settings.update(overrides)
+    # The browser may drop the remember cookie once no sign-in could still accept it.
+    settings.setdefault("REMEMBER_COOKIE_DURATION", settings["REMEMBERED_LIFETIME"])
     if "SECRET_KEY" not in settings:
         settings["SECRET_KEY"] = _secret_key(instance_path)
     return settings

@@ -5,14 +5,13 @@ The history generator is shared with the benchmarks (bench/), which ask it for y
 
 import math
 import random
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
 
-from .auth.service import create_user, find_user_by_email
+from .auth.service import DEMO_CLIENT_EMAIL, DEMO_THERAPIST_EMAIL, create_user, find_user_by_email
 from .clinical import DayKind
 from .dates import local_today
 from .extensions import db
@@ -32,18 +31,6 @@ from .models import (
 from .routines.service import create_routine, sync_exercise_library
 
 DEMO_PASSWORD = "selfcare-demo"  # noqa: S105 (published in the README on purpose)
-DEMO_CLIENT_EMAIL = "client@example.com"
-DEMO_THERAPIST_EMAIL = "therapist@example.com"
-DEMO_CLIENT_EMAILS = re.compile(r"demo-client-\d{2}@example\.com")
-
-
-def is_demo_account(user: User) -> bool:
-    """Demo accounts have a published password: production refuses them even if a database
-    seeded in development is deployed."""
-    email = user.email
-    return email in (DEMO_CLIENT_EMAIL, DEMO_THERAPIST_EMAIL) or bool(
-        DEMO_CLIENT_EMAILS.fullmatch(email)
-    )
 
 
 DEMO_ROUTINES = {

@@ -37,9 +37,14 @@ def from_this_site() -> bool:
 
 
 def _owner_hint() -> str | None:
-    """Who the session belonged to (its login id), if it still says."""
-    login_id = session.get("_user_id")
-    return login_id.partition(":")[0] if login_id else None
+    """Who the session belonged to, even when its sign-in has ended: the draft goes back to
+    that person only. A sign-in nobody knows keeps it for nobody."""
+    from .auth.service import owner_of_sign_in
+
+    sign_in_token = session.get("_user_id")
+    if not sign_in_token:
+        return None
+    return str(owner_of_sign_in(sign_in_token) or "nobody")
 
 
 def keep_draft() -> str:

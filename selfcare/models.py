@@ -1,7 +1,6 @@
 """Database models (SQLAlchemy 2.0 style). Timestamps are stored in UTC."""
 
-import secrets
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
 from flask_login import UserMixin
@@ -31,6 +30,8 @@ MAX_ID = 2**31 - 1
 
 CLIENT = "client"
 THERAPIST = "therapist"
+TOKEN_READ = "read"  # noqa: S105 (API token scopes, not secrets)
+TOKEN_WRITE = "write"  # noqa: S105
 
 
 def utcnow() -> datetime:
@@ -54,10 +55,6 @@ class UTCDateTime(TypeDecorator):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
-def _new_session_token() -> str:
-    return secrets.token_urlsafe(16)
-
-
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -67,8 +64,6 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
-    # Part of the login cookie; replacing it signs out every other session.
-    session_token: Mapped[str] = mapped_column(String(32), default=_new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     @staticmethod
@@ -78,13 +73,19 @@ class User(UserMixin, db.Model):
     def set_password(self, password: str) -> None:
         method = current_app.config["PASSWORD_HASH_METHOD"]
         self.password_hash = generate_password_hash(password, method=method)
-        self.session_token = _new_session_token()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    # The token of the sign-in this object was loaded for or signed in with (auth.service).
+    sign_in_token = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        """Flask-Login's id, kept in the session and remember cookies: the sign-in's token, so
+        ending the sign-in on the server ends both cookies."""
+        if self.sign_in_token is None:
+            raise RuntimeError("a user outside a sign-in has no login id")
+        return self.sign_in_token
 
     @property
     def is_client(self) -> bool:
@@ -407,5 +408,34 @@ class ApiToken(db.Model):
     name: Mapped[str] = mapped_column(String(60))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hint: Mapped[str] = mapped_column(String(12))  # the first characters, to tell tokens apart
+    scope: Mapped[str] = mapped_column(String(8))  # TOKEN_READ or TOKEN_WRITE
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == TOKEN_WRITE
+
+
+class SignIn(db.Model):
+    """One browser signed in to an account. Its token is Flask-Login's id (see User.get_id);
+    only the token's SHA-256 is stored. A sign-in ends at logout, when the person ends it from
+    another device, at a password change, or when it outlives its idle or absolute lifetime."""
+
+    __tablename__ = "sign_ins"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _owner()
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    device: Mapped[str] = mapped_column(String(60))  # "Firefox on Linux", from the user agent
+    remember: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+    def expired(self, now: datetime, idle_timeout: timedelta, lifetime: timedelta) -> bool:
+        return now - self.last_seen_at > idle_timeout or now - self.created_at > lifetime

@@ -12,9 +12,11 @@ import pytest
 
 from selfcare.account.service import create_token
 from selfcare.assets import asset_url
+from selfcare.auth.service import open_sign_in
 from selfcare.dates import local_today
 from selfcare.extensions import db
 from selfcare.models import (
+    TOKEN_WRITE,
     AccessLogEntry,
     ApiToken,
     Appointment,
@@ -26,6 +28,8 @@ from selfcare.models import (
     RoutineItem,
     RoutineLog,
     Share,
+    SignIn,
+    User,
     utcnow,
 )
 from selfcare.sharing.service import create_invite
@@ -37,6 +41,7 @@ CLIENT_ROW = "a client's own row"  # owner only; other clients 404; therapists 4
 CLIENT_TOOL = "a client page without a row id"  # any client; therapists 403
 SHARED_CLIENT = "a therapist's page about one client"  # an active share only; everyone else 404
 THERAPIST_TOOL = "a therapist page without client data"  # any therapist; clients 403
+OWN_ROW = "a row of any signed-in person's own"  # owner only; everyone else 404
 PUBLIC = "a public file"  # anyone, logged in or not
 
 ROUTES = {
@@ -65,6 +70,7 @@ ROUTES = {
     "therapist.report": SHARED_CLIENT,
     "assets.asset": PUBLIC,
     "account.revoke_token": CLIENT_ROW,
+    "account.sign_out_device": OWN_ROW,
     "therapist.export_csv": SHARED_CLIENT,
     "therapist.export_fhir": SHARED_CLIENT,
 }
@@ -97,7 +103,8 @@ def build_world(app):
         db.session.add_all([log, measurement, appointment, live, ended])
         db.session.commit()
         invite = create_invite(owner.id)
-        token, _ = create_token(owner.id, "sweep")
+        token, _ = create_token(owner.id, "sweep", scope=TOKEN_WRITE)
+        sign_in = open_sign_in(db.session.get(User, owner.id), False, "Firefox on a laptop")
         values = {
             "checkin_id": db.session.scalar(db.select(CheckIn.id)),
             "routine_id": routine.id,
@@ -108,6 +115,7 @@ def build_world(app):
             "share_id": live.id,
             "invite_id": invite.id,
             "token_id": token.id,
+            "sign_in_id": sign_in.id,
             "client_id": owner.id,
             "day": today - timedelta(days=1),
             "movement_key": "cervical_rotation",
@@ -127,6 +135,7 @@ def expected(kind: str, role: str, method: str) -> set[int]:
     if role == "anonymous":
         return {302}
     allowed = {
+        OWN_ROW: {"owner"},
         CLIENT_ROW: {"owner"},
         CLIENT_TOOL: {"owner", "other"},
         SHARED_CLIENT: {"active"},
@@ -134,7 +143,7 @@ def expected(kind: str, role: str, method: str) -> set[int]:
     }[kind]
     if role in allowed:
         return {200, 302} if method == "GET" else {200, 302, 422}
-    if kind == SHARED_CLIENT:
+    if kind in (SHARED_CLIENT, OWN_ROW):
         return {404}
     clients = {"owner", "other"}
     wrong_kind = (role in clients) != (kind in (CLIENT_ROW, CLIENT_TOOL))
@@ -158,6 +167,7 @@ def owner_rows(app, owner_id: int) -> dict:
             Invite: db.select(Invite).filter_by(client_id=owner_id, used_at=None),
             Share: db.select(Share).filter_by(client_id=owner_id, revoked_at=None),
             ApiToken: db.select(ApiToken).filter_by(user_id=owner_id),
+            SignIn: db.select(SignIn).filter_by(user_id=owner_id, ended_at=None),
         }
         counts = {model.__name__: count(query) for model, query in mine.items()}
         counts["archived"] = count(db.select(Routine).filter_by(user_id=owner_id, archived=True))

@@ -1,6 +1,7 @@
 """The JSON API: tokens, the same validation as the forms, and schemathesis against the
 OpenAPI document."""
 
+from datetime import timedelta
 from http import HTTPStatus
 
 import pytest
@@ -11,16 +12,34 @@ from schemathesis import GenerationMode
 from selfcare import create_app
 from selfcare.account.service import create_token
 from selfcare.extensions import db
-from selfcare.models import ApiToken, CheckIn, Measurement, Routine, RoutineItem, RoutineLog
+from selfcare.models import (
+    TOKEN_READ,
+    TOKEN_WRITE,
+    ApiToken,
+    CheckIn,
+    Measurement,
+    Routine,
+    RoutineItem,
+    RoutineLog,
+    utcnow,
+)
 from selfcare.routines.service import sync_exercise_library
 
-from .helpers import count_rows, fetch_all, log_in, make_user, settings_for, submit
+from .helpers import (
+    count_rows,
+    fetch_all,
+    form_values,
+    log_in,
+    make_user,
+    settings_for,
+    submit,
+)
 
 
 @pytest.fixture
 def token(app, client_user):
     with app.app_context():
-        _, plain = create_token(client_user.id, "tests")
+        _, plain = create_token(client_user.id, "tests", scope=TOKEN_WRITE)
     return plain
 
 
@@ -206,7 +225,7 @@ def test_null_is_the_same_as_leaving_a_field_out(app, client, token):
 
 def test_therapist_tokens_cannot_use_the_api(app, client, therapist_user):
     with app.app_context():
-        _, plain = create_token(therapist_user.id, "x")
+        _, plain = create_token(therapist_user.id, "x", scope=TOKEN_WRITE)
     assert client.get("/api/v1/checkins", headers=auth(plain)).status_code == 403
     log_in(client, therapist_user)
     assert client.get("/account/tokens").status_code == 403
@@ -220,7 +239,9 @@ def api_app(tmp_path):
         sync_exercise_library()
     account = make_user(app)
     with app.app_context():
-        _, app.config["TEST_API_TOKEN"] = create_token(account.id, "schemathesis")
+        _, app.config["TEST_API_TOKEN"] = create_token(
+            account.id, "schemathesis", scope=TOKEN_WRITE
+        )
     return app
 
 
@@ -329,3 +350,59 @@ def test_the_same_measurement_sent_twice_is_stored_once(app, client, token, clie
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json["id"] == again.json["id"]
     assert count_rows(app, Measurement, user_id=client_user.id) == 1
+
+
+def test_an_expired_token_is_refused(app, client, client_user):
+    with app.app_context():
+        row, plain = create_token(client_user.id, "old", scope=TOKEN_WRITE)
+        row.expires_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    response = client.get("/api/v1/checkins", headers=auth(plain))
+    assert response.status_code == 401
+    assert response.mimetype == "application/problem+json"
+    assert "expired" in response.json["detail"]
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_read_only_token_reads_but_never_writes(app, client, client_user):
+    with app.app_context():
+        _, plain = create_token(client_user.id, "charts", scope=TOKEN_READ)
+    assert client.get("/api/v1/checkins", headers=auth(plain)).status_code == 200
+    for path, body in [
+        ("/api/v1/checkins", {"date": "2026-01-15", "pain": {"neck": 5}}),
+        ("/api/v1/measurements", {"movement": "cervical_rotation", "side": "left", "value": 60}),
+    ]:
+        response = client.post(path, headers=auth(plain), json=body)
+        assert response.status_code == 403
+        assert response.mimetype == "application/problem+json"
+        assert "only read" in response.json["detail"]
+    assert count_rows(app, CheckIn) == count_rows(app, Measurement) == 0
+
+
+def test_the_tokens_page_sets_scope_and_expiry_and_shows_last_use(
+    app, logged_in_client, client_user
+):
+    page = logged_in_client.get("/account/tokens").text
+    defaults = form_values(page, "token-form")
+    assert defaults["scope"] == TOKEN_READ and defaults["lifetime_days"] == "90"
+    made = submit(
+        logged_in_client,
+        "/account/tokens",
+        {"name": "watch", "scope": TOKEN_WRITE, "lifetime_days": "30"},
+    ).text
+    plain = made.split("<code>")[1].split("</code>")[0]
+    submit(logged_in_client, "/account/tokens", defaults | {"name": "sheet"})
+    watch, sheet = fetch_all(app, ApiToken, user_id=client_user.id)
+    assert (watch.scope, sheet.scope) == (TOKEN_WRITE, TOKEN_READ)
+    assert abs(watch.expires_at - utcnow() - timedelta(days=30)) < timedelta(minutes=1)
+    assert abs(sheet.expires_at - utcnow() - timedelta(days=90)) < timedelta(minutes=1)
+    listing = logged_in_client.get("/account/tokens").text
+    assert "reads and adds" in listing and "reads only" in listing
+    assert listing.count("never used") == 2
+    logged_in_client.get("/api/v1/checkins", headers=auth(plain))
+    listing = logged_in_client.get("/account/tokens").text
+    assert listing.count("never used") == 1 and "last used" in listing
+    with app.app_context():
+        db.session.execute(db.update(ApiToken).values(expires_at=utcnow()))
+        db.session.commit()
+    assert logged_in_client.get("/account/tokens").text.count("expired") == 2

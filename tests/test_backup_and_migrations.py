@@ -1,18 +1,21 @@
 """Data survives: a backup is a consistent copy, and upgrading an old database keeps its rows."""
 
 import sqlite3
+from datetime import date, timedelta
 
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from selfcare import create_app
+from selfcare.auth.service import create_user
 from selfcare.extensions import db
-from selfcare.models import CheckIn
+from selfcare.models import TOKEN_WRITE, ApiToken, CheckIn, utcnow
 
 from .helpers import PASSWORD, log_in, settings_for, submit
 
 FIRST_REVISION = "74eb61315b01"
 BEFORE_APPOINTMENTS = "a1019b44148f"
+BEFORE_SIGN_INS = "5c1d0a7e9b23"
 
 
 def test_backup_writes_a_consistent_copy(tmp_path, logged_in_client, app):
@@ -107,5 +110,52 @@ def test_appointments_and_logged_sides_survive_their_migration(empty_database_ur
         assert db.session.execute(text("SELECT note FROM appointments")).scalar() == "First visit"
         per_side = db.session.execute(text("SELECT per_side FROM routine_log_items")).scalar()
         assert per_side in (True, 1)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_tokens_made_before_scopes_keep_writing_and_expire_in_90_days(empty_database_url):
+    app = create_app(settings_for(empty_database_url))
+    with app.app_context():
+        upgrade(revision=BEFORE_SIGN_INS)
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, email, name, password_hash, role, timezone, "
+                    "session_token, created_at) VALUES (1, 'c@example.com', 'C', 'x', 'client', "
+                    "'UTC', 't', '2026-01-01 08:00:00')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO api_tokens (user_id, name, token_hash, hint, created_at) "
+                    "VALUES (1, 'sheet', 'h', 'sc_abc', '2026-01-01 08:00:00')"
+                )
+            )
+        upgrade()
+        token = db.session.scalar(db.select(ApiToken))
+        assert token.scope == TOKEN_WRITE
+        assert abs(token.expires_at - utcnow() - timedelta(days=90)) < timedelta(minutes=5)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_downgrading_past_sign_ins_keeps_every_row(empty_database_url):
+    """On SQLite a copied users table would take every row that refers to it along."""
+    app = create_app(settings_for(empty_database_url))
+    with app.app_context():
+        upgrade()
+        for email in ("a@example.com", "b@example.com"):
+            create_user(email=email, name="A", password=PASSWORD, role="client")
+        db.session.add(CheckIn(user_id=1, day=date(2026, 1, 5)))
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision=BEFORE_SIGN_INS)
+        tokens = db.session.execute(text("SELECT session_token FROM users")).scalars().all()
+        assert len(set(tokens)) == 2 and all(tokens)
+        assert db.session.execute(text("SELECT count(*) FROM checkins")).scalar() == 1
+        db.session.remove()
+        upgrade()
+        assert db.session.scalar(db.select(db.func.count(CheckIn.id))) == 1
         db.session.remove()
         db.engine.dispose()

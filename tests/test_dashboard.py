@@ -32,7 +32,6 @@ def add_clients(app, therapist_id: int, count: int, pain_by_age=None, prefix="bu
                         "password_hash": "scrypt:not-used-for-login",
                         "role": "client",
                         "timezone": "Europe/London",
-                        "session_token": f"token{n}",
                     }
                     for n in range(count)
                 ],

@@ -6,7 +6,7 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 
 from selfcare.extensions import db
-from selfcare.models import AccessLogEntry, Appointment, Share, User
+from selfcare.models import AccessLogEntry, Appointment, Share, SignIn, User
 
 from .helpers import (
     PASSWORD,
@@ -170,6 +170,7 @@ def test_client_deletes_their_account_and_every_row_goes(app, logged_in_client, 
     for table in OWNED_TABLES + ["access_log"]:
         assert after[table] == before_alone[table], table
     assert logged_in_client.get("/today").status_code == 302  # logged out
+    assert count_rows(app, SignIn, user_id=client_user.id) == 0
     assert browser.get(f"/therapist/clients/{client_user.id}").status_code == 404
 
 

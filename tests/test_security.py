@@ -24,6 +24,8 @@ CLIENT_PAGES = [
     "/sharing",
     "/report",
     "/account",
+    "/account/tokens",
+    "/account/confirm",
 ]
 THERAPIST_PAGES = ["/therapist", "/therapist/link", "/account"]
 PUBLIC_PAGES = ["/", "/login", "/register", "/no-such-page"]

@@ -1,8 +1,9 @@
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired
 
 from ..auth.forms import name_field, new_password_field
 from ..forms import PageForm, TimezoneField, at_most, limit_attrs
+from ..models import TOKEN_READ, TOKEN_WRITE
 
 
 def current_password_field(label: str, message: str) -> PasswordField:
@@ -32,6 +33,27 @@ class TokenForm(PageForm):
         description="For example “my spreadsheet” or “watch app”.",
         render_kw=limit_attrs(60),
     )
+    scope = RadioField(
+        "It may",
+        choices=[
+            SelectChoice(TOKEN_READ, "Read my entries"),
+            SelectChoice(TOKEN_WRITE, "Read and add entries"),
+        ],
+        default=TOKEN_READ,  # a program that only reads can't spoil the record
+    )
+    lifetime_days = RadioField(
+        "It stops working after",
+        choices=[
+            SelectChoice("30", "30 days"),
+            SelectChoice("90", "90 days"),
+            SelectChoice("365", "a year"),
+        ],
+        default="90",
+    )
+
+
+class ConfirmPasswordForm(PageForm):
+    password = current_password_field("Your password", "Please enter your password.")
 
 
 class DeleteAccountForm(PageForm):

@@ -2,35 +2,51 @@
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from ..extensions import db
 from ..models import ApiToken, User, utcnow
 
 TOKEN_PREFIX = "sc_"  # noqa: S105 (a label that makes leaked tokens easy to spot)
+DEFAULT_TOKEN_LIFETIME = timedelta(days=90)
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(user_id: int, name: str) -> tuple[ApiToken, str]:
+def create_token(
+    user_id: int, name: str, *, scope: str, lifetime: timedelta = DEFAULT_TOKEN_LIFETIME
+) -> tuple[ApiToken, str]:
     """A new token; the plain text is returned once and never stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = ApiToken(
-        user_id=user_id, name=name.strip(), token_hash=hash_token(token), hint=token[:10]
+        user_id=user_id,
+        name=name.strip(),
+        token_hash=hash_token(token),
+        hint=token[:10],
+        scope=scope,
+        expires_at=utcnow() + lifetime,
     )
     db.session.add(row)
     db.session.commit()
     return row, token
 
 
-def user_for_token(token: str) -> User | None:
-    row = db.session.scalar(db.select(ApiToken).filter_by(token_hash=hash_token(token)))
-    if row is None:
-        return None
+def find_token(token: str) -> ApiToken | None:
+    """The token's row, expired or not; None when no such token exists (or it was revoked)."""
+    return db.session.scalar(db.select(ApiToken).filter_by(token_hash=hash_token(token)))
+
+
+def token_used(row: ApiToken) -> None:
     row.last_used_at = utcnow()
     db.session.commit()
-    return db.session.get(User, row.user_id)
+
+
+def tokens_of(user_id: int) -> list[ApiToken]:
+    return db.session.scalars(
+        db.select(ApiToken).filter_by(user_id=user_id).order_by(ApiToken.created_at)
+    ).all()
 
 
 def delete_account(user: User) -> None:

@@ -1,15 +1,32 @@
-from flask import flash, redirect, session, url_for
-from flask_login import current_user, login_required, logout_user
+from datetime import timedelta
 
-from ..access import client_required, owned_or_404
-from ..auth.service import start_session
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_login import confirm_login, current_user, login_required, logout_user
+
+from ..access import client_required, owned_or_404, recent_password_required
+from ..auth.service import (
+    current_sign_in,
+    end_other_sign_ins,
+    end_sign_in,
+    open_sign_ins,
+    password_entered,
+    replace_password,
+    start_session,
+)
+from ..auth.views import safe_next_url
 from ..exports import csv_zip_download, fhir_download
-from ..extensions import db
-from ..models import ApiToken
+from ..extensions import db, limiter
+from ..models import ApiToken, SignIn, utcnow
 from ..pages import render_form
 from . import bp
-from .forms import ChangePasswordForm, DeleteAccountForm, ProfileForm, TokenForm
-from .service import create_token, delete_account
+from .forms import (
+    ChangePasswordForm,
+    ConfirmPasswordForm,
+    DeleteAccountForm,
+    ProfileForm,
+    TokenForm,
+)
+from .service import create_token, delete_account, tokens_of
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -22,7 +39,47 @@ def profile():
         db.session.commit()
         flash("Your details are saved.", "success")
         return redirect(url_for("account.profile"))
-    return render_form("account/profile.html", form)
+    return render_form(
+        "account/profile.html",
+        form,
+        sign_ins=open_sign_ins(current_user.id),
+        this_sign_in=current_sign_in(),
+    )
+
+
+@bp.route("/account/confirm", methods=["GET", "POST"])
+@login_required
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT"],
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code != 302,
+)
+def confirm_password():
+    form = ConfirmPasswordForm()
+    if form.validate_on_submit():
+        if current_user.check_password(form.password.data):
+            password_entered(current_sign_in())
+            confirm_login()
+            return redirect(safe_next_url(request.args.get("next")) or url_for("account.profile"))
+        form.password.errors.append("That isn't your password.")
+    return render_form("account/confirm_password.html", form)
+
+
+@bp.post("/account/devices/<id:sign_in_id>/sign-out")
+@login_required
+def sign_out_device(sign_in_id):
+    sign_in = owned_or_404(SignIn, sign_in_id)
+    end_sign_in(sign_in)
+    flash(f"{sign_in.device} is signed out.", "success")
+    return redirect(url_for("account.profile"))
+
+
+@bp.post("/account/devices/sign-out-others")
+@login_required
+def sign_out_other_devices():
+    end_other_sign_ins(current_user.id, keep=current_sign_in())
+    flash("Every other device is signed out.", "success")
+    return redirect(url_for("account.profile"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -34,39 +91,62 @@ def change_password():
             form.current_password.errors.append("That isn't your current password.")
         else:
             user = current_user._get_current_object()
-            user.set_password(form.new_password.data)
-            db.session.commit()
-            # The new session token signs out other devices; keep this one signed in.
-            start_session(user, remember=False)
-            flash("Your password is changed. Other devices have been logged out.", "success")
+            remember = current_sign_in().remember
+            replace_password(user, form.new_password.data)
+            start_session(user, remember=remember)
+            flash(
+                "Your password is changed. Other devices are signed out and your API tokens "
+                "no longer work.",
+                "success",
+            )
             return redirect(url_for("account.profile"))
     return render_form("account/change_password.html", form)
 
 
 @bp.get("/account/export.zip")
 @client_required
+@recent_password_required
 def export_csv():
     return csv_zip_download(current_user)
 
 
 @bp.get("/account/export.fhir.json")
 @client_required
+@recent_password_required
 def export_fhir():
     return fhir_download(current_user)
 
 
-@bp.route("/account/tokens", methods=["GET", "POST"])
+def _tokens_page(form: TokenForm, new_token: str | None = None):
+    return render_form(
+        "account/tokens.html",
+        form,
+        tokens=tokens_of(current_user.id),
+        new_token=new_token,
+        now=utcnow(),
+    )
+
+
+@bp.get("/account/tokens")
 @client_required
 def tokens():
+    return _tokens_page(TokenForm())
+
+
+@bp.post("/account/tokens")
+@client_required
+@recent_password_required
+def make_token():
     form = TokenForm()
-    new_token = None
-    if form.validate_on_submit():
-        _, new_token = create_token(current_user.id, form.name.data)
-        form = TokenForm(formdata=None)
-    rows = db.session.scalars(
-        db.select(ApiToken).filter_by(user_id=current_user.id).order_by(ApiToken.created_at)
-    ).all()
-    return render_form("account/tokens.html", form, tokens=rows, new_token=new_token)
+    if not form.validate_on_submit():
+        return _tokens_page(form)
+    _, new_token = create_token(
+        current_user.id,
+        form.name.data,
+        scope=form.scope.data,
+        lifetime=timedelta(days=int(form.lifetime_days.data)),
+    )
+    return _tokens_page(TokenForm(formdata=None), new_token)
 
 
 @bp.post("/account/tokens/<id:token_id>/revoke")

@@ -41,8 +41,11 @@ def _problem(schema: dict, description: str) -> dict:
 
 ERRORS = {
     "400": _problem(_ref("Problem"), "The body is not a JSON object."),
-    "401": _problem(_ref("Problem"), "No valid token."),
-    "403": _problem(_ref("Problem"), "The token belongs to a therapist account."),
+    "401": _problem(_ref("Problem"), "No valid token, or it has expired."),
+    "403": _problem(
+        _ref("Problem"),
+        "The token belongs to a therapist account, or may only read and this request writes.",
+    ),
     "422": _problem(_ref("ValidationProblem"), "A field is invalid; nothing was saved."),
 }
 LIST_PARAMETERS = [
@@ -112,7 +115,9 @@ def openapi_document() -> dict:
             "title": "Self-care tracker API",
             "version": "1",
             "description": "Your own check-ins, routine logs and range-of-motion measurements. "
-            "Authenticate with a personal access token from your account page.",
+            "Authenticate with a personal access token from your account page. A token works "
+            "until it expires (30, 90 or 365 days), is revoked or the password changes; a "
+            "read-only token may list but not add.",
         },
         "servers": [{"url": "/api/v1"}],
         "security": [{"token": []}],

@@ -9,7 +9,7 @@ from flask import g, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from ..access import owned_by
-from ..account.service import user_for_token
+from ..account.service import find_token, token_used
 from ..checkins.forms import REGION_FIELD_PREFIX, checkin_form
 from ..checkins.service import save_checkin
 from ..clinical import MOVEMENTS, REGIONS
@@ -18,7 +18,7 @@ from ..errors import problem
 from ..extensions import csrf, db
 from ..measurements.forms import MeasurementForm
 from ..measurements.service import add_measurement
-from ..models import CheckIn, Measurement, Routine, RoutineLog
+from ..models import CheckIn, Measurement, Routine, RoutineLog, User, utcnow
 from ..routines.service import log_routine
 from . import bp
 from .forms import ApiRoutineLogForm
@@ -29,19 +29,28 @@ LIST_LIMIT = 100
 # The API says "date" where the forms say "day".
 FORM_NAMES = {"date": "day"}
 MAX_OFFSET = 1_000_000
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def token_required(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
-        if user is None:
+        row = find_token(token.strip()) if scheme.lower() == "bearer" and token else None
+        if row is None:
             return problem(
                 401, "Send a valid personal access token: Authorization: Bearer <token>."
             )
+        if row.expires_at <= utcnow():
+            return problem(401, "This token has expired. Make a new one on your account page.")
+        user = db.session.get(User, row.user_id)
         if not user.is_client:
             return problem(403, "The API is for clients' own data.")
+        if request.method not in READ_METHODS and not row.can_write:
+            return problem(
+                403, "This token may only read. Make a read-and-write token to add entries."
+            )
+        token_used(row)
         g.api_user = user
         return view(*args, **kwargs)
 

@@ -6,13 +6,19 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import security_log
-from ..demo import is_demo_account
 from ..extensions import db, limiter
 from ..limits import configured, named_address
 from ..pages import home_endpoint, render_form
 from . import bp
 from .forms import LoginForm, RegisterForm
-from .service import create_user, find_user_by_email, start_session
+from .service import (
+    create_user,
+    current_sign_in,
+    end_sign_in,
+    find_user_by_email,
+    is_demo_account,
+    start_session,
+)
 
 LOGIN_FAILED = "That email and password don't match an account. Please check both and try again."
 # Checked against when the email is unknown, so both failures take the same time.
@@ -95,6 +101,7 @@ def login():
 @login_required
 def logout():
     security_log.record("logout", user_id=current_user.id)
+    end_sign_in(current_sign_in())
     logout_user()
     session.clear()
     flash("You are logged out.", "info")

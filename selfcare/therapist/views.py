@@ -2,7 +2,12 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import security_log
-from ..access import log_dashboard_views, shared_client, therapist_required
+from ..access import (
+    log_dashboard_views,
+    recent_password_required,
+    shared_client,
+    therapist_required,
+)
 from ..appointments.forms import AppointmentForm, new_appointment_form
 from ..appointments.service import add_appointment
 from ..dates import format_day, local_today
@@ -139,13 +144,16 @@ def report(client, share):
     return render_template("trends/report.html", report=report, ranges=RANGES)
 
 
+# The password check comes first, so a visit sent to confirm it is not logged as an export.
 @bp.get("/therapist/clients/<id:client_id>/export.zip")
+@recent_password_required
 @shared_client("export (CSV)")
 def export_csv(client, share):
     return csv_zip_download(client, share.part_set)
 
 
 @bp.get("/therapist/clients/<id:client_id>/export.fhir.json")
+@recent_password_required
 @shared_client("export (FHIR)")
 def export_fhir(client, share):
     return fhir_download(client, share.part_set)
