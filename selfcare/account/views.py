@@ -2,13 +2,25 @@ from flask import flash, redirect, session, url_for
 from flask_login import current_user, login_required, logout_user
 
 from ..access import client_required, owned_or_404
-from ..auth.service import start_session
+from ..auth.mails import (
+    send_address_change_notice,
+    send_address_confirmation,
+    send_address_in_use,
+)
+from ..auth.service import find_user_by_email, start_session
 from ..exports import csv_zip_download, fhir_download
 from ..extensions import db
-from ..models import ApiToken
+from ..mail import form_email, mail_limited
+from ..models import ApiToken, User
 from ..pages import render_form
 from . import bp
-from .forms import ChangePasswordForm, DeleteAccountForm, ProfileForm, TokenForm
+from .forms import (
+    ChangeEmailForm,
+    ChangePasswordForm,
+    DeleteAccountForm,
+    ProfileForm,
+    TokenForm,
+)
 from .service import create_token, delete_account
 
 
@@ -41,6 +53,45 @@ def change_password():
             flash("Your password is changed. Other devices have been logged out.", "success")
             return redirect(url_for("account.profile"))
     return render_form("account/change_password.html", form)
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@login_required
+@mail_limited(form_email)
+def change_email():
+    """The new address gets a link and the change waits for it; the old one gets a notice. An
+    address that has another account gets a mail to its owner, and this page answers the same."""
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        address = User.normalize_email(form.email.data)
+        if not user.check_password(form.current_password.data):
+            form.current_password.errors.append("That isn't your current password.")
+        elif address == user.email:
+            form.email.errors.append("That's already your address.")
+        else:
+            owner = find_user_by_email(address)
+            if owner is None:
+                send_address_confirmation(user, address)
+            else:
+                send_address_in_use(owner)
+            send_address_change_notice(user)
+            flash(f"We sent a link to {address}. Your address changes when you open it.", "success")
+            return redirect(url_for("account.profile"))
+    return render_form("account/change_email.html", form)
+
+
+@bp.post("/account/email/resend")
+@login_required
+@mail_limited(lambda: getattr(current_user, "email", ""))
+def resend_confirmation():
+    user = current_user._get_current_object()
+    if user.email_verified_at is not None:
+        flash("Your address is confirmed already.", "info")
+    else:
+        send_address_confirmation(user, user.email)
+        flash(f"We sent a new link to {user.email}.", "success")
+    return redirect(url_for("account.profile"))
 
 
 @bp.get("/account/export.zip")
