@@ -219,6 +219,13 @@ def mail_link(message: EmailMessage, path: str) -> str:
     return match.group(1)
 
 
+def open_mailed_form(client, message: EmailMessage, path: str, form_id: str, **fields):
+    """Open the link to `path` in a mail and send the form on its page, as a browser would."""
+    page = client.get(mail_link(message, path))
+    assert page.status_code == 200, page.text
+    return client.post(path, data=form_values(page.text, form_id) | fields)
+
+
 class QueryCounter:
     def __init__(self, engine):
         self.engine = engine

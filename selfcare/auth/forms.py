@@ -28,7 +28,9 @@ def hard_to_guess(form, field):
     """Refuse common and pattern-like passwords (zxcvbn knows the common ones offline), counting
     the person's own name and address as easy guesses."""
     known = [form[name].data for name in ("name", "email") if name in form and form[name].data]
-    if zxcvbn(field.data, user_inputs=known)["score"] < PASSWORD_MIN_SCORE:
+    # zxcvbn takes up to 72 characters (its work grows fast with length); 72 that are hard to
+    # guess make the whole hard to guess.
+    if zxcvbn(field.data[:72], user_inputs=known)["score"] < PASSWORD_MIN_SCORE:
         raise StopValidation(PASSWORD_TOO_GUESSABLE)
 
 
