@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from html.parser import HTMLParser
 
+from itsdangerous import TimestampSigner
 from sqlalchemy import event
 
 from selfcare.auth.service import create_user
@@ -224,6 +225,12 @@ def open_mailed_form(client, message: EmailMessage, path: str, form_id: str, **f
     page = client.get(mail_link(message, path))
     assert page.status_code == 200, page.text
     return client.post(path, data=form_values(page.text, form_id) | fields)
+
+
+def links_judged_later(monkeypatch, seconds: int) -> None:
+    """From now on, signed links are judged as if `seconds` had passed since they were made."""
+    later = int(time.time()) + seconds
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _signer: later)
 
 
 class QueryCounter:

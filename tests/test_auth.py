@@ -41,9 +41,7 @@ def register(client, **overrides):
     return submit(client, "/register", data)
 
 
-def test_register_creates_account_and_mails_a_link_that_confirms_and_logs_in(
-    app, client, mailbox
-):
+def test_register_creates_account_and_mails_a_link_that_confirms_and_logs_in(app, client, mailbox):
     response = register(client)
     assert response.headers["Location"] == "/register/check-your-email"
     assert "Check your e-mail to finish" in client.get(response.headers["Location"]).text
@@ -66,7 +64,10 @@ def test_register_with_a_taken_address_looks_the_same_and_mails_the_owner(app, c
     owner = make_user(app, email="robin@example.com", name="Robin Owner")
     new = register(app.test_client(), email="someone.new@example.com")
     taken = register(client, email="ROBIN@example.COM", password="a different long phrase")
-    assert (taken.status_code, taken.headers["Location"]) == (new.status_code, new.headers["Location"])
+    assert (taken.status_code, taken.headers["Location"]) == (
+        new.status_code,
+        new.headers["Location"],
+    )
     assert count_users(app) == 2
     assert stored_user(app, owner.id).name == "Robin Owner"
     [mail] = mailbox.wait_for(to="robin@example.com")

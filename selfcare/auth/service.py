@@ -120,7 +120,7 @@ def user_for_reset_token(token: str) -> User:
     return user
 
 
-def reset_password(user: User, password: str) -> None:
+def save_reset_password(user: User, password: str) -> None:
     """A new password, which ends every other session; the link came through the account's
     address, so that address is confirmed too."""
     user.set_password(password)

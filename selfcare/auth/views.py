@@ -16,7 +16,7 @@ from .service import (
     confirm_address,
     find_user_by_email,
     register_account,
-    reset_password,
+    save_reset_password,
     start_session,
     user_for_reset_token,
 )
@@ -120,7 +120,7 @@ def reset_link_sent():
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
-def reset_password_page():
+def reset_password():
     form = ResetPasswordForm(token=request.args.get("token", ""))
     if not form.validate_on_submit():
         return _link_page("auth/reset_password.html", form, user_for_reset_token)
@@ -128,7 +128,7 @@ def reset_password_page():
         user = user_for_reset_token(form.token.data)
     except BadLink as problem:
         return render_template("auth/reset_password.html", form=form, problem=str(problem)), 400
-    reset_password(user, form.password.data)
+    save_reset_password(user, form.password.data)
     start_session(user, remember=False)
     flash("Your new password is set. Any other devices have been logged out.", "success")
     return redirect(url_for(home_endpoint(user)))
