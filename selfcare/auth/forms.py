@@ -27,6 +27,8 @@ PASSWORD_MIN_SCORE = 3
 def hard_to_guess(form, field):
     """Refuse common and pattern-like passwords (zxcvbn knows the common ones offline), counting
     the person's own name and address as easy guesses."""
+    if field.errors:  # too short or too long: that message is enough
+        return
     known = [form[name].data for name in ("name", "email") if name in form and form[name].data]
     # zxcvbn takes up to 72 characters (its work grows fast with length); 72 that are hard to
     # guess make the whole hard to guess.
