@@ -10,7 +10,15 @@ from selfcare.extensions import db
 from selfcare.mail import DELIVERY
 from selfcare.models import CheckIn, PainScore, utcnow
 
-from .helpers import PASSWORD, log_in, mail_html, mail_text, settings_for, submit
+from .helpers import (
+    PASSWORD,
+    csrf_token_from,
+    log_in,
+    mail_html,
+    mail_text,
+    settings_for,
+    submit,
+)
 
 NOTE = "Migraine after the new medication"
 
@@ -122,3 +130,37 @@ def test_every_mail_is_multipart_says_who_and_why_and_carries_no_health_data(
             assert "health" in body  # "We never put anything about your health in an e-mail."
             for health_data in (NOTE, "lower back", "lower_back", "Migraine", "9/10"):
                 assert health_data not in body, (message["Subject"], health_data)
+
+
+def test_links_in_mail_use_the_public_address_whatever_the_host_header(
+    app, client, client_user, mailbox
+):
+    app.config["PUBLIC_BASE_URL"] = "https://selfcare.example.org"
+    page = client.get("/forgot-password", headers={"Host": "evil.example"})
+    client.post(
+        "/forgot-password",
+        data={"csrf_token": csrf_token_from(page.text), "email": client_user.email},
+        headers={"Host": "evil.example"},
+    )
+    [mail] = mailbox.wait_for(to=client_user.email)
+    assert "https://selfcare.example.org/reset-password?token=" in mail_text(mail)
+    assert "evil.example" not in mail.as_string()
+
+
+def test_registering_an_address_again_and_again_cannot_flood_its_inbox(app, client_user, mailbox):
+    for attempt in range(6):
+        response = submit(
+            app.test_client(),
+            "/register",
+            {
+                "name": "Flood",
+                "email": client_user.email,
+                "password": "a different long phrase",
+                "role": "client",
+                "timezone": "UTC",
+            },
+            environ_base={"REMOTE_ADDR": f"10.0.1.{attempt}"},
+        )
+    assert response.status_code == 429
+    app.extensions[DELIVERY].shutdown(wait=True)
+    assert len(mailbox.wait_for(5, to=client_user.email)) == 5
