@@ -9,6 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from selfcare.demo import DEMO_PASSWORD
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -48,7 +49,7 @@ def main(base: str) -> None:
 def log_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/login")
     page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("selfcare-demo")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
 

@@ -30,7 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from . import assets, converters, drafts, errors, home, security, security_log, templating
+    from . import assets, converters, drafts, errors, home, mail, security, security_log, templating
     from .account import bp as account_bp
     from .api import bp as api_bp
     from .appointments import bp as appointments_bp
@@ -47,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
     converters.init_app(app)
     drafts.init_app(app)
     errors.init_app(app)
+    mail.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     for blueprint in (

@@ -59,6 +59,34 @@ def _proxy_count(name: str) -> int:
     return int(text)
 
 
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _mail_settings(instance_path: Path) -> dict:
+    """SMTP when MAIL_SERVER is set; otherwise (development) each mail is written as a file under
+    instance/mail/ for the developer to read."""
+    server = os.environ.get("MAIL_SERVER", "")
+    return {
+        "MAIL_BACKEND": "smtp" if server else "file",
+        "MAIL_FILE_PATH": str(instance_path / "mail"),
+        "MAIL_SERVER": server or "localhost",
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT") or 587),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _flag("MAIL_USE_SSL"),
+        "MAIL_DEFAULT_SENDER": os.environ.get(
+            "MAIL_DEFAULT_SENDER", "Self-care tracker <no-reply@localhost>"
+        ),
+        # A mail server that stops answering must not hold a delivery thread forever.
+        "MAIL_TIMEOUT": 30,
+        # Links in mails start with this when set (e.g. https://selfcare.example.org), so a forged
+        # Host header can't point a reset link at someone else's site.
+        "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
+    }
+
+
 def build_config(instance_path: Path, overrides: dict) -> dict:
     """Settings for create_app; `overrides` (tests, embedding code) win over everything else."""
     production = _environment() == "production"
@@ -80,7 +108,12 @@ def build_config(instance_path: Path, overrides: dict) -> dict:
         "REGISTER_RATE_LIMIT": "10 per hour",
         "INVITE_RATE_LIMIT": "10 per hour",
         "TOKEN_RATE_LIMIT": "10 per hour",
-        "PASSWORD_HASH_METHOD": "scrypt",
+        # Argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane).
+        "PASSWORD_HASH_PARAMETERS": {"time_cost": 2, "memory_cost": 19456, "parallelism": 1},
+        "PASSWORD_RESET_MAX_AGE": 3600,
+        "EMAIL_CONFIRM_MAX_AGE": 24 * 3600,
+        "MAIL_RATE_LIMIT_PER_ADDRESS": "5 per hour",
+        "MAIL_RATE_LIMIT_PER_CLIENT": "20 per hour",
         "SELFCARE_PRODUCTION": production,
         "HSTS_SECONDS": 63072000 if production else 0,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -104,7 +137,7 @@ def build_config(instance_path: Path, overrides: dict) -> dict:
         # to text a visitor can choose, which compression would leak (the BREACH attack).
         "COMPRESS_REGISTER": False,
         "COMPRESS_MIMETYPES": ["text/css", "text/javascript", "image/svg+xml"],
-    }
+    } | _mail_settings(instance_path)
     settings.update(overrides)
     # The browser may drop the remember cookie once no sign-in could still accept it.
     settings.setdefault("REMEMBER_COOKIE_DURATION", settings["REMEMBERED_LIFETIME"])

@@ -27,12 +27,11 @@ from .models import (
     RoutineLogItem,
     Share,
     User,
+    utcnow,
 )
 from .routines.service import create_routine, sync_exercise_library
 
-DEMO_PASSWORD = "selfcare-demo"  # noqa: S105 (published in the README on purpose)
-
-
+DEMO_PASSWORD = "slow stretch warm tea"  # noqa: S105 (published in the README on purpose)
 DEMO_ROUTINES = {
     "Morning neck routine": ["chin_tuck", "upper_trap_stretch", "neck_rotation"],
     "Evening back routine": ["foam_roll_thoracic", "cat_cow", "knee_rolls", "piriformis_stretch"],
@@ -42,11 +41,22 @@ DEMO_ROUTINES = {
 def ensure_user(
     email: str, name: str, role: str, timezone: str = "Europe/London"
 ) -> tuple[User, bool]:
-    """The user with this email, created when missing; the flag says whether it was new."""
+    """The user with this email, created when missing and with a confirmed address; the flag says
+    whether it was new."""
     existing = find_user_by_email(email)
     if existing is not None:
+        # Seeded before addresses were confirmed: the demo accounts are meant to be ready to use.
+        existing.email_verified_at = existing.email_verified_at or utcnow()
+        db.session.commit()
         return existing, False
-    user = create_user(email=email, name=name, password=DEMO_PASSWORD, role=role, timezone=timezone)
+    user = create_user(
+        email=email,
+        name=name,
+        password=DEMO_PASSWORD,
+        role=role,
+        timezone=timezone,
+        verified=True,
+    )
     return user, True
 
 

@@ -2,7 +2,6 @@
 
 from datetime import UTC, date, datetime, timedelta
 
-from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
@@ -19,11 +18,11 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from .clinical import DayKind
 from .dose import Dose
 from .extensions import db
+from .passwords import hash_password, needs_rehash, verify_password
 
 # Ids are INTEGER columns; this is the largest PostgreSQL holds (SQLite allows more).
 MAX_ID = 2**31 - 1
@@ -65,17 +64,24 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the person last followed a link mailed to `email`; None until they have.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @staticmethod
     def normalize_email(email: str) -> str:
         return email.strip().lower()
 
     def set_password(self, password: str) -> None:
-        method = current_app.config["PASSWORD_HASH_METHOD"]
-        self.password_hash = generate_password_hash(password, method=method)
+        self.password_hash = hash_password(password)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return verify_password(self.password_hash, password)
+
+    def upgrade_password_hash(self, password: str) -> None:
+        """After a successful check: store the password with today's method and parameters when
+        its hash is older. Other sessions stay signed in."""
+        if needs_rehash(self.password_hash):
+            self.password_hash = hash_password(password)
 
     # The token of the sign-in this object was loaded for or signed in with (auth.service).
     sign_in_token = None

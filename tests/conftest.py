@@ -1,10 +1,14 @@
 """Fixtures: an app on a fresh database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)."""
 
+import socket
+
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, make_url, text
 
 from selfcare import create_app
 from selfcare.extensions import db
+from selfcare.mail import DELIVERY
 from selfcare.models import CLIENT, THERAPIST
 from selfcare.routines.service import sync_exercise_library
 
@@ -12,6 +16,7 @@ from .helpers import (
     FUZZ_EXAMPLES_TRIED,
     NO_POSTGRES,
     POSTGRES_URL,
+    Mailbox,
     QueryCounter,
     log_in,
     make_user,
@@ -70,15 +75,44 @@ def empty_database_url(request, tmp_path):
     return server.set(database=name).render_as_string(hide_password=False)
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server in this process, on a loopback port; what it receives is a Mailbox."""
+    controller = Controller(Mailbox(), hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    yield controller
+    controller.stop()
+
+
 @pytest.fixture
-def app(database_url):
-    """A fresh app and database. No app context stays pushed, so every request gets its own,
-    as in production; tests open one with `with app.app_context()` to look at the database."""
-    app = create_app(settings_for(database_url))
+def mailbox(smtp_server):
+    smtp_server.handler.clear()
+    return smtp_server.handler
+
+
+@pytest.fixture
+def app(database_url, smtp_server):
+    """A fresh app and database, sending mail to `smtp_server`. No app context stays pushed, so
+    every request gets its own, as in production; tests open one with `with app.app_context()`
+    to look at the database."""
+    mail_server = {
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": smtp_server.hostname,
+        "MAIL_PORT": smtp_server.port,
+    }
+    app = create_app(settings_for(database_url) | mail_server)
     with app.app_context():
         db.create_all()
         sync_exercise_library()
     yield app
+    # Mail still on its way would land in the next test's mailbox.
+    app.extensions[DELIVERY].shutdown(wait=True)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)

@@ -2,13 +2,18 @@
 Fixtures live in conftest.py; test modules import these helpers, never each other."""
 
 import csv
+import email
+import email.policy
 import io
 import os
 import re
+import time
 import zipfile
 from dataclasses import dataclass
+from email.message import EmailMessage
 from html.parser import HTMLParser
 
+from itsdangerous import TimestampSigner
 from sqlalchemy import event
 
 from selfcare.auth.service import create_user
@@ -30,8 +35,10 @@ def settings_for(database_url: str) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         # Browser tests register dozens of people from one address; tests of the limit set it.
         "REGISTER_RATE_LIMIT": "1000 per hour",
-        # Same algorithm as production with a smaller work factor: hundreds of test logins add up.
-        "PASSWORD_HASH_METHOD": "scrypt:4096:8:1",
+        # Same algorithm as production with the smallest work factor: hundreds of logins add up.
+        "PASSWORD_HASH_PARAMETERS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
+        # Kept in memory unless a test's app is given a mail server (conftest's `app` is).
+        "MAIL_BACKEND": "locmem",
     }
 
 
@@ -137,10 +144,24 @@ class Account:
     role: str
 
 
-def make_user(app, role=CLIENT, email=None, name="Test Person", timezone="Europe/London"):
+def make_user(
+    app,
+    role=CLIENT,
+    email=None,
+    name="Test Person",
+    timezone="Europe/London",
+    verified=True,
+):
     email = email or f"{role}-{os.urandom(4).hex()}@example.com"
     with app.app_context():
-        user = create_user(email=email, name=name, password=PASSWORD, role=role, timezone=timezone)
+        user = create_user(
+            email=email,
+            name=name,
+            password=PASSWORD,
+            role=role,
+            timezone=timezone,
+            verified=verified,
+        )
         return Account(user.id, user.email, user.name, user.role)
 
 
@@ -170,6 +191,61 @@ def logged_in_therapist(app, name="Theo Therapist"):
 
 def redeem(browser, code):
     return submit(browser, "/therapist/link", {"code": code})
+
+
+class Mailbox:
+    """What the in-process SMTP server received (conftest's `smtp_server`), as parsed messages.
+    Mail leaves the app on a background thread, so reading waits a moment for it."""
+
+    def __init__(self):
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(
+            email.message_from_bytes(envelope.content, policy=email.policy.default)
+        )
+        return "250 Message accepted for delivery"
+
+    def clear(self) -> None:
+        self.messages.clear()
+
+    def wait_for(self, count: int = 1, to: str | None = None, timeout: float = 5) -> list:
+        """The messages (to `to`, when given) once there are at least `count` of them."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = [m for m in self.messages if to is None or to.lower() in m["To"].lower()]
+            if len(found) >= count or time.monotonic() > deadline:
+                assert len(found) >= count, f"{len(found)} of {count} mails to {to} arrived"
+                return found
+            time.sleep(0.02)
+
+
+def mail_text(message: EmailMessage) -> str:
+    return message.get_body(("plain",)).get_content()
+
+
+def mail_html(message: EmailMessage) -> str:
+    return message.get_body(("html",)).get_content()
+
+
+def mail_link(message: EmailMessage, path: str) -> str:
+    """The link to `path` in a mail's text, as a path and query the test client can open."""
+    match = re.search(rf"https?://[^/\s]+({re.escape(path)}[^\s]*)", mail_text(message))
+    assert match, f"no link to {path} in: {mail_text(message)}"
+    return match.group(1)
+
+
+def open_mailed_form(client, message: EmailMessage, path: str, form_id: str, **fields):
+    """Open the link to `path` in a mail and send the form on its page, as a browser would."""
+    page = client.get(mail_link(message, path))
+    assert page.status_code == 200, page.text
+    return client.post(path, data=form_values(page.text, form_id) | fields)
+
+
+def links_judged_later(monkeypatch, seconds: int) -> None:
+    """From now on, signed links are judged as if `seconds` had passed since they were made."""
+    later = int(time.time()) + seconds
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _signer: later)
 
 
 class QueryCounter:

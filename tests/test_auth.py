@@ -1,10 +1,20 @@
 from flask_login import current_user
+from werkzeug.security import generate_password_hash
 
+from selfcare.auth.forms import PASSWORD_TOO_GUESSABLE
 from selfcare.auth.views import LOGIN_FAILED, safe_next_url
 from selfcare.extensions import db
 from selfcare.models import User
 
-from .helpers import PASSWORD, csrf_token_from, log_in, make_user, submit
+from .helpers import (
+    PASSWORD,
+    csrf_token_from,
+    log_in,
+    mail_link,
+    make_user,
+    open_mailed_form,
+    submit,
+)
 
 
 def count_users(app) -> int:
@@ -31,31 +41,47 @@ def register(client, **overrides):
     return submit(client, "/register", data)
 
 
-def test_register_creates_account_and_logs_in(app, client):
+def test_register_creates_account_and_mails_a_link_that_confirms_and_logs_in(app, client, mailbox):
     response = register(client)
-    assert response.status_code == 302
+    assert response.headers["Location"] == "/register/check-your-email"
+    assert "Check your e-mail to finish" in client.get(response.headers["Location"]).text
     with app.app_context():
         user = db.session.scalar(db.select(User))
     assert user.email == "robin@example.com"
     assert user.timezone == "America/New_York"
-    assert user.password_hash.startswith("scrypt:")
-    assert "Robin Reader" in client.get("/account").get_data(as_text=True)
+    assert user.password_hash.startswith("$argon2id$")
+    assert user.email_verified_at is None
+    assert client.get("/account").status_code == 302, "not logged in before confirming"
+
+    [mail] = mailbox.wait_for(to="robin@example.com")
+    response = open_mailed_form(client, mail, "/confirm-email", "confirm-form")
+    assert response.headers["Location"] == "/today"
+    assert "Robin Reader" in client.get("/account").text
+    assert stored_user(app, user.id).email_verified_at is not None
 
 
-def test_duplicate_email_is_refused_case_insensitively(app, client):
-    register(client)
-    client.post("/logout", data={"csrf_token": csrf_token_from(client.get("/account").text)})
-    response = register(client, email="ROBIN@example.COM")
-    assert response.status_code == 422
-    assert "already exists" in response.text
-    assert count_users(app) == 1
+def test_register_with_a_taken_address_looks_the_same_and_mails_the_owner(app, client, mailbox):
+    owner = make_user(app, email="robin@example.com", name="Robin Owner")
+    new = register(app.test_client(), email="someone.new@example.com")
+    taken = register(client, email="ROBIN@example.COM", password="a different long phrase")
+    assert (taken.status_code, taken.headers["Location"]) == (
+        new.status_code,
+        new.headers["Location"],
+    )
+    assert count_users(app) == 2
+    assert stored_user(app, owner.id).name == "Robin Owner"
+    [mail] = mailbox.wait_for(to="robin@example.com")
+    assert mail["Subject"] == "Someone tried to use your address"
+    assert "/forgot-password" in mail_link(mail, "/forgot-password")
+    assert "/confirm-email" not in mail.as_string()
 
 
 def test_register_validation_messages_and_nothing_written(app, client):
     response = register(client, password="short", email="not-an-email", timezone="Mars/Olympus")
     assert response.status_code == 422
     page = response.text
-    assert "Use between 8 and 128 characters." in page
+    assert "Use between 12 and 128 characters." in page
+    assert PASSWORD_TOO_GUESSABLE.replace("'", "&#39;") not in page
     assert "doesn&#39;t look like an email address" in page
     assert "Not a valid choice" in page
     assert count_users(app) == 0
@@ -65,6 +91,57 @@ def test_password_longer_than_128_is_refused(app, client):
     response = register(client, password="x" * 129)
     assert response.status_code == 422
     assert count_users(app) == 0
+
+
+def test_password_of_128_characters_is_kept_whole(app, client):
+    words = "lantern quiet mango river copper fennel harbour violet thimble orbit walrus cobalt "
+    password = (words * 2)[:128]
+    assert len(password) == 128
+    register(client, password=password)
+    with app.app_context():
+        user = db.session.scalar(db.select(User))
+        assert user.check_password(password)
+        assert not user.check_password(password[:127])
+
+
+def test_password_field_has_no_maxlength(client):
+    assert "maxlength" not in client.get("/register").text
+
+
+def test_common_and_guessable_passwords_are_refused_kindly(app, client):
+    for guessable in ["123456789012", "password1234", "qwertyuiopas", "Robin Reader 1"]:
+        response = register(client, password=guessable)
+        assert response.status_code == 422, guessable
+        assert PASSWORD_TOO_GUESSABLE.replace("'", "&#39;") in response.text
+    assert count_users(app) == 0
+
+
+def test_passwords_are_hashed_with_argon2id(app, client_user):
+    with app.app_context():
+        stored = db.session.get(User, client_user.id).password_hash
+    assert stored.startswith("$argon2id$v=19$")
+
+
+def test_an_old_scrypt_hash_still_logs_in_and_is_upgraded_to_argon2id(app, client, client_user):
+    with app.app_context():
+        user = db.session.get(User, client_user.id)
+        user.password_hash = generate_password_hash(PASSWORD, method="scrypt:4096:8:1")
+        db.session.commit()
+    other_device = app.test_client()
+    log_in(other_device, client_user)
+    stored = stored_user(app, client_user.id)
+    assert stored.password_hash.startswith("$argon2id$")
+    log_in(client, client_user)
+    assert other_device.get("/account").status_code == 200
+    stranger = app.test_client()
+    failed = submit(stranger, "/login", {"email": client_user.email, "password": "scrypt guess"})
+    assert failed.status_code == 401
+
+
+def test_a_hash_with_weaker_argon2_parameters_is_upgraded(app, client, client_user):
+    app.config["PASSWORD_HASH_PARAMETERS"] = {"time_cost": 2, "memory_cost": 16, "parallelism": 1}
+    log_in(client, client_user)
+    assert "m=16,t=2,p=1" in stored_user(app, client_user.id).password_hash
 
 
 def test_login_and_logout(client, client_user):
@@ -148,7 +225,8 @@ def test_change_password_signs_out_other_sessions(app, client, client_user):
     assert response.status_code == 302
     assert client.get("/account").status_code == 200
     assert other_device.get("/account").status_code == 302
-    assert stored_user(app, client_user.id).check_password("a brand new passphrase")
+    with app.app_context():
+        assert db.session.get(User, client_user.id).check_password("a brand new passphrase")
 
 
 def test_change_password_needs_the_current_one(app, client, client_user):
@@ -161,6 +239,17 @@ def test_change_password_needs_the_current_one(app, client, client_user):
     )
     assert response.status_code == 422
     assert "isn&#39;t your current password" in response.text
+    assert stored_user(app, client_user.id).password_hash == old_hash
+
+
+def test_change_password_follows_the_same_rules(app, client, client_user):
+    log_in(client, client_user)
+    old_hash = stored_user(app, client_user.id).password_hash
+    for weak in ["too short", "password1234"]:
+        response = submit(
+            client, "/account/password", {"current_password": PASSWORD, "new_password": weak}
+        )
+        assert response.status_code == 422
     assert stored_user(app, client_user.id).password_hash == old_hash
 
 

@@ -54,6 +54,9 @@ VALUE = st.one_of(
 FORMS = [
     ("register", None, "/register", "/register", ["name", "email", "password", "role", "timezone"]),
     ("login", None, "/login", "/login", ["email", "password", "remember"]),
+    ("forgot password", None, "/forgot-password", "/forgot-password", ["email"]),
+    ("new password", None, "/reset-password", "/forgot-password", ["token", "password"]),
+    ("confirm address", None, "/confirm-email", "/forgot-password", ["token"]),
     (
         "check-in",
         "client",
@@ -147,6 +150,7 @@ FORMS = [
     ),
     ("appointment", "client", "/appointments", "/trends", ["day", "note"]),
     ("profile", "client", "/account", "/account", ["name", "timezone"]),
+    ("change email", "client", "/account/email", "/account/email", ["email", "current_password"]),
     (
         "password",
         "client",

@@ -11,6 +11,7 @@ import pytest
 
 from selfcare import create_app
 from selfcare.config import ConfigurationError
+from selfcare.security_log import address_hash
 
 from .helpers import PASSWORD, csrf_token_from, log_in, make_user, settings_for, submit
 
@@ -259,7 +260,8 @@ def test_security_events_are_logged_without_health_data(app, client, client_user
     submit(client, "/logout", page="/today")
     events = [json.loads(record.message) for record in caplog.records]
     assert [event["event"] for event in events] == ["login.failed", "login.succeeded", "logout"]
-    assert all(event["user_id"] == client_user.id for event in events)
+    assert events[0]["address"] == address_hash(client_user.email)  # not the address itself
+    assert all(event["user_id"] == client_user.id for event in events[1:])
     assert "private note" not in caplog.text and client_user.email not in caplog.text
 
 

@@ -1,7 +1,7 @@
 from wtforms import PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired
 
-from ..auth.forms import name_field, new_password_field
+from ..auth.forms import email_field, name_field, new_password_field
 from ..forms import PageForm, TimezoneField, at_most, limit_attrs
 from ..models import TOKEN_READ, TOKEN_WRITE
 
@@ -24,6 +24,13 @@ class ChangePasswordForm(PageForm):
         "Current password", "Please enter your current password."
     )
     new_password = new_password_field("New password")
+
+
+class ChangeEmailForm(PageForm):
+    email = email_field("New email")
+    current_password = current_password_field(
+        "Current password", "Please enter your current password."
+    )
 
 
 class TokenForm(PageForm):

@@ -3,11 +3,18 @@ from datetime import timedelta
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_login import confirm_login, current_user, login_required, logout_user
 
+from .. import security_log
 from ..access import client_required, owned_or_404, recent_password_required
+from ..auth.mails import (
+    send_address_change_notice,
+    send_address_confirmation,
+    send_address_in_use,
+)
 from ..auth.service import (
     current_sign_in,
     end_other_sign_ins,
     end_sign_in,
+    find_user_by_email,
     open_sign_ins,
     password_entered,
     replace_password,
@@ -16,10 +23,13 @@ from ..auth.service import (
 from ..auth.views import safe_next_url
 from ..exports import csv_zip_download, fhir_download
 from ..extensions import db, limiter
-from ..models import ApiToken, SignIn, utcnow
+from ..limits import configured, signed_in_account
+from ..mail import form_email, mail_limited
+from ..models import ApiToken, SignIn, User, utcnow
 from ..pages import render_form
 from . import bp
 from .forms import (
+    ChangeEmailForm,
     ChangePasswordForm,
     ConfirmPasswordForm,
     DeleteAccountForm,
@@ -70,6 +80,7 @@ def confirm_password():
 def sign_out_device(sign_in_id):
     sign_in = owned_or_404(SignIn, sign_in_id)
     end_sign_in(sign_in)
+    security_log.record("sign_in.ended", user_id=current_user.id, sign_in_id=sign_in.id)
     flash(f"{sign_in.device} is signed out.", "success")
     return redirect(url_for("account.profile"))
 
@@ -78,6 +89,7 @@ def sign_out_device(sign_in_id):
 @login_required
 def sign_out_other_devices():
     end_other_sign_ins(current_user.id, keep=current_sign_in())
+    security_log.record("sign_in.ended_elsewhere", user_id=current_user.id)
     flash("Every other device is signed out.", "success")
     return redirect(url_for("account.profile"))
 
@@ -93,6 +105,7 @@ def change_password():
             user = current_user._get_current_object()
             remember = current_sign_in().remember
             replace_password(user, form.new_password.data)
+            security_log.record("password.changed", user_id=user.id)
             start_session(user, remember=remember)
             flash(
                 "Your password is changed. Other devices are signed out and your API tokens "
@@ -101,6 +114,45 @@ def change_password():
             )
             return redirect(url_for("account.profile"))
     return render_form("account/change_password.html", form)
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@login_required
+@mail_limited(form_email)
+def change_email():
+    """The new address gets a link and the change waits for it; the old one gets a notice. An
+    address that has another account gets a mail to its owner, and this page answers the same."""
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        address = User.normalize_email(form.email.data)
+        if not user.check_password(form.current_password.data):
+            form.current_password.errors.append("That isn't your current password.")
+        elif address == user.email:
+            form.email.errors.append("That's already your address.")
+        else:
+            owner = find_user_by_email(address)
+            if owner is None:
+                send_address_confirmation(user, address)
+            else:
+                send_address_in_use(owner)
+            send_address_change_notice(user)
+            flash(f"We sent a link to {address}. Your address changes when you open it.", "success")
+            return redirect(url_for("account.profile"))
+    return render_form("account/change_email.html", form)
+
+
+@bp.post("/account/email/resend")
+@login_required
+@mail_limited(lambda: getattr(current_user, "email", ""))
+def resend_confirmation():
+    user = current_user._get_current_object()
+    if user.email_verified_at is not None:
+        flash("Your address is confirmed already.", "info")
+    else:
+        send_address_confirmation(user, user.email)
+        flash(f"We sent a new link to {user.email}.", "success")
+    return redirect(url_for("account.profile"))
 
 
 @bp.get("/account/export.zip")
@@ -136,16 +188,18 @@ def tokens():
 @bp.post("/account/tokens")
 @client_required
 @recent_password_required
+@limiter.limit(configured("TOKEN_RATE_LIMIT"), key_func=signed_in_account)
 def make_token():
     form = TokenForm()
     if not form.validate_on_submit():
         return _tokens_page(form)
-    _, new_token = create_token(
+    token, new_token = create_token(
         current_user.id,
         form.name.data,
         scope=form.scope.data,
         lifetime=timedelta(days=int(form.lifetime_days.data)),
     )
+    security_log.record("token.created", user_id=current_user.id, token_id=token.id)
     return _tokens_page(TokenForm(formdata=None), new_token)
 
 
@@ -154,6 +208,7 @@ def make_token():
 def revoke_token(token_id):
     token = owned_or_404(ApiToken, token_id)
     db.session.delete(token)
+    security_log.record("token.revoked", user_id=current_user.id, token_id=token.id)
     db.session.commit()
     flash(f"The token “{token.name}” no longer works.", "success")
     return redirect(url_for("account.tokens"))
@@ -169,6 +224,7 @@ def delete():
             form.password.errors.append("That isn't your password.")
         else:
             logout_user()
+            security_log.record("account.deleted", user_id=user.id)
             delete_account(user)
             session.clear()
             flash("Your account and all its data are deleted.", "success")

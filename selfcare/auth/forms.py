@@ -1,10 +1,39 @@
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectChoice, StringField
-from wtforms.validators import DataRequired, Email, InputRequired, Length
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    StringField,
+)
+from wtforms.validators import DataRequired, Email, InputRequired, Length, StopValidation
+from zxcvbn import zxcvbn
 
 from ..forms import PageForm, TimezoneField, at_most, limit_attrs, unclipped
 from ..models import CLIENT, THERAPIST
 
-PASSWORD_HINT = "At least 8 characters; 12 or more is safer. A short phrase works well."  # noqa: S105
+PASSWORD_MIN, PASSWORD_MAX = 12, 128
+PASSWORD_HINT = "At least 12 characters. A few words that don't belong together work well."  # noqa: S105
+PASSWORD_TOO_GUESSABLE = (
+    "That one would be easy for someone else to guess: it's a common password or follows a "  # noqa: S105
+    "pattern. A few unrelated words are easier to remember and much harder to guess."
+)
+LINK_DAMAGED = "This link is damaged; please open it again from the e-mail."
+# zxcvbn's scale: 3 is "safely unguessable", about 10^8 guesses or more.
+PASSWORD_MIN_SCORE = 3
+
+
+def hard_to_guess(form, field):
+    """Refuse common and pattern-like passwords (zxcvbn knows the common ones offline), counting
+    the person's own name and address as easy guesses."""
+    if field.errors:  # too short or too long: that message is enough
+        return
+    known = [form[name].data for name in ("name", "email") if name in form and form[name].data]
+    # zxcvbn takes up to 72 characters (its work grows fast with length); 72 that are hard to
+    # guess make the whole hard to guess.
+    if zxcvbn(field.data[:72], user_inputs=known)["score"] < PASSWORD_MIN_SCORE:
+        raise StopValidation(PASSWORD_TOO_GUESSABLE)
 
 
 def new_password_field(label: str) -> PasswordField:
@@ -12,11 +41,35 @@ def new_password_field(label: str) -> PasswordField:
         label,
         validators=[
             InputRequired(message="Please choose a password."),
-            unclipped(Length(min=8, max=128, message="Use between 8 and 128 characters.")),
+            unclipped(
+                Length(
+                    min=PASSWORD_MIN,
+                    max=PASSWORD_MAX,
+                    message=f"Use between {PASSWORD_MIN} and {PASSWORD_MAX} characters.",
+                )
+            ),
+            hard_to_guess,
         ],
         description=PASSWORD_HINT,
         render_kw={"autocomplete": "new-password"},
     )
+
+
+def email_field(label: str = "Email", autocomplete: str = "email") -> EmailField:
+    return EmailField(
+        label,
+        validators=[
+            DataRequired(message="Please enter your email address."),
+            Email(message="That doesn't look like an email address.", check_deliverability=False),
+            at_most(254),
+        ],
+        render_kw={"autocomplete": autocomplete},
+    )
+
+
+def token_field() -> HiddenField:
+    """The signed part of a mailed link, carried from the link's page to its form."""
+    return HiddenField(validators=[DataRequired(message=LINK_DAMAGED), at_most(500)])
 
 
 def name_field() -> StringField:
@@ -29,15 +82,7 @@ def name_field() -> StringField:
 
 class RegisterForm(PageForm):
     name = name_field()
-    email = EmailField(
-        "Email",
-        validators=[
-            DataRequired(message="Please enter your email address."),
-            Email(message="That doesn't look like an email address.", check_deliverability=False),
-            at_most(254),
-        ],
-        render_kw={"autocomplete": "email"},
-    )
+    email = email_field()
     password = new_password_field("Password")
     role = RadioField(
         "I am",
@@ -63,3 +108,16 @@ class LoginForm(PageForm):
         render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField("Keep me logged in on this device")
+
+
+class ForgotPasswordForm(PageForm):
+    email = email_field(autocomplete="username")
+
+
+class ResetPasswordForm(PageForm):
+    token = token_field()
+    password = new_password_field("New password")
+
+
+class ConfirmEmailForm(PageForm):
+    token = token_field()

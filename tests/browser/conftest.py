@@ -74,8 +74,12 @@ def browser():
 
 @pytest.fixture(scope="session")
 def live_app(tmp_path_factory):
-    database = tmp_path_factory.mktemp("live") / "browser.db"
-    app = create_app(settings_for(f"sqlite:///{database}"))
+    folder = tmp_path_factory.mktemp("live")
+    # Mail is written as files, as in development; helpers.mailed_link reads them.
+    app = create_app(
+        settings_for(f"sqlite:///{folder / 'browser.db'}")
+        | {"MAIL_BACKEND": "file", "MAIL_FILE_PATH": str(folder / "mail")}
+    )
     with app.app_context():
         db.create_all()
         sync_exercise_library()

@@ -1,6 +1,11 @@
 """What the browser tests share."""
 
+import email
+import email.policy
+import re
+import time
 from datetime import timedelta
+from pathlib import Path
 
 from selfcare.dates import local_today
 from selfcare.extensions import db
@@ -9,13 +14,37 @@ from selfcare.models import CheckIn, PainScore, User
 PHONE = {"width": 390, "height": 844}
 
 
-def register(page, base: str, name: str, email: str, role_label: str) -> None:
+def register(page, base: str, app, name: str, address: str, role_label: str) -> None:
+    """Create an account and confirm it from the mail, which lands on the person's home page."""
     page.goto(f"{base}/register")
     page.get_by_label("Your name").fill(name)
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email").fill(address)
     page.get_by_label("Password").fill("a long enough passphrase")
     page.get_by_label(role_label).check()
     page.get_by_role("button", name="Create account").click()
+    page.wait_for_url("**/register/check-your-email")
+    page.goto(mailed_link(app, address, "/confirm-email"))
+    page.get_by_role("button", name="Confirm my address").click()
+
+
+def mailed_link(app, address: str, path: str, timeout: float = 5) -> str:
+    """The link to `path` in the newest mail to `address`, from the live app's mail files."""
+    deadline = time.monotonic() + timeout
+    while True:
+        files = sorted(Path(app.config["MAIL_FILE_PATH"]).glob("*.log"), key=_modified)
+        for file in reversed(files):
+            message = email.message_from_bytes(file.read_bytes(), policy=email.policy.default)
+            body = message.get_body(("plain",)) if message["To"] == address else None
+            # A file still being written has no link yet.
+            found = body and re.search(rf"https?://\S+{re.escape(path)}\S*", body.get_content())
+            if found:
+                return found.group(0)
+        assert time.monotonic() < deadline, f"no mail to {address} in {files}"
+        time.sleep(0.05)
+
+
+def _modified(file: Path) -> int:
+    return file.stat().st_mtime_ns
 
 
 def add_earlier_checkins(app, email: str, neck: int, days: int) -> None:

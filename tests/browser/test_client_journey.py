@@ -15,7 +15,7 @@ CLIENT_ROLE = "A client tracking my own care"
 
 
 def test_checkin_and_routine_in_five_taps(phone, live_server, live_app):
-    register(phone, live_server, "Pat Phone", "pat@example.com", CLIENT_ROLE)
+    register(phone, live_server, live_app, "Pat Phone", "pat@example.com", CLIENT_ROLE)
     phone.wait_for_url("**/today")
     with live_app.app_context():
         user = db.session.scalar(db.select(User).filter_by(email="pat@example.com"))
@@ -54,7 +54,7 @@ def test_content_security_policy_blocks_injected_scripts(phone, live_server):
 
 
 def test_record_a_neck_rotation(phone, live_server, live_app):
-    register(phone, live_server, "Rory Rotation", "rory@example.com", CLIENT_ROLE)
+    register(phone, live_server, live_app, "Rory Rotation", "rory@example.com", CLIENT_ROLE)
     phone.goto(f"{live_server}/measurements/new")
     phone.get_by_role("link", name="Neck: turning the head").click()
     phone.get_by_label("Left").check()
@@ -73,14 +73,14 @@ def test_record_a_neck_rotation(phone, live_server, live_app):
 
 
 @pytest.mark.parametrize("path", ["/today", "/trends", "/routines", "/sharing", "/account"])
-def test_pages_reflow_without_sideways_scrolling_at_320_px(browser, live_server, path):
+def test_pages_reflow_without_sideways_scrolling_at_320_px(browser, live_server, live_app, path):
     """320 CSS pixels is a 1280-pixel window at 400 % zoom, or a 640-pixel one at 200 %
     (WCAG reflow): nothing may need scrolling sideways."""
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
     # A long email address, as people have: it must wrap, not push the page sideways.
     email = f"a.rather.long.address.{path.strip('/')}@example-clinic-mail.com"
-    register(page, live_server, "Zoe Zoom", email, CLIENT_ROLE)
+    register(page, live_server, live_app, "Zoe Zoom", email, CLIENT_ROLE)
     page.goto(live_server + path)
     overflow = page.evaluate(
         "document.documentElement.scrollWidth - document.documentElement.clientWidth"

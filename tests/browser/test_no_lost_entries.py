@@ -18,7 +18,7 @@ ROUTINE = "Evening neck routine"
 
 
 def new_client(page, base, app, email, routine=True) -> int:
-    register(page, base, "Robin Rows", email, CLIENT_ROLE)
+    register(page, base, app, "Robin Rows", email, CLIENT_ROLE)
     page.wait_for_url("**/today")
     with app.app_context():
         user = db.session.scalar(db.select(User).filter_by(email=email))

@@ -8,6 +8,7 @@ import pytest
 from .helpers import PHONE, add_earlier_checkins, register
 
 pytestmark = pytest.mark.browser
+CLIENT_ROLE = "A client tracking my own care"
 
 
 def test_client_shares_with_a_therapist_and_revokes(
@@ -22,7 +23,14 @@ def test_client_shares_with_a_therapist_and_revokes(
 
     client.goto(f"{base}/register")
     check_accessibility(client, "register")
-    register(client, base, "Jamie Journey", "jamie@example.com", "A client tracking my own care")
+    register(
+        client,
+        base,
+        live_app,
+        "Jamie Journey",
+        "jamie@example.com",
+        "A client tracking my own care",
+    )
     client.wait_for_url("**/today")
     check_accessibility(client, "today (empty)")
     client.get_by_role("group", name="Neck").get_by_label("5", exact=True).click()
@@ -64,7 +72,7 @@ def test_client_shares_with_a_therapist_and_revokes(
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
     check_accessibility(client, "sharing")
 
-    register(therapist, base, "Robin Therapist", "robin@example.com", "A therapist")
+    register(therapist, base, live_app, "Robin Therapist", "robin@example.com", "A therapist")
     therapist.wait_for_url("**/therapist")
     check_accessibility(therapist, "dashboard (empty)")
     therapist.get_by_role("link", name="Add a client with a code").click()

@@ -1,0 +1,51 @@
+"""The mails about an account. Built during a request, since their links name this site."""
+
+from ..mail import link, send_mail
+from ..models import User
+from .service import address_token, password_reset_token
+
+
+def send_address_confirmation(user: User, address: str) -> None:
+    """The link that confirms `address`: the user's own after registering, or a new one."""
+    send_mail(
+        address,
+        "Confirm your e-mail address" if address == user.email else "Confirm your new address",
+        "confirm_address",
+        name=user.name,
+        new_account=address == user.email,
+        confirm_url=link("auth.confirm_email", token=address_token(user, address)),
+    )
+
+
+def send_address_in_use(user: User) -> None:
+    """To the owner of an address someone tried to register, or to move another account to."""
+    send_mail(
+        user.email,
+        "Someone tried to use your address",
+        "address_in_use",
+        name=user.name,
+        login_url=link("auth.login"),
+        forgot_url=link("auth.forgot_password"),
+    )
+
+
+def send_password_reset(user: User) -> None:
+    send_mail(
+        user.email,
+        "Choose a new password",
+        "password_reset",
+        name=user.name,
+        reset_url=link("auth.reset_password", token=password_reset_token(user)),
+    )
+
+
+def send_address_change_notice(user: User) -> None:
+    """To the old address, so a change nobody asked for doesn't go unnoticed."""
+    send_mail(
+        user.email,
+        "A change of your e-mail address was asked for",
+        "address_change_notice",
+        name=user.name,
+        password_url=link("account.change_password"),
+        forgot_url=link("auth.forgot_password"),
+    )
