@@ -1,12 +1,19 @@
 # Two commands for a newcomer: `make run` and `make test`.
 VENV := .venv
 BIN := $(VENV)/bin
-PYTHON ?= python3
+# The one place the Python version is named: the lock files are compiled for it.
+PYTHON_VERSION := $(shell cat .python-version)
+PYTHON ?= python$(PYTHON_VERSION)
 FLASK := $(BIN)/flask --app app
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
 
-.PHONY: run test format db bench clean
+.PHONY: run test format db bench clean lock
 
 $(BIN)/python:
+	@$(PYTHON) -c 'import sys; v = "%d.%d" % sys.version_info[:2]; \
+		sys.exit(None if v == "$(PYTHON_VERSION)" else \
+		"Python $(PYTHON_VERSION) is needed (.python-version); $(PYTHON) is " + v)'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -42,6 +49,11 @@ bench: $(VENV)/.dev-installed
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# Re-pin every package, transitive ones included, with hashes, after editing requirements*.in.
+lock: $(VENV)/.dev-installed
+	$(PIP_COMPILE) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
