@@ -8,9 +8,11 @@ from pathlib import Path
 
 import brotli
 import pytest
+from sqlalchemy import text
 
 from selfcare import create_app
 from selfcare.config import ConfigurationError
+from selfcare.extensions import db
 from selfcare.security_log import address_hash
 
 from .helpers import PASSWORD, csrf_token_from, log_in, make_user, settings_for, submit
@@ -297,3 +299,23 @@ def test_database_and_backups_are_owner_only(tmp_path, logged_in_client, app):
     [copy] = (tmp_path / "backups").glob("selfcare-*.db")
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "backups").stat().st_mode) == 0o700
+
+
+def test_a_huge_body_is_refused_before_it_is_read(client):
+    """An anonymous 100 MB POST to /login was parsed whole (a worker grew by 330 MB)."""
+    response = client.post(
+        "/login",
+        data=b"email=" + b"x" * (20 * 1024 * 1024),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 413
+
+
+def test_failed_statements_never_carry_their_parameters(app):
+    """Parameters can be health data; the error (and so the error log) must not repeat them."""
+    with app.app_context():
+        statement = text("INSERT INTO no_such_table (note) VALUES (:note)")
+        with pytest.raises(Exception) as failure:  # noqa: PT011 (any driver error will do)
+            db.session.execute(statement, {"note": "neck pain after the fall"})
+        db.session.rollback()
+    assert "neck pain after the fall" not in str(failure.value)
