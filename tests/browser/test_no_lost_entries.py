@@ -33,6 +33,12 @@ def rate(page, region: str, score: int) -> None:
     page.get_by_role("group", name=region).get_by_label(str(score), exact=True).click()
 
 
+def rate_and_save(page, region: str, score: int) -> None:
+    rate(page, region, score)
+    page.get_by_role("button", name="Save check-in").first.click()
+    page.wait_for_load_state()
+
+
 def saved_scores(app, user_id) -> dict:
     with app.app_context():
         checkin = db.session.scalar(db.select(CheckIn).filter_by(user_id=user_id))
@@ -89,22 +95,14 @@ def test_two_tabs_editing_the_same_day_merge(browser, live_server, live_app):
     user_id = new_client(tab_a, live_server, live_app, "tabs@example.com", routine=False)
     tab_b = context.new_page()
     tab_b.goto(f"{live_server}/today")  # loaded before tab A saves
-    rate(tab_a, "Neck", 3)
-    tab_a.get_by_role("button", name="Save check-in").first.click()
-    tab_a.wait_for_load_state()
-    rate(tab_b, "Lower back", 7)
-    tab_b.get_by_role("button", name="Save check-in").first.click()
-    tab_b.wait_for_load_state()
+    rate_and_save(tab_a, "Neck", 3)
+    rate_and_save(tab_b, "Lower back", 7)
     assert saved_scores(live_app, user_id) == {"neck": 3, "lower_back": 7}
     # Both change the neck: the later save shows both values and lets the person choose.
     tab_a.goto(f"{live_server}/today")
     tab_b.goto(f"{live_server}/today")
-    rate(tab_a, "Neck", 4)
-    tab_a.get_by_role("button", name="Save check-in").first.click()
-    tab_a.wait_for_load_state()
-    rate(tab_b, "Neck", 6)
-    tab_b.get_by_role("button", name="Save check-in").first.click()
-    tab_b.wait_for_load_state()
+    rate_and_save(tab_a, "Neck", 4)
+    rate_and_save(tab_b, "Neck", 6)
     assert tab_b.get_by_text("saved elsewhere as 4. Yours, 6").is_visible()
     assert saved_scores(live_app, user_id)["neck"] == 4
     tab_b.get_by_role("button", name="Save check-in").first.click()  # keep mine
