@@ -10,7 +10,8 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from selfcare.demo import DEMO_PASSWORD
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.helpers import PHONE
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 DESKTOP = {"width": 1280, "height": 900}

@@ -1,6 +1,8 @@
 """Helpers the views share to build pages: forms with their status, lists in pages, deleting
 after a confirmation, and where each kind of user lands."""
 
+from urllib.parse import urlsplit
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_sqlalchemy.pagination import Pagination
 
@@ -14,6 +16,16 @@ MAX_PAGE = 100_000
 def home_endpoint(user) -> str:
     """Where a user lands after logging in."""
     return "therapist.dashboard" if user.is_therapist else "checkins.today"
+
+
+def safe_next_url(target: str | None) -> str | None:
+    """Only a path on this site is followed after login; anything else is dropped."""
+    if not target or "\\" in target or any(ord(ch) < 32 for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 def render_form(template: str, form, **context):

@@ -2,9 +2,10 @@ from flask_login import current_user
 from werkzeug.security import generate_password_hash
 
 from selfcare.auth.forms import PASSWORD_TOO_GUESSABLE
-from selfcare.auth.views import LOGIN_FAILED, safe_next_url
+from selfcare.auth.views import LOGIN_FAILED
 from selfcare.extensions import db
 from selfcare.models import User
+from selfcare.pages import safe_next_url
 
 from .helpers import (
     PASSWORD,

@@ -20,13 +20,12 @@ from ..auth.service import (
     replace_password,
     start_session,
 )
-from ..auth.views import safe_next_url
 from ..exports import csv_zip_download, fhir_download
 from ..extensions import db, limiter
 from ..limits import configured, signed_in_account
 from ..mail import form_email, mail_limited
 from ..models import ApiToken, SignIn, User, utcnow
-from ..pages import render_form
+from ..pages import render_form, safe_next_url
 from . import bp
 from .forms import (
     ChangeEmailForm,

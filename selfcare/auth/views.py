@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, logout_user
 
@@ -7,7 +5,7 @@ from .. import security_log
 from ..extensions import limiter
 from ..limits import configured, named_address
 from ..mail import form_email, mail_limited
-from ..pages import home_endpoint, render_form
+from ..pages import home_endpoint, render_form, safe_next_url
 from . import bp
 from .forms import ConfirmEmailForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from .mails import send_address_confirmation, send_address_in_use, send_password_reset
@@ -27,16 +25,6 @@ from .service import (
 )
 
 LOGIN_FAILED = "That email and password don't match an account. Please check both and try again."
-
-
-def safe_next_url(target: str | None) -> str | None:
-    """Only a path on this site is followed after login; anything else is dropped."""
-    if not target or "\\" in target or any(ord(ch) < 32 for ch in target):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _login_failed(response) -> bool:
