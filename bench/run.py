@@ -27,8 +27,8 @@ from selfcare import create_app
 from selfcare.demo import DEMO_PASSWORD
 from selfcare.extensions import db
 from selfcare.models import User
-from tests.conftest import QueryCounter
 from tests.harness import Browser, Gunicorn
+from tests.helpers import QueryCounter
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_SAMPLES = 40
