@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask, flash, g, redirect, request, url_for
 
 from .config import build_config
-from .extensions import compress, csrf, db, limiter, login_manager, migrate
+from .extensions import compress, csrf, db, limiter, login_manager, migrate, owner_only
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
         static_folder=str(PROJECT_ROOT / "static"),
     )
     app.config.update(build_config(Path(app.instance_path), config or {}))
+    owner_only(Path(app.instance_path))
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))

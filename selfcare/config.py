@@ -108,6 +108,7 @@ def build_config(instance_path: Path, overrides: dict) -> dict:
         "REGISTER_RATE_LIMIT": "10 per hour",
         "INVITE_RATE_LIMIT": "10 per hour",
         "TOKEN_RATE_LIMIT": "10 per hour",
+        "PASSWORD_CHECK_RATE_LIMIT": "10 per hour",
         # Argon2id with OWASP's parameters (19 MiB, 2 passes, 1 lane).
         "PASSWORD_HASH_PARAMETERS": {"time_cost": 2, "memory_cost": 19456, "parallelism": 1},
         "PASSWORD_RESET_MAX_AGE": 3600,
@@ -138,6 +139,9 @@ def build_config(instance_path: Path, overrides: dict) -> dict:
         "COMPRESS_REGISTER": False,
         "COMPRESS_MIMETYPES": ["text/css", "text/javascript", "image/svg+xml"],
     } | _mail_settings(instance_path)
+    if production and settings["MAIL_BACKEND"] != "smtp":
+        # Files of mail hold links that sign people in: fine on a developer's machine only.
+        raise ConfigurationError("Set MAIL_SERVER (and its login) to send the site's mail.")
     settings.update(overrides)
     # The browser may drop the remember cookie once no sign-in could still accept it.
     settings.setdefault("REMEMBER_COOKIE_DURATION", settings["REMEMBERED_LIFETIME"])

@@ -18,9 +18,9 @@ from sqlalchemy.orm import DeclarativeBase
 
 
 def owner_only(path: Path) -> None:
-    """Read and write for the owner alone (0600), for files that hold health data."""
+    """For the owner alone (0600 for a file, 0700 for a folder): they hold health data."""
     if path.exists() and path.stat().st_uid == os.getuid():
-        path.chmod(0o600)
+        path.chmod(0o700 if path.is_dir() else 0o600)
 
 
 # Named constraints so that Alembic migrations work the same on SQLite and PostgreSQL.

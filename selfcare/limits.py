@@ -5,6 +5,7 @@ pointing at Redis, every worker and every app server counts together."""
 from flask import current_app, request
 from flask_login import current_user
 
+from .extensions import limiter
 from .security_log import address_hash
 
 
@@ -25,3 +26,14 @@ def named_address() -> str:
 def configured(name: str):
     """A limit read from the config when the request comes, so tests and deployments set it."""
     return lambda: current_app.config[name]
+
+
+# Pages that check the current password (change it, change the address, delete the account)
+# share one budget per account: a stolen session can't guess the password past the login limits.
+password_checks = limiter.shared_limit(
+    configured("PASSWORD_CHECK_RATE_LIMIT"),
+    scope="password-check",
+    key_func=signed_in_account,
+    methods=["POST"],
+    deduct_when=lambda response: response.status_code == 422,
+)

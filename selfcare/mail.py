@@ -8,11 +8,12 @@ account); the limits below stop anyone using the site to flood an inbox.
 
 import hashlib
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 from flask import Flask, current_app, render_template, request, url_for
 from flask_mailman import EmailMultiAlternatives, Mail
 
-from .extensions import limiter
+from .extensions import limiter, owner_only
 
 mail = Mail()
 DELIVERY = "selfcare.mail_delivery"
@@ -31,13 +32,19 @@ def link(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
-def send_mail(to: str, subject: str, template: str, **context) -> None:
-    """Render templates/mail/<template>.txt and .html and queue the mail for delivery."""
+def compose(to: str, subject: str, template: str, **context) -> EmailMultiAlternatives:
+    """templates/mail/<template>.txt and .html, rendered into one mail."""
     context |= {"subject": subject, "site": link("home.index")}
     message = EmailMultiAlternatives(
         subject=subject, body=render_template(f"mail/{template}.txt", **context), to=[to]
     )
     message.attach_alternative(render_template(f"mail/{template}.html", **context), "text/html")
+    return message
+
+
+def send_mail(to: str, subject: str, template: str, **context) -> None:
+    """Compose the mail and queue it for delivery."""
+    message = compose(to, subject, template, **context)
     app = current_app._get_current_object()
     app.extensions[DELIVERY].submit(_deliver, app, message)
 
@@ -50,12 +57,13 @@ def _deliver(app: Flask, message: EmailMultiAlternatives) -> None:
             app.logger.exception("Could not send the mail %r", message.subject)
             return
         if app.config["MAIL_BACKEND"] == "file":
-            app.logger.warning(
-                "No MAIL_SERVER set: the mail %r to %s is in %s",
-                message.subject,
-                ", ".join(message.to),
-                app.config["MAIL_FILE_PATH"],
-            )
+            # The files hold links that sign people in: their owner alone may read them. The log
+            # says where they are, not to whom (an address there would tell who has an account).
+            folder = Path(app.config["MAIL_FILE_PATH"])
+            folder.chmod(0o700)
+            for written in folder.iterdir():
+                owner_only(written)
+            app.logger.warning("No MAIL_SERVER set: the mail %r is in %s", message.subject, folder)
 
 
 def _sent_a_mail(response) -> bool:

@@ -16,7 +16,8 @@ logger = logging.getLogger("selfcare.security")
 def init_app(_app) -> None:
     """Events go to standard error (gunicorn's and systemd's journal) at level INFO."""
     logger.setLevel(logging.INFO)
-    if not logger.handlers:
+    # Where the process already logs (gunicorn, a configured root logger), events go there once.
+    if not logger.handlers and not logging.getLogger().handlers:
         logger.addHandler(logging.StreamHandler())
 
 

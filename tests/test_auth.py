@@ -318,3 +318,35 @@ def test_registration_is_rate_limited(app, client):
         for n in range(3)
     ]
     assert statuses[2] == 429
+
+
+def test_a_confirmation_link_signs_in_without_counting_as_a_password(app, client, mailbox):
+    """The link signed people in as if they had typed their password: enough for exports and
+    new API tokens."""
+    register(client)
+    [mail] = mailbox.wait_for(to="robin@example.com")
+    assert open_mailed_form(client, mail, "/confirm-email", "confirm-form").status_code == 302
+    export = client.get("/account/export.zip")
+    assert export.status_code == 302 and "/account/confirm" in export.headers["Location"]
+
+
+def test_guessing_the_current_password_is_limited(app, client, client_user):
+    """A stolen session could try passwords on the change-password page without end."""
+    app.config["PASSWORD_CHECK_RATE_LIMIT"] = "3 per hour"
+    log_in(client, client_user)
+    wrong = {"current_password": "not my password at all", "new_password": "mossy pebble violin"}
+    statuses = [submit(client, "/account/password", wrong).status_code for _ in range(4)]
+    assert statuses == [422, 422, 422, 429]
+    delete = submit(client, "/account/delete", {"password": "still not it"}, page="/account")
+    assert delete.status_code == 429  # one budget for every page that checks the password
+
+
+def test_a_reset_refuses_the_persons_own_name_or_address_as_password(app, client, mailbox):
+    make_user(app, email="eve.adams@example.org", name="Eve Adams")
+    submit(client, "/forgot-password", {"email": "eve.adams@example.org"})
+    [mail] = mailbox.wait_for(to="eve.adams@example.org")
+    response = open_mailed_form(
+        client, mail, "/reset-password", "reset-form", password="eve.adams@example.org"
+    )
+    assert response.status_code == 422
+    assert PASSWORD_TOO_GUESSABLE.replace("'", "&#39;") in response.text

@@ -156,3 +156,20 @@ def test_a_confirmation_post_without_a_token_is_refused(client):
     response = client.post("/confirm-email", data={"csrf_token": csrf_token_from(page)})
     assert response.status_code == 422
     assert "damaged" in response.text
+
+
+def test_an_address_link_stops_working_once_another_change_is_confirmed(
+    app, client, client_user, mailbox
+):
+    """Confirming A to B, then B back to A, and replaying the first link moved the address to B
+    again, without the password."""
+    log_in(client, client_user)
+    change_email(client, "second@example.com")
+    [to_second] = mailbox.wait_for(to="second@example.com")
+    assert open_mailed_form(client, to_second, "/confirm-email", "confirm-form").status_code == 302
+    change_email(client, client_user.email)
+    [back] = [m for m in mailbox.wait_for(2, to=client_user.email) if "Confirm" in m["Subject"]]
+    assert open_mailed_form(client, back, "/confirm-email", "confirm-form").status_code == 302
+    replay = app.test_client().get(mail_link(to_second, "/confirm-email"))
+    assert replay.status_code == 400
+    assert stored(app, client_user.id).email == client_user.email

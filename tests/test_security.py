@@ -72,12 +72,14 @@ def production(monkeypatch, database_url, **settings):
     monkeypatch.setenv("SELFCARE_ENV", "production")
     monkeypatch.setenv("SELFCARE_HOSTS", "care.example")
     monkeypatch.setenv("SELFCARE_PROXY_COUNT", "1")
+    monkeypatch.setenv("MAIL_SERVER", "127.0.0.1")
     return create_app(settings_for(database_url) | settings)
 
 
 def test_production_cookies_are_secure(monkeypatch, database_url):
     monkeypatch.setenv("SELFCARE_ENV", "production")
     monkeypatch.setenv("SELFCARE_HOSTS", "care.example")
+    monkeypatch.setenv("MAIL_SERVER", "127.0.0.1")
     app = create_app(settings_for(database_url))
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
     assert app.config["SESSION_COOKIE_HTTPONLY"] and app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
@@ -167,10 +169,14 @@ def test_unknown_settings_stop_the_start(monkeypatch, variable, value):
         create_app(settings_for("sqlite://"))
 
 
-def test_production_needs_its_host_names(monkeypatch):
+def test_production_needs_its_host_names_and_a_mail_server(monkeypatch):
     monkeypatch.setenv("SELFCARE_ENV", "production")
     monkeypatch.delenv("SELFCARE_HOSTS", raising=False)
     with pytest.raises(ConfigurationError, match="SELFCARE_HOSTS"):
+        create_app(settings_for("sqlite://"))
+    monkeypatch.setenv("SELFCARE_HOSTS", "care.example")
+    monkeypatch.delenv("MAIL_SERVER", raising=False)
+    with pytest.raises(ConfigurationError, match="MAIL_SERVER"):
         create_app(settings_for("sqlite://"))
 
 

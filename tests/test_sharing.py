@@ -3,6 +3,7 @@ import re
 from datetime import timedelta
 
 from selfcare.dates import local_today
+from selfcare.demo import HistoryProfile, create_demo_routines, generate_history
 from selfcare.extensions import db
 from selfcare.models import AccessLogEntry, Invite, Routine, RoutineLog, Share, User, utcnow
 from selfcare.sharing.service import INVITE_ALPHABET, create_invite
@@ -286,3 +287,24 @@ def test_stopping_a_share_gives_a_receipt(app, logged_in_client, client_user):
     assert "Sharing stopped" in receipt and "Theo Therapist" in receipt
     assert "Pain scores and check-ins, your notes" in receipt
     assert "<dd>1 (each is in your access log)</dd>" in receipt
+
+
+def test_a_pain_only_share_shows_no_routine_effect_and_no_client_notes(
+    app, logged_in_client, client_user
+):
+    with app.app_context():
+        user = db.session.get(User, client_user.id)
+        profile = HistoryProfile(regions={"neck": 5})
+        generate_history(user, create_demo_routines(user), 90, profile, seed=3)
+    today = local_today("Europe/London")
+    appointment = {"day": (today - timedelta(days=3)).isoformat(), "note": "APPT-SECRET"}
+    submit(logged_in_client, "/appointments", appointment, page="/trends")
+    base = f"/therapist/clients/{client_user.id}"
+    everything, _ = logged_in_therapist(app, "Full Share")
+    redeem(everything, new_invite_code(logged_in_client))
+    shown = everything.get(base).text
+    assert "After a routine day" in shown and "APPT-SECRET" in shown  # the test can fail
+    pain_only, _ = logged_in_therapist(app)
+    redeem(pain_only, new_invite_code(logged_in_client, parts=["pain"]))
+    for page in (pain_only.get(base).text, pain_only.get(f"{base}/report").text):
+        assert "After a routine day" not in page and "APPT-SECRET" not in page

@@ -22,7 +22,7 @@ from ..auth.service import (
 )
 from ..exports import csv_zip_download, fhir_download
 from ..extensions import db, limiter
-from ..limits import configured, signed_in_account
+from ..limits import configured, password_checks, signed_in_account
 from ..mail import form_email, mail_limited
 from ..models import ApiToken, SignIn, User, utcnow
 from ..pages import render_form, safe_next_url
@@ -95,11 +95,14 @@ def sign_out_other_devices():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
+@password_checks
 def change_password():
     form = ChangePasswordForm()
+    form.person = current_user
     if form.validate_on_submit():
         if not current_user.check_password(form.current_password.data):
             form.current_password.errors.append("That isn't your current password.")
+            security_log.record("password.check_failed", user_id=current_user.id)
         else:
             user = current_user._get_current_object()
             remember = current_sign_in().remember
@@ -117,6 +120,7 @@ def change_password():
 
 @bp.route("/account/email", methods=["GET", "POST"])
 @login_required
+@password_checks
 @mail_limited(form_email)
 def change_email():
     """The new address gets a link and the change waits for it; the old one gets a notice. An
@@ -127,6 +131,7 @@ def change_email():
         address = User.normalize_email(form.email.data)
         if not user.check_password(form.current_password.data):
             form.current_password.errors.append("That isn't your current password.")
+            security_log.record("password.check_failed", user_id=current_user.id)
         elif address == user.email:
             form.email.errors.append("That's already your address.")
         else:
@@ -215,12 +220,14 @@ def revoke_token(token_id):
 
 @bp.route("/account/delete", methods=["GET", "POST"])
 @login_required
+@password_checks
 def delete():
     form = DeleteAccountForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
         if not user.check_password(form.password.data):
             form.password.errors.append("That isn't your password.")
+            security_log.record("password.check_failed", user_id=current_user.id)
         else:
             logout_user()
             security_log.record("account.deleted", user_id=user.id)

@@ -30,6 +30,9 @@ def hard_to_guess(form, field):
     if field.errors:  # too short or too long: that message is enough
         return
     known = [form[name].data for name in ("name", "email") if name in form and form[name].data]
+    person = getattr(form, "person", None)  # set by pages for someone who has an account
+    if person is not None:
+        known += [person.name, person.email]
     # zxcvbn takes up to 72 characters (its work grows fast with length); 72 that are hard to
     # guess make the whole hard to guess.
     if zxcvbn(field.data[:72], user_inputs=known)["score"] < PASSWORD_MIN_SCORE:

@@ -151,13 +151,19 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def start_session(user: User, remember: bool) -> None:
+def start_session(user: User, remember: bool, password_entered: bool = True) -> None:
     """Sign the user in on a fresh session and a new sign-in, so nothing set before it (or by
-    someone else) carries over."""
+    someone else) carries over. Without `password_entered` (a mailed link signed them in) the
+    sign-in is not recent enough for sensitive actions until they type their password."""
     draft = carry_over(user)
     session.clear()
     g.sign_in = open_sign_in(user, remember, request.user_agent.string)
-    login_user(user, remember=remember)
+    if not password_entered:
+        g.sign_in.password_entered_at = (
+            g.sign_in.created_at - current_app.config["PASSWORD_RECENT_FOR"]
+        )
+        db.session.commit()
+    login_user(user, remember=remember, fresh=password_entered)
     if draft:
         session[DRAFT_KEY] = draft
 
@@ -283,15 +289,25 @@ def save_reset_password(user: User, password: str) -> None:
 def address_token(user: User, address: str) -> str:
     """Confirms `address` for the user: their own at registration, a new one on a change."""
     return _signer(CONFIRM_SALT).dumps(
-        {"user": user.id, "from": user.email, "to": User.normalize_email(address)}
+        {
+            "user": user.id,
+            "from": user.email,
+            "to": User.normalize_email(address),
+            "state": _address_state(user),
+        }
     )
+
+
+def _address_state(user: User) -> str:
+    """Changes whenever an address is confirmed, so a link made before then no longer works."""
+    return _fingerprint(f"{user.email}|{user.email_verified_at}")
 
 
 def check_address_token(token: str) -> tuple[User, str]:
     """The user and the address the link confirms, if it can still be used."""
     data = _load(CONFIRM_SALT, token, "EMAIL_CONFIRM_MAX_AGE", CONFIRM_LINK_EXPIRED)
     user = db.session.get(User, data["user"])
-    if user is None or user.email != data["from"]:
+    if user is None or user.email != data["from"] or data.get("state") != _address_state(user):
         raise BadLink(CONFIRM_LINK_USED)
     if user.email == data["to"] and user.email_verified_at is not None:
         raise BadLink(CONFIRM_LINK_USED)

@@ -8,7 +8,12 @@ from ..mail import form_email, mail_limited
 from ..pages import home_endpoint, render_form, safe_next_url
 from . import bp
 from .forms import ConfirmEmailForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
-from .mails import send_address_confirmation, send_address_in_use, send_password_reset
+from .mails import (
+    send_address_confirmation,
+    send_address_in_use,
+    send_password_reset,
+    spend_a_reset_mail,
+)
 from .service import (
     BadLink,
     authenticate,
@@ -28,7 +33,8 @@ LOGIN_FAILED = "That email and password don't match an account. Please check bot
 
 
 def _login_failed(response) -> bool:
-    return response.status_code != 302
+    """Only a refused password counts against the limits (not an outage's 503)."""
+    return response.status_code == 401
 
 
 def _link_page(template: str, form, check_token):
@@ -88,7 +94,8 @@ def confirm_email():
     except BadLink as problem:
         return render_template("auth/confirm_email.html", form=form, problem=str(problem)), 400
     if first_confirmation:
-        start_session(user, remember=False)
+        # A link is no password: this session can't make tokens or exports until one is typed.
+        _sign_in_from_a_link(user, password_entered=False)
         flash(f"Welcome, {user.name}. Your address is confirmed.", "success")
         return redirect(url_for(home_endpoint(user)))
     flash(f"Your account's address is now {address}.", "success")
@@ -107,6 +114,8 @@ def forgot_password():
         if user is not None:
             send_password_reset(user)
             security_log.record("password.reset_requested", user_id=user.id)
+        else:
+            spend_a_reset_mail(form.email.data)
         return redirect(url_for("auth.reset_link_sent"))
     return render_form("auth/forgot_password.html", form)
 
@@ -116,9 +125,25 @@ def reset_link_sent():
     return render_template("auth/reset_link_sent.html")
 
 
+def _holder_of(token: str):
+    """Whose reset link this is, to count their name and address as easy guesses."""
+    try:
+        return user_for_reset_token(token)
+    except BadLink:
+        return None
+
+
+def _sign_in_from_a_link(user, password_entered: bool) -> None:
+    if is_demo_account(user) and current_app.config["SELFCARE_PRODUCTION"]:
+        security_log.record("login.refused", user_id=user.id, reason="demo account")
+        return
+    start_session(user, remember=False, password_entered=password_entered)
+
+
 @bp.route("/reset-password", methods=["GET", "POST"])
 def reset_password():
     form = ResetPasswordForm(token=request.args.get("token", ""))
+    form.person = _holder_of(form.token.data or request.form.get("token", ""))
     if not form.validate_on_submit():
         return _link_page("auth/reset_password.html", form, user_for_reset_token)
     try:
@@ -127,7 +152,7 @@ def reset_password():
         return render_template("auth/reset_password.html", form=form, problem=str(problem)), 400
     security_log.record("password.reset", user_id=user.id)
     save_reset_password(user, form.password.data)
-    start_session(user, remember=False)
+    _sign_in_from_a_link(user, password_entered=True)
     flash("Your new password is set. Any other devices have been logged out.", "success")
     return redirect(url_for(home_endpoint(user)))
 

@@ -201,7 +201,8 @@ def build_trends(
         bucket_days=bucket_days,
         appointment_days=[appointment.day for appointment in history.appointments],
         last_appointment=last_appointment,
-        routine_days=set(history.logs_per_day),
+        # What days had a routine is the routines part: without it, no routine effect either.
+        routine_days=set(history.logs_per_day) if "routines" in parts else set(),
     )
     if "pain" not in parts:
         history.pain.clear()
