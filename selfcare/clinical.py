@@ -21,9 +21,9 @@ PAIN_MAX = _DATA["pain_scale"]["max"]
 PAIN_VALUES = tuple(range(PAIN_MIN, PAIN_MAX + 1))
 PAIN_LOW_ANCHOR = "no pain"
 PAIN_HIGH_ANCHOR = "worst pain imaginable"
-PAIN_QUESTION = (
-    f"How much does it hurt today? {PAIN_MIN} = {PAIN_LOW_ANCHOR}, {PAIN_MAX} = {PAIN_HIGH_ANCHOR}."
-)
+PAIN_ANCHORS = f"{PAIN_MIN} = {PAIN_LOW_ANCHOR}, {PAIN_MAX} = {PAIN_HIGH_ANCHOR}."
+PAIN_QUESTION = f"How much does it hurt today? {PAIN_ANCHORS}"
+PAST_PAIN_QUESTION = f"How much did it hurt that day? {PAIN_ANCHORS}"
 PAIN_LOINC = _DATA["pain_scale"]["loinc"]
 SIDES = ("left", "right")
 

@@ -10,6 +10,8 @@ from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 DRAFT_KEY = "draft"
+# The routine buttons on /today; a draft can hold a tap on one (checkins.forms.RoutineTapForm).
+ROUTINE_BUTTONS = ("done", "again", "undo")
 DRAFT_LIFETIME = timedelta(hours=2)
 # The session lives in a cookie of at most 4 KB, which must also hold the login.
 MAX_DRAFT_CHARACTERS = 2500
@@ -93,6 +95,8 @@ def _restore_draft() -> None:
         return
     g.draft = ImmutableMultiDict(draft["values"])
     flash("What you typed before is filled in below. Nothing is saved until you save it.", "info")
+    if any(name in g.draft for name in ROUTINE_BUTTONS):
+        flash("The routine you tapped isn't logged yet: tap it again.", "info")
 
 
 def draft_formdata():
@@ -104,7 +108,10 @@ def keep_and_log_in_again():
     """For a form sent without a valid session: keep it, then log in and come back to it."""
     page = keep_draft()
     if current_user.is_authenticated:
-        flash("This page had been open a long time, so nothing was saved yet.", "info")
+        flash(
+            "This page was out of date (you logged out or in elsewhere), so nothing was saved yet.",
+            "info",
+        )
         return redirect(page)
     flash("Your session ended before this was saved. Log in again to finish.", "info")
     return redirect(url_for("auth.login", next=page))

@@ -52,6 +52,10 @@ class SubmissionIdField(HiddenField):
     def __init__(self, **kwargs):
         super().__init__(default=lambda: str(uuid.uuid4()), **kwargs)
 
+    def process_data(self, value):
+        # Rows saved before submission ids (or by an import) have none: their edit forms get one.
+        super().process_data(value or str(uuid.uuid4()))
+
     def pre_validate(self, form):
         # Only the usual hyphenated form, which uuid.UUID would not insist on.
         try:

@@ -89,7 +89,8 @@ def mark_conflicts(form, conflicts: dict[str, Conflict], describe=None) -> None:
             if describe
             else (readable(conflict.theirs), readable(conflict.mine))
         )
-        field.errors.append(conflict_message(theirs, mine))
+        # A form built afresh has its errors as a tuple; one that was validated, a list.
+        field.errors = [*field.errors, conflict_message(theirs, mine)]
 
 
 def snapshot_text(values: Mapping[str, Any]) -> str:

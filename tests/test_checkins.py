@@ -5,7 +5,7 @@ from selfcare.dates import local_today
 from selfcare.extensions import db
 from selfcare.models import CheckIn, PainScore, TrackedRegion
 
-from .helpers import count_rows, csrf_token_from, log_in, make_user, submit
+from .helpers import count_rows, csrf_token_from, form_values, log_in, make_user, submit
 
 ALL_NOT_RATED = {"pain_neck": "", "pain_upper_back": "", "pain_lower_back": ""}
 
@@ -227,3 +227,21 @@ def test_page_numbers_beyond_any_history_are_not_found(logged_in_client):
         assert logged_in_client.get(f"{path}?page=1").status_code == 200
         for page in ("99999999999999999999", "0", "-1", "٣", "x"):
             assert logged_in_client.get(f"{path}?page={page}").status_code == 404, (path, page)
+
+
+def test_a_conflict_page_shows_what_the_other_tab_saved(app, logged_in_client, client_user):
+    """The 409 page kept the second tab's stale note, and saving it again as told wiped the
+    note the first tab had saved."""
+    page = logged_in_client.get("/today").text
+    tab_a = form_values(page, "checkin-form")
+    tab_b = dict(tab_a)
+    saved = logged_in_client.post("/today", data=tab_a | {"pain_neck": "3", "note": "A's note"})
+    assert saved.status_code == 302
+    clash = logged_in_client.post("/today", data=tab_b | {"pain_neck": "6"})
+    assert clash.status_code == 409
+    again = form_values(clash.text, "checkin-form")
+    assert (again["note"], again["pain_neck"]) == ("A's note", "6")
+    assert logged_in_client.post("/today", data=again).status_code == 302
+    with app.app_context():
+        checkin = db.session.scalar(db.select(CheckIn).filter_by(user_id=client_user.id))
+        assert (checkin.note, checkin.score_by_region()["neck"]) == ("A's note", 6)

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from selfcare.dates import local_today
+from selfcare.extensions import db
 from selfcare.models import Measurement
 
 from .helpers import count_rows, csrf_token_from, fetch_all, form_values, log_in, make_user, submit
@@ -148,3 +149,17 @@ def test_edits_in_two_tabs_merge_field_by_field(app, logged_in_client):
     resent = form_values(clash.text, "measurement-form")
     assert logged_in_client.post(url, data=resent).status_code == 302
     assert fetch_all(app, Measurement)[0].value == 70.0
+
+
+def test_a_measurement_saved_without_a_submission_id_can_be_edited(app, logged_in_client):
+    """Rows from before submission ids (and imports) have none: their edit form refused every
+    save with an error it didn't show."""
+    submit(logged_in_client, ROTATION, {"side": "left", "value": "60"})
+    [saved] = fetch_all(app, Measurement)
+    with app.app_context():
+        db.session.get(Measurement, saved.id).submission_id = None
+        db.session.commit()
+    url = f"/measurements/{saved.id}"
+    data = form_values(logged_in_client.get(url).text, "measurement-form") | {"value": "47"}
+    assert logged_in_client.post(url, data=data).status_code == 302
+    assert fetch_all(app, Measurement)[0].value == 47.0

@@ -336,6 +336,14 @@ def test_log_edits_in_two_tabs_merge_field_by_field(app, logged_in_client, clien
     assert logged_in_client.post(url, data=tab_b | {"note": "Felt good"}).status_code == 302
     [merged] = fetch_all(app, RoutineLog, user_id=client_user.id)
     assert (merged.effort, merged.note) == (6, "Felt good")
+    # One tab changes an exercise's reps, the other only the note: both are kept.
+    tab_d = detailed_form(logged_in_client, url)
+    tab_e = dict(tab_d)
+    assert logged_in_client.post(url, data=tab_d | {"exercises-0-reps": "12"}).status_code == 302
+    assert logged_in_client.post(url, data=tab_e | {"note": "Easy today"}).status_code == 302
+    [both] = fetch_all(app, RoutineLog, user_id=client_user.id)
+    assert both.note == "Easy today"
+    assert fetch_all(app, RoutineLogItem, log_id=both.id)[0].reps == 12
     tab_c = detailed_form(logged_in_client, url)
     assert logged_in_client.post(url, data=tab_c | {"effort": "3"}).status_code == 302
     clash = logged_in_client.post(url, data=tab_c | {"effort": "8"})

@@ -5,8 +5,9 @@ from flask_login import current_user
 
 from ..access import client_required, owned_by, owned_or_404
 from ..appointments.service import latest_therapist_note
-from ..clinical import PAIN_QUESTION, REGIONS, DayKind
+from ..clinical import PAIN_QUESTION, PAST_PAIN_QUESTION, REGIONS, DayKind
 from ..dates import format_day, format_moment, local_today, past_day_problem
+from ..drafts import ROUTINE_BUTTONS
 from ..errors import render_error
 from ..extensions import db
 from ..merge import mark_conflicts, merge_edits, read_snapshot, readable, snapshot_text
@@ -54,7 +55,11 @@ def _checkin_page(day, template: str, page_context=dict):
             _save_changes(day, merge.changes)
         anchor = _apply_routine_tap(taps, day)
         if merge.conflicts:
+            # The form as now saved, with this page's value where the two disagree.
             existing = checkin_for(current_user.id, day)
+            form = checkin_form(regions, existing, formdata=None)
+            for name, conflict in merge.conflicts.items():
+                form[name].data = conflict.mine
             mark_conflicts(form, merge.conflicts, _describe)
             form.loaded.data = snapshot_text(checkin_values(existing, regions))
             return render_template(
@@ -63,7 +68,7 @@ def _checkin_page(day, template: str, page_context=dict):
                 conflicts=merge.conflicts,
                 day=day,
                 existing=existing,
-                pain_question=PAIN_QUESTION,
+                pain_question=PAIN_QUESTION if day == _today() else PAST_PAIN_QUESTION,
                 **page_context(),
             ), 409
         if merge.changes:
@@ -73,8 +78,15 @@ def _checkin_page(day, template: str, page_context=dict):
         return redirect(request.path + (anchor or ""))
     if request.method == "GET":
         form.loaded.data = snapshot_text(checkin_values(existing, regions))
+    elif any(request.form.get(name) for name in ROUTINE_BUTTONS):
+        flash("The routine you tapped isn't logged yet either: fix the field below first.", "info")
     return render_form(
-        template, form, day=day, existing=existing, pain_question=PAIN_QUESTION, **page_context()
+        template,
+        form,
+        day=day,
+        existing=existing,
+        pain_question=PAIN_QUESTION if day == _today() else PAST_PAIN_QUESTION,
+        **page_context(),
     )
 
 
@@ -117,7 +129,7 @@ def _routine_action(action: str, routine: Routine, day, submission_id: str) -> N
     if action == "undo":
         if earlier is not None:
             delete_log(earlier)
-            flash(f"Undone: “{routine.name}” is logged once less today.", "info")
+            flash(f"Undone: the last log of “{routine.name}” today is removed.", "info")
         return
     if action == "done" and earlier is not None:
         at = format_moment(earlier.logged_at, current_user.timezone, "time")

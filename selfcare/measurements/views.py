@@ -62,6 +62,9 @@ def _measurement_page(movement, measurement: Measurement | None):
             )
             update_measurement(measurement, merge.changes)
             if merge.conflicts:
+                form = MeasurementForm(movement, obj=measurement, formdata=None, today=today)
+                for name, conflict in merge.conflicts.items():
+                    form[name].data = conflict.mine
                 mark_conflicts(form, merge.conflicts)
                 form.loaded.data = snapshot_text(stored_fields(measurement))
                 return render_template(

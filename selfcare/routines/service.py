@@ -153,14 +153,10 @@ def update_log(log: RoutineLog, changes: dict) -> None:
         if name in changes:
             setattr(log, name, changes[name])
     if "exercises" in changes:
-        log.items = [
-            RoutineLogItem(
-                exercise_id=row["exercise_id"],
-                done=row["done"],
-                dose=Dose(**{k: v for k, v in row.items() if k not in ("exercise_id", "done")}),
-            )
-            for row in changes["exercises"]
-        ]
+        # Row by row, in place: the rows keep their ids, which a page open elsewhere refers to.
+        for item, row in zip(log.items, changes["exercises"], strict=True):
+            item.done = row["done"]
+            item.dose = Dose(**{k: v for k, v in row.items() if k not in ("exercise_id", "done")})
     db.session.commit()
 
 

@@ -235,11 +235,7 @@ def log_details(routine_id):
 @client_required
 def edit_log(log_id):
     log = owned_or_404(RoutineLog, log_id)
-    rows = [
-        {"row_key": str(entry.id), "done": entry.done, **entry.dose.as_columns()}
-        for entry in log.items
-    ]
-    form = RoutineLogForm(obj=log, data={"exercises": rows}, today=_today())
+    form = _stored_log_form(log)
     exercise_of = {str(entry.id): entry.exercise for entry in log.items}
     if form.validate_on_submit() and _rows_match(form, exercise_of):
         sent = log_fields(
@@ -251,6 +247,11 @@ def edit_log(log_id):
         merge = merge_edits(read_snapshot(form.loaded.data), sent, stored_log_fields(log))
         update_log(log, merge.changes)
         if merge.conflicts:
+            if "exercises" not in merge.conflicts:
+                # The log as now saved, with this page's value where the two disagree.
+                form = _stored_log_form(log, formdata=None)
+                for name, conflict in merge.conflicts.items():
+                    form[name].data = conflict.mine
             mark_conflicts(form, merge.conflicts, _describe_log_field)
             form.loaded.data = snapshot_text(stored_log_fields(log))
             return _log_page(form, log.routine, log, exercise_of, 409, conflicts=merge.conflicts)
@@ -259,6 +260,14 @@ def edit_log(log_id):
     if request.method == "GET":
         form.loaded.data = snapshot_text(stored_log_fields(log))
     return _log_page(form, log.routine, log, exercise_of)
+
+
+def _stored_log_form(log: RoutineLog, **kwargs) -> RoutineLogForm:
+    rows = [
+        {"row_key": str(entry.id), "done": entry.done, **entry.dose.as_columns()}
+        for entry in log.items
+    ]
+    return RoutineLogForm(obj=log, data={"exercises": rows}, today=_today(), **kwargs)
 
 
 def _describe_log_field(field, value) -> str:

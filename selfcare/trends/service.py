@@ -166,6 +166,7 @@ class Trends:
     # Days with any pain score; the pain charts wait until there are enough to draw a line.
     pain_days: int
     charts_ready: bool
+    first_day: date  # the client's first day: joined, or their first entry if earlier
     parts: frozenset[str]  # what the viewer may see of the client's data
     bucket_days: int
 
@@ -207,6 +208,7 @@ def build_trends(
     if "pain" not in parts:
         history.pain.clear()
     pain_days = {day for series in history.pain.values() for day in series}
+    first_day = history.first_day(to_local(client.created_at, client.timezone).date())
     pain_panels = [
         _pain_panel(key, history.pain.get(key, {}), context)
         for key in shown_regions
@@ -226,11 +228,7 @@ def build_trends(
         # before they joined.
         adherence=None
         if "routines" not in parts
-        else _adherence_panel(
-            history,
-            max(start, history.first_day(to_local(client.created_at, client.timezone).date())),
-            today,
-        ),
+        else _adherence_panel(history, max(start, first_day), today),
         appointments=history.appointments,
         last_appointment=last_appointment,
         is_empty=not (
@@ -240,6 +238,7 @@ def build_trends(
         ),
         parts=parts,
         pain_days=len(pain_days),
+        first_day=first_day,
         charts_ready=len(pain_days) >= insights.MIN_DAYS_FOR_AVERAGE,
         bucket_days=bucket_days,
     )

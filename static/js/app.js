@@ -37,10 +37,14 @@ document.addEventListener("DOMContentLoaded", () => {
   });
 
   // Ask before leaving a page whose form has changes that are not saved yet.
-  let unsaved = false;
+  // A page that shows what was sent and not saved (errors, a conflict, a restored draft) starts
+  // out unsaved.
+  let unsaved = document.body.dataset.unsaved === "true";
   document.querySelectorAll("form[method='post']").forEach((form) => {
     form.addEventListener("input", () => { unsaved = true; });
     form.addEventListener("change", () => { unsaved = true; });
+    // Logging out keeps nothing typed, so it still asks.
+    if (form.action.endsWith("/logout")) return;
     form.addEventListener("submit", (event) => { if (!event.defaultPrevented) unsaved = false; });
   });
   // Buttons outside a form that belong to it (form="...") submit it too.
