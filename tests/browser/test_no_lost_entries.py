@@ -62,13 +62,14 @@ def test_done_today_after_rating_keeps_the_ratings_and_answers_where_tapped(
     assert count(live_app, RoutineLog, user_id) == 1
     done = phone.get_by_text(re.compile(r"Done today at \d\d:\d\d"))
     expect(done).to_be_in_viewport()  # seen where the thumb is
-    assert phone.get_by_role("button", name=re.compile(rf"Undo the last one\W+{ROUTINE}")).is_visible()
+    undo = phone.get_by_role("button", name=re.compile(rf"Undo the last one\W+{ROUTINE}"))
+    assert undo.is_visible()
     assert phone.get_by_role("group", name="Neck").get_by_label("8", exact=True).is_checked()
     # A second tap is a deliberate "Log again", never a silent repeat.
     phone.get_by_role("button", name=re.compile(rf"Log again\W+{ROUTINE}")).click()
     phone.wait_for_load_state()
     assert count(live_app, RoutineLog, user_id) == 2
-    phone.get_by_role("button", name=re.compile(rf"Undo the last one\W+{ROUTINE}")).click()
+    undo.click()
     phone.wait_for_load_state()
     assert count(live_app, RoutineLog, user_id) == 1
 
