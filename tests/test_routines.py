@@ -349,3 +349,15 @@ def test_log_edits_in_two_tabs_merge_field_by_field(app, logged_in_client, clien
     clash = logged_in_client.post(url, data=tab_c | {"effort": "8"})
     assert clash.status_code == 409 and "saved elsewhere as 3" in clash.text
     assert fetch_all(app, RoutineLog, user_id=client_user.id)[0].effort == 3
+
+
+def test_undoing_a_detailed_log_asks_first(app, logged_in_client):
+    """Undo removed a log with its effort and note at a tap; now the page asks first."""
+    routine_id = make_routine(app, logged_in_client)
+    tap_routine(logged_in_client, routine_id)
+    assert "data-confirm" not in logged_in_client.get("/today").text.split('name="undo"')[1][:200]
+    url = f"/routines/{routine_id}/log"
+    data = detailed_form(logged_in_client, url) | {"effort": "6", "save_again": "y"}
+    assert logged_in_client.post(url, data=data).status_code == 302
+    undo = logged_in_client.get("/today").text.split('name="undo"')[1][:200]
+    assert 'data-confirm="The last log has your effort or a note' in undo

@@ -1,9 +1,9 @@
 """Routine rules that need no request: the library, building routines, logging them."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import or_
 
 from ..clinical import EXERCISE_LIBRARY
 from ..dose import Dose
@@ -180,34 +180,35 @@ class RoutineCard:
     routine: Routine
     times_today: int
     last_logged_at: datetime | None
+    # The last log today has an effort or a note: undoing it takes more than a tap's worth.
+    last_log_has_details: bool
 
 
 def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
     """Active routines with how often, and when last, each was logged on `day` (two queries,
-    whatever the count)."""
+    whatever the count: a day has a handful of logs)."""
     routines = db.session.scalars(
         db.select(Routine)
         .filter_by(user_id=user_id, archived=False)
         .order_by(Routine.created_at, Routine.id)
     ).all()
-    logged = {
-        routine_id: (count, last)
-        for routine_id, count, last in db.session.execute(
-            db.select(
-                RoutineLog.routine_id, func.count(RoutineLog.id), func.max(RoutineLog.logged_at)
+    logs: dict[int, list] = {}
+    for row in db.session.execute(
+        db.select(RoutineLog.routine_id, RoutineLog.logged_at, RoutineLog.effort, RoutineLog.note)
+        .where(RoutineLog.user_id == user_id, RoutineLog.day == day)
+        .order_by(RoutineLog.logged_at, RoutineLog.id)
+    ):
+        logs.setdefault(row.routine_id, []).append(row)
+    cards = []
+    for routine in routines:
+        today = logs.get(routine.id, [])
+        last = today[-1] if today else None
+        cards.append(
+            RoutineCard(
+                routine,
+                len(today),
+                last.logged_at if last else None,
+                bool(last and (last.effort is not None or last.note)),
             )
-            .where(RoutineLog.user_id == user_id, RoutineLog.day == day)
-            .group_by(RoutineLog.routine_id)
         )
-    }
-    return [
-        RoutineCard(routine, *_as_aware(logged.get(routine.id, (0, None)))) for routine in routines
-    ]
-
-
-def _as_aware(tally: tuple[int, datetime | None]) -> tuple[int, datetime | None]:
-    """max() hands back the stored naive UTC time, not the column type's aware one."""
-    count, last = tally
-    if last is not None and last.tzinfo is None:
-        last = last.replace(tzinfo=UTC)
-    return count, last
+    return cards
