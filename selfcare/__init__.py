@@ -31,7 +31,18 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    from . import assets, converters, drafts, errors, home, mail, security, security_log, templating
+    from . import (
+        assets,
+        converters,
+        drafts,
+        errors,
+        home,
+        mail,
+        security,
+        security_log,
+        templating,
+        webapp,
+    )
     from .account import bp as account_bp
     from .api import bp as api_bp
     from .appointments import bp as appointments_bp
@@ -54,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint in (
         home.bp,
         assets.bp,
+        webapp.bp,
         auth_bp,
         account_bp,
         checkins_bp,

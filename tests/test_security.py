@@ -325,3 +325,23 @@ def test_failed_statements_never_carry_their_parameters(app):
             db.session.execute(statement, {"note": "neck pain after the fall"})
         db.session.rollback()
     assert "neck pain after the fall" not in str(failure.value)
+
+
+def test_the_app_installs_with_a_manifest_a_worker_and_an_offline_page(client, client_user):
+    manifest = client.get("/manifest.webmanifest")
+    assert manifest.mimetype == "application/manifest+json"
+    body = manifest.json
+    assert (body["start_url"], body["display"]) == ("/today", "standalone")
+    assert {icon["sizes"] for icon in body["icons"]} == {"192x192", "512x512"}
+    assert any(icon.get("purpose") == "maskable" for icon in body["icons"])
+    for icon in body["icons"]:
+        assert client.get(icon["src"]).data.startswith(b"\x89PNG")
+    worker = client.get("/sw.js")
+    assert worker.mimetype == "text/javascript" and '"/offline"' in worker.text
+    log_in(client, client_user)
+    offline = client.get("/offline").text
+    assert "No connection" in offline and client_user.name not in offline
+    page = client.get("/today").text
+    assert 'rel="manifest"' in page and 'rel="apple-touch-icon"' in page
+    logout = submit(client, "/logout", page="/today")
+    assert logout.headers["Clear-Site-Data"] == '"cache", "storage"'

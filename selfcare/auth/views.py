@@ -192,4 +192,8 @@ def logout():
     logout_user()
     session.clear()
     flash("You are logged out.", "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # Whatever this browser kept for the site (the service worker's files, anything waiting to
+    # be sent) goes with the person.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response

@@ -1,4 +1,9 @@
 // Small progressive enhancements; every page works without this file.
+// The service worker keeps static files and an offline page (selfcare/webapp.py).
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/sw.js").catch(() => {});
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   // Pre-select the browser's time zone on forms that ask for one, unless the user already chose.
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;

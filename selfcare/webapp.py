@@ -1,0 +1,61 @@
+"""The app on a phone's home screen: the web app manifest, the service worker and the page it
+shows without a connection. The worker keeps only static files and that page; pages with
+health data stay `no-store` and are never cached."""
+
+from flask import Blueprint, current_app, render_template, url_for
+
+from .assets import asset_url
+
+bp = Blueprint("webapp", __name__)
+
+THEME_COLOUR = "#0b5cad"
+BACKGROUND_COLOUR = "#f6f7f9"
+# What the service worker keeps for a visit without signal: the look of the site and a page.
+SHELL_FILES = ("css/app.css", "js/app.js", "favicon.svg", "icons/icon-192.png")
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    icons = [
+        {"src": asset_url("icons/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+        {"src": asset_url("icons/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+        {
+            "src": asset_url("icons/icon-maskable-512.png"),
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+    ]
+    body = {
+        "name": "Self-care tracker",
+        "short_name": "Self-care",
+        "description": "Pain, routines and range of motion between therapy sessions.",
+        "start_url": url_for("checkins.today"),
+        "scope": "/",
+        "display": "standalone",
+        "theme_color": THEME_COLOUR,
+        "background_color": BACKGROUND_COLOUR,
+        "icons": icons,
+    }
+    response = current_app.json.response(body)
+    response.mimetype = "application/manifest+json"
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """Served from the root so it may answer for every page; its text names the current asset
+    URLs, so a new release installs a new worker."""
+    script = render_template(
+        "webapp/sw.js",
+        cache_name="selfcare-" + "-".join(asset_url(name).split("/")[2] for name in SHELL_FILES),
+        offline_url=url_for("webapp.offline"),
+        shell=[asset_url(name) for name in SHELL_FILES],
+    )
+    return script, 200, {"Content-Type": "text/javascript; charset=utf-8"}
+
+
+@bp.get("/offline")
+def offline():
+    """What the worker shows when a page can't be reached: no user, no health data."""
+    return render_template("webapp/offline.html")
