@@ -11,7 +11,7 @@ bp = Blueprint("webapp", __name__)
 THEME_COLOUR = "#0b5cad"
 BACKGROUND_COLOUR = "#f6f7f9"
 # What the service worker keeps for a visit without signal: the look of the site and a page.
-SHELL_FILES = ("css/app.css", "js/app.js", "favicon.svg", "icons/icon-192.png")
+SHELL_FILES = ("css/app.css", "js/app.js", "js/offline.js", "favicon.svg", "icons/icon-192.png")
 
 
 @bp.get("/manifest.webmanifest")
@@ -50,9 +50,18 @@ def service_worker():
         "webapp/sw.js",
         cache_name="selfcare-" + "-".join(asset_url(name).split("/")[2] for name in SHELL_FILES),
         offline_url=url_for("webapp.offline"),
+        offline_today_url=url_for("webapp.offline_today"),
+        today_url=url_for("checkins.today"),
         shell=[asset_url(name) for name in SHELL_FILES],
     )
     return script, 200, {"Content-Type": "text/javascript; charset=utf-8"}
+
+
+@bp.get("/offline/today")
+def offline_today():
+    """Today without signal: an empty page the script fills from what the phone kept (the regions
+    the client rates and their routines), and that queues what is tapped."""
+    return render_template("webapp/offline_today.html")
 
 
 @bp.get("/offline")

@@ -245,3 +245,51 @@ def test_a_conflict_page_shows_what_the_other_tab_saved(app, logged_in_client, c
     with app.app_context():
         checkin = db.session.scalar(db.select(CheckIn).filter_by(user_id=client_user.id))
         assert (checkin.note, checkin.score_by_region()["neck"]) == ("A's note", 6)
+
+
+def queued(client, entry: dict):
+    """What static/js/offline.js sends for an entry made without signal."""
+    token = csrf_token_from(client.get("/today").text)
+    return client.post("/today/queued", json=entry, headers={"X-CSRFToken": token})
+
+
+def test_entries_made_offline_are_stored_once_and_never_overwrite(app, logged_in_client):
+    today = local_today("Europe/London").isoformat()
+    checkin = {
+        "kind": "checkin",
+        "submission_id": "0f8e4d2a-1b3c-4d5e-8f90-a1b2c3d4e5f6",
+        "day": today,
+        "scores": {"neck": 7},
+    }
+    assert queued(logged_in_client, checkin).status_code == 200
+    assert queued(logged_in_client, checkin).status_code == 200  # sent twice, stored once
+    assert count_rows(app, PainScore) == 1
+    # Saved elsewhere meanwhile: the offline score doesn't overwrite it, and the phone is told.
+    submit(logged_in_client, "/today", {"pain_lower_back": "4"})
+    clash = queued(
+        logged_in_client,
+        checkin
+        | {"submission_id": "1f8e4d2a-1b3c-4d5e-8f90-a1b2c3d4e5f6", "scores": {"lower_back": 8}},
+    )
+    assert clash.status_code == 409
+    assert clash.json["conflicts"] == {"lower_back": {"yours": 8, "saved": 4}}
+    with app.app_context():
+        checkin_row = db.session.scalar(db.select(CheckIn))
+        assert checkin_row.score_by_region() == {"neck": 7, "lower_back": 4}
+
+
+def test_bad_offline_entries_are_refused_with_nothing_written(app, logged_in_client):
+    base = {"kind": "checkin", "submission_id": "2f8e4d2a-1b3c-4d5e-8f90-a1b2c3d4e5f6"}
+    tomorrow = (local_today("Europe/London") + timedelta(days=1)).isoformat()
+    for entry in (
+        base | {"day": tomorrow, "scores": {"neck": 3}},
+        base | {"day": "2026-01-05", "scores": {"neck": 11}},
+        base | {"day": "2026-01-05", "scores": {"elbow": 3}},
+        base | {"day": "2026-01-05", "scores": "neck"},
+        {"kind": "routine", "day": "2026-01-05", "submission_id": base["submission_id"]},
+        {"kind": "checkin", "day": "2026-01-05", "scores": {"neck": 3}},
+    ):
+        assert queued(logged_in_client, entry).status_code == 422, entry
+    response = logged_in_client.post("/today/queued", json=base | {"day": "2026-01-05"})
+    assert response.status_code == 400  # no CSRF token: not from our page
+    assert count_rows(app, CheckIn) == 0

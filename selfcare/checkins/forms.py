@@ -1,24 +1,28 @@
 from wtforms import (
+    DateField,
     Form,
     HiddenField,
+    IntegerField,
     RadioField,
     SelectChoice,
     SelectMultipleField,
     StringField,
     widgets,
 )
-from wtforms.validators import Optional, Regexp
+from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
 from ..clinical import PAIN_HIGH_ANCHOR, PAIN_LOW_ANCHOR, REGIONS, DayKind
 from ..forms import (
     PageForm,
     ScaleField,
+    SubmissionIdField,
     at_least_one,
     at_most,
     limit_attrs,
     note_field,
     optional_bool,
 )
+from ..models import MAX_ID
 from .service import DETAIL_FIELDS
 
 REGION_FIELD_PREFIX = "pain_"
@@ -107,6 +111,21 @@ class RoutineTapForm(Form):
     done = StringField(validators=[Optional(strip_whitespace=False), Regexp(TAP)])
     again = StringField(validators=[Optional(strip_whitespace=False), Regexp(TAP)])
     undo = StringField(validators=[Optional(strip_whitespace=False), Regexp(r"^[0-9]{1,10}\Z")])
+
+
+class QueuedEntryForm(Form):
+    """An entry made without signal (checkins.views.queued_entry); scores are checked there."""
+
+    kind = RadioField(
+        choices=[SelectChoice("checkin", "check-in"), SelectChoice("routine", "routine")]
+    )
+    submission_id = SubmissionIdField(validators=[InputRequired()])
+    day = DateField(validators=[InputRequired()])
+    routine_id = IntegerField()
+
+    def validate_routine_id(self, field):
+        if self.kind.data == "routine" and not (field.data and 1 <= field.data <= MAX_ID):
+            raise ValidationError("Which routine?")
 
 
 def checkin_form(region_keys: list[str], checkin=None, **form_kwargs) -> CheckInForm:

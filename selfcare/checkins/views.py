@@ -2,13 +2,14 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from ..access import client_required, owned_by, owned_or_404
 from ..appointments.service import latest_therapist_note
 from ..clinical import PAIN_QUESTION, PAST_PAIN_QUESTION, REGIONS, DayKind
 from ..dates import format_day, format_moment, local_today, past_day_problem
 from ..drafts import ROUTINE_BUTTONS
-from ..errors import render_error
+from ..errors import problem, render_error
 from ..extensions import db
 from ..merge import mark_conflicts, merge_edits, read_snapshot, readable, snapshot_text
 from ..models import CheckIn, Routine
@@ -17,6 +18,7 @@ from ..routines.service import delete_log, last_log_of, log_routine, today_routi
 from . import bp
 from .forms import (
     REGION_FIELD_PREFIX,
+    QueuedEntryForm,
     RegionsForm,
     RoutineTapForm,
     checkin_form,
@@ -36,7 +38,7 @@ def _today():
     return local_today(current_user.timezone)
 
 
-def _checkin_page(day, template: str, page_context=dict):
+def _checkin_page(day, template: str, page_context=lambda regions: {}):
     """Show and save the check-in of `day`; shared by /today and the history's edit page. A
     save writes only the fields this page changed; one changed here and elsewhere meanwhile is
     put to the person (409), the rest saved."""
@@ -69,7 +71,7 @@ def _checkin_page(day, template: str, page_context=dict):
                 day=day,
                 existing=existing,
                 pain_question=PAIN_QUESTION if day == _today() else PAST_PAIN_QUESTION,
-                **page_context(),
+                **page_context(regions),
             ), 409
         if merge.changes:
             flash("Saved. Thanks for checking in." if day == _today() else "Saved.", "success")
@@ -86,7 +88,7 @@ def _checkin_page(day, template: str, page_context=dict):
         day=day,
         existing=existing,
         pain_question=PAIN_QUESTION if day == _today() else PAST_PAIN_QUESTION,
-        **page_context(),
+        **page_context(regions),
     )
 
 
@@ -151,10 +153,7 @@ def today():
     return _checkin_page(
         day,
         "checkins/today.html",
-        lambda: {
-            "routines": today_routine_cards(current_user.id, day),
-            "therapist_note": latest_therapist_note(current_user.id),
-        },
+        lambda regions: _today_context(regions, day),
     )
 
 
@@ -202,3 +201,62 @@ def regions():
         flash("Your regions are saved.", "success")
         return redirect(url_for("checkins.today"))
     return render_form("checkins/regions.html", form)
+
+
+def _today_context(regions: list[str], day) -> dict:
+    cards = today_routine_cards(current_user.id, day)
+    # What Today without signal needs (static/js/offline.js): regions and routines, nothing else.
+    offline_shell = {
+        "regions": [{"key": key, "label": REGIONS[key].label} for key in regions],
+        "routines": [{"id": card.routine.id, "name": card.routine.name} for card in cards],
+    }
+    return {
+        "routines": cards,
+        "therapist_note": latest_therapist_note(current_user.id),
+        "offline_shell": offline_shell,
+    }
+
+
+@bp.post("/today/queued")
+@client_required
+def queued_entry():
+    """An entry made on /today without signal and sent once there was (static/js/app.js): a
+    check-in's scores or a routine's "Done today", with the submission id it was made with, so
+    sending it again stores it once. A score someone saved differently meanwhile is not
+    overwritten: the answer names it (409) and the phone asks the person."""
+    body = request.get_json(silent=True)
+    form = QueuedEntryForm(MultiDict(body if isinstance(body, dict) else {}))
+    if not form.validate():
+        return problem(422, "That entry can't be stored.", errors=form.errors)
+    day = form.day.data
+    problem_text = past_day_problem(day, _today())
+    if problem_text:
+        return problem(422, problem_text, errors={"day": [problem_text]})
+    if form.kind.data == "routine":
+        routine = owned_by(current_user.id, Routine, form.routine_id.data)
+        if routine is None:
+            return problem(422, "That routine isn't yours or no longer exists.")
+        log_routine(current_user.id, routine, day, form.submission_id.data)
+        return {"stored": True}
+    regions = tracked_regions(current_user.id)
+    scores = body.get("scores")
+    if (
+        not isinstance(scores, dict)
+        or not set(scores) <= set(regions)
+        or not all(type(score) is int and 0 <= score <= 10 for score in scores.values())
+    ):
+        return problem(422, "Scores are whole numbers from 0 to 10 for the regions you rate.")
+    sent = {REGION_FIELD_PREFIX + region: score for region, score in scores.items()}
+    # The phone showed no scores when it was offline: what anyone saved meanwhile wins a clash.
+    merge = merge_edits(
+        dict.fromkeys(sent), sent, checkin_values(checkin_for(current_user.id, day), regions)
+    )
+    if merge.changes:
+        _save_changes(day, merge.changes)
+    if merge.conflicts:
+        clashes = {
+            name.removeprefix(REGION_FIELD_PREFIX): {"yours": c.mine, "saved": c.theirs}
+            for name, c in merge.conflicts.items()
+        }
+        return problem(409, "Some scores were saved elsewhere meanwhile.", conflicts=clashes)
+    return {"stored": True}

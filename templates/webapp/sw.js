@@ -3,7 +3,9 @@
 // page, since pages hold health data.
 const CACHE = {{ cache_name|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
-const SHELL = {{ ([offline_url] + shell)|tojson }};
+const OFFLINE_TODAY_URL = {{ offline_today_url|tojson }};
+const TODAY_URL = {{ today_url|tojson }};
+const SHELL = {{ ([offline_url, offline_today_url] + shell)|tojson }};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -21,7 +23,9 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   if (request.mode === "navigate") {
-    event.respondWith(fetch(request).catch(() => caches.match(OFFLINE_URL)));
+    // Today without signal is a page that takes entries and keeps them on the phone.
+    const fallback = new URL(request.url).pathname === TODAY_URL ? OFFLINE_TODAY_URL : OFFLINE_URL;
+    event.respondWith(fetch(request).catch(() => caches.match(fallback)));
     return;
   }
   if (new URL(request.url).pathname.startsWith("/assets/")) {
