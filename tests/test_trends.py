@@ -70,7 +70,8 @@ def test_charts_summaries_and_tables_for_a_history(app, logged_in_client, client
     assert "Pain as a table" in page and '<th scope="row">' in page
     assert "Routines on " in page and "calendar-wide" in page
     assert "Neck: turning the head" in page and 'class="chart-band"' in page
-    assert page.count("<script") == 1  # only the app's own file, none in the charts
+    # Only the app's own files, none in the charts.
+    assert page.count("<script") == page.count('<script src="/assets/') == 2
 
 
 def test_region_filter_and_ranges(app, logged_in_client, client_user):

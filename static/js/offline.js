@@ -171,8 +171,6 @@ async function onOfflineToday() {
     });
     routines.append(button);
   }
-  // Back online: the real Today sends what waits.
-  window.addEventListener("online", () => window.location.reload());
   showQueue();
 }
 
