@@ -4,6 +4,15 @@ if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js").catch(() => {});
 }
 
+// Where the browser offers to install the app, Today shows a button for it.
+let installPrompt = null;
+window.addEventListener("beforeinstallprompt", (event) => {
+  event.preventDefault();
+  installPrompt = event;
+  const button = document.getElementById("install-app");
+  if (button) button.hidden = false;
+});
+
 document.addEventListener("DOMContentLoaded", () => {
   // Pre-select the browser's time zone on forms that ask for one, unless the user already chose.
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
@@ -67,4 +76,16 @@ document.addEventListener("DOMContentLoaded", () => {
       event.returnValue = "";
     }
   });
+
+  const installButton = document.getElementById("install-app");
+  if (installButton) {
+    installButton.hidden = installPrompt === null;
+    installButton.addEventListener("click", async () => {
+      if (!installPrompt) return;
+      installPrompt.prompt();
+      await installPrompt.userChoice;
+      installPrompt = null;
+      installButton.hidden = true;
+    });
+  }
 });
