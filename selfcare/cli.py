@@ -52,10 +52,12 @@ def register_commands(app: Flask) -> None:
         from .reminders.service import claim_due, release
 
         moment = now.replace(tzinfo=UTC) if now else utcnow()
-        # Mail links need a site to point at: PUBLIC_BASE_URL, as on a page.
-        base_url = current_app.config["PUBLIC_BASE_URL"] or "http://localhost:5000"
+        # Without a request, PUBLIC_BASE_URL is the only way to know the site's address.
+        base_url = current_app.config["PUBLIC_BASE_URL"]
+        if not base_url and current_app.config["SELFCARE_PRODUCTION"]:
+            raise click.ClickException("Set PUBLIC_BASE_URL: reminder mails link to the site.")
         sent = 0
-        with current_app.test_request_context(base_url=base_url):
+        with current_app.test_request_context(base_url=base_url or "http://localhost:5000"):
             for due, claim in claim_due(moment):
                 if send_due(due):
                     sent += 1
