@@ -141,6 +141,35 @@ def test_sent_at_local_time_across_dst_changes(app, mailbox, timezone, local_day
         assert db.session.scalar(db.select(ReminderClaim.day)) == local_day
 
 
+@pytest.mark.parametrize(
+    ("at", "due_utc", "not_yet"),
+    [
+        # 01:30 doesn't exist in London on 29 March: it goes when the clock jumps to 02:00.
+        ("01:30", "2026-03-29T01:00", "2026-03-29T00:59"),
+        # 01:30 comes twice on 25 October: it goes the first time only.
+        ("01:30", "2026-10-25T00:30", "2026-10-25T00:29"),
+    ],
+)
+def test_on_the_day_of_the_change_a_missing_or_doubled_hour(app, mailbox, at, due_utc, not_yet):
+    _, account = client_with_reminder(app, at=at)
+    due = datetime.fromisoformat(due_utc)
+    add_checkin(app, account.id, due.date() - timedelta(days=1))
+    assert "0 reminders" in send(app, not_yet)
+    assert "1 reminders" in send(app, due_utc)
+    assert "0 reminders" in send(app, (due + timedelta(hours=1)).isoformat())
+    assert len(mailbox.wait_for(1)) == 1
+
+
+def test_no_reminder_mail_to_an_unconfirmed_address(app, mailbox):
+    account = make_user(app, verified=False)
+    browser = app.test_client()
+    log_in(browser, account)
+    set_reminder(browser, at="09:00")
+    add_checkin(app, account.id, date(2026, 6, 1))
+    assert "confirmed your address" in browser.get("/reminders").text
+    assert "0 reminders" in send(app, "2026-06-02T08:00")
+
+
 def test_a_new_time_zone_moves_the_reminder_and_the_day_is_not_sent_twice(app, mailbox):
     _, account = client_with_reminder(app, timezone="Europe/London", at="08:00")
     add_checkin(app, account.id, date(2026, 6, 1))

@@ -197,7 +197,8 @@ def _routine_logged(routine_id: int, day: date) -> bool:
 
 
 def _candidates(now: datetime):
-    """Reminders that are on, of clients who get reminder e-mails, with what judging needs."""
+    """Reminders that are on, of clients who get reminder e-mails at a confirmed address, with
+    what judging needs."""
     rows = db.session.execute(
         db.select(Reminder, User)
         .join(User, User.id == Reminder.user_id)
@@ -206,6 +207,8 @@ def _candidates(now: datetime):
         .where(
             Reminder.enabled,
             User.role == CLIENT,
+            # Until the address is confirmed it may be a stranger's (a typo at registering).
+            User.email_verified_at.is_not(None),
             db.or_(ReminderChannels.email.is_(None), ReminderChannels.email),
             db.or_(Reminder.routine_id.is_(None), Routine.archived.is_(False)),
         )

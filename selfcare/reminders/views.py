@@ -1,6 +1,7 @@
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from .. import security_log
 from ..access import client_required, owned_or_404
 from ..extensions import csrf
 from ..models import Routine
@@ -107,6 +108,7 @@ def new_calendar_link():
 @client_required
 def stop_calendar():
     stop_feed(current_user.id)
+    security_log.record("reminders.calendar_link_stopped", user_id=current_user.id)
     flash("The calendar link no longer works.", "success")
     return redirect(url_for("reminders.settings"))
 
