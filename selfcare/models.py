@@ -17,6 +17,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -453,6 +454,17 @@ class Reminder(db.Model):
     client turns it on."""
 
     __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("user_id", "routine_id"),
+        # The constraint above lets NULLs repeat: this keeps one check-in reminder per client.
+        Index(
+            "uq_reminders_one_checkin_each",
+            "user_id",
+            unique=True,
+            postgresql_where=text("routine_id IS NULL"),
+            sqlite_where=text("routine_id IS NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = _owner()

@@ -5,17 +5,19 @@ import os
 import re
 import subprocess
 import sys
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy.exc import IntegrityError
 
 from selfcare.extensions import db
 from selfcare.models import (
     CheckIn,
     Exercise,
     PainScore,
+    Reminder,
     ReminderChannels,
     ReminderClaim,
     Routine,
@@ -106,6 +108,19 @@ def test_a_client_chooses_time_and_days(app, logged_in_client, client_user):
     page = logged_in_client.get("/reminders").text
     assert 'value="07:15"' in page
     assert form_values(page, "checkin-form")["checkin-weekdays"] == ["0", "2", "4"]
+
+
+def test_one_reminder_per_client_and_routine_in_the_database(app, client_user):
+    routine_id = add_routine(app, client_user.id)
+    for routine in (None, routine_id):
+        with app.app_context():
+            for _ in range(2):
+                db.session.add(
+                    Reminder(user_id=client_user.id, routine_id=routine, at=time(9), weekdays="0")
+                )
+            with pytest.raises(IntegrityError):
+                db.session.commit()
+            db.session.rollback()
 
 
 def test_a_reminder_on_with_no_days_is_refused(logged_in_client):

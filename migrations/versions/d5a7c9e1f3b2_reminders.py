@@ -33,6 +33,18 @@ def upgrade():
             ['user_id'], ['users.id'], name=op.f('fk_reminders_user_id_users'), ondelete='CASCADE'
         ),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_reminders')),
+        sa.UniqueConstraint(
+            'user_id', 'routine_id', name=op.f('uq_reminders_user_id_routine_id')
+        ),
+    )
+    # The constraint above lets NULLs repeat: this keeps one check-in reminder per client.
+    op.create_index(
+        'uq_reminders_one_checkin_each',
+        'reminders',
+        ['user_id'],
+        unique=True,
+        postgresql_where=sa.text('routine_id IS NULL'),
+        sqlite_where=sa.text('routine_id IS NULL'),
     )
     op.create_index(op.f('ix_reminders_routine_id'), 'reminders', ['routine_id'], unique=False)
     op.create_index(op.f('ix_reminders_user_id'), 'reminders', ['user_id'], unique=False)
@@ -68,6 +80,7 @@ def upgrade():
 def downgrade():
     op.drop_table('reminder_claims')
     op.drop_table('reminder_channels')
+    op.drop_index('uq_reminders_one_checkin_each', table_name='reminders')
     op.drop_index(op.f('ix_reminders_user_id'), table_name='reminders')
     op.drop_index(op.f('ix_reminders_routine_id'), table_name='reminders')
     op.drop_table('reminders')

@@ -54,12 +54,18 @@ def active_routines(user_id: int) -> list[Routine]:
 def save_reminder(
     user_id: int, routine_id: int | None, enabled: bool, at: time, weekdays: list[int]
 ) -> None:
-    reminder = reminder_for(user_id, routine_id)
-    reminder.enabled = enabled
-    reminder.at = at.replace(second=0, microsecond=0)
-    reminder.weekdays = "".join(str(day) for day in sorted(set(weekdays)))
-    db.session.add(reminder)
-    db.session.commit()
+    for _attempt in range(2):
+        reminder = reminder_for(user_id, routine_id)
+        reminder.enabled = enabled
+        reminder.at = at.replace(second=0, microsecond=0)
+        reminder.weekdays = "".join(str(day) for day in sorted(set(weekdays)))
+        db.session.add(reminder)
+        try:
+            db.session.commit()
+            return
+        except IntegrityError:
+            # Another tab saved this reminder first: the second attempt updates that row.
+            db.session.rollback()
 
 
 def has_reminders(user_id: int) -> bool:
@@ -125,8 +131,6 @@ def calendar_feed(user: User) -> bytes:
     # Starting on the account's first day keeps DTSTART (and so the feed) the same every fetch.
     first_day = user.created_at.astimezone(zone).date()
     for reminder in reminders:
-        if not reminder.weekdays:
-            continue
         title = "Check in" if reminder.routine_id is None else "Your routine"
         event = Event()
         event.add("uid", f"reminder-{reminder.id}@selfcare")
