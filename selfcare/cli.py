@@ -1,4 +1,5 @@
-"""Command-line tasks: `flask seed-demo`, `flask sync-library`, `flask backup`."""
+"""Command-line tasks: `flask seed-demo`, `flask sync-library`, `flask backup`,
+`flask send-reminders`."""
 
 import click
 from flask import Flask, current_app
@@ -35,3 +36,31 @@ def register_commands(app: Flask) -> None:
         except BackupNotPossible as error:
             raise click.ClickException(str(error)) from error
         click.echo(f"Backup written to {target}")
+
+    @app.cli.command("send-reminders")
+    @click.option(
+        "--now",
+        type=click.DateTime(formats=["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M"]),
+        help="Act as if it were this moment (UTC), for tests and trying it out.",
+    )
+    def send_reminders_command(now):
+        """Send the reminders that are due (safe every minute, on several machines at once)."""
+        from datetime import UTC
+
+        from .models import utcnow
+        from .reminders.mails import send_due
+        from .reminders.service import claim_due, release
+
+        moment = now.replace(tzinfo=UTC) if now else utcnow()
+        # Without a request, PUBLIC_BASE_URL is the only way to know the site's address.
+        base_url = current_app.config["PUBLIC_BASE_URL"]
+        if not base_url and current_app.config["SELFCARE_PRODUCTION"]:
+            raise click.ClickException("Set PUBLIC_BASE_URL: reminder mails link to the site.")
+        sent = 0
+        with current_app.test_request_context(base_url=base_url or "http://localhost:5000"):
+            for due, claim in claim_due(moment):
+                if send_due(due):
+                    sent += 1
+                else:
+                    release(claim)
+        click.echo(f"{sent} reminders sent")

@@ -51,19 +51,27 @@ def send_mail(to: str, subject: str, template: str, **context) -> None:
 
 def _deliver(app: Flask, message: EmailMultiAlternatives) -> None:
     with app.app_context():
-        try:
-            mail.get_connection().send_messages([message])
-        except Exception:  # noqa: BLE001 (an exception in a worker thread would vanish unseen)
-            app.logger.exception("Could not send the mail %r", message.subject)
-            return
-        if app.config["MAIL_BACKEND"] == "file":
-            # The files hold links that sign people in: their owner alone may read them. The log
-            # says where they are, not to whom (an address there would tell who has an account).
-            folder = Path(app.config["MAIL_FILE_PATH"])
-            folder.chmod(0o700)
-            for written in folder.iterdir():
-                owner_only(written)
-            app.logger.warning("No MAIL_SERVER set: the mail %r is in %s", message.subject, folder)
+        deliver_now(message)
+
+
+def deliver_now(message: EmailMultiAlternatives) -> bool:
+    """Send in this thread, waiting for the server: for commands, which have no page to keep
+    quick and want to know whether it went. False (and logged) when it didn't."""
+    app = current_app._get_current_object()
+    try:
+        mail.get_connection().send_messages([message])
+    except Exception:  # noqa: BLE001 (in a worker thread it would vanish unseen)
+        app.logger.exception("Could not send the mail %r", message.subject)
+        return False
+    if app.config["MAIL_BACKEND"] == "file":
+        # The files hold links that sign people in: their owner alone may read them. The log
+        # says where they are, not to whom (an address there would tell who has an account).
+        folder = Path(app.config["MAIL_FILE_PATH"])
+        folder.chmod(0o700)
+        for written in folder.iterdir():
+            owner_only(written)
+        app.logger.warning("No MAIL_SERVER set: the mail %r is in %s", message.subject, folder)
+    return True
 
 
 def _sent_a_mail(response) -> bool:

@@ -1,6 +1,6 @@
 """Database models (SQLAlchemy 2.0 style). Timestamps are stored in UTC."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -14,8 +14,10 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    Time,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -445,3 +447,62 @@ class SignIn(db.Model):
 
     def expired(self, now: datetime, idle_timeout: timedelta, lifetime: timedelta) -> bool:
         return now - self.last_seen_at > idle_timeout or now - self.created_at > lifetime
+
+
+class Reminder(db.Model):
+    """When to remind a client: to check in (no routine) or to do one routine. Off until the
+    client turns it on."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        UniqueConstraint("user_id", "routine_id"),
+        # The constraint above lets NULLs repeat: this keeps one check-in reminder per client.
+        Index(
+            "uq_reminders_one_checkin_each",
+            "user_id",
+            unique=True,
+            postgresql_where=text("routine_id IS NULL"),
+            sqlite_where=text("routine_id IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _owner()
+    routine_id: Mapped[int | None] = mapped_column(
+        ForeignKey("routines.id", ondelete="CASCADE"), index=True
+    )
+    enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    at: Mapped[time] = mapped_column(Time)  # the client's local time
+    weekdays: Mapped[str] = mapped_column(String(7))  # "01234" is Monday to Friday
+
+    @property
+    def weekday_set(self) -> set[int]:
+        return {int(day) for day in self.weekdays}
+
+
+class ReminderChannels(db.Model):
+    """How a client's reminders reach them: e-mail, and a calendar feed behind a secret link
+    (only its SHA-256 is stored)."""
+
+    __tablename__ = "reminder_channels"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    email: Mapped[bool] = mapped_column(Boolean, default=True)
+    feed_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+
+class ReminderClaim(db.Model):
+    """A reminder taken for sending on one local day. Inserted before the mail goes, so of
+    several senders running at once exactly one gets it. `what` is "reminder-<id>", or "quiet"
+    for the one note after a quiet week (its day is then that of the last check-in)."""
+
+    __tablename__ = "reminder_claims"
+    __table_args__ = (UniqueConstraint("user_id", "what", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    what: Mapped[str] = mapped_column(String(24))
+    day: Mapped[date] = mapped_column(Date)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

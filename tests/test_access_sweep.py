@@ -32,6 +32,7 @@ from selfcare.models import (
     User,
     utcnow,
 )
+from selfcare.reminders.service import new_feed_token, unsubscribe_token
 from selfcare.sharing.service import create_invite
 
 from .helpers import csrf_token_from, log_in, make_user
@@ -73,6 +74,9 @@ ROUTES = {
     "account.sign_out_device": OWN_ROW,
     "therapist.export_csv": SHARED_CLIENT,
     "therapist.export_fhir": SHARED_CLIENT,
+    "reminders.save_routine": CLIENT_ROW,
+    "reminders.calendar": PUBLIC,
+    "reminders.unsubscribe": PUBLIC,
 }
 
 
@@ -105,6 +109,7 @@ def build_world(app):
         invite = create_invite(owner.id)
         token, _ = create_token(owner.id, "sweep", scope=TOKEN_WRITE)
         sign_in = open_sign_in(db.session.get(User, owner.id), False, "Firefox on a laptop")
+        feed_token = new_feed_token(owner.id)
         values = {
             "checkin_id": db.session.scalar(db.select(CheckIn.id)),
             "routine_id": routine.id,
@@ -123,8 +128,10 @@ def build_world(app):
             "action": "archive",
             "direction": "up",
             "filename": "css/app.css",
+            "feed_token": feed_token,
         }
     with app.test_request_context():
+        values["unsubscribe_token"] = unsubscribe_token(owner.id)
         values["digest"] = asset_url("css/app.css").split("/")[2]
     return {"owner": owner, "other": other, "active": active, "revoked": revoked}, values
 

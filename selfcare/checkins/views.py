@@ -14,6 +14,7 @@ from ..extensions import db
 from ..merge import mark_conflicts, merge_edits, read_snapshot, readable, snapshot_text
 from ..models import CheckIn, Routine
 from ..pages import delete_after_confirmation, history_page, render_form
+from ..reminders.service import has_reminders
 from ..routines.service import delete_log, last_log_of, log_routine, today_routine_cards
 from . import bp
 from .forms import (
@@ -36,6 +37,17 @@ from .service import (
 
 def _today():
     return local_today(current_user.timezone)
+
+
+# Said once, after the client's very first check-in.
+_REMINDER_OFFER = (
+    "If a daily nudge would help, you can choose one under Reminders on your account page."
+)
+
+
+def _first_checkin() -> bool:
+    count = db.select(db.func.count()).select_from(CheckIn).filter_by(user_id=current_user.id)
+    return db.session.scalar(count) == 1 and not has_reminders(current_user.id)
 
 
 def _checkin_page(day, template: str, page_context=lambda regions: {}):
@@ -75,6 +87,8 @@ def _checkin_page(day, template: str, page_context=lambda regions: {}):
             ), 409
         if merge.changes:
             flash("Saved. Thanks for checking in." if day == _today() else "Saved.", "success")
+            if existing is None and _first_checkin():
+                flash(_REMINDER_OFFER, "info")
         elif anchor is None:
             flash("Nothing new to save.", "info")
         return redirect(request.path + (anchor or ""))

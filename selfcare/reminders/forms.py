@@ -1,0 +1,44 @@
+from wtforms import BooleanField, SelectChoice, SelectMultipleField, TimeField, widgets
+from wtforms.validators import InputRequired, ValidationError
+
+from ..forms import PageForm
+
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _days_when_on(form, field):
+    if form.enabled.data and not field.data:
+        raise ValidationError("Choose at least one day, or turn this reminder off.")
+
+
+class ReminderForm(PageForm):
+    enabled = BooleanField("Remind me")
+    at = TimeField(
+        "At",
+        validators=[InputRequired("Choose a time, like 20:30.")],
+        description="Your local time.",
+    )
+    weekdays = SelectMultipleField(
+        "On",
+        choices=[SelectChoice(str(day), name) for day, name in enumerate(WEEKDAY_NAMES)],
+        coerce=int,
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+        validators=[_days_when_on],
+    )
+
+
+def reminder_form(reminder, prefix: str, **kwargs) -> ReminderForm:
+    return ReminderForm(
+        prefix=prefix,
+        data={
+            "enabled": reminder.enabled,
+            "at": reminder.at,
+            "weekdays": sorted(reminder.weekday_set),
+        },
+        **kwargs,
+    )
+
+
+class EmailForm(PageForm):
+    email = BooleanField("Send reminders by e-mail")
