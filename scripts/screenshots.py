@@ -5,6 +5,7 @@
 
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
@@ -46,6 +47,7 @@ def main(base: str) -> None:
             context.close()
         print_report(browser, base)
         browser.close()
+        home_screen_shots(playwright, base)
 
 
 def log_in(page, base: str, email: str) -> None:
@@ -53,6 +55,38 @@ def log_in(page, base: str, email: str) -> None:
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
+
+
+def home_screen_shots(playwright, base: str) -> None:
+    """Today as an installable app, and Today without signal with an entry waiting. Installing
+    needs a browser profile of its own (never incognito)."""
+    with tempfile.TemporaryDirectory() as profile:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=PHONE
+        )
+        page = context.pages[0]
+        log_in(page, base, "client@example.com")
+        page.goto(f"{base}/today")
+        page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        errors = context.new_cdp_session(page).send("Page.getInstallabilityErrors")
+        print("installability errors:", errors["installabilityErrors"] or "none")
+        page.goto(f"{base}/today")
+        offer = page.locator("#install-app")
+        if offer.is_visible():  # the browser offered to install: show the button on Today
+            offer.scroll_into_view_if_needed()
+        print("Add to home screen offered:", offer.is_visible())
+        page.screenshot(path=str(DOCS / "install-phone.png"))
+        print("wrote", DOCS / "install-phone.png")
+        context.set_offline(True)
+        page.goto(f"{base}/today")
+        page.get_by_role("group", name="Neck").get_by_label("4", exact=True).click()
+        page.get_by_role("button", name="Save check-in").click()
+        page.get_by_text("1 entry waiting to send.").wait_for()
+        page.screenshot(path=str(DOCS / "offline-phone.png"))
+        print("wrote", DOCS / "offline-phone.png")
+        context.set_offline(False)
+        context.close()
 
 
 def print_report(browser, base: str) -> None:

@@ -125,6 +125,8 @@ def generate_history(
             for index, routine_id in enumerate(routine_ids):
                 if rng.random() < (0.92 if index == 0 else 0.85):
                     moment = datetime.combine(day, time(8 + 12 * index, rng.randint(0, 59)), zone)
+                    if moment > utcnow():  # today's evening hasn't come yet
+                        continue
                     logs.append(_log_row(user.id, routine_id, day, moment, rng))
                     log_items.append(routine_items[routine_id])
         skipped_yesterday = not did_routines
