@@ -35,7 +35,11 @@ db: $(VENV)/.runtime-installed
 	$(FLASK) sync-library
 	$(FLASK) seed-demo
 
+# Reminders are sent by their own process once a minute, as cron would (never a thread of the
+# web server); in development they land in instance/mail/.
 run: db
+	@while true; do $(FLASK) send-reminders; sleep 60; done & \
+	trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(VENV)/.dev-installed $(AXE)

@@ -63,4 +63,4 @@ def register_commands(app: Flask) -> None:
                     sent += 1
                 else:
                     release(claim)
-        click.echo(f"{sent} reminders sent")
+        click.echo(f"{sent} reminder{'' if sent == 1 else 's'} sent")

@@ -29,6 +29,7 @@ from .models import (
     User,
     utcnow,
 )
+from .reminders.service import save_reminder
 from .routines.service import create_routine, sync_exercise_library
 
 DEMO_PASSWORD = "slow stretch warm tea"  # noqa: S105 (published in the README on purpose)
@@ -334,6 +335,9 @@ def seed_demo(extra_clients: int = len(DEMO_CLIENT_NAMES)) -> list[str]:
         counts = generate_history(client, routines, 90, HistoryProfile(), seed=1)
         add_demo_appointments(client, [62, 34])
         add_demo_appointments(client, [6], created_by=therapist, note=DEMO_THERAPIST_NOTE)
+        # Reminders on, so `make run` shows one arriving in instance/mail/ when one is due.
+        save_reminder(client.id, None, True, time(7, 30), list(range(7)))
+        save_reminder(client.id, routines[-1], True, time(18, 0), list(range(7)))
         summary = ", ".join(f"{n} {what}" for what, n in counts.items())
         done.append(f"created {client.email} with {summary}")
     else:

@@ -414,7 +414,7 @@ def test_two_senders_racing_on_postgresql_send_each_reminder_once(app, smtp_serv
     ]
     outputs = [racer.communicate(timeout=60) for racer in racers]
     assert all(racer.returncode == 0 for racer in racers), outputs
-    sent = sum(int(re.search(r"(\d+) reminders sent", out).group(1)) for out, _ in outputs)
+    sent = sum(int(re.search(r"(\d+) reminders? sent", out).group(1)) for out, _ in outputs)
     assert sent == len(accounts)
     received = sorted(message["To"] for message in mailbox.wait_for(len(accounts)))
     assert received == sorted(account.email for account in accounts)
