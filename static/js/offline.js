@@ -59,18 +59,30 @@ async function showQueue() {
   status.hidden = lines.length === 0;
 }
 
+async function pageToken() {
+  const field = document.querySelector("input[name=csrf_token]");
+  if (field) return field.value;
+  // The offline page has no form token of its own: Today, fetched now, has one.
+  try {
+    const today = await (await fetch("/today", { credentials: "same-origin" })).text();
+    return today.match(/name="csrf_token"[^>]*value="([^"]+)"/)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
 async function sendQueued() {
-  const token = document.querySelector("input[name=csrf_token]");
-  if (!token || !navigator.onLine) return 0;
+  const waiting = (await queued()).filter((entry) => !entry.conflicts && !entry.refused);
+  const token = waiting.length && navigator.onLine ? await pageToken() : undefined;
+  if (!token) return 0;
   let sent = 0;
-  for (const entry of await queued()) {
-    if (entry.conflicts || entry.refused) continue;
+  for (const entry of waiting) {
     let response;
     try {
       response = await fetch(QUEUE_URL, {
         method: "POST",
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", "X-CSRFToken": token.value },
+        headers: { "Content-Type": "application/json", "X-CSRFToken": token },
         body: JSON.stringify(entry),
       });
     } catch {
