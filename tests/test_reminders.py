@@ -149,7 +149,7 @@ def test_sent_at_local_time_across_dst_changes(app, mailbox, timezone, local_day
     add_checkin(app, account.id, local_day - timedelta(days=1))
     due = datetime.fromisoformat(due_utc)
     assert "0 reminders" in send(app, (due - timedelta(minutes=1)).isoformat())
-    assert "1 reminders" in send(app, due.isoformat())
+    assert "1 reminder sent" in send(app, due.isoformat())
     [message] = mailbox.wait_for(1)
     assert message["Subject"] == "A moment to check in"
     with app.app_context():
@@ -170,7 +170,7 @@ def test_on_the_day_of_the_change_a_missing_or_doubled_hour(app, mailbox, at, du
     due = datetime.fromisoformat(due_utc)
     add_checkin(app, account.id, due.date() - timedelta(days=1))
     assert "0 reminders" in send(app, not_yet)
-    assert "1 reminders" in send(app, due_utc)
+    assert "1 reminder sent" in send(app, due_utc)
     assert "0 reminders" in send(app, (due + timedelta(hours=1)).isoformat())
     assert len(mailbox.wait_for(1)) == 1
 
@@ -188,7 +188,7 @@ def test_no_reminder_mail_to_an_unconfirmed_address(app, mailbox):
 def test_a_new_time_zone_moves_the_reminder_and_the_day_is_not_sent_twice(app, mailbox):
     _, account = client_with_reminder(app, timezone="Europe/London", at="08:00")
     add_checkin(app, account.id, date(2026, 6, 1))
-    assert "1 reminders" in send(app, "2026-06-02T07:00")  # 08:00 in London
+    assert "1 reminder sent" in send(app, "2026-06-02T07:00")  # 08:00 in London
     with app.app_context():
         db.session.get(User, account.id).timezone = "America/New_York"
         db.session.commit()
@@ -196,7 +196,7 @@ def test_a_new_time_zone_moves_the_reminder_and_the_day_is_not_sent_twice(app, m
     assert "0 reminders" in send(app, "2026-06-02T12:00")
     # 3 June, 08:00 in New York is 12:00 UTC.
     assert "0 reminders" in send(app, "2026-06-03T11:59")
-    assert "1 reminders" in send(app, "2026-06-03T12:00")
+    assert "1 reminder sent" in send(app, "2026-06-03T12:00")
     assert len(mailbox.wait_for(2)) == 2
 
 
@@ -204,7 +204,7 @@ def test_only_on_the_chosen_weekdays(app, mailbox):
     _, account = client_with_reminder(app, weekdays=["0"])  # Mondays
     add_checkin(app, account.id, date(2026, 6, 6))
     assert "0 reminders" in send(app, "2026-06-07T21:00")  # 22:00 on a Sunday in London
-    assert "1 reminders" in send(app, "2026-06-08T21:00")  # 22:00 on a Monday
+    assert "1 reminder sent" in send(app, "2026-06-08T21:00")  # 22:00 on a Monday
 
 
 def test_none_after_todays_checkin(app, mailbox):
@@ -225,7 +225,7 @@ def test_a_routine_reminder_stops_once_the_routine_is_logged(app, mailbox):
         db.session.add(RoutineLog(user_id=account.id, routine_id=routine_id, day=date(2026, 6, 2)))
         db.session.commit()
     assert "0 reminders" in send(app, "2026-06-02T18:30")  # 19:30 in London, logged today
-    assert "1 reminders" in send(app, "2026-06-03T18:30")
+    assert "1 reminder sent" in send(app, "2026-06-03T18:30")
     [message] = mailbox.wait_for(1)
     assert message["Subject"] == "A moment for your routine"
 
@@ -233,11 +233,11 @@ def test_a_routine_reminder_stops_once_the_routine_is_logged(app, mailbox):
 def test_twice_in_a_row_sends_once_and_a_late_run_still_sends(app, mailbox):
     _, account = client_with_reminder(app, at="08:00")
     add_checkin(app, account.id, date(2026, 6, 1))
-    assert "1 reminders" in send(app, "2026-06-02T07:00")
+    assert "1 reminder sent" in send(app, "2026-06-02T07:00")
     assert "0 reminders" in send(app, "2026-06-02T07:00")
     assert "0 reminders" in send(app, "2026-06-02T07:01")
     # The next day the sender was down all morning: the evening run sends it.
-    assert "1 reminders" in send(app, "2026-06-03T17:45")
+    assert "1 reminder sent" in send(app, "2026-06-03T17:45")
     # Yesterday's is not sent on the day after: only today's is due.
     assert "0 reminders" in send(app, "2026-06-04T06:59")
     assert len(mailbox.wait_for(2)) == 2
@@ -248,8 +248,8 @@ def test_after_a_quiet_week_one_gentle_note_then_silence(app, mailbox):
     _, account = client_with_reminder(app, at="09:00")
     add_checkin(app, account.id, date(2026, 6, 1))
     for day in range(2, 9):  # 2 to 8 June: seven days of ordinary reminders
-        assert "1 reminders" in send(app, f"2026-06-{day:02d}T08:00")
-    assert "1 reminders" in send(app, "2026-06-09T08:00")  # the eighth day: the note
+        assert "1 reminder sent" in send(app, f"2026-06-{day:02d}T08:00")
+    assert "1 reminder sent" in send(app, "2026-06-09T08:00")  # the eighth day: the note
     for day in range(10, 20):
         assert "0 reminders" in send(app, f"2026-06-{day:02d}T08:00")
     messages = mailbox.wait_for(8)
@@ -257,7 +257,7 @@ def test_after_a_quiet_week_one_gentle_note_then_silence(app, mailbox):
     assert messages[-1]["Subject"] == "Reminders are resting"
     # Back again: reminders go on as before.
     add_checkin(app, account.id, date(2026, 6, 19))
-    assert "1 reminders" in send(app, "2026-06-20T08:00")
+    assert "1 reminder sent" in send(app, "2026-06-20T08:00")
     assert mailbox.wait_for(9)[-1]["Subject"] == "A moment to check in"
 
 
