@@ -21,6 +21,12 @@ DELIVERY = "selfcare.mail_delivery"
 
 def init_app(app: Flask) -> None:
     mail.init_app(app)
+    if app.config["MAIL_BACKEND"] == "file":
+        # The files hold links that sign people in: a folder only its owner may open keeps them
+        # from everyone else, whatever mode each file gets.
+        folder = Path(app.config["MAIL_FILE_PATH"])
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        owner_only(folder)
     app.extensions[DELIVERY] = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mail")
 
 
@@ -64,13 +70,12 @@ def deliver_now(message: EmailMultiAlternatives) -> bool:
         app.logger.exception("Could not send the mail %r", message.subject)
         return False
     if app.config["MAIL_BACKEND"] == "file":
-        # The files hold links that sign people in: their owner alone may read them. The log
-        # says where they are, not to whom (an address there would tell who has an account).
-        folder = Path(app.config["MAIL_FILE_PATH"])
-        folder.chmod(0o700)
-        for written in folder.iterdir():
-            owner_only(written)
-        app.logger.warning("No MAIL_SERVER set: the mail %r is in %s", message.subject, folder)
+        # Where, not to whom: an address in the log would tell who has an account.
+        app.logger.warning(
+            "No MAIL_SERVER set: the mail %r is in %s",
+            message.subject,
+            app.config["MAIL_FILE_PATH"],
+        )
     return True
 
 

@@ -2,6 +2,7 @@
 plain text and HTML that says who sent it and why, and no health data in any of them."""
 
 import logging
+import stat
 from pathlib import Path
 
 from selfcare import create_app
@@ -72,6 +73,10 @@ def test_file_backend_writes_the_mail_and_logs_where(tmp_path, caplog):
     assert "To: dev@example.com" in written.read_text()
     assert "/confirm-email?token=" in written.read_text()
     assert f"is in {mail_dir}" in caplog.text
+    # Links in those files sign people in: only the owner may open the folder, and the log
+    # doesn't say who got mail (that would tell who has an account).
+    assert stat.S_IMODE(mail_dir.stat().st_mode) == 0o700
+    assert "dev@example.com" not in caplog.text
 
 
 def test_every_mail_is_multipart_says_who_and_why_and_carries_no_health_data(

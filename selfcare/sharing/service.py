@@ -91,7 +91,7 @@ def redeem_invite(therapist_id: int, typed_code: str, now: datetime | None = Non
     if share is None:
         share = Share(client_id=invite.client_id, therapist_id=therapist_id, since=now)
         db.session.add(share)
-    elif share.revoked_at is not None or not share_is_in_force(share, now):
+    elif not share_is_in_force(share, now):
         share.revoked_at, share.since = None, now
     # The latest code says what the client shares now.
     share.parts, share.ends_on = invite.parts, invite.ends_on
