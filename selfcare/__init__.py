@@ -50,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .checkins import bp as checkins_bp
     from .cli import register_commands
     from .measurements import bp as measurements_bp
+    from .outcomes import bp as outcomes_bp
     from .reminders import bp as reminders_bp
     from .routines import bp as routines_bp
     from .sharing import bp as sharing_bp
@@ -72,6 +73,7 @@ def create_app(config: dict | None = None) -> Flask:
         checkins_bp,
         routines_bp,
         measurements_bp,
+        outcomes_bp,
         appointments_bp,
         reminders_bp,
         trends_bp,

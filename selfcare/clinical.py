@@ -151,3 +151,14 @@ _MCID = _DATA["mcid"]["nprs"]
 MCID_NECK_POINTS = _MCID["by_condition"]["neck_pain"]["alt_absolute_points"]
 MCID_POINTS = _MCID["absolute_points"]
 MCID_PERCENT = _MCID["percent"]
+
+# The Patient-Specific Functional Scale: the client's own activities, each 0 (unable) to
+# 10 (as before the problem); the score is their mean, and higher is better.
+_PSFS = _DATA["mcid"]["psfs"]
+PSFS_MDC_MEAN = _PSFS["mdc_mean_points"]
+PSFS_MDC_ITEM = _PSFS["mdc_single_item_points"]
+PSFS_MAX_ACTIVITIES = 5
+PSFS_LOW_ANCHOR = "unable to do it"
+PSFS_HIGH_ANCHOR = "as before the problem"
+# Scored again when the therapist asks, or after this many days.
+PSFS_RESCORE_DAYS = 14

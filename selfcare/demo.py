@@ -23,6 +23,9 @@ from .models import (
     Exercise,
     Measurement,
     PainScore,
+    PsfsActivity,
+    PsfsScore,
+    PsfsScoring,
     RoutineLog,
     RoutineLogItem,
     Share,
@@ -301,6 +304,36 @@ def add_demo_appointments(
     db.session.commit()
 
 
+# Four scorings over eight weeks, getting clearly better; the therapist entered the two scored
+# at an appointment (34 and 6 days ago).
+DEMO_PSFS_ACTIVITIES = [
+    "Looking over my shoulder when reversing the car",
+    "Sitting through a one-hour meeting",
+    "Carrying the shopping up the stairs",
+]
+DEMO_PSFS_SCORINGS = [(56, [2, 3, 4], False), (34, [3, 5, 4], True), (20, [5, 5, 6], False)]
+DEMO_PSFS_SCORINGS += [(6, [7, 6, 8], True)]
+
+
+def add_demo_psfs(client: User, therapist: User) -> None:
+    today = local_today(client.timezone)
+    activities = [PsfsActivity(user_id=client.id, name=name) for name in DEMO_PSFS_ACTIVITIES]
+    db.session.add_all(activities)
+    db.session.flush()
+    for ago, scores, with_therapist in DEMO_PSFS_SCORINGS:
+        scoring = PsfsScoring(
+            user_id=client.id,
+            day=today - timedelta(days=ago),
+            entered_by_id=therapist.id if with_therapist else None,
+        )
+        scoring.scores = [
+            PsfsScore(activity_id=activity.id, score=score)
+            for activity, score in zip(activities, scores, strict=True)
+        ]
+        db.session.add(scoring)
+    db.session.commit()
+
+
 def _demo_profile(rng: random.Random) -> HistoryProfile:
     """Varied clients: some doing well, some slipping, some gone quiet."""
     regions = {"neck": rng.uniform(2, 7), "lower_back": rng.uniform(2, 7)}
@@ -335,6 +368,7 @@ def seed_demo(extra_clients: int = len(DEMO_CLIENT_NAMES)) -> list[str]:
         counts = generate_history(client, routines, 90, HistoryProfile(), seed=1)
         add_demo_appointments(client, [62, 34])
         add_demo_appointments(client, [6], created_by=therapist, note=DEMO_THERAPIST_NOTE)
+        add_demo_psfs(client, therapist)
         # Reminders on, so `make run` shows one arriving in instance/mail/ when one is due.
         save_reminder(client.id, None, True, time(7, 30), list(range(7)))
         save_reminder(client.id, routines[-1], True, time(18, 0), list(range(7)))

@@ -16,12 +16,16 @@ from .clinical import MOVEMENTS, PAIN_LOINC, REGIONS
 from .dates import to_local
 from .dose import Dose
 from .extensions import db
+from .insights import psfs_mean
 from .models import (
     ALL_PARTS,
     Appointment,
     CheckIn,
     Measurement,
     PainScore,
+    PsfsActivity,
+    PsfsScore,
+    PsfsScoring,
     Routine,
     RoutineItem,
     RoutineLog,
@@ -37,6 +41,7 @@ MOVEMENT_SYSTEM = "urn:selfcare:rom-movement"  # our own code list: the movement
 LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
 LATERALITY_CODE = ("272741003", "Laterality")
 EXERCISE_THERAPY = ("229065009", "Exercise therapy")
+PSFS_TITLE = "Patient-Specific Functional Scale (PSFS)"
 
 
 # A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
@@ -76,6 +81,8 @@ PART_OF_FILE = {
     "routines.csv": "routines",
     "routine_logs.csv": "routines",
     "measurements.csv": "motion",
+    # The activity scores are shared with the pain scores.
+    "psfs.csv": "pain",
 }
 NOTE_COLUMNS = frozenset({"note", "medication"})
 
@@ -138,6 +145,7 @@ def _tables(client: User) -> dict[str, Table]:
     appointments = db.session.scalars(
         db.select(Appointment).filter_by(client_id=client.id).order_by(Appointment.day)
     ).all()
+    psfs = _psfs_rows(client.id, literal(True))
     return {
         "checkins.csv": Table(
             [
@@ -237,7 +245,37 @@ def _tables(client: User) -> dict[str, Table]:
         "appointments.csv": Table(
             ["date", "note"], ([a.day.isoformat(), a.note or ""] for a in appointments)
         ),
+        "psfs.csv": Table(
+            [
+                "date",
+                "activity",
+                "score (0-10, 0 = unable, 10 = as before)",
+                "entered with the therapist",
+            ],
+            (
+                [row.day.isoformat(), row.name, row.score, "yes" if row.entered_by_id else "no"]
+                for row in psfs
+            ),
+        ),
     }
+
+
+def _psfs_rows(client_id: int, wanted):
+    """Every PSFS score with its scoring's day and the activity's name, oldest first."""
+    return db.session.execute(
+        db.select(
+            PsfsScoring.id,
+            PsfsScoring.day,
+            PsfsScoring.entered_by_id,
+            PsfsScore.activity_id,
+            PsfsActivity.name,
+            PsfsScore.score,
+        )
+        .join(PsfsScore, PsfsScore.scoring_id == PsfsScoring.id)
+        .join(PsfsActivity, PsfsActivity.id == PsfsScore.activity_id)
+        .where(PsfsScoring.user_id == client_id, wanted)
+        .order_by(PsfsScoring.day, PsfsScoring.id, PsfsScore.activity_id)
+    ).all()
 
 
 def csv_zip(client: User, parts: frozenset[str] = ALL_PARTS) -> bytes:
@@ -259,8 +297,8 @@ def _region_site(region_key: str) -> dict:
 
 def fhir_bundle(client: User, parts: frozenset[str] = ALL_PARTS) -> dict:
     """A FHIR R4 Bundle (type collection): the Patient, an Observation per pain score and per
-    range-of-motion measurement, and a Procedure per routine done; of those, the parts `parts`
-    names, notes only with "notes"."""
+    range-of-motion measurement, a Procedure per routine done and a QuestionnaireResponse per
+    PSFS scoring; of those, the parts `parts` names, notes only with "notes"."""
     patient_ref = {"reference": _urn(f"patient-{client.id}")}
     entries = [
         {
@@ -383,7 +421,49 @@ def fhir_bundle(client: User, parts: frozenset[str] = ALL_PARTS) -> dict:
         if notes:
             procedure["note"] = [{"text": "; ".join(notes)}]
         entries.append(_entry("Procedure", f"routine-log-{log.id}", procedure))
+    entries += _psfs_responses(client.id, patient_ref, literal("pain" in parts))
     return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+
+def _psfs_responses(client_id: int, patient_ref: dict, wanted) -> list[dict]:
+    """A QuestionnaireResponse per PSFS scoring: an item per activity (its name, as the client
+    wrote it, is the item's text), then the mean. No Questionnaire: each client's activities
+    are their own."""
+    scorings: dict[int, list] = {}
+    for row in _psfs_rows(client_id, wanted):
+        scorings.setdefault(row.id, []).append(row)
+    entries = []
+    for scoring_id, rows in scorings.items():
+        items = [
+            {
+                "linkId": f"activity-{row.activity_id}",
+                "text": row.name,
+                "answer": [{"valueInteger": row.score}],
+            }
+            for row in rows
+        ]
+        items.append(
+            {
+                "linkId": "psfs-mean",
+                "text": f"{PSFS_TITLE}: mean of the activities, 0 to 10, higher is better",
+                "answer": [{"valueDecimal": round(psfs_mean(row.score for row in rows), 2)}],
+            }
+        )
+        response = {
+            "status": "completed",
+            "subject": patient_ref,
+            "authored": rows[0].day.isoformat(),
+            "source": patient_ref,  # the client answers, even when the therapist typed it
+            "item": items,
+        }
+        if rows[0].entered_by_id is not None:
+            response["text"] = {
+                "status": "generated",
+                "div": '<div xmlns="http://www.w3.org/1999/xhtml">Entered by the therapist '
+                "with the client.</div>",
+            }
+        entries.append(_entry("QuestionnaireResponse", f"psfs-{scoring_id}", response))
+    return entries
 
 
 def _urn(resource_id: str) -> str:

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import fmean
 
-from .clinical import MCID_NECK_POINTS, MCID_PERCENT, MCID_POINTS
+from .clinical import (
+    MCID_NECK_POINTS,
+    MCID_PERCENT,
+    MCID_POINTS,
+    PSFS_MDC_ITEM,
+    PSFS_MDC_MEAN,
+    PSFS_RESCORE_DAYS,
+)
 
 AVERAGE_WINDOW_DAYS = 7
 # A 7-day average from one or two check-ins swings with a single bad day; three is the least
@@ -253,3 +260,57 @@ def routine_effect(pain: Series, routine_days: Iterable[date]) -> RoutineEffect 
     return RoutineEffect(
         fmean(after_routine), fmean(after_none), len(after_routine), len(after_none)
     )
+
+
+# The Patient-Specific Functional Scale (PSFS): higher is better, unlike pain.
+
+
+def psfs_mean(scores: Iterable[int]) -> float | None:
+    """The PSFS score: the mean of the activities' 0-10 scores; None without any."""
+    values = list(scores)
+    return fmean(values) if values else None
+
+
+def psfs_change(before: float | None, after: float | None, item: bool = False) -> Change | None:
+    """A change of the PSFS mean (or of one activity's score, `item`), real only when it
+    reaches the minimal detectable change: smaller ones are within the scale's own scatter."""
+    if before is None or after is None:
+        return None
+    threshold = PSFS_MDC_ITEM if item else PSFS_MDC_MEAN
+    return Change(before, after, abs(after - before) >= threshold - 1e-9)
+
+
+def psfs_item_changes(before: Mapping[int, int], after: Mapping[int, int]) -> dict[int, Change]:
+    """Per activity scored both times, its change judged against the single-item MDC."""
+    return {
+        activity: psfs_change(before[activity], score, item=True)
+        for activity, score in after.items()
+        if activity in before
+    }
+
+
+def psfs_verdict(change: Change | None) -> str:
+    """ "better" or "worse" for a real change (higher is better), "same" otherwise, "" without
+    a comparison."""
+    if change is None:
+        return ""
+    if not change.meaningful:
+        return "same"
+    return "better" if change.delta > 0 else "worse"
+
+
+PSFS_REQUESTED = "requested"
+PSFS_DUE = "due"
+
+
+def psfs_due(last_scored: date | None, today: date, requested: bool, has_activities: bool) -> str:
+    """Whether to offer a PSFS scoring on Today: PSFS_REQUESTED while a therapist's request is
+    open, PSFS_DUE when activities are named and none was scored in PSFS_RESCORE_DAYS days (or
+    ever), else "" (nothing shown)."""
+    if requested:
+        return PSFS_REQUESTED
+    if not has_activities:
+        return ""
+    if last_scored is None or (today - last_scored).days >= PSFS_RESCORE_DAYS:
+        return PSFS_DUE
+    return ""

@@ -506,3 +506,77 @@ class ReminderClaim(db.Model):
     what: Mapped[str] = mapped_column(String(24))
     day: Mapped[date] = mapped_column(Date)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PsfsActivity(db.Model):
+    """An activity the client finds hard because of their pain, scored on the Patient-Specific
+    Functional Scale. At most PSFS_MAX_ACTIVITIES are active at once; a retired one keeps its
+    scores, and renaming keeps them too (the scores point at the row, not the name)."""
+
+    __tablename__ = "psfs_activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _owner()
+    name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PsfsScoring(db.Model):
+    """One dated PSFS scoring: a 0-10 score per activity active at the time. Entered by the
+    client, or by their therapist with them (`entered_by_id`)."""
+
+    __tablename__ = "psfs_scorings"
+    __table_args__ = (
+        UniqueConstraint("user_id", "submission_id"),
+        Index("ix_psfs_scorings_user_day", "user_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submission_id: Mapped[str | None] = mapped_column(String(36))
+
+    entered_by: Mapped["User | None"] = relationship(foreign_keys=[entered_by_id], lazy="joined")
+    scores: Mapped[list["PsfsScore"]] = relationship(
+        back_populates="scoring",
+        cascade="all, delete-orphan",
+        order_by="PsfsScore.activity_id",
+        lazy="selectin",
+    )
+
+
+class PsfsScore(db.Model):
+    __tablename__ = "psfs_scores"
+    __table_args__ = (
+        UniqueConstraint("scoring_id", "activity_id"),
+        CheckConstraint("score BETWEEN 0 AND 10", name="score_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scoring_id: Mapped[int] = mapped_column(
+        ForeignKey("psfs_scorings.id", ondelete="CASCADE"), index=True
+    )
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("psfs_activities.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[int] = mapped_column(SmallInteger)
+
+    scoring: Mapped[PsfsScoring] = relationship(back_populates="scores")
+    activity: Mapped[PsfsActivity] = relationship(lazy="joined")
+
+
+class PsfsRequest(db.Model):
+    """A therapist asked the client to score their activities again; open until the client's
+    next scoring answers it."""
+
+    __tablename__ = "psfs_requests"
+    __table_args__ = (Index("ix_psfs_requests_client_open", "client_id", "answered_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    therapist_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

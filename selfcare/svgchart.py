@@ -221,6 +221,42 @@ def rom_chart(
     return _frame(chart_id, title, description, body)
 
 
+def outcome_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    means: Mapping[date, float],
+    band_around: float,
+    band_half_width: float,
+    start: date,
+    end: date,
+    appointments: Iterable[date] = (),
+) -> Markup:
+    """An outcome score (0-10, higher is better) over time against a shaded band of +/- the
+    minimal detectable change around the first score: a dot inside the band is within what
+    the scale varies by itself, a square outside it is a real change."""
+    time_axis, value_axis = TimeAxis(start, end), ValueAxis(0, 10)
+    band_top = value_axis.y(min(10, band_around + band_half_width))
+    band_bottom = value_axis.y(max(0, band_around - band_half_width))
+    body = [
+        f'<rect class="chart-band" x="{LEFT}" y="{_num(band_top)}" '
+        f'width="{WIDTH - LEFT - RIGHT}" height="{_num(band_bottom - band_top)}"/>'
+    ]
+    body += _axes(time_axis, value_axis) + _appointment_markers(time_axis, appointments)
+    ordered = sorted(means.items())
+    coordinates = [(time_axis.x(day), value_axis.y(value)) for day, value in ordered]
+    body.append(f'<path class="chart-outcome-line" d="{_polyline_segments(coordinates)}"/>')
+    beyond = [abs(value - band_around) >= band_half_width - 1e-9 for _, value in ordered]
+    within_marks = _marks(point for point, out in zip(coordinates, beyond, strict=True) if not out)
+    beyond_marks = _marks(point for point, out in zip(coordinates, beyond, strict=True) if out)
+    if within_marks:
+        body.append(f'<path class="chart-outcome-mark" d="{within_marks}"/>')
+    if beyond_marks:
+        body.append(f'<path class="chart-outcome-beyond" d="{beyond_marks}"/>')
+    return _frame(chart_id, title, description, body)
+
+
 CELL = 11
 GAP = 2
 

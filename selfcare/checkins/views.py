@@ -13,6 +13,7 @@ from ..errors import problem, render_error
 from ..extensions import db
 from ..merge import mark_conflicts, merge_edits, read_snapshot, readable, snapshot_text
 from ..models import CheckIn, Routine
+from ..outcomes.service import today_status as psfs_today_status
 from ..pages import delete_after_confirmation, history_page, render_form
 from ..reminders.service import has_reminders
 from ..routines.service import delete_log, last_log_of, log_routine, today_routine_cards
@@ -227,6 +228,7 @@ def _today_context(regions: list[str], day) -> dict:
     return {
         "routines": cards,
         "therapist_note": latest_therapist_note(current_user.id),
+        "psfs_due": psfs_today_status(current_user.id, day),
         "offline_shell": offline_shell,
     }
 

@@ -14,6 +14,7 @@ from ..clinical import MOVEMENTS, REGIONS, DayKind, Movement
 from ..dates import format_day, local_today, to_local
 from ..extensions import db
 from ..models import ALL_PARTS, Appointment, CheckIn, Measurement, PainScore, RoutineLog, User
+from ..outcomes.service import PsfsPanel, load_psfs, psfs_panel
 
 RANGES = {
     "2w": ("2 weeks", 14),
@@ -169,6 +170,8 @@ class Trends:
     first_day: date  # the client's first day: joined, or their first entry if earlier
     parts: frozenset[str]  # what the viewer may see of the client's data
     bucket_days: int
+    # The activity scores (PSFS), shared with the pain scores; None before the first scoring.
+    psfs: PsfsPanel | None = None
 
 
 def build_trends(
@@ -209,6 +212,11 @@ def build_trends(
         history.pain.clear()
     pain_days = {day for series in history.pain.values() for day in series}
     first_day = history.first_day(to_local(client.created_at, client.timezone).date())
+    psfs = (
+        psfs_panel(load_psfs(client.id), today, context.appointment_days)
+        if "pain" in parts
+        else None
+    )
     pain_panels = [
         _pain_panel(key, history.pain.get(key, {}), context)
         for key in shown_regions
@@ -233,6 +241,7 @@ def build_trends(
         last_appointment=last_appointment,
         is_empty=not (
             pain_days
+            or psfs
             or ("routines" in parts and history.logs_per_day)
             or ("motion" in parts and history.measurements)
         ),
@@ -241,6 +250,7 @@ def build_trends(
         first_day=first_day,
         charts_ready=len(pain_days) >= insights.MIN_DAYS_FOR_AVERAGE,
         bucket_days=bucket_days,
+        psfs=psfs,
     )
 
 

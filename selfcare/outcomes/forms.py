@@ -1,0 +1,104 @@
+from wtforms import HiddenField, StringField
+from wtforms.validators import InputRequired, Optional, ValidationError
+
+from ..clinical import PSFS_HIGH_ANCHOR, PSFS_LOW_ANCHOR, PSFS_MAX_ACTIVITIES
+from ..forms import (
+    DatedForm,
+    PageForm,
+    ScaleField,
+    SubmissionIdField,
+    at_most,
+    day_field,
+    limit_attrs,
+)
+
+ACTIVITY_NAME_MAX = 80
+SCORE_FIELD_PREFIX = "activity_"
+
+
+def _name_field(label: str, required: bool = False):
+    first = InputRequired(message="Please name the activity.") if required else Optional()
+    return StringField(
+        label,
+        validators=[first, at_most(ACTIVITY_NAME_MAX)],
+        render_kw=limit_attrs(ACTIVITY_NAME_MAX, autocomplete="off", dir="auto"),
+    )
+
+
+class ActivitiesForm(PageForm):
+    """Up to PSFS_MAX_ACTIVITIES new activities at once; built with only as many boxes as
+    there are free places, blank boxes ignored."""
+
+    submission_id = SubmissionIdField()
+
+    def __init__(self, free: int, taken: list[str], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.taken = {name.casefold() for name in taken}
+        for number in range(free + 1, PSFS_MAX_ACTIVITIES + 1):
+            del self[f"name_{number}"]
+
+    def name_fields(self):
+        return [field for field in self if field.name.startswith("name_")]
+
+    def names(self) -> list[str]:
+        return [field.data.strip() for field in self.name_fields() if field.data.strip()]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and not self.names():
+            self.name_1.errors.append("Please name at least one activity.")
+            return False
+        seen = set(self.taken)
+        for field in self.name_fields():
+            key = field.data.strip().casefold() if field.data else ""
+            if key and key in seen:
+                field.errors.append("You already have this activity.")
+                valid = False
+            seen.add(key)
+        return valid
+
+
+for _number in range(1, PSFS_MAX_ACTIVITIES + 1):
+    setattr(ActivitiesForm, f"name_{_number}", _name_field(f"Activity {_number}"))
+
+
+class RenameForm(PageForm):
+    name = _name_field("Activity", required=True)
+
+
+def _scored(form, field):
+    if field.data is None:
+        raise ValidationError("Please choose a score from 0 to 10 for this activity.")
+
+
+class ScoringForm(DatedForm):
+    """The fixed part of a scoring; `scoring_form` adds one 0-10 row per activity."""
+
+    submission_id = SubmissionIdField()
+    day = day_field("Scored on")
+    # What an edit page showed when it was loaded, so a save writes only what it changed.
+    loaded = HiddenField()
+
+    activity_ids: tuple[int, ...] = ()
+
+    def score_fields(self):
+        return [self[SCORE_FIELD_PREFIX + str(key)] for key in self.activity_ids]
+
+    def scores(self) -> dict[int, int]:
+        return {key: self[SCORE_FIELD_PREFIX + str(key)].data for key in self.activity_ids}
+
+
+def scoring_form(activities, scoring=None, **form_kwargs) -> ScoringForm:
+    """A scoring form for `activities` (id, name pairs), filled from `scoring` when editing."""
+    fields = {
+        SCORE_FIELD_PREFIX + str(key): ScaleField(
+            name, low=PSFS_LOW_ANCHOR, high=PSFS_HIGH_ANCHOR, validators=[_scored]
+        )
+        for key, name in activities
+    }
+    form_class = type("ActivitiesScoringForm", (ScoringForm,), fields)
+    form_class.activity_ids = tuple(key for key, _ in activities)
+    if scoring is None:
+        return form_class(**form_kwargs)
+    data = {SCORE_FIELD_PREFIX + str(row.activity_id): row.score for row in scoring.scores}
+    return form_class(obj=scoring, data=data, **form_kwargs)

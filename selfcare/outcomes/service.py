@@ -1,0 +1,276 @@
+"""Saving and loading PSFS activities, scorings and therapists' requests to score again, and
+the PSFS chart with its summary; for the pages, the trends, the report and the exports."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from markupsafe import Markup
+from sqlalchemy import exists, func, select
+
+from .. import insights, svgchart
+from ..dates import format_day
+from ..extensions import db
+from ..models import PsfsActivity, PsfsRequest, PsfsScore, PsfsScoring, utcnow
+from ..submissions import add_once
+
+# The shortest span the chart shows.
+CHART_MIN_DAYS = 28
+
+
+def active_activities(user_id: int) -> list[PsfsActivity]:
+    return list(
+        db.session.scalars(
+            db.select(PsfsActivity)
+            .filter_by(user_id=user_id, retired_at=None)
+            .order_by(PsfsActivity.created_at, PsfsActivity.id)
+        )
+    )
+
+
+def retired_activities(user_id: int) -> list[PsfsActivity]:
+    return list(
+        db.session.scalars(
+            db.select(PsfsActivity)
+            .where(PsfsActivity.user_id == user_id, PsfsActivity.retired_at.is_not(None))
+            .order_by(PsfsActivity.retired_at.desc())
+        )
+    )
+
+
+def add_activities(user_id: int, names: Iterable[str]) -> None:
+    db.session.add_all(PsfsActivity(user_id=user_id, name=name) for name in names)
+    db.session.commit()
+
+
+def rename_activity(activity: PsfsActivity, name: str) -> None:
+    activity.name = name
+    db.session.commit()
+
+
+def retire_activity(activity: PsfsActivity) -> None:
+    """No longer scored; its past scores stay in the history and the charts."""
+    activity.retired_at = utcnow()
+    db.session.commit()
+
+
+def add_scoring(
+    user_id: int,
+    day: date,
+    scores: dict[int, int],
+    submission_id: str,
+    entered_by_id: int | None = None,
+) -> tuple[PsfsScoring, bool]:
+    """Save a scoring (activity id -> 0-10) and answer any open request to score again.
+    Returns it and whether it is new: a form sent twice is saved once."""
+
+    def build():
+        scoring = PsfsScoring(
+            user_id=user_id, day=day, submission_id=submission_id, entered_by_id=entered_by_id
+        )
+        scoring.scores = [PsfsScore(activity_id=key, score=value) for key, value in scores.items()]
+        return scoring
+
+    scoring, is_new = add_once(PsfsScoring, user_id, submission_id, build)
+    if is_new:
+        db.session.execute(
+            db.update(PsfsRequest)
+            .where(PsfsRequest.client_id == user_id, PsfsRequest.answered_at.is_(None))
+            .values(answered_at=utcnow())
+        )
+        db.session.commit()
+    return scoring, is_new
+
+
+def update_scoring(scoring: PsfsScoring, day: date, scores: dict[int, int]) -> None:
+    scoring.day = day
+    for row in scoring.scores:
+        row.score = scores.get(row.activity_id, row.score)
+    db.session.commit()
+
+
+def latest_scoring_id(user_id: int) -> int | None:
+    return db.session.scalar(
+        db.select(PsfsScoring.id)
+        .filter_by(user_id=user_id)
+        .order_by(PsfsScoring.day.desc(), PsfsScoring.id.desc())
+        .limit(1)
+    )
+
+
+def ask_to_rescore(client_id: int, therapist_id: int) -> bool:
+    """Record a therapist's request; False when one is already open (nothing added)."""
+    open_request = db.session.scalar(
+        db.select(PsfsRequest.id).filter_by(client_id=client_id, answered_at=None).limit(1)
+    )
+    if open_request is not None:
+        return False
+    db.session.add(PsfsRequest(client_id=client_id, therapist_id=therapist_id))
+    db.session.commit()
+    return True
+
+
+def _open_request(client_id: int):
+    return exists().where(PsfsRequest.client_id == client_id, PsfsRequest.answered_at.is_(None))
+
+
+def has_open_request(client_id: int) -> bool:
+    return db.session.scalar(select(_open_request(client_id)))
+
+
+def today_status(user_id: int, today: date) -> str:
+    """What Today offers (insights.psfs_due), in one query."""
+    last_day, has_activities, requested = db.session.execute(
+        select(
+            select(func.max(PsfsScoring.day))
+            .where(PsfsScoring.user_id == user_id)
+            .scalar_subquery(),
+            exists().where(PsfsActivity.user_id == user_id, PsfsActivity.retired_at.is_(None)),
+            _open_request(user_id),
+        )
+    ).one()
+    return insights.psfs_due(last_day, today, bool(requested), bool(has_activities))
+
+
+@dataclass(frozen=True)
+class ScoringPoint:
+    """One scoring as the charts, report and exports read it."""
+
+    id: int
+    day: date
+    by_therapist: bool
+    scores: dict[int, int]  # activity id -> 0-10
+
+    @property
+    def mean(self) -> float:
+        return insights.psfs_mean(self.scores.values())
+
+
+@dataclass(frozen=True)
+class PsfsHistory:
+    points: list[ScoringPoint]  # oldest first
+    names: dict[int, str]  # activity id -> its name now
+
+
+def load_psfs(client_id: int) -> PsfsHistory:
+    """Every scoring with its scores and the activities' names, in one query."""
+    rows = db.session.execute(
+        db.select(
+            PsfsScoring.id,
+            PsfsScoring.day,
+            PsfsScoring.entered_by_id,
+            PsfsScore.activity_id,
+            PsfsScore.score,
+            PsfsActivity.name,
+        )
+        .join(PsfsScore, PsfsScore.scoring_id == PsfsScoring.id)
+        .join(PsfsActivity, PsfsActivity.id == PsfsScore.activity_id)
+        .where(PsfsScoring.user_id == client_id)
+        .order_by(PsfsScoring.day, PsfsScoring.id, PsfsScore.activity_id)
+    ).all()
+    points: dict[int, ScoringPoint] = {}
+    names: dict[int, str] = {}
+    for scoring_id, day, entered_by_id, activity_id, score, name in rows:
+        point = points.setdefault(
+            scoring_id, ScoringPoint(scoring_id, day, entered_by_id is not None, {})
+        )
+        point.scores[activity_id] = score
+        names[activity_id] = name
+    return PsfsHistory(list(points.values()), names)
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    name: str
+    change: insights.Change
+
+
+@dataclass(frozen=True)
+class PsfsPanel:
+    chart: Markup
+    summary: str
+    points: list[ScoringPoint]
+    names: dict[int, str]
+    since_first: insights.Change | None
+    since_previous: insights.Change | None
+    items: list[ItemChange]  # each activity of the latest scoring against its first score
+
+    mdc_mean = insights.PSFS_MDC_MEAN
+    mdc_item = insights.PSFS_MDC_ITEM
+
+    @property
+    def latest(self) -> ScoringPoint:
+        return self.points[-1]
+
+    @property
+    def since_first_text(self) -> str:
+        return change_words(self.since_first, self.mdc_mean)
+
+    @property
+    def since_previous_text(self) -> str:
+        return change_words(self.since_previous, self.mdc_mean)
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def change_words(change: insights.Change | None, mdc: float) -> str:
+    """A change in plain words, for the summary and the report."""
+    if change is None:
+        return "nothing to compare with yet"
+    verdict = insights.psfs_verdict(change)
+    if verdict == "same":
+        return (
+            f"{_fmt(change.before)} → {_fmt(change.after)}, within the {mdc:g} points the "
+            "scale can vary by itself"
+        )
+    return (
+        f"{_fmt(change.before)} → {_fmt(change.after)}, {verdict}: a change of "
+        f"{abs(change.delta):.1f} points, at least the {mdc:g}-point minimal detectable change"
+    )
+
+
+def psfs_panel(
+    history: PsfsHistory, today: date, appointments: Iterable[date] = ()
+) -> PsfsPanel | None:
+    """The chart and its summary, or None before the first scoring."""
+    points = history.points
+    if not points:
+        return None
+    first, latest = points[0], points[-1]
+    since_first = insights.psfs_change(first.mean, latest.mean) if len(points) > 1 else None
+    since_previous = insights.psfs_change(points[-2].mean, latest.mean) if len(points) > 1 else None
+    first_scores: dict[int, int] = {}
+    for point in points[:-1]:
+        for activity, score in point.scores.items():
+            first_scores.setdefault(activity, score)
+    items = [
+        ItemChange(history.names[activity], change)
+        for activity, change in insights.psfs_item_changes(first_scores, latest.scores).items()
+    ]
+    count = len(latest.scores)
+    summary = (
+        f"Activity score {_fmt(latest.mean)} out of 10 on {format_day(latest.day, 'short')} "
+        f"(the mean of {count} {'activity' if count == 1 else 'activities'}; higher is better)."
+    )
+    if since_first is not None:
+        summary += (
+            f" Since the first scoring on {format_day(first.day, 'short')}: "
+            f"{change_words(since_first, insights.PSFS_MDC_MEAN)}."
+        )
+    chart = svgchart.outcome_chart(
+        chart_id="psfs",
+        title="Activity score (PSFS), 0 to 10, higher is better",
+        description=summary
+        + f" Shaded: within {insights.PSFS_MDC_MEAN:g} points of the first score. "
+        "Squares: scores that differ from the first by that much or more.",
+        means={point.day: point.mean for point in points},
+        band_around=first.mean,
+        band_half_width=insights.PSFS_MDC_MEAN,
+        # A month at least, so a first scoring is a point on a line-to-be, not the whole axis.
+        start=min(first.day, today - timedelta(days=CHART_MIN_DAYS)),
+        end=today,
+        appointments=appointments,
+    )
+    return PsfsPanel(chart, summary, points, history.names, since_first, since_previous, items)

@@ -1,0 +1,205 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..access import client_required, owned_or_404, shared_client
+from ..clinical import PSFS_MAX_ACTIVITIES
+from ..dates import format_day, local_today
+from ..extensions import db
+from ..merge import mark_conflicts, merge_edits, read_snapshot, snapshot_text
+from ..models import PsfsActivity, PsfsScoring
+from ..pages import delete_after_confirmation, history_page, render_form
+from . import bp
+from .forms import SCORE_FIELD_PREFIX, ActivitiesForm, RenameForm, scoring_form
+from .service import (
+    active_activities,
+    add_activities,
+    add_scoring,
+    ask_to_rescore,
+    has_open_request,
+    load_psfs,
+    psfs_panel,
+    rename_activity,
+    retire_activity,
+    retired_activities,
+    update_scoring,
+)
+
+
+@bp.get("/psfs")
+@client_required
+def index():
+    activities = active_activities(current_user.id)
+    page = history_page(
+        db.select(PsfsScoring)
+        .filter_by(user_id=current_user.id)
+        .order_by(PsfsScoring.day.desc(), PsfsScoring.id.desc())
+    )
+    return render_template(
+        "outcomes/index.html",
+        activities=activities,
+        retired=retired_activities(current_user.id),
+        page=page,
+        panel=psfs_panel(load_psfs(current_user.id), local_today(current_user.timezone)),
+        requested=has_open_request(current_user.id),
+        can_add=len(activities) < PSFS_MAX_ACTIVITIES,
+        max_activities=PSFS_MAX_ACTIVITIES,
+    )
+
+
+@bp.route("/psfs/activities", methods=["GET", "POST"])
+@client_required
+def name_activities():
+    activities = active_activities(current_user.id)
+    free = PSFS_MAX_ACTIVITIES - len(activities)
+    if free == 0:
+        flash(
+            f"You have {PSFS_MAX_ACTIVITIES} activities, the most there can be. Retire one to "
+            "name another.",
+            "info",
+        )
+        return redirect(url_for("outcomes.index"))
+    form = ActivitiesForm(free, [activity.name for activity in activities])
+    if form.validate_on_submit():
+        add_activities(current_user.id, form.names())
+        flash("Your activities are saved. Score them whenever suits you.", "success")
+        return redirect(url_for("outcomes.score"))
+    return render_form(
+        "outcomes/activities.html", form, activities=activities, first_time=not activities
+    )
+
+
+@bp.route("/psfs/activities/<id:activity_id>", methods=["GET", "POST"])
+@client_required
+def rename(activity_id):
+    activity = owned_or_404(PsfsActivity, activity_id)
+    form = RenameForm(obj=activity)
+    if form.validate_on_submit():
+        rename_activity(activity, form.name.data.strip())
+        flash("Renamed. Its earlier scores stay with it.", "success")
+        return redirect(url_for("outcomes.index"))
+    return render_form("outcomes/rename.html", form, activity=activity)
+
+
+@bp.post("/psfs/activities/<id:activity_id>/retire")
+@client_required
+def retire(activity_id):
+    activity = owned_or_404(PsfsActivity, activity_id)
+    if activity.retired_at is None:
+        retire_activity(activity)
+        flash(f"“{activity.name}” is retired; its scores stay in your history.", "success")
+    return redirect(url_for("outcomes.index"))
+
+
+def _new_scoring_page(client, template_context: dict, done_url: str, entered_by_id=None):
+    """Score every active activity of `client`: the client's own page, or their therapist's
+    with them (`entered_by_id`)."""
+    activities = active_activities(client.id)
+    if not activities:
+        return None
+    today = local_today(client.timezone)
+    form = scoring_form(
+        [(activity.id, activity.name) for activity in activities], data={"day": today}, today=today
+    )
+    if form.validate_on_submit():
+        _, is_new = add_scoring(
+            client.id, form.day.data, form.scores(), form.submission_id.data, entered_by_id
+        )
+        if is_new:
+            flash("Scores saved. Thank you.", "success")
+        return redirect(done_url)
+    return render_form("outcomes/score.html", form, **template_context)
+
+
+@bp.route("/psfs/score", methods=["GET", "POST"])
+@client_required
+def score():
+    page = _new_scoring_page(
+        current_user,
+        {"back_url": url_for("outcomes.index"), "client": None},
+        url_for("outcomes.index"),
+    )
+    return page or redirect(url_for("outcomes.name_activities"))
+
+
+def _stored_fields(scoring: PsfsScoring) -> dict:
+    return {"day": scoring.day} | {
+        SCORE_FIELD_PREFIX + str(row.activity_id): row.score for row in scoring.scores
+    }
+
+
+@bp.route("/psfs/scorings/<id:scoring_id>", methods=["GET", "POST"])
+@client_required
+def edit_scoring(scoring_id):
+    scoring = owned_or_404(PsfsScoring, scoring_id)
+    activities = [(row.activity_id, row.activity.name) for row in scoring.scores]
+    today = local_today(current_user.timezone)
+    form = scoring_form(activities, scoring, today=today)
+    context = {"back_url": url_for("outcomes.index"), "client": None, "scoring": scoring}
+    if form.validate_on_submit():
+        sent = {"day": form.day.data} | {
+            SCORE_FIELD_PREFIX + str(key): value for key, value in form.scores().items()
+        }
+        merge = merge_edits(read_snapshot(form.loaded.data), sent, _stored_fields(scoring))
+        update_scoring(
+            scoring,
+            merge.changes.get("day", scoring.day),
+            {
+                int(name.removeprefix(SCORE_FIELD_PREFIX)): value
+                for name, value in merge.changes.items()
+                if name.startswith(SCORE_FIELD_PREFIX)
+            },
+        )
+        if merge.conflicts:
+            form = scoring_form(activities, scoring, formdata=None, today=today)
+            for name, conflict in merge.conflicts.items():
+                form[name].data = conflict.mine
+            mark_conflicts(form, merge.conflicts)
+            form.loaded.data = snapshot_text(_stored_fields(scoring))
+            return render_template(
+                "outcomes/score.html", form=form, conflicts=merge.conflicts, **context
+            ), 409
+        flash(f"Scores of {format_day(scoring.day, 'short')} saved.", "success")
+        return redirect(url_for("outcomes.index"))
+    if request.method == "GET":
+        form.loaded.data = snapshot_text(_stored_fields(scoring))
+    return render_form("outcomes/score.html", form, **context)
+
+
+@bp.route("/psfs/scorings/<id:scoring_id>/delete", methods=["GET", "POST"])
+@client_required
+def delete_scoring(scoring_id):
+    scoring = owned_or_404(PsfsScoring, scoring_id)
+    what = f"your activity scores of {format_day(scoring.day, 'long')}"
+    return delete_after_confirmation(scoring, what, "outcomes.index")
+
+
+def _psfs_shared(share) -> None:
+    """PSFS scores are shared with the pain scores: without that part, these pages are
+    missing."""
+    if "pain" not in share.part_set:
+        abort(404)
+
+
+@bp.post("/therapist/clients/<id:client_id>/psfs/ask")
+@shared_client("asked to re-score PSFS")
+def ask(client, share):
+    _psfs_shared(share)
+    if ask_to_rescore(client.id, current_user.id):
+        flash(f"{client.name} will see your request on their Today page.", "success")
+    else:
+        flash(f"{client.name} already has a request to score their activities.", "info")
+    return redirect(url_for("therapist.client", client_id=client.id) + "#psfs-actions")
+
+
+@bp.route("/therapist/clients/<id:client_id>/psfs/score", methods=["GET", "POST"])
+@shared_client("entered PSFS scores with the client")
+def score_with_client(client, share):
+    _psfs_shared(share)
+    back_url = url_for("therapist.client", client_id=client.id) + "#psfs-actions"
+    page = _new_scoring_page(
+        client, {"back_url": back_url, "client": client}, back_url, current_user.id
+    )
+    if page is None:
+        flash(f"{client.name} hasn't named any activities yet.", "info")
+        return redirect(back_url)
+    return page
