@@ -24,6 +24,10 @@ from selfcare.models import (
     Exercise,
     Invite,
     Measurement,
+    PsfsActivity,
+    PsfsRequest,
+    PsfsScore,
+    PsfsScoring,
     Routine,
     RoutineItem,
     RoutineLog,
@@ -77,6 +81,12 @@ ROUTES = {
     "reminders.save_routine": CLIENT_ROW,
     "reminders.calendar": PUBLIC,
     "reminders.unsubscribe": PUBLIC,
+    "outcomes.rename": CLIENT_ROW,
+    "outcomes.retire": CLIENT_ROW,
+    "outcomes.edit_scoring": CLIENT_ROW,
+    "outcomes.delete_scoring": CLIENT_ROW,
+    "outcomes.ask": SHARED_CLIENT,
+    "outcomes.score_with_client": SHARED_CLIENT,
 }
 
 
@@ -104,7 +114,10 @@ def build_world(app):
         appointment = Appointment(client_id=owner.id, day=today, created_by_id=owner.id)
         live = Share(client_id=owner.id, therapist_id=active.id)
         ended = Share(client_id=owner.id, therapist_id=revoked.id, revoked_at=utcnow())
-        db.session.add_all([log, measurement, appointment, live, ended])
+        activity = PsfsActivity(user_id=owner.id, name="Reversing the car")
+        scoring = PsfsScoring(user_id=owner.id, day=today)
+        scoring.scores = [PsfsScore(activity=activity, score=4)]
+        db.session.add_all([log, measurement, appointment, live, ended, scoring])
         db.session.commit()
         invite = create_invite(owner.id)
         token, _ = create_token(owner.id, "sweep", scope=TOKEN_WRITE)
@@ -118,6 +131,8 @@ def build_world(app):
             "measurement_id": measurement.id,
             "appointment_id": appointment.id,
             "share_id": live.id,
+            "activity_id": activity.id,
+            "scoring_id": scoring.id,
             "invite_id": invite.id,
             "token_id": token.id,
             "sign_in_id": sign_in.id,
@@ -164,12 +179,20 @@ def owner_rows(app, owner_id: int) -> dict:
         return db.session.scalar(db.select(db.func.count()).select_from(query.subquery()))
 
     with app.app_context():
+        live = (Share.client_id == owner_id) & Share.revoked_at.is_(None)
         mine = {
             CheckIn: db.select(CheckIn).filter_by(user_id=owner_id),
             Routine: db.select(Routine).filter_by(user_id=owner_id),
             RoutineItem: db.select(RoutineItem).join(Routine).filter(Routine.user_id == owner_id),
             RoutineLog: db.select(RoutineLog).filter_by(user_id=owner_id),
             Measurement: db.select(Measurement).filter_by(user_id=owner_id),
+            PsfsActivity: db.select(PsfsActivity).filter_by(user_id=owner_id, retired_at=None),
+            PsfsScoring: db.select(PsfsScoring).filter_by(user_id=owner_id),
+            PsfsScore: db.select(PsfsScore).join(PsfsScoring).filter_by(user_id=owner_id),
+            # The active therapist's request to re-score is theirs to make; anyone else's is not.
+            PsfsRequest: db.select(PsfsRequest)
+            .filter_by(client_id=owner_id)
+            .where(~PsfsRequest.therapist_id.in_(db.select(Share.therapist_id).where(live))),
             Appointment: db.select(Appointment).filter_by(client_id=owner_id),
             Invite: db.select(Invite).filter_by(client_id=owner_id, used_at=None),
             Share: db.select(Share).filter_by(client_id=owner_id, revoked_at=None),

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from selfcare import insights
-from selfcare.svgchart import TimeAxis, adherence_calendar, pain_chart
+from selfcare.svgchart import TimeAxis, adherence_calendar, outcome_chart, pain_chart
 
 TODAY = date(2026, 11, 25)
 
@@ -165,3 +165,72 @@ def test_rolling_mean_matches_the_plain_definition():
         if day not in series:
             plain = None  # the line breaks on days without a score
         assert value == pytest.approx(plain) if plain is not None else value is None
+
+
+def test_psfs_mean_is_the_mean_of_the_activities():
+    assert insights.psfs_mean([2, 3, 7]) == pytest.approx(4.0)
+    assert insights.psfs_mean([]) is None
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "item", "meaningful"),
+    [
+        (3.0, 4.9, False, False),  # under the 2-point MDC of the mean
+        (3.0, 5.0, False, True),
+        (5.0, 3.0, False, True),  # worse counts too
+        (4, 6, True, False),  # one activity needs 3 points
+        (4, 7, True, True),
+    ],
+)
+def test_psfs_change_is_real_from_the_mdc(before, after, item, meaningful):
+    assert insights.psfs_change(before, after, item=item).meaningful is meaningful
+
+
+def test_psfs_higher_is_better_unlike_pain():
+    assert insights.psfs_verdict(insights.psfs_change(3.0, 6.0)) == "better"
+    assert insights.psfs_verdict(insights.psfs_change(6.0, 3.0)) == "worse"
+    assert insights.psfs_verdict(insights.psfs_change(3.0, 4.0)) == "same"
+    assert insights.psfs_verdict(insights.psfs_change(None, 4.0)) == ""
+    # Pain going up by as much is the opposite: worse.
+    assert insights.worsened(insights.pain_change("lower_back", 3.0, 6.0))
+
+
+def test_psfs_item_changes_compare_activities_scored_both_times():
+    changes = insights.psfs_item_changes({1: 2, 2: 5}, {1: 6, 3: 4})
+    assert list(changes) == [1]
+    assert changes[1].meaningful and changes[1].delta == 4
+
+
+@pytest.mark.parametrize(
+    ("last", "requested", "has_activities", "expected"),
+    [
+        (None, False, False, ""),  # nothing named: nothing to ask
+        (None, True, False, insights.PSFS_REQUESTED),  # the therapist asked: name them first
+        (None, False, True, insights.PSFS_DUE),
+        (days_ago(13), False, True, ""),
+        (days_ago(14), False, True, insights.PSFS_DUE),
+        (days_ago(1), True, True, insights.PSFS_REQUESTED),
+    ],
+)
+def test_psfs_due_every_two_weeks_or_when_asked(last, requested, has_activities, expected):
+    assert insights.psfs_due(last, TODAY, requested, has_activities) == expected
+
+
+def test_outcome_chart_marks_changes_beyond_the_band():
+    chart = outcome_chart(
+        chart_id="psfs",
+        title="PSFS",
+        description="Activity score",
+        means={days_ago(28): 3.0, days_ago(14): 4.0, TODAY: 6.0},
+        band_around=3.0,
+        band_half_width=2.0,
+        start=days_ago(28),
+        end=TODAY,
+    )
+    band = re.search(r'class="chart-band" x="30" y="([\d.]+)" width="320" height="([\d.]+)"', chart)
+    # 1 to 5 on a 0-10 axis 154 units tall, from y=10.
+    assert float(band[1]) == pytest.approx(10 + 154 * 0.5, abs=0.1)
+    assert float(band[2]) == pytest.approx(154 * 0.4, abs=0.1)
+    within = re.search(r'class="chart-outcome-mark" d="([^"]+)"', chart)[1]
+    beyond = re.search(r'class="chart-outcome-beyond" d="([^"]+)"', chart)[1]
+    assert within.count("h0") == 2 and beyond.count("h0") == 1

@@ -25,6 +25,10 @@ def _name_field(label: str, required: bool = False):
     )
 
 
+def _typed(field) -> str:
+    return (field.data or "").strip()
+
+
 class ActivitiesForm(PageForm):
     """Up to PSFS_MAX_ACTIVITIES new activities at once; built with only as many boxes as
     there are free places, blank boxes ignored."""
@@ -41,7 +45,7 @@ class ActivitiesForm(PageForm):
         return [field for field in self if field.name.startswith("name_")]
 
     def names(self) -> list[str]:
-        return [field.data.strip() for field in self.name_fields() if field.data.strip()]
+        return [name for name in map(_typed, self.name_fields()) if name]
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -50,7 +54,7 @@ class ActivitiesForm(PageForm):
             return False
         seen = set(self.taken)
         for field in self.name_fields():
-            key = field.data.strip().casefold() if field.data else ""
+            key = _typed(field).casefold()
             if key and key in seen:
                 field.errors.append("You already have this activity.")
                 valid = False
