@@ -21,6 +21,7 @@ SHOTS = [
     ("client@example.com", "/today", PHONE, "today-phone.png", False),
     ("client@example.com", "/trends", PHONE, "trends-phone.png", True),
     ("client@example.com", "/reminders", PHONE, "reminders-phone.png", True),
+    ("client@example.com", "/psfs", PHONE, "psfs-phone.png", True),
     ("client@example.com", "/trends", DESKTOP, "trends-desktop.png", True),
     ("therapist@example.com", "/therapist", DESKTOP, "therapist-dashboard.png", False),
     ("therapist@example.com", "/therapist", PHONE, "therapist-dashboard-phone.png", False),

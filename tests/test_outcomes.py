@@ -99,10 +99,16 @@ def test_scoring_needs_every_activity_and_is_saved_once(app, logged_in_client, c
     page = logged_in_client.get("/psfs/score").text
     assert page.count('class="scale-row"') == 3
     assert "0 = unable to do it, 10 = as before the problem" in page
-    missing = score_all(
-        logged_in_client, [4, 5, 6], **{f"activity_{activity_ids(app, client_user.id)[1]}": ""}
+    assert "Not rated" not in page  # every activity is scored
+    # A browser sends nothing for a row where no score was tapped.
+    data = form_values(page, "scoring-form")
+    assert not any(name.startswith("activity_") for name in data)
+    first, _, third = activity_ids(app, client_user.id)
+    missing = logged_in_client.post(
+        "/psfs/score", data=data | {f"activity_{first}": "4", f"activity_{third}": "6"}
     )
     assert missing.status_code == 422
+    assert missing.text.count("Please choose a score from 0 to 10") == 1
     assert "Please choose a score from 0 to 10 for this activity." in missing.text
     assert count_rows(app, PsfsScoring) == 0
     page = logged_in_client.get("/psfs/score").text
