@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from selfcare.extensions import db
-from selfcare.models import Exercise, Routine, RoutineItem, Share
+from selfcare.models import Exercise, PsfsActivity, Routine, RoutineItem, Share
 
 from .helpers import FUZZ_EXAMPLES_TRIED, csrf_token_from, log_in, make_user
 
@@ -173,6 +173,28 @@ FORMS = [
         "/therapist/clients/{client}/routines/new",
         ["name", "exercise_ids"],
     ),
+    (
+        "psfs activities",
+        "client",
+        "/psfs/activities",
+        "/psfs/activities",
+        ["name_1", "name_2", "name_3", "name_4", "submission_id"],
+    ),
+    ("rename psfs activity", "client", "/psfs/activities/{activity}", "/psfs", ["name"]),
+    (
+        "psfs scoring",
+        "client",
+        "/psfs/score",
+        "/psfs/score",
+        ["submission_id", "day", "activity_{activity}"],
+    ),
+    (
+        "psfs scoring with the therapist",
+        "therapist",
+        "/therapist/clients/{client}/psfs/score",
+        "/therapist/clients/{client}/psfs/score",
+        ["submission_id", "day", "activity_{activity}"],
+    ),
 ]
 
 
@@ -193,9 +215,16 @@ def build_world(app):
         exercise = db.session.scalar(db.select(Exercise).where(Exercise.slug == "chin_tuck"))
         routine = Routine(user_id=client.id, name="Neck")
         routine.items.append(RoutineItem(exercise=exercise, reps=10))
-        db.session.add_all([routine, Share(client_id=client.id, therapist_id=therapist.id)])
+        activity = PsfsActivity(user_id=client.id, name="Sitting through a meeting")
+        share = Share(client_id=client.id, therapist_id=therapist.id)
+        db.session.add_all([routine, activity, share])
         db.session.commit()
-        ids = {"routine": routine.id, "item": routine.items[0].id, "client": client.id}
+        ids = {
+            "routine": routine.id,
+            "item": routine.items[0].id,
+            "client": client.id,
+            "activity": activity.id,
+        }
     return {"client": client, "therapist": therapist}, ids
 
 
