@@ -178,7 +178,7 @@ FORMS = [
         "client",
         "/psfs/activities",
         "/psfs/activities",
-        ["name_1", "name_2", "name_3", "name_4", "submission_id"],
+        ["name_1", "name_2", "name_3", "name_4", "name_5"],
     ),
     ("rename psfs activity", "client", "/psfs/activities/{activity}", "/psfs", ["name"]),
     (

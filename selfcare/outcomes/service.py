@@ -89,15 +89,6 @@ def update_scoring(scoring: PsfsScoring, day: date, scores: dict[int, int]) -> N
     db.session.commit()
 
 
-def latest_scoring_id(user_id: int) -> int | None:
-    return db.session.scalar(
-        db.select(PsfsScoring.id)
-        .filter_by(user_id=user_id)
-        .order_by(PsfsScoring.day.desc(), PsfsScoring.id.desc())
-        .limit(1)
-    )
-
-
 def ask_to_rescore(client_id: int, therapist_id: int) -> bool:
     """Record a therapist's request; False when one is already open (nothing added)."""
     open_request = db.session.scalar(
@@ -138,7 +129,6 @@ class ScoringPoint:
 
     id: int
     day: date
-    by_therapist: bool
     scores: dict[int, int]  # activity id -> 0-10
 
     @property
@@ -158,7 +148,6 @@ def load_psfs(client_id: int) -> PsfsHistory:
         db.select(
             PsfsScoring.id,
             PsfsScoring.day,
-            PsfsScoring.entered_by_id,
             PsfsScore.activity_id,
             PsfsScore.score,
             PsfsActivity.name,
@@ -170,10 +159,8 @@ def load_psfs(client_id: int) -> PsfsHistory:
     ).all()
     points: dict[int, ScoringPoint] = {}
     names: dict[int, str] = {}
-    for scoring_id, day, entered_by_id, activity_id, score, name in rows:
-        point = points.setdefault(
-            scoring_id, ScoringPoint(scoring_id, day, entered_by_id is not None, {})
-        )
+    for scoring_id, day, activity_id, score, name in rows:
+        point = points.setdefault(scoring_id, ScoringPoint(scoring_id, day, {}))
         point.scores[activity_id] = score
         names[activity_id] = name
     return PsfsHistory(list(points.values()), names)

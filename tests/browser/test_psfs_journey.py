@@ -19,8 +19,8 @@ def test_name_and_score_activities_on_a_phone(browser, live_server, live_app, ch
         phone,
         live_server,
         live_app,
-        "Robin Phone",
-        "robin@example.com",
+        "Sasha Scores",
+        "psfs-client@example.com",
         "A client tracking my own care",
     )
     phone.wait_for_url("**/today")
@@ -45,7 +45,7 @@ def test_name_and_score_activities_on_a_phone(browser, live_server, live_app, ch
     assert phone.locator("figure p", has_text="Activity score 4.5 out of 10").is_visible()
     assert phone.locator("svg#psfs, svg[aria-labelledby='psfs-t psfs-d']").is_visible()
     with live_app.app_context():
-        user = db.session.scalar(db.select(User).filter_by(email="robin@example.com"))
+        user = db.session.scalar(db.select(User).filter_by(email="psfs-client@example.com"))
         scoring = db.session.scalar(db.select(PsfsScoring).filter_by(user_id=user.id))
         scores = db.session.scalars(db.select(PsfsScore.score).filter_by(scoring_id=scoring.id))
         assert sorted(scores) == [3, 6]
