@@ -5,26 +5,13 @@ nothing at all (not only the serious findings the journeys stop at)."""
 
 import pytest
 
-from selfcare.demo import (
-    DEMO_PASSWORD,
-    HistoryProfile,
-    add_demo_appointments,
-    create_demo_routines,
-    ensure_share,
-    ensure_user,
-    generate_history,
-)
-from selfcare.extensions import db
-from selfcare.models import CLIENT, THERAPIST
-from selfcare.routines.service import create_routine, visible_exercises
-
 from .conftest import AXE_SCRIPT
+from .helpers import logged_in_page
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (320, 360, 390)
 SCHEMES = ("light", "dark")
-LONG_NAME = ("Pneumonoultramicroscopicsilicovolcanoconiosis" + "Stretchingandfoamrolling" * 2)[:80]
 TAP = 44
 # Pages a client and a therapist reach from the navigation and the pages they lead to.
 CLIENT_PAGES = [
@@ -90,45 +77,18 @@ CHART_TEXT_SIZES = """() => [...document.querySelectorAll("svg.chart text")]
   })"""
 
 
-@pytest.fixture(scope="module")
-def people(live_app):
-    """A client with three months of history, an 80-letter routine name and account name,
-    shared with a therapist."""
-    with live_app.app_context():
-        therapist, _ = ensure_user("layout-therapist@example.com", "Robin Layout", THERAPIST)
-        client, _ = ensure_user("layout-client@example.com", LONG_NAME, CLIENT)
-        generate_history(client, create_demo_routines(client), 90, HistoryProfile(), seed=3)
-        create_routine(client.id, LONG_NAME, visible_exercises(client.id)[:2])
-        add_demo_appointments(client, [40, 12], created_by=therapist, note=LONG_NAME)
-        ensure_share(client, therapist)
-        db.session.commit()
-        return {"client": client.email, "therapist": therapist.email, "client_id": client.id}
-
-
-def logged_in_page(browser, base, email):
-    # axe is injected as a script, which the Content-Security-Policy rightly blocks: this
-    # context lets it in.
-    context = browser.new_context(is_mobile=True, has_touch=True, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    page.goto(f"{base}/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
-    return page
-
-
+# axe is injected as a script, which the Content-Security-Policy rightly blocks: these pages'
+# contexts let it in.
 @pytest.fixture(scope="module")
 def client_page(browser, live_server, people):
-    page = logged_in_page(browser, live_server, people["client"])
+    page = logged_in_page(browser, live_server, people["client"], bypass_csp=True)
     yield page
     page.context.close()
 
 
 @pytest.fixture(scope="module")
 def therapist_page(browser, live_server, people):
-    page = logged_in_page(browser, live_server, people["therapist"])
+    page = logged_in_page(browser, live_server, people["therapist"], bypass_csp=True)
     yield page
     page.context.close()
 
@@ -189,6 +149,19 @@ def test_therapist_pages_fit_a_phone(therapist_page, live_server, people, width,
         assert axe_violations(page) == [], f"{path} at {width} px ({scheme})"
     sizes = page.evaluate(CHART_TEXT_SIZES)
     assert sizes and min(sizes) >= 12, f"report chart text at {width} px: {min(sizes):.1f} px"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_pages_before_logging_in_fit_a_small_phone(browser, live_server, scheme):
+    context = browser.new_context(is_mobile=True, has_touch=True, bypass_csp=True)
+    page = context.new_page()
+    for path in ("/login", "/register", "/forgot-password"):
+        show(page, live_server, path, 320, scheme)
+        assert sideways_overflow(page) == 0, path
+        count, small = page.evaluate(TAP_TARGETS)
+        assert count >= 4 and small == [], f"{path}: {small}"
+        assert axe_violations(page) == [], f"{path} ({scheme})"
+    context.close()
 
 
 def test_first_region_fits_the_first_screen_of_a_small_phone(client_page, live_server):
