@@ -33,6 +33,12 @@ def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
+class Tick(NamedTuple):
+    day: date
+    label: str
+    year: str = ""  # a second line under the label
+
+
 @dataclass(frozen=True)
 class TimeAxis:
     start: date
@@ -45,7 +51,7 @@ class TimeAxis:
     def x(self, day: date) -> float:
         return LEFT + (day - self.start).days / self.span_days * (WIDTH - LEFT - RIGHT)
 
-    def ticks(self) -> list["Tick"]:
+    def ticks(self) -> list[Tick]:
         """At most five date labels, never a bare number that could be misread as a day: a
         day and its month over a month or less, otherwise month names with the year under the
         first one and under every January, or years alone over more than two years."""
@@ -71,12 +77,6 @@ class TimeAxis:
             Tick(day, MONTHS[day.month - 1], str(day.year) if index == 0 or day.month == 1 else "")
             for index, day in enumerate(marks[:5])
         ]
-
-
-class Tick(NamedTuple):
-    day: date
-    label: str
-    year: str = ""
 
 
 @dataclass(frozen=True)

@@ -191,11 +191,15 @@ def test_header_stays_on_one_line_at_320_px(client_page, live_server):
 def test_navigation_shows_the_section_of_a_sub_page(client_page, live_server):
     page = client_page
     for path, tab in [
+        ("/today", "Today"),
         ("/checkins/regions", "Today"),
         ("/measurements/new", "Today"),
         ("/routines/logs", "Routines"),
         ("/appointments", "Trends"),
     ]:
         page.goto(live_server + path)
-        current = page.locator('.bottom-nav a[aria-current="page"]')
+        current = page.locator(".bottom-nav a[aria-current]")
         assert current.all_inner_texts() == [tab], path
+        # "page" only on the tab's own page; "true" (the current section) under it.
+        expected = "page" if path == "/today" else "true"
+        assert current.get_attribute("aria-current") == expected, path
