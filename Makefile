@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app app
 PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links
 
-.PHONY: run test format db bench clean lock
+.PHONY: run test format db bench clean lock lighthouse
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; v = "%d.%d" % sys.version_info[:2]; \
@@ -29,6 +29,15 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 AXE := tests/.axe/node_modules/axe-core/axe.min.js
 $(AXE):
 	-npm install --silent --no-audit --no-fund --prefix tests/.axe axe-core@4.14.1
+
+# Lighthouse for the mobile scores (tests/browser/test_lighthouse.py, a minute or more for its
+# four pages): `make test` skips that test until this target has installed it.
+LIGHTHOUSE := tests/.lighthouse/node_modules/.bin/lighthouse
+$(LIGHTHOUSE):
+	npm install --silent --no-audit --no-fund --prefix tests/.lighthouse lighthouse@13.5.0
+
+lighthouse: $(VENV)/.dev-installed $(LIGHTHOUSE)
+	$(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_lighthouse.py
 
 db: $(VENV)/.runtime-installed
 	$(FLASK) db upgrade

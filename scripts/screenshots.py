@@ -16,15 +16,25 @@ from tests.browser.helpers import PHONE
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 DESKTOP = {"width": 1280, "height": 900}
-# (who logs in, page, viewport, file, whole page?)
+# (who logs in, page, viewport, colour scheme, file, whole page?)
 SHOTS = [
-    ("client@example.com", "/today", PHONE, "today-phone.png", False),
-    ("client@example.com", "/trends", PHONE, "trends-phone.png", True),
-    ("client@example.com", "/reminders", PHONE, "reminders-phone.png", True),
-    ("client@example.com", "/psfs", PHONE, "psfs-phone.png", True),
-    ("client@example.com", "/trends", DESKTOP, "trends-desktop.png", True),
-    ("therapist@example.com", "/therapist", DESKTOP, "therapist-dashboard.png", False),
-    ("therapist@example.com", "/therapist", PHONE, "therapist-dashboard-phone.png", False),
+    ("client@example.com", "/today", PHONE, "light", "today-phone.png", False),
+    ("client@example.com", "/today", PHONE, "dark", "today-phone-dark.png", False),
+    ("client@example.com", "/trends", PHONE, "light", "trends-phone.png", True),
+    ("client@example.com", "/trends", PHONE, "dark", "trends-phone-dark.png", True),
+    ("client@example.com", "/reminders", PHONE, "light", "reminders-phone.png", True),
+    ("client@example.com", "/psfs", PHONE, "light", "psfs-phone.png", True),
+    ("client@example.com", "/trends", DESKTOP, "light", "trends-desktop.png", True),
+    ("therapist@example.com", "/therapist", DESKTOP, "light", "therapist-dashboard.png", False),
+    ("therapist@example.com", "/therapist", PHONE, "light", "therapist-dashboard-phone.png", False),
+    (
+        "therapist@example.com",
+        "/therapist",
+        PHONE,
+        "dark",
+        "therapist-dashboard-phone-dark.png",
+        False,
+    ),
 ]
 REPORT = ("client@example.com", "/report")
 
@@ -33,8 +43,8 @@ def main(base: str) -> None:
     DOCS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for email, path, viewport, filename, full_page in SHOTS:
-            context = browser.new_context(viewport=viewport)
+        for email, path, viewport, scheme, filename, full_page in SHOTS:
+            context = browser.new_context(viewport=viewport, color_scheme=scheme)
             page = context.new_page()
             log_in(page, base, email)
             page.goto(base + path)

@@ -7,23 +7,36 @@ is heavy for a phone. The rest of the app asks this module for "a pain chart" an
 deals with coordinates.
 
 Styling is in static/css/app.css (classes prefixed chart-); colours follow the Okabe-Ito
-palette, and series also differ by shape so they never rely on colour alone.
+palette as CSS custom properties (a dark scheme restyles them), and series also differ by shape
+so they never rely on colour alone.
+
+Text scales with the viewBox: a chart drawn 320 units wide shows on a 320 px phone at about
+0.8 of its size, so its labels are 16 units to read at 12 px or more there.
 """
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
-WIDTH = 360
-HEIGHT = 190
-LEFT, RIGHT, TOP, BOTTOM = 30, 10, 10, 26
+WIDTH = 320
+HEIGHT = 210
+LEFT, RIGHT, TOP, BOTTOM = 36, 14, 10, 46
+# Baselines of the time labels' two lines (month, then year), below the plot.
+LABEL_LINE, YEAR_LINE = HEIGHT - BOTTOM + 20, HEIGHT - BOTTOM + 38
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def _num(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+class Tick(NamedTuple):
+    day: date
+    label: str
+    year: str = ""  # a second line under the label
 
 
 @dataclass(frozen=True)
@@ -38,13 +51,15 @@ class TimeAxis:
     def x(self, day: date) -> float:
         return LEFT + (day - self.start).days / self.span_days * (WIDTH - LEFT - RIGHT)
 
-    def ticks(self) -> list[tuple[date, str]]:
-        """Four or five readable date labels, whatever the range."""
+    def ticks(self) -> list[Tick]:
+        """At most five date labels, never a bare number that could be misread as a day: a
+        day and its month over a month or less, otherwise month names with the year under the
+        first one and under every January, or years alone over more than two years."""
         days = self.span_days
         if days <= 31:
-            step = max(1, days // 4)
+            step = -(-days // 4)
             marks = [self.start + timedelta(days=offset) for offset in range(0, days + 1, step)]
-            return [(day, f"{day.day} {MONTHS[day.month - 1]}") for day in marks][:5]
+            return [Tick(day, f"{day.day} {MONTHS[day.month - 1]}") for day in marks]
         months_step = 1 if days <= 130 else 3 if days <= 400 else 6 if days <= 800 else 12
         marks, year, month = [], self.start.year, self.start.month
         while True:
@@ -56,13 +71,12 @@ class TimeAxis:
                 break
             if (month - 1) % months_step == 0:
                 marks.append(first)
-        label = (lambda d: str(d.year)) if months_step == 12 else (lambda d: _month_label(d, days))
-        return [(day, label(day)) for day in marks][:6]
-
-
-def _month_label(day: date, span_days: int) -> str:
-    name = MONTHS[day.month - 1]
-    return f"{name} {str(day.year)[2:]}" if span_days > 200 or day.month == 1 else name
+        if months_step == 12:
+            return [Tick(day, str(day.year)) for day in marks][:5]
+        return [
+            Tick(day, MONTHS[day.month - 1], str(day.year) if index == 0 or day.month == 1 else "")
+            for index, day in enumerate(marks[:5])
+        ]
 
 
 @dataclass(frozen=True)
@@ -109,11 +123,13 @@ def _axes(time_axis: TimeAxis, value_axis: ValueAxis) -> list[str]:
             f'<text class="chart-label value-label" x="{LEFT - 4}" y="{y}">{_num(value)}</text>'
         )
     baseline = _num(HEIGHT - BOTTOM)
-    for day, label in time_axis.ticks():
-        x = _num(time_axis.x(day))
+    for tick in time_axis.ticks():
+        x = _num(time_axis.x(tick.day))
         ticks.append(f"M{x} {baseline}v4")
+        year = f'<tspan x="{x}" y="{YEAR_LINE}">{tick.year}</tspan>' if tick.year else ""
         labels.append(
-            f'<text class="chart-label time-label" x="{x}" y="{HEIGHT - 8}">{escape(label)}</text>'
+            f'<text class="chart-label time-label" x="{x}" y="{LABEL_LINE}">'
+            f"{escape(tick.label)}{year}</text>"
         )
     paths = [("chart-grid", grid), ("chart-tick", ticks)]
     return [f'<path class="{name}" d="{"".join(d)}"/>' for name, d in paths if d] + labels
@@ -259,6 +275,10 @@ def outcome_chart(
 
 CELL = 11
 GAP = 2
+PITCH = CELL + GAP
+# Room for the weekday names on the left and the month names on top.
+CALENDAR_LEFT, CALENDAR_TOP = 30, 16
+WEEKDAY_LABELS = {0: "Mon", 2: "Wed", 4: "Fri", 6: "Sun"}
 
 
 def adherence_calendar(
@@ -271,8 +291,9 @@ def adherence_calendar(
     end: date,
     weeks: int,
 ) -> Markup:
-    """Weeks as columns, Monday at the top. Cell shade: no routine, one, two or more; rest and
-    flare days drawn as outlined cells so they read as "planned", not "missed"."""
+    """Weeks as columns, Monday at the top, each month named over its first week. Cell shade:
+    no routine, one, two or more; rest and flare days drawn as outlined cells so they read as
+    "planned", not "missed"."""
     last_monday = end - timedelta(days=end.weekday())
     first_monday = last_monday - timedelta(weeks=weeks - 1)
     resting = set(rest_days)
@@ -285,7 +306,7 @@ def adherence_calendar(
         level = (
             "more" if count >= 2 else "one" if count == 1 else "rest" if day in resting else "none"
         )
-        x, y = 24 + (offset // 7) * (CELL + GAP), 4 + (offset % 7) * (CELL + GAP)
+        x, y = CALENDAR_LEFT + (offset // 7) * PITCH, CALENDAR_TOP + (offset % 7) * PITCH
         # A vertical stroke as wide as the cell fills it; rest days are outlined squares.
         cell = (
             f"M{x} {y}h{CELL}v{CELL}h-{CELL}z"
@@ -293,15 +314,40 @@ def adherence_calendar(
             else f"M{x + CELL / 2:g} {y}v{CELL}"
         )
         levels[level].append(cell)
-    width = 24 + weeks * (CELL + GAP) + 2
-    height = 4 + 7 * (CELL + GAP) + 2
+    width = CALENDAR_LEFT + weeks * PITCH + 2
+    height = CALENDAR_TOP + 7 * PITCH + 2
     body = [
-        f'<text class="chart-label" x="0" y="{4 + CELL - 2}">Mon</text>',
-        f'<text class="chart-label" x="0" y="{4 + 6 * (CELL + GAP) + CELL - 2}">Sun</text>',
+        f'<text class="chart-label" x="0" y="{CALENDAR_TOP + row * PITCH + CELL - 1}">{name}</text>'
+        for row, name in WEEKDAY_LABELS.items()
     ]
+    body += _month_labels(first_monday, weeks)
     body += [
         f'<path class="heat-{level}" d="{"".join(cells)}"/>'
         for level, cells in levels.items()
         if cells
     ]
     return _frame(chart_id, title, description, body, (width, height), "chart calendar")
+
+
+def _month_labels(first_monday: date, weeks: int) -> list[str]:
+    """A month's name over the week its first day falls in (with the year for a January that
+    has room for it); the first column is named too when its month goes on for at least two
+    more weeks."""
+    labels = []
+    for week in range(weeks):
+        monday = first_monday + timedelta(weeks=week)
+        sunday = monday + timedelta(days=6)
+        if week == 0:
+            if (monday + timedelta(weeks=2)).month != monday.month:
+                continue
+            month_start = monday
+        elif sunday.month != monday.month or monday.day == 1:
+            month_start = sunday if sunday.month != monday.month else monday
+        else:
+            continue
+        name = MONTHS[month_start.month - 1]
+        if month_start.month == 1 and week < weeks - 3:
+            name += f" {month_start.year}"
+        x = CALENDAR_LEFT + week * PITCH
+        labels.append(f'<text class="chart-label" x="{x}" y="{CALENDAR_TOP - 4}">{name}</text>')
+    return labels

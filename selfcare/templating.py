@@ -8,13 +8,14 @@ from flask_login import current_user
 from .assets import asset_url
 from .dates import format_day, format_moment
 
+# (page, label, icon, the blueprints whose pages the tab stays highlighted on)
 CLIENT_NAV = [
-    ("checkins.today", "Today", "today"),
-    ("routines.index", "Routines", "routines"),
-    ("trends.trends", "Trends", "trends"),
-    ("sharing.index", "Sharing", "sharing"),
+    ("checkins.today", "Today", "today", ("checkins", "measurements")),
+    ("routines.index", "Routines", "routines", ("routines",)),
+    ("trends.trends", "Trends", "trends", ("trends", "appointments")),
+    ("sharing.index", "Sharing", "sharing", ("sharing",)),
 ]
-THERAPIST_NAV = [("therapist.dashboard", "Clients", "clients")]
+THERAPIST_NAV = [("therapist.dashboard", "Clients", "clients", ("therapist",))]
 
 
 def _navigation():

@@ -35,7 +35,9 @@ def test_today_shows_a_scale_for_each_default_region(logged_in_client):
     ):
         assert legend in page
     assert len(re.findall(r'class="scale-input" name="pain_', page)) == 3 * 11
-    assert "0 = no pain, 10 = worst pain imaginable" in page
+    # The pain scale is explained once, and every region's buttons point to that explanation.
+    assert page.count("0 = no pain, 10 = worst pain imaginable") == 1
+    assert page.count('aria-describedby="pain-scale-hint"') == 3
 
 
 def test_checkin_saves_scores_for_the_local_day(app, logged_in_client, client_user):

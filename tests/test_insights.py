@@ -126,10 +126,50 @@ def test_chart_lines_break_at_gaps_and_carry_no_script():
 
 
 def test_time_axis_labels_stay_few_and_readable():
-    for days in (13, 90, 364, 1825):
+    for days in (13, 31, 90, 364, 1825):
         ticks = TimeAxis(days_ago(days), TODAY).ticks()
-        assert 2 <= len(ticks) <= 6, days
-        assert all(len(label) <= 6 for _, label in ticks)
+        assert 2 <= len(ticks) <= 5, days
+        assert all(len(tick.label) <= 6 for tick in ticks)
+
+
+def test_time_axis_dates_cannot_be_read_as_day_and_month():
+    """A year of charts once read 'Jan 26': each month label now has its full year under it
+    at the start and at every January."""
+    start = date(2025, 11, 20)
+    ticks = TimeAxis(start, start + timedelta(days=364)).ticks()
+    assert [(tick.label, tick.year) for tick in ticks] == [
+        ("Jan", "2026"),
+        ("Apr", ""),
+        ("Jul", ""),
+        ("Oct", ""),
+    ]
+    two_weeks = TimeAxis(date(2026, 1, 1), date(2026, 1, 14)).ticks()
+    assert [tick.label for tick in two_weeks] == ["1 Jan", "5 Jan", "9 Jan", "13 Jan"]
+    svg = pain_chart(
+        chart_id="p",
+        title="t",
+        description="d",
+        scores={},
+        average={},
+        start=start,
+        end=start + timedelta(days=364),
+    )
+    assert ">Jan<tspan" in svg and ">2026</tspan>" in svg
+
+
+def test_calendar_names_weekdays_and_months():
+    svg = adherence_calendar(
+        chart_id="c",
+        title="t",
+        description="d",
+        logs_per_day={},
+        rest_days=[],
+        end=date(2026, 2, 20),
+        weeks=12,
+    )
+    labels = re.findall(r'<text class="chart-label"[^>]*>([^<]+)</text>', svg)
+    assert labels[:4] == ["Mon", "Wed", "Fri", "Sun"]
+    assert labels[4:] == ["Dec", "Jan 2026", "Feb"]
 
 
 def test_calendar_marks_rest_days_apart_from_missed_days():

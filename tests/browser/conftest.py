@@ -9,11 +9,20 @@ import pytest
 from werkzeug.serving import make_server
 
 from selfcare import create_app
+from selfcare.demo import (
+    HistoryProfile,
+    add_demo_appointments,
+    create_demo_routines,
+    ensure_share,
+    ensure_user,
+    generate_history,
+)
 from selfcare.extensions import db
-from selfcare.routines.service import sync_exercise_library
+from selfcare.models import CLIENT, THERAPIST
+from selfcare.routines.service import create_routine, sync_exercise_library, visible_exercises
 
 from ..helpers import settings_for
-from .helpers import PHONE
+from .helpers import LONG_NAME, PHONE
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -31,6 +40,8 @@ AXE_SCRIPT = (
 BLOCKING_IMPACTS = ("serious", "critical")
 # Filled as the journeys run; printed at the end of the session for the record.
 AXE_RESULTS: dict[str, list[tuple[str, str, int]]] = {}
+# Filled by test_lighthouse: scores per page, for docs/lighthouse.md.
+LIGHTHOUSE_SCORES: dict[str, dict[str, int]] = {}
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
@@ -40,6 +51,10 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.section("axe-core, violations by page (rule, impact, nodes)")
         for page, violations in sorted(AXE_RESULTS.items()):
             terminalreporter.write_line(f"{page}: {violations or 'none'}")
+    if LIGHTHOUSE_SCORES:
+        terminalreporter.section("Lighthouse, mobile scores by page")
+        for page, scores in LIGHTHOUSE_SCORES.items():
+            terminalreporter.write_line(f"{page}: {scores}")
 
 
 @pytest.fixture
@@ -84,6 +99,21 @@ def live_app(tmp_path_factory):
         db.create_all()
         sync_exercise_library()
     return app
+
+
+@pytest.fixture(scope="session")
+def people(live_app):
+    """A client with three months of history, an 80-letter routine name and account name,
+    shared with a therapist (the demo password for both)."""
+    with live_app.app_context():
+        therapist, _ = ensure_user("layout-therapist@example.com", "Robin Layout", THERAPIST)
+        client, _ = ensure_user("layout-client@example.com", LONG_NAME, CLIENT)
+        generate_history(client, create_demo_routines(client), 90, HistoryProfile(), seed=3)
+        create_routine(client.id, LONG_NAME, visible_exercises(client.id)[:2])
+        add_demo_appointments(client, [40, 12], created_by=therapist, note=LONG_NAME)
+        ensure_share(client, therapist)
+        db.session.commit()
+        return {"client": client.email, "therapist": therapist.email, "client_id": client.id}
 
 
 @pytest.fixture(scope="session")

@@ -8,10 +8,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from selfcare.dates import local_today
+from selfcare.demo import DEMO_PASSWORD
 from selfcare.extensions import db
 from selfcare.models import CheckIn, PainScore, User
 
 PHONE = {"width": 390, "height": 844}
+# An unbroken 80-letter name, as a routine and as a person: it must wrap, never widen a page.
+LONG_NAME = ("Pneumonoultramicroscopicsilicovolcanoconiosis" + "Stretchingandfoamrolling" * 2)[:80]
 
 
 def register(page, base: str, app, name: str, address: str, role_label: str) -> None:
@@ -61,3 +64,16 @@ def add_earlier_checkins(app, email: str, neck: int, days: int) -> None:
             for back in range(1, days + 1)
         )
         db.session.commit()
+
+
+def logged_in_page(browser, base: str, email: str, **context_options):
+    """A phone-sized page of a new browser context, logged in with the demo password."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, **context_options)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{base}/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    return page
