@@ -183,9 +183,8 @@ class PainScore(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    checkin_id: Mapped[int] = mapped_column(
-        ForeignKey("checkins.id", ondelete="CASCADE"), index=True
-    )
+    # Looked up through the unique index above, which leads with checkin_id.
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
     region: Mapped[str] = mapped_column(String(32))
     score: Mapped[int] = mapped_column(SmallInteger)
 
