@@ -11,6 +11,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Integer,
     SmallInteger,
     String,
     Text,
@@ -68,6 +69,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the person last followed a link mailed to `email`; None until they have.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Raised with every write to the client's history (selfcare/history.py), so computed trends
+    # can be cached until it moves.
+    history_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @staticmethod
     def normalize_email(email: str) -> str:
