@@ -237,12 +237,22 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds; medians")
     parser.add_argument("--only", help="measure only pages whose label contains this")
     parser.add_argument("--scale", action="store_true", help="growth curves (bench/scale.py)")
+    parser.add_argument(
+        "--two-servers",
+        action="store_true",
+        help="two gunicorns behind nginx (bench/twoservers.py)",
+    )
     parser.add_argument("--no-write", action="store_true", help="print, don't write docs/")
     args = parser.parse_args(argv)
     if args.scale:
         from bench.scale import main as scale_main
 
         scale_main(args)
+        return
+    if args.two_servers:
+        from bench.twoservers import main as two_servers_main
+
+        two_servers_main(args)
         return
     require_wrk()
     config = settings()
