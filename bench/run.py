@@ -30,6 +30,7 @@ from flask_migrate import upgrade
 
 from bench.data import HEAVY_CLIENT, SHARING_CLIENTS, THERAPIST_EMAIL, build, is_built
 from selfcare import create_app
+from selfcare.checkins.forms import REGION_FIELD_PREFIX
 from selfcare.demo import DEMO_PASSWORD
 from selfcare.extensions import db
 from selfcare.models import User
@@ -98,14 +99,17 @@ def in_process(app, client, page: Page) -> dict:
     """Statements and bytes of one request, as the server sees it."""
     with app.app_context():
         engine = db.engine
-    request = (
-        (lambda: client.post(page.path, data=post_body(client, page)))
-        if page.post
-        else (lambda: client.get(page.path))
-    )
-    request()  # warm: the first request of a page fills caches
+    body = post_body(client, page) if page.post else {}  # read before counting
+
+    def request(score: int):
+        if not page.post:
+            return client.get(page.path)
+        scores = {name: str(score) for name in body if name.startswith(REGION_FIELD_PREFIX)}
+        return client.post(page.path, data=body | scores)
+
+    request(3)  # warm: the first request of a page fills caches
     with QueryCounter(engine) as counter:
-        response = request()
+        response = request(7)  # a save that changes every score
     assert response.status_code in (200, 302), (page.path, response.status_code)
     body = client.get(page.path).data if page.post else response.data
     assets = sum(
@@ -129,8 +133,10 @@ def post_body(client, page: Page) -> dict:
 
 def lua_script(body: dict) -> str:
     """A wrk script that posts the check-in form with a new score for every region each time."""
-    fixed = {name: value for name, value in body.items() if not name.startswith("region_")}
-    regions = [name for name in body if name.startswith("region_")]
+    fixed = {
+        name: value for name, value in body.items() if not name.startswith(REGION_FIELD_PREFIX)
+    }
+    regions = [name for name in body if name.startswith(REGION_FIELD_PREFIX)]
     return f"""
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -336,6 +342,10 @@ def render(rows, database: str, args) -> str:
         "do not, and are the figures to compare between runs. SQL statements and bytes are "
         "counted in the process for one request; a POST's first-visit KB is the page it "
         "redirects to.",
+        "",
+        "Growth with years of history and with clients: [benchmarks-growth.md]"
+        "(benchmarks-growth.md) (`--scale`). Two servers behind nginx: "
+        "[benchmarks-two-servers.md](benchmarks-two-servers.md) (`--two-servers`).",
         "",
         "| page | " + " | ".join(title for title, _, _ in COLUMNS) + " |",
         "| --- |" + " ---: |" * len(COLUMNS),

@@ -20,12 +20,17 @@ from pathlib import Path
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from bench.data import FIVE_REGIONS, HEAVY_CLIENT, THERAPIST_EMAIL, is_built
+from bench.data import (
+    FIVE_REGIONS,
+    HEAVY_CLIENT,
+    THERAPIST_EMAIL,
+    add_sharing_clients,
+    is_built,
+)
 from selfcare import create_app, svgchart
 from selfcare.demo import (
     HistoryProfile,
     create_demo_routines,
-    ensure_share,
     ensure_user,
     generate_history,
 )
@@ -36,7 +41,7 @@ from selfcare.routines.service import sync_exercise_library
 ROOT = Path(__file__).resolve().parent.parent
 YEARS = (1, 5, 10)
 CLIENTS = (100, 500, 2000)
-CLIENT_HISTORY_DAYS = 90  # the dashboard looks at the last weeks; enough for every figure
+CLIENT_HISTORY_DAYS = 28  # the dashboard looks at the last two weeks and the week before
 REQUESTS = 20
 # A large share of the docs' chart style, inlined: the SVG files are read outside the app.
 SVG_STYLE = (
@@ -93,16 +98,7 @@ def build_clients(count: int) -> None:
         return
     sync_exercise_library()
     therapist, _ = ensure_user(THERAPIST_EMAIL, "Bench Therapist", THERAPIST)
-    for number in range(count):
-        client, _ = ensure_user(f"scale-{number:04d}@example.com", f"Client {number}", CLIENT)
-        generate_history(
-            client,
-            create_demo_routines(client),
-            CLIENT_HISTORY_DAYS,
-            HistoryProfile(adherence=0.3 + (number % 7) / 10),
-            seed=number,
-        )
-        ensure_share(client, therapist)
+    add_sharing_clients(therapist, count, CLIENT_HISTORY_DAYS)
 
 
 def cpu_per_request(app, client, path: str, fresh: bool = False) -> float:
