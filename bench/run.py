@@ -173,7 +173,7 @@ UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
 def run_wrk(url: str, seconds: float, cookie: str | None, script: str | None) -> dict:
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "30s", "--latency"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
