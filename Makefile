@@ -56,8 +56,10 @@ test: $(VENV)/.dev-installed $(AXE)
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
+# wrk drives the load (a Python client could not outrun the bare Flask page it is compared to).
 bench: $(VENV)/.dev-installed
-	$(BIN)/python -m bench.run
+	@command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .

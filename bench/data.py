@@ -33,6 +33,43 @@ def is_built() -> bool:
     return db.session.scalar(db.select(User.id).filter_by(email=THERAPIST_EMAIL)) is not None
 
 
+def add_sharing_clients(therapist: User, count: int, days: int, log=print) -> None:
+    """`count` clients with `days` of history each, all sharing with the therapist. Accounts are
+    inserted in bulk with one shared password hash (hashing each would take minutes)."""
+    template = User(email="template@example.com", name="t", role=CLIENT)
+    template.set_password(DEMO_PASSWORD)
+    ids = (
+        db.session.execute(
+            insert(User).returning(User.id, sort_by_parameter_order=True),
+            [
+                {
+                    "email": f"bench-{n:04d}@example.com",
+                    "name": f"Client {n:04d}",
+                    "password_hash": template.password_hash,
+                    "role": CLIENT,
+                    "timezone": "Europe/London",
+                }
+                for n in range(count)
+            ],
+        )
+        .scalars()
+        .all()
+    )
+    db.session.commit()
+    for number, user_id in enumerate(ids):
+        client = db.session.get(User, user_id)
+        generate_history(
+            client,
+            create_demo_routines(client),
+            days,
+            HistoryProfile(adherence=0.3 + (number % 7) / 10),
+            seed=number,
+        )
+        ensure_share(client, therapist)
+        if number % 100 == 99:
+            log(f"{number + 1} sharing clients written")
+
+
 def build(log=print) -> None:
     sync_exercise_library()
     therapist, _ = ensure_user(THERAPIST_EMAIL, "Bench Therapist", THERAPIST)
@@ -42,39 +79,7 @@ def build(log=print) -> None:
     add_demo_appointments(heavy, list(range(10, 5 * 365, 30)), created_by=therapist, note="Review")
     ensure_share(heavy, therapist)
     log(f"heavy client: {counts}")
-    template = User(email="template@example.com", name="t", role=CLIENT)
-    template.set_password(DEMO_PASSWORD)
-    ids = (
-        db.session.execute(
-            insert(User).returning(User.id, sort_by_parameter_order=True),
-            [
-                {
-                    "email": f"bench-{n:03d}@example.com",
-                    "name": f"Client {n:03d}",
-                    "password_hash": template.password_hash,
-                    "role": CLIENT,
-                    "timezone": "Europe/London",
-                }
-                for n in range(SHARING_CLIENTS)
-            ],
-        )
-        .scalars()
-        .all()
-    )
-    db.session.commit()
-    for number, user_id in enumerate(ids):
-        client = db.session.get(User, user_id)
-        adherence = 0.3 + (number % 7) / 10
-        generate_history(
-            client,
-            create_demo_routines(client),
-            365,
-            HistoryProfile(adherence=adherence),
-            seed=number,
-        )
-        ensure_share(client, therapist)
-        if number % 100 == 99:
-            log(f"{number + 1} sharing clients written")
+    add_sharing_clients(therapist, SHARING_CLIENTS, 365, log)
     if db.engine.dialect.name == "postgresql":
         # A live server's autovacuum would have gathered statistics long before anyone looked;
         # without them the planner guesses table sizes from before the bulk load.

@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
         converters,
         drafts,
         errors,
+        history,
         home,
         mail,
         security,
@@ -60,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     security_log.init_app(app)
     converters.init_app(app)
     drafts.init_app(app)
+    history.init_app(app)
     errors.init_app(app)
     mail.init_app(app)
     security.init_app(app)

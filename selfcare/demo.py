@@ -15,6 +15,7 @@ from .auth.service import DEMO_CLIENT_EMAIL, DEMO_THERAPIST_EMAIL, create_user, 
 from .clinical import DayKind
 from .dates import local_today
 from .extensions import db
+from .history import note_history_change
 from .models import (
     CLIENT,
     THERAPIST,
@@ -139,6 +140,7 @@ def generate_history(
     measurements = _measurement_rows(user.id, start, end, profile, rng)
     if measurements:
         db.session.execute(insert(Measurement), measurements)
+    note_history_change(db.session, [user.id])
     db.session.commit()
     return {"checkins": len(checkins), "routine_logs": len(logs), "measurements": len(measurements)}
 

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Integer,
     SmallInteger,
     String,
     Text,
@@ -68,6 +69,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the person last followed a link mailed to `email`; None until they have.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Raised with every write to the client's history (selfcare/history.py), so computed trends
+    # can be cached until it moves.
+    history_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @staticmethod
     def normalize_email(email: str) -> str:
@@ -183,9 +187,8 @@ class PainScore(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    checkin_id: Mapped[int] = mapped_column(
-        ForeignKey("checkins.id", ondelete="CASCADE"), index=True
-    )
+    # Looked up through the unique index above, which leads with checkin_id.
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"))
     region: Mapped[str] = mapped_column(String(32))
     score: Mapped[int] = mapped_column(SmallInteger)
 

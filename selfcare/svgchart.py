@@ -351,3 +351,45 @@ def _month_labels(first_monday: date, weeks: int) -> list[str]:
         x = CALENDAR_LEFT + week * PITCH
         labels.append(f'<text class="chart-label" x="{x}" y="{CALENDAR_TOP - 4}">{name}</text>')
     return labels
+
+def growth_chart(
+    *,
+    chart_id: str,
+    title: str,
+    description: str,
+    series: Mapping[str, Mapping[float, float]],
+    value_range: tuple[float, float],
+) -> Markup:
+    """How a cost grows with a size (the benchmarks' years of history, clients): up to two
+    series over a numeric axis labelled at the measured sizes, drawn like the ROM chart's left
+    (dots, solid) and right (squares, dashed) sides."""
+    sizes = sorted({size for points in series.values() for size in points})
+    low, high = sizes[0], sizes[-1]
+
+    def x(size: float) -> float:
+        return LEFT + (size - low) / ((high - low) or 1) * (WIDTH - LEFT - RIGHT)
+
+    values = [value for points in series.values() for value in points.values()]
+    value_axis = ValueAxis(value_range[0], max([value_range[1], *values]))
+    grid = "".join(
+        f"M{LEFT} {_num(value_axis.y(value))}H{WIDTH - RIGHT}" for value in value_axis.ticks()
+    )
+    body = [f'<path class="chart-grid" d="{grid}"/>']
+    body += [
+        f'<text class="chart-label value-label" x="{LEFT - 4}" y="{_num(value_axis.y(value))}">'
+        f"{_num(value)}</text>"
+        for value in value_axis.ticks()
+    ]
+    body += [
+        f'<text class="chart-label time-label" x="{_num(x(size))}" y="{HEIGHT - 8}">'
+        f"{_num(size)}</text>"
+        for size in sizes
+    ]
+    for side, (name, points) in zip(("left", "right"), series.items(), strict=False):
+        coordinates = [(x(size), value_axis.y(value)) for size, value in sorted(points.items())]
+        body.append(
+            f'<path class="chart-rom-line chart-{side}" d="{_polyline_segments(coordinates)}">'
+            f"<title>{escape(name)}</title></path>"
+        )
+        body.append(f'<path class="chart-rom-mark chart-{side}" d="{_marks(coordinates)}"/>')
+    return _frame(chart_id, title, description, body)

@@ -1,9 +1,11 @@
 """What every template can use: date filters, asset URLs, the navigation for the user's role."""
 
 import uuid
+from collections import OrderedDict
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_login import current_user
+from markupsafe import Markup
 
 from .assets import asset_url
 from .dates import format_day, format_moment
@@ -36,5 +38,25 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_day, "day")
     app.add_template_filter(_local_time, "local_time")
     app.add_template_global(asset_url)
+    app.add_template_global(cached_markup)
     # For one-tap forms that carry a submission id (see forms.SubmissionIdField).
     app.add_template_global(lambda: str(uuid.uuid4()), "new_submission_id")
+
+
+# Markup that many requests render the same: each 0-10 scale of /today is the same for the same
+# field, value and wording, and building it again was a large share of the page (see
+# docs/benchmarks.md). Bounded, per worker.
+MARKUP_CACHE_SIZE = 2048
+
+
+def cached_markup(*key, caller) -> Markup:
+    """`{% call cached_markup(name, value, ...) %}…{% endcall %}`: the block rendered once for
+    each key, which must name everything the block shows."""
+    cache = current_app.extensions.setdefault("markup_cache", OrderedDict())
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    markup = cache[key] = caller()  # Markup: the block was rendered with autoescape on
+    if len(cache) > MARKUP_CACHE_SIZE:
+        cache.popitem(last=False)
+    return markup

@@ -295,3 +295,27 @@ def test_bad_offline_entries_are_refused_with_nothing_written(app, logged_in_cli
     response = logged_in_client.post("/today/queued", json=base | {"day": "2026-01-05"})
     assert response.status_code == 400  # no CSRF token: not from our page
     assert count_rows(app, CheckIn) == 0
+
+
+def test_a_saved_check_in_costs_only_its_own_statements(logged_in_client, count_queries):
+    """The save redirects to Today, so it loads nothing only the page shows (routines, the
+    therapist's note), reads the day once with its scores, and doesn't reload the user."""
+    submit(logged_in_client, "/today", {"pain_neck": "4"})
+    values = form_values(logged_in_client.get("/today").text, "checkin-form")
+    values["pain_neck"] = "6"
+    with count_queries() as counter:
+        response = logged_in_client.post("/today", data=values)
+    assert response.status_code == 302
+    statements = [" ".join(statement.split()) for statement in counter.statements]
+    assert not [s for s in statements if "routine" in s or "appointments" in s]
+    assert len([s for s in statements if s.startswith("SELECT checkins.id")]) == 1
+    assert not [s for s in statements if s.startswith("SELECT users.id")]
+    assert len(statements) <= 5
+    assert form_values(logged_in_client.get("/today").text, "checkin-form")["pain_neck"] == "6"
+
+
+def test_today_reads_the_day_and_its_scores_in_one_query(logged_in_client, count_queries):
+    submit(logged_in_client, "/today", {"pain_neck": "4"})
+    with count_queries() as counter:
+        assert logged_in_client.get("/today").status_code == 200
+    assert not [s for s in counter.statements if "FROM pain_scores" in s]

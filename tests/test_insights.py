@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import pytest
 
 from selfcare import insights
-from selfcare.svgchart import TimeAxis, adherence_calendar, outcome_chart, pain_chart
+from selfcare.svgchart import TimeAxis, adherence_calendar, growth_chart, outcome_chart, pain_chart
 
 TODAY = date(2026, 11, 25)
 
@@ -274,3 +274,21 @@ def test_outcome_chart_marks_changes_beyond_the_band():
     within = re.search(r'class="chart-outcome-mark" d="([^"]+)"', chart)[1]
     beyond = re.search(r'class="chart-outcome-beyond" d="([^"]+)"', chart)[1]
     assert within.count("h0") == 2 and beyond.count("h0") == 1
+
+def test_growth_chart_labels_the_measured_sizes_and_keeps_its_series_apart():
+    chart = str(
+        growth_chart(
+            chart_id="g",
+            title="CPU by years",
+            description="as served and computed",
+            series={"served": {1: 5.0, 5: 5.4, 10: 5.8}, "computed": {1: 20.0, 5: 53.0, 10: 96.0}},
+            value_range=(0, 10),
+        )
+    )
+    labels = re.findall(r'class="chart-label time-label"[^>]*>([^<]+)<', chart)
+    assert labels == ["1", "5", "10"]
+    assert chart.count('class="chart-rom-line chart-left"') == 1
+    assert chart.count('class="chart-rom-line chart-right"') == 1
+    # The axis reaches the largest value, so the steep series stays inside the chart.
+    values = [float(v) for v in re.findall(r'value-label"[^>]*>([^<]+)<', chart)]
+    assert max(values) >= 96 - 20 and min(values) == 0

@@ -3,7 +3,7 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from selfcare import create_app
@@ -32,3 +32,14 @@ def test_migrations_match_the_models(migrated_app):
     with db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), db.metadata)
     assert differences == []
+
+
+def test_the_duplicate_pain_score_index_goes_and_comes_back(migrated_app):
+    def pain_score_indexes():
+        return {index["name"] for index in inspect(db.engine).get_indexes("pain_scores")}
+
+    assert "ix_pain_scores_checkin_id" not in pain_score_indexes()
+    downgrade(revision="d5a7c9e1f3b2")
+    assert "ix_pain_scores_checkin_id" in pain_score_indexes()
+    upgrade()
+    assert "ix_pain_scores_checkin_id" not in pain_score_indexes()

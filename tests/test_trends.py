@@ -166,3 +166,55 @@ def test_trends_query_count_does_not_grow_with_history(app, count_queries):
 def test_therapists_have_no_trends_of_their_own(app, client, therapist_user):
     log_in(client, therapist_user)
     assert client.get("/trends").status_code == 403
+
+
+def test_trends_are_computed_once_until_the_history_changes(
+    app, logged_in_client, client_user, count_queries
+):
+    """Computed trends are kept per client; any write to the client's history (here a score
+    edited on its own, an appointment and a deleted routine log) shows on the next view."""
+    give_history(app, client_user, 400)
+    with count_queries() as computed:
+        first = logged_in_client.get("/trends?range=all").text
+    with count_queries() as cached:
+        again = logged_in_client.get("/trends?range=all").text
+    assert again == first
+    assert cached.count < computed.count
+    with app.app_context():
+        user = db.session.get(User, client_user.id)
+        week = local_today(user.timezone) - timedelta(days=6)
+        neck_scores = db.session.scalars(
+            db.select(PainScore)
+            .join(CheckIn)
+            .where(CheckIn.user_id == user.id, CheckIn.day >= week, PainScore.region == "neck")
+        ).all()
+        assert len(neck_scores) >= 3
+        for score in neck_scores:
+            score.score = 10
+        db.session.commit()
+    assert (
+        "Neck pain averaged 10.0 in the last 7 days"
+        in logged_in_client.get("/trends?range=all").text
+    )
+    with app.app_context():
+        db.session.add(Appointment(client_id=client_user.id, day=week, note="Review"))
+        db.session.commit()
+    assert "Since the last session" in logged_in_client.get("/trends?range=all").text
+    with app.app_context():
+        last_log = db.session.scalars(
+            db.select(RoutineLog).filter_by(user_id=client_user.id).order_by(RoutineLog.day)
+        ).all()[-1]
+        before = db.session.get(User, client_user.id).history_version
+        db.session.delete(last_log)
+        db.session.commit()
+        assert db.session.get(User, client_user.id).history_version > before
+
+
+def test_one_clients_write_leaves_anothers_cached_trends(app, client_user):
+    other = make_user(app, "client", name="Other Client")
+    give_history(app, client_user, 30)
+    with app.app_context():
+        before = db.session.get(User, other.id).history_version
+        db.session.add(CheckIn(user_id=client_user.id, day=date(2020, 1, 1)))
+        db.session.commit()
+        assert db.session.get(User, other.id).history_version == before

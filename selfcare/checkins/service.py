@@ -3,6 +3,7 @@
 from datetime import date
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from ..clinical import DEFAULT_REGIONS, REGIONS
 from ..extensions import db
@@ -41,23 +42,34 @@ def set_tracked_regions(user_id: int, regions: list[str]) -> None:
 
 
 def checkin_for(user_id: int, day: date) -> CheckIn | None:
-    return db.session.scalar(db.select(CheckIn).filter_by(user_id=user_id, day=day))
+    """The day's check-in with its scores, in one query."""
+    query = (
+        db.select(CheckIn).filter_by(user_id=user_id, day=day).options(joinedload(CheckIn.scores))
+    )
+    return db.session.execute(query).unique().scalar_one_or_none()
 
 
-def save_checkin(user_id: int, day: date, scores: dict[str, int | None], details: dict) -> CheckIn:
+def save_checkin(
+    user_id: int,
+    day: date,
+    scores: dict[str, int | None],
+    details: dict,
+    existing: CheckIn | None = None,
+) -> CheckIn:
     """Create or update the one check-in of that day with the given scores and details; what is
     not given stays as it is. A region scored None is "not rated": its score row is removed,
-    never written as 0. Sending the same form twice changes nothing."""
+    never written as 0. Sending the same form twice changes nothing. `existing` is the day's
+    check-in when the caller has just read it (it is not read again)."""
     try:
-        return _write_checkin(user_id, day, scores, details)
+        return _write_checkin(user_id, day, scores, details, existing)
     except IntegrityError:
         # Another request created the day's row between our read and insert; update that one.
         db.session.rollback()
-        return _write_checkin(user_id, day, scores, details)
+        return _write_checkin(user_id, day, scores, details, None)
 
 
-def _write_checkin(user_id, day, scores, details) -> CheckIn:
-    checkin = checkin_for(user_id, day) or CheckIn(user_id=user_id, day=day)
+def _write_checkin(user_id, day, scores, details, existing) -> CheckIn:
+    checkin = existing or checkin_for(user_id, day) or CheckIn(user_id=user_id, day=day)
     for name, value in details.items():
         setattr(checkin, name, value)
     existing = {score.region: score for score in checkin.scores}

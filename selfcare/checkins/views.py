@@ -66,8 +66,9 @@ def _checkin_page(day, template: str, page_context=lambda regions: {}):
         merge = merge_edits(
             read_snapshot(form.loaded.data), sent, checkin_values(existing, regions)
         )
+        is_today = day == _today()  # asked before the commit, which expires the user
         if merge.changes:
-            _save_changes(day, merge.changes)
+            _save_changes(day, merge.changes, existing)
         anchor = _apply_routine_tap(taps, day)
         if merge.conflicts:
             # The form as now saved, with this page's value where the two disagree.
@@ -83,11 +84,11 @@ def _checkin_page(day, template: str, page_context=lambda regions: {}):
                 conflicts=merge.conflicts,
                 day=day,
                 existing=existing,
-                pain_question=PAIN_QUESTION if day == _today() else PAST_PAIN_QUESTION,
+                pain_question=PAIN_QUESTION if is_today else PAST_PAIN_QUESTION,
                 **page_context(regions),
             ), 409
         if merge.changes:
-            flash("Saved. Thanks for checking in." if day == _today() else "Saved.", "success")
+            flash("Saved. Thanks for checking in." if is_today else "Saved.", "success")
             if existing is None and _first_checkin():
                 flash(_REMINDER_OFFER, "info")
         elif anchor is None:
@@ -107,14 +108,14 @@ def _checkin_page(day, template: str, page_context=lambda regions: {}):
     )
 
 
-def _save_changes(day, changes: dict) -> None:
+def _save_changes(day, changes: dict, existing: CheckIn | None = None) -> None:
     scores = {
         name.removeprefix(REGION_FIELD_PREFIX): value
         for name, value in changes.items()
         if name.startswith(REGION_FIELD_PREFIX)
     }
     details = {name: value for name, value in changes.items() if name in DETAIL_FIELDS}
-    save_checkin(current_user.id, day, scores, details)
+    save_checkin(current_user.id, day, scores, details, existing)
 
 
 def _describe(field, value) -> str:

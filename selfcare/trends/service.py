@@ -1,10 +1,11 @@
 """Everything a trends page shows for one client, loaded in a fixed number of queries (however
 many years of history there are) and turned into charts, summaries and tables."""
 
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import Row, func, literal
 
@@ -90,6 +91,10 @@ def load_history(client_id: int, since: date | None, today: date) -> ClientHisto
             db.select(Appointment).filter_by(client_id=client_id).order_by(Appointment.day)
         )
     )
+    # Kept with cached trends after this request: out of the session, a later commit can't
+    # expire them.
+    for appointment in history.appointments:
+        db.session.expunge(appointment)
     history.tracked = tracked_regions(client_id)
     return history
 
@@ -174,6 +179,12 @@ class Trends:
     psfs: PsfsPanel | None = None
 
 
+# Computed trends per worker, most recently used last. A page of five years costs several
+# times a cached one (docs/benchmarks.md); a client's write raises their history version, which
+# is part of the key, so a cached entry is never shown after the data under it changed.
+TRENDS_CACHE_SIZE = 64
+
+
 def build_trends(
     client: User,
     range_key: str,
@@ -185,6 +196,21 @@ def build_trends(
     share may cover less)."""
     today = today or local_today(client.timezone)
     range_key = range_key if range_key in RANGES else DEFAULT_RANGE
+    cache = current_app.extensions.setdefault("trends_cache", OrderedDict())
+    key = (client.id, client.history_version, client.timezone, today, range_key, region, parts)
+    if key in cache:
+        cache.move_to_end(key)
+        return replace(cache[key], client=client)
+    trends = _compute_trends(client, range_key, region, today, parts)
+    cache[key] = trends
+    if len(cache) > TRENDS_CACHE_SIZE:
+        cache.popitem(last=False)
+    return trends
+
+
+def _compute_trends(
+    client: User, range_key: str, region: str | None, today: date, parts: frozenset[str]
+) -> Trends:
     days = RANGES[range_key][1]
     calendar_start = today - timedelta(weeks=CALENDAR_WEEKS_WIDE)
     if days:
