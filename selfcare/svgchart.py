@@ -352,6 +352,7 @@ def _month_labels(first_monday: date, weeks: int) -> list[str]:
         labels.append(f'<text class="chart-label" x="{x}" y="{CALENDAR_TOP - 4}">{name}</text>')
     return labels
 
+
 def growth_chart(
     *,
     chart_id: str,

@@ -275,6 +275,7 @@ def test_outcome_chart_marks_changes_beyond_the_band():
     beyond = re.search(r'class="chart-outcome-beyond" d="([^"]+)"', chart)[1]
     assert within.count("h0") == 2 and beyond.count("h0") == 1
 
+
 def test_growth_chart_labels_the_measured_sizes_and_keeps_its_series_apart():
     chart = str(
         growth_chart(

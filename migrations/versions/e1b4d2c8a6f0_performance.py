@@ -3,7 +3,7 @@ ix_pain_scores_checkin_id dropped: the unique index on (checkin_id, region) alre
 checkin_id, so the second index only cost writes and space (docs/benchmarks.md)
 
 Revision ID: e1b4d2c8a6f0
-Revises: d5a7c9e1f3b2
+Revises: dca71aa52059
 Create Date: 2026-11-25 18:20:00.000000
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e1b4d2c8a6f0'
-down_revision = 'd5a7c9e1f3b2'
+down_revision = "dca71aa52059"
 branch_labels = None
 depends_on = None
 
