@@ -92,6 +92,8 @@ def test_client_shares_with_a_therapist_and_revokes(
 
     client.goto(f"{base}/sharing")
     assert client.get_by_role("cell", name="Robin Therapist").first.is_visible()  # the access log
+    client.get_by_role("link", name="Stop sharing with Robin Therapist").click()
+    check_accessibility(client, "stop sharing?")
     client.get_by_role("button", name="Stop sharing").click()
     assert client.get_by_role("heading", name="Sharing stopped").is_visible()
     assert client.get_by_text("Robin Therapist can't open your charts").is_visible()
