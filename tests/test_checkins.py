@@ -293,3 +293,18 @@ def test_bad_offline_entries_are_refused_with_nothing_written(app, logged_in_cli
     response = logged_in_client.post("/today/queued", json=base | {"day": "2026-01-05"})
     assert response.status_code == 400  # no CSRF token: not from our page
     assert count_rows(app, CheckIn) == 0
+
+
+def test_right_to_left_notes_and_names_get_their_own_direction(app, client):
+    """An Arabic note (and name) is shown in an element with dir="auto", so the browser lays it
+    out right to left without scrambling the English around it; the fields take it the same way."""
+    arabic_note = "نمت جيدا"
+    person = make_user(app, name="سارة")
+    log_in(client, person)
+    checkin(client, pain_neck="3", note=arabic_note)
+    history = client.get("/checkins").text
+    assert f'<p class="small muted" dir="auto">{arabic_note}</p>' in history
+    assert '<a href="/account" dir="auto">سارة</a>' in history
+    today = client.get("/today").text
+    assert re.search(r'<textarea[^>]* dir="auto"[^>]* name="note"', today)
+    assert re.search(r'<input[^>]* dir="auto"[^>]* name="medication_note"', today)
