@@ -18,8 +18,8 @@ TOP_OF_HEAD = (
     "to your nose."
 )
 
-# Smartphone measurements of these are valid against an inclinometer or goniometer (see
-# docs/architecture.md); other movements keep typed entry only.
+# The movements the clinical reference data (shared/reference/clinical-notes.md, R19-R23) finds
+# a phone on the head or back measures well enough at home; every other movement is typed only.
 PHONE_MEASURABLE: dict[str, PhoneHold] = {
     "cervical_flexion": PhoneHold(
         "beta", FOREHEAD, "Bend your head forward, chin to chest, as far as is comfortable."
@@ -33,7 +33,10 @@ PHONE_MEASURABLE: dict[str, PhoneHold] = {
         "Tip your ear towards that shoulder, as far as is comfortable, without turning.",
     ),
     "cervical_rotation": PhoneHold(
-        "alpha", TOP_OF_HEAD, "Turn your head to that side, as far as is comfortable."
+        "alpha",
+        TOP_OF_HEAD,
+        "Turn your head to that side, as far as is comfortable. (Turning is read by the "
+        "phone's compass, less exact than tilting: keep away from metal and magnets.)",
     ),
     "lumbar_flexion": PhoneHold(
         "beta",
