@@ -212,7 +212,8 @@ class TimezoneField(SelectField):
             label,
             choices=_zones_by_region(prompt),
             default="" if ask else "UTC",
-            description="Decides when your day starts and ends.",
+            description="Decides when your day starts and ends."
+            + (" Choose the city nearest you that keeps the same time." if ask else ""),
             validators=[_known_zone],
             validate_choice=False,  # _known_zone says it more plainly
             **kwargs,

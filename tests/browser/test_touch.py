@@ -120,6 +120,19 @@ def test_measure_a_neck_flexion_with_the_phone(browser, live_server, live_app):
     expect(value).to_be_focused()
     page.get_by_role("button", name="Save measurement").click()
     expect(page.get_by_text("Neck: chin to chest: 40° saved.")).to_be_visible()
+
+    # The one function with the math, across the wrap of each angle.
+    page.goto(f"{live_server}/measurements/new/cervical_rotation")
+    cases = {
+        "alpha 350 to 10": ("alpha", 350, 10, 20),
+        "alpha 10 to 300": ("alpha", 10, 300, 70),
+        "beta 90 to 130": ("beta", 90, 130, 40),
+        "beta 170 to -170": ("beta", 170, -170, 20),
+        "gamma -10 to 25": ("gamma", -10, 25, 35),
+    }
+    for label, (axis, start, end, degrees) in cases.items():
+        found = page.evaluate(f"degreesBetween('{axis}', {{{axis}: {start}}}, {{{axis}: {end}}})")
+        assert found == degrees, label
     page.context.close()
 
 
