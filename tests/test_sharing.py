@@ -384,6 +384,11 @@ def test_stopping_asks_first_then_offers_undo_that_restores_the_same_share(
     assert "you stopped sharing" in purposes and "you undid stopping" in purposes
     assert "you undid stopping" in page  # the client reads both in their log
 
+    # Undo from a second tab that still shows the receipt: nothing more happens, and it says so.
+    again = submit(logged_in_client, f"/sharing/{share.id}/undo", page="/sharing")
+    assert "You already share with Theo Therapist." in logged_in_client.get(again.location).text
+    assert count_rows(app, AccessLogEntry, purpose="you undid stopping") == 1
+
 
 def test_undo_is_refused_after_ten_minutes(app, logged_in_client):
     _, share = _shared_with_a_therapist(app, logged_in_client)

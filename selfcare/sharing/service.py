@@ -163,8 +163,18 @@ def can_undo(share: Share, now: datetime | None = None) -> bool:
     return deadline is not None and (now or utcnow()) <= deadline
 
 
-def restore(share: Share) -> None:
-    """Take back a stop: the share is in force again with the same parts, end day and start."""
-    share.revoked_at = None
+def restore(share: Share) -> bool:
+    """Take back a stop: the share is in force again with the same parts, end day and start.
+    One conditional UPDATE, so Undo tapped in two tabs restores (and logs) once; False for the
+    second."""
+    restored = db.session.execute(
+        update(Share)
+        .where(Share.id == share.id, Share.revoked_at == share.revoked_at)
+        .values(revoked_at=None)
+    )
+    if restored.rowcount != 1:
+        db.session.rollback()
+        return False
     _log_change(share, SHARE_RESTORED, utcnow())
     db.session.commit()
+    return True

@@ -110,17 +110,16 @@ def undo_revoke(share_id):
         return redirect(url_for("sharing.index"))
     if share.client_id != current_user.id:
         abort(404)
-    if share.revoked_at is None:
-        flash(f"You already share with {share.therapist.name}.", "success")
-        return redirect(url_for("sharing.index"))
-    if not can_undo(share):
+    if share.revoked_at is not None and not can_undo(share):
         flash(
             "Stopping can be undone for 10 minutes only, and that time has passed. "
             "To share again, create a new code.",
             "info",
         )
         return redirect(url_for("sharing.receipt", share_id=share.id))
-    restore(share)
+    if share.revoked_at is None or not restore(share):  # another tab (or a new code) was first
+        flash(f"You already share with {share.therapist.name}.", "success")
+        return redirect(url_for("sharing.index"))
     security_log.record("share.restored", user_id=current_user.id, share_id=share.id)
     flash(f"Sharing with {share.therapist.name} is back on, as it was before.", "success")
     return redirect(url_for("sharing.index"))
