@@ -184,12 +184,37 @@ def at_least_one(message: str):
     return check
 
 
+def _known_zone(form, field):
+    if field.data not in timezone_names():
+        raise ValidationError(
+            "Please choose your time zone from the list (the city nearest you in your zone)."
+        )
+
+
+def _zones_by_region(first: SelectChoice | None) -> list[SelectChoice]:
+    """Every zone under its region ("Europe": "London", ...), for a select with groups; `first`
+    (a "choose" prompt) heads the list outside any group."""
+    choices = [first] if first else []
+    for name in timezone_names():
+        region, _, place = name.partition("/")
+        label = place.replace("_", " ").replace("/", " / ") if place else name
+        choices.append(SelectChoice(name, label, optgroup=region if place else "Other"))
+    return choices
+
+
 class TimezoneField(SelectField):
-    def __init__(self, label="Time zone", **kwargs):
+    """A time zone from a list grouped by region. `ask` leaves it unset until the person (or the
+    browser's own zone, filled in by app.js) chooses, rather than assuming UTC."""
+
+    def __init__(self, label="Time zone", ask=False, **kwargs):
+        prompt = SelectChoice("", "Choose your time zone") if ask else None
         super().__init__(
             label,
-            choices=[SelectChoice(name, name.replace("_", " ")) for name in timezone_names()],
-            default="UTC",
-            description="Decides when your day starts and ends.",
+            choices=_zones_by_region(prompt),
+            default="" if ask else "UTC",
+            description="Decides when your day starts and ends."
+            + (" Choose the city nearest you that keeps the same time." if ask else ""),
+            validators=[_known_zone],
+            validate_choice=False,  # _known_zone says it more plainly
             **kwargs,
         )

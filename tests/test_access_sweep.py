@@ -68,6 +68,7 @@ ROUTES = {
     "sharing.cancel_invite": CLIENT_ROW,
     "sharing.revoke_share": CLIENT_ROW,
     "sharing.receipt": CLIENT_ROW,
+    "sharing.undo_revoke": CLIENT_ROW,
     "therapist.link": THERAPIST_TOOL,
     "therapist.client": SHARED_CLIENT,
     "therapist.new_appointment": SHARED_CLIENT,

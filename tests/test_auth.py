@@ -1,3 +1,5 @@
+import re
+
 from flask_login import current_user
 from werkzeug.security import generate_password_hash
 
@@ -10,6 +12,7 @@ from selfcare.pages import safe_next_url
 from .helpers import (
     PASSWORD,
     csrf_token_from,
+    form_values,
     log_in,
     mail_link,
     make_user,
@@ -84,8 +87,37 @@ def test_register_validation_messages_and_nothing_written(app, client):
     assert "Use between 12 and 128 characters." in page
     assert PASSWORD_TOO_GUESSABLE.replace("'", "&#39;") not in page
     assert "doesn&#39;t look like an email address" in page
-    assert "Not a valid choice" in page
+    assert "Please choose your time zone from the list" in page
     assert count_users(app) == 0
+
+
+def test_without_javascript_registration_asks_for_the_time_zone(app, client):
+    """No script runs in the test client: the page asks, nothing is assumed, the choice is kept."""
+    page = client.get("/register").text
+    assert '<option selected value="">Choose your time zone</option>' in page
+    assert '<optgroup label="Europe">' in page and '<option value="Europe/Lisbon">Lisbon' in page
+    assert form_values(page, "register-form")["timezone"] == ""
+    typed = {
+        "name": "Noor",
+        "email": "noor@example.com",
+        "password": "a long enough passphrase",
+    }
+
+    response = client.post("/register", data=form_values(page, "register-form") | typed)
+    assert response.status_code == 422
+    assert re.search(
+        r'id="timezone-errors">\s*<li>Please choose your time zone from the list', response.text
+    )
+    assert count_users(app) == 0
+
+    # The page kept what was typed except the password, which is typed again.
+    chosen = form_values(response.text, "register-form") | {
+        "password": typed["password"],
+        "timezone": "Asia/Kolkata",
+    }
+    assert client.post("/register", data=chosen).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(User.timezone)) == "Asia/Kolkata"
 
 
 def test_password_longer_than_128_is_refused(app, client):

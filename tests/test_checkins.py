@@ -319,3 +319,18 @@ def test_today_reads_the_day_and_its_scores_in_one_query(logged_in_client, count
     with count_queries() as counter:
         assert logged_in_client.get("/today").status_code == 200
     assert not [s for s in counter.statements if "FROM pain_scores" in s]
+
+
+def test_right_to_left_notes_and_names_get_their_own_direction(app, client):
+    """An Arabic note (and name) is shown in an element with dir="auto", so the browser lays it
+    out right to left without scrambling the English around it; the fields take it the same way."""
+    arabic_note = "نمت جيدا"
+    person = make_user(app, name="سارة")
+    log_in(client, person)
+    checkin(client, pain_neck="3", note=arabic_note)
+    history = client.get("/checkins").text
+    assert f'<p class="small muted" dir="auto">{arabic_note}</p>' in history
+    assert '<a class="account-link" href="/account" dir="auto">سارة</a>' in history
+    today = client.get("/today").text
+    assert re.search(r'<textarea[^>]* dir="auto"[^>]* name="note"', today)
+    assert re.search(r'<input[^>]* dir="auto"[^>]* name="medication_note"', today)

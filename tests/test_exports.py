@@ -45,7 +45,7 @@ def fill_history(client):
         {"pain_neck": "4", "pain_lower_back": "6", "note": "Stiff, 5° less?", "day_kind": "flare"},
     )
     submit(client, "/checkins/2026-01-15", {"pain_neck": "7"})
-    submit(client, "/measurements/new/cervical_rotation", {"side": "left", "value": "62.5"})
+    submit(client, "/measurements/new/cervical_rotation", {"left": "62.5"})
     submit(client, "/measurements/new/fingertip_to_floor", {"value": "-3"})
     page = client.get("/routines/new").text
     import re

@@ -139,7 +139,7 @@ FORMS = [
         "client",
         "/measurements/new/cervical_rotation",
         "/measurements/new/cervical_rotation",
-        ["submission_id", "side", "value", "day", "note"],
+        ["submission_id", "left", "right", "day", "note"],
     ),
     (
         "unsided measurement",

@@ -24,9 +24,7 @@ def test_form_shows_how_to_and_normal_range(logged_in_client):
 
 
 def test_measurement_is_saved_with_unit_and_side(app, logged_in_client, client_user):
-    response = submit(
-        logged_in_client, ROTATION, {"side": "left", "value": "64.5", "note": "stiff"}
-    )
+    response = submit(logged_in_client, ROTATION, {"left": "64.5", "note": "stiff"})
     assert response.status_code == 302
     [saved] = fetch_all(app, Measurement, user_id=client_user.id)
     assert (saved.movement, saved.side, saved.value, saved.unit) == (
@@ -47,23 +45,22 @@ def test_unsided_movement_in_cm(app, logged_in_client):
 
 
 def test_out_of_bounds_value_names_the_bounds(app, logged_in_client):
-    response = submit(logged_in_client, ROTATION, {"side": "right", "value": "150"})
+    response = submit(logged_in_client, ROTATION, {"left": "60", "right": "150"})
     assert response.status_code == 422
     assert "recorded between 0° and 100°" in response.text
-    assert 'id="value-errors"' in response.text
+    assert 'id="right-errors"' in response.text and 'id="left-errors"' not in response.text
     assert count_rows(app, Measurement) == 0
 
 
 def test_bad_measurement_input_is_refused(app, logged_in_client):
     future = (local_today("Europe/London") + timedelta(days=1)).isoformat()
     cases = [
-        ({"side": "left", "value": "abc"}, "Not a valid decimal value."),
-        ({"side": "left", "value": ""}, "Please enter the number you measured."),
-        ({"value": "60"}, "Choose left or right."),
-        ({"side": "up", "value": "60"}, "Choose left or right."),
-        ({"side": "left", "value": "60", "day": future}, "That date is in the future."),
+        ({"left": "abc"}, "Not a valid decimal value."),
+        ({"left": "60", "right": "nan"}, "Please enter a number, for example 65."),
+        ({"left": "", "right": ""}, "Please enter at least one side: left, right or both."),
+        ({"left": "60", "day": future}, "That date is in the future."),
         (
-            {"side": "left", "value": "60", "note": "x" * 10_000},
+            {"left": "60", "note": "x" * 10_000},
             "Please keep it to 500 characters or fewer.",
         ),
     ]
@@ -80,10 +77,10 @@ def test_double_submit_saves_once(app, logged_in_client):
     import re
 
     submission_id = re.search(r'name="submission_id" type="hidden" value="([^"]+)"', page).group(1)
-    data = {"csrf_token": token, "submission_id": submission_id, "side": "left", "value": "60"}
+    data = {"csrf_token": token, "submission_id": submission_id, "left": "60", "right": "70"}
     assert logged_in_client.post(ROTATION, data=data).status_code == 302
     assert logged_in_client.post(ROTATION, data=data).status_code == 302
-    assert count_rows(app, Measurement) == 1
+    assert count_rows(app, Measurement) == 2
 
 
 def test_unknown_movement_is_not_found(logged_in_client):
@@ -91,7 +88,7 @@ def test_unknown_movement_is_not_found(logged_in_client):
 
 
 def test_edit_and_delete(app, logged_in_client):
-    submit(logged_in_client, ROTATION, {"side": "left", "value": "60"})
+    submit(logged_in_client, ROTATION, {"left": "60"})
     [saved] = fetch_all(app, Measurement)
     response = submit(
         logged_in_client, f"/measurements/{saved.id}", {"side": "right", "value": "66"}
@@ -104,7 +101,7 @@ def test_edit_and_delete(app, logged_in_client):
 
 
 def test_other_clients_measurements_are_not_found(app, logged_in_client):
-    submit(logged_in_client, ROTATION, {"side": "left", "value": "60"})
+    submit(logged_in_client, ROTATION, {"left": "60"})
     [saved] = fetch_all(app, Measurement)
     stranger = app.test_client()
     log_in(stranger, make_user(app))
@@ -117,7 +114,7 @@ def test_other_clients_measurements_are_not_found(app, logged_in_client):
 def test_back_then_save_asks_before_saving_the_same_again(app, logged_in_client):
     """Back re-fetches the form with a new submission id while the browser refills what was
     typed: the second save asks first, and saves only when the person says so."""
-    typed = {"side": "left", "value": "60", "day": "2026-01-05"}
+    typed = {"left": "60", "day": "2026-01-05"}
     assert submit(logged_in_client, ROTATION, typed).status_code == 302
     again = submit(logged_in_client, ROTATION, typed)
     assert again.status_code == 409
@@ -129,7 +126,7 @@ def test_back_then_save_asks_before_saving_the_same_again(app, logged_in_client)
 
 
 def test_edits_in_two_tabs_merge_field_by_field(app, logged_in_client):
-    submit(logged_in_client, ROTATION, {"side": "left", "value": "60", "note": "morning"})
+    submit(logged_in_client, ROTATION, {"left": "60", "note": "morning"})
     [saved] = fetch_all(app, Measurement)
     url = f"/measurements/{saved.id}"
     tab_a = form_values(logged_in_client.get(url).text, "measurement-form")
@@ -154,7 +151,7 @@ def test_edits_in_two_tabs_merge_field_by_field(app, logged_in_client):
 def test_a_measurement_saved_without_a_submission_id_can_be_edited(app, logged_in_client):
     """Rows from before submission ids (and imports) have none: their edit form refused every
     save with an error it didn't show."""
-    submit(logged_in_client, ROTATION, {"side": "left", "value": "60"})
+    submit(logged_in_client, ROTATION, {"left": "60"})
     [saved] = fetch_all(app, Measurement)
     with app.app_context():
         db.session.get(Measurement, saved.id).submission_id = None
@@ -163,3 +160,63 @@ def test_a_measurement_saved_without_a_submission_id_can_be_edited(app, logged_i
     data = form_values(logged_in_client.get(url).text, "measurement-form") | {"value": "47"}
     assert logged_in_client.post(url, data=data).status_code == 302
     assert fetch_all(app, Measurement)[0].value == 47.0
+
+
+def test_both_sides_in_one_entry_are_two_rows_of_one_day(app, logged_in_client, client_user):
+    page = logged_in_client.get(ROTATION).text
+    assert 'name="side"' not in page and 'name="value"' not in page
+    assert "Left (degrees)" in page and "Right (degrees)" in page
+    data = form_values(page, "measurement-form") | {"left": "62", "right": "71.5", "note": "ok"}
+    response = logged_in_client.post(ROTATION, data=data)
+    assert response.status_code == 302
+    rows = fetch_all(app, Measurement, user_id=client_user.id)
+    assert [(row.side, row.value, row.note) for row in rows] == [
+        ("left", 62.0, "ok"),
+        ("right", 71.5, "ok"),
+    ]
+    assert rows[0].day == rows[1].day == local_today("Europe/London")
+    assert rows[0].submission_id != rows[1].submission_id
+    listing = logged_in_client.get("/measurements").text
+    assert "Neck: turning the head: left 62°, right 71.5° saved." in listing
+
+    # The same form again (a re-sent request) is saved once; a new form with the same values asks.
+    assert logged_in_client.post(ROTATION, data=data).status_code == 302
+    assert count_rows(app, Measurement) == 2
+    again = submit(logged_in_client, ROTATION, {"left": "62", "right": "71.5"})
+    assert again.status_code == 409
+    assert "You already saved neck: turning the head (left) 62° and (right) 71.5°" in again.text
+    assert count_rows(app, Measurement) == 2
+
+    # Each side is its own row afterwards: editing one leaves the other alone.
+    edit = f"/measurements/{rows[1].id}"
+    edit_page = logged_in_client.get(edit).text
+    assert 'name="side"' in edit_page and 'name="left"' not in edit_page
+    changed = form_values(edit_page, "measurement-form") | {"value": "73"}
+    assert logged_in_client.post(edit, data=changed).status_code == 302
+    assert [row.value for row in fetch_all(app, Measurement)] == [62.0, 73.0]
+
+
+def test_one_side_alone_is_enough(app, logged_in_client):
+    assert submit(logged_in_client, ROTATION, {"right": "70"}).status_code == 302
+    [saved] = fetch_all(app, Measurement)
+    assert (saved.side, saved.value) == ("right", 70.0)
+
+
+def test_measure_with_the_phone_is_offered_only_where_it_is_valid(logged_in_client):
+    """The section is in the page hidden; static/js/inclinometer.js shows it where the phone has
+    a motion sensor. Each movement gets the angle its hold changes."""
+    flexion = logged_in_client.get("/measurements/new/cervical_flexion").text
+    assert '<section class="inclinometer" hidden data-axis="beta"' in flexion
+    assert 'data-target="value">Measure with this phone</button>' in flexion
+    assert "inclinometer.js" in flexion
+    rotation = logged_in_client.get(ROTATION).text
+    assert 'data-axis="alpha"' in rotation
+    assert 'data-target="left">Measure left with this phone' in rotation
+    assert 'data-target="right">Measure right with this phone' in rotation
+    assert (
+        'data-axis="gamma"'
+        in logged_in_client.get("/measurements/new/cervical_lateral_flexion").text
+    )
+    for not_valid in ("hip_flexion", "shoulder_abduction", "lumbar_extension"):
+        page = logged_in_client.get(f"/measurements/new/{not_valid}").text
+        assert "inclinometer" not in page, not_valid

@@ -216,7 +216,7 @@ def test_chart_and_report_show_a_real_change(app, logged_in_client, client_user)
     score_all(logged_in_client, [5, 5, 5])
     trends = logged_in_client.get("/trends").text
     assert (
-        '<svg class="chart" viewBox="0 0 360 190" role="img" aria-labelledby="psfs-t psfs-d"'
+        '<svg class="chart" viewBox="0 0 320 210" role="img" aria-labelledby="psfs-t psfs-d"'
         in trends
     )
     assert "chart-band" in trends and "chart-outcome-beyond" in trends

@@ -10,6 +10,7 @@ from selfcare.sharing.service import INVITE_ALPHABET, create_invite
 
 from .helpers import (
     count_rows,
+    csrf_token_from,
     fetch_all,
     form_values,
     log_in,
@@ -147,7 +148,7 @@ def test_every_view_of_client_data_is_logged_and_shown_to_the_client(
     ]
     assert all(entry.therapist_id == therapist.id for entry in entries)
     page = logged_in_client.get("/sharing").text
-    assert page.count("<td>Theo Therapist</td>") == 4 and "<td>report</td>" in page
+    assert page.count('<td dir="auto">Theo Therapist</td>') == 4 and "<td>report</td>" in page
 
 
 def test_home_program_appears_for_the_client_and_is_logged_like_any_routine(
@@ -166,7 +167,10 @@ def test_home_program_appears_for_the_client_and_is_logged_like_any_routine(
     [routine] = fetch_all(app, Routine, user_id=client_user.id)
     assert routine.assigned_by_id == therapist.id
     today_page = logged_in_client.get("/today").text
-    assert "Thoracic home program" in today_page and "from Theo Therapist" in today_page
+    assert (
+        "Thoracic home program" in today_page
+        and 'from <span dir="auto">Theo Therapist</span>' in today_page
+    )
     tap_routine(logged_in_client, routine.id)
     assert count_rows(app, RoutineLog, routine_id=routine.id) == 1
 
@@ -233,7 +237,7 @@ def test_share_scope_holds_on_every_page_that_shows_client_data(app, logged_in_c
     submit(
         logged_in_client,
         "/measurements/new/cervical_rotation",
-        {"side": "left", "value": "61", "note": "private: measured by partner"},
+        {"left": "61", "note": "private: measured by partner"},
     )
     browser, _ = logged_in_therapist(app)
     assert redeem(browser, new_invite_code(logged_in_client, parts=["motion"])).status_code == 302
@@ -308,3 +312,106 @@ def test_a_pain_only_share_shows_no_routine_effect_and_no_client_notes(
     redeem(pain_only, new_invite_code(logged_in_client, parts=["pain"]))
     for page in (pain_only.get(base).text, pain_only.get(f"{base}/report").text):
         assert "After a routine day" not in page and "APPT-SECRET" not in page
+
+
+def test_one_code_at_a_time_a_new_one_replaces_the_old(app, logged_in_client):
+    page = logged_in_client.get("/sharing").text
+    assert ">Create a code</button>" in page and "Replace this code" not in page
+    first = new_invite_code(logged_in_client)
+    page = logged_in_client.get("/sharing").text
+    assert ">Replace this code</button>" in page and "Create a code" not in page
+    link = f"http://localhost/therapist/link/{first.replace('-', '')}"
+    assert f'<a href="{link}">{link}</a>' in page  # a real, tappable link
+    # Copy and share buttons exist for the script, hidden until it finds the browser can.
+    assert re.search(r'<button type="button" class="[^"]*js-copy-link" hidden>', page)
+    assert re.search(r'<button type="button" class="[^"]*js-share-link" hidden>', page)
+
+    # A second tab still showing "Create a code" sends the form again: the first code ends.
+    data = form_values(page, "invite-form")
+    response = logged_in_client.post("/sharing/invites", data=data, follow_redirects=True)
+    second = re.search(r'class="invite-code"[^>]*>([A-Z0-9-]{9})<', response.text).group(1)
+    assert second != first
+    assert f"The earlier code {first} no longer works." in response.text
+    assert response.text.count('class="invite-code"') == 1
+    browser, _ = logged_in_therapist(app)
+    assert redeem(browser, first).status_code == 422
+    assert redeem(browser, second).status_code == 302
+
+
+A_MONTH_AHEAD = (utcnow().date() + timedelta(days=30)).isoformat()
+
+
+def _shared_with_a_therapist(app, logged_in_client):
+    browser, _ = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client, parts=["pain"], ends_on=A_MONTH_AHEAD))
+    [share] = fetch_all(app, Share)
+    return browser, share
+
+
+def test_stopping_asks_first_then_offers_undo_that_restores_the_same_share(
+    app, logged_in_client, client_user
+):
+    browser, share = _shared_with_a_therapist(app, logged_in_client)
+    sharing_page = logged_in_client.get("/sharing").text
+    assert f'href="/sharing/{share.id}/revoke"' in sharing_page  # a link to a question, no POST
+    question = logged_in_client.get(f"/sharing/{share.id}/revoke")
+    assert question.status_code == 200
+    assert "Stop sharing with" in question.text and "undo it for 10 minutes" in question.text
+    assert fetch_all(app, Share)[0].revoked_at is None  # asking changed nothing
+
+    response = logged_in_client.post(
+        f"/sharing/{share.id}/revoke", data={"csrf_token": csrf_token_from(question.text)}
+    )
+    receipt = logged_in_client.get(response.headers["Location"]).text
+    assert "Sharing stopped" in receipt and "Undo" in receipt
+    assert browser.get(f"/therapist/clients/{client_user.id}").status_code == 404
+
+    response = submit(
+        logged_in_client, f"/sharing/{share.id}/undo", page=f"/sharing/{share.id}/receipt"
+    )
+    assert response.status_code == 302
+    page = logged_in_client.get("/sharing").text
+    assert "Sharing with Theo Therapist is back on, as it was before." in page
+    [restored] = fetch_all(app, Share)
+    assert restored.revoked_at is None
+    assert (restored.parts, str(restored.ends_on), restored.since) == (
+        "pain",
+        A_MONTH_AHEAD,
+        share.since,
+    )
+    assert browser.get(f"/therapist/clients/{client_user.id}").status_code == 200
+    purposes = [entry.purpose for entry in fetch_all(app, AccessLogEntry)]
+    assert "you stopped sharing" in purposes and "you undid stopping" in purposes
+    assert "you undid stopping" in page  # the client reads both in their log
+
+    # Undo from a second tab that still shows the receipt: nothing more happens, and it says so.
+    again = submit(logged_in_client, f"/sharing/{share.id}/undo", page="/sharing")
+    assert "You already share with Theo Therapist." in logged_in_client.get(again.location).text
+    assert count_rows(app, AccessLogEntry, purpose="you undid stopping") == 1
+
+
+def test_undo_is_refused_after_ten_minutes(app, logged_in_client):
+    _, share = _shared_with_a_therapist(app, logged_in_client)
+    submit(logged_in_client, f"/sharing/{share.id}/revoke")
+    with app.app_context():
+        stopped = db.session.get(Share, share.id)
+        stopped.revoked_at = utcnow() - timedelta(minutes=11)
+        db.session.commit()
+    receipt = logged_in_client.get(f"/sharing/{share.id}/receipt").text
+    assert "Undo" not in receipt
+    response = submit(logged_in_client, f"/sharing/{share.id}/undo", page="/sharing")
+    page = logged_in_client.get(response.headers["Location"]).text
+    assert "can be undone for 10 minutes only" in page
+    assert fetch_all(app, Share)[0].revoked_at is not None
+
+
+def test_undo_is_refused_when_the_therapist_account_is_gone(app, logged_in_client):
+    _, share = _shared_with_a_therapist(app, logged_in_client)
+    submit(logged_in_client, f"/sharing/{share.id}/revoke")
+    with app.app_context():
+        db.session.delete(db.session.get(User, share.therapist_id))
+        db.session.commit()
+    response = submit(logged_in_client, f"/sharing/{share.id}/undo", page="/sharing")
+    page = logged_in_client.get(response.headers["Location"]).text
+    assert "that therapist&#39;s account no longer exists" in page
+    assert count_rows(app, Share) == 0

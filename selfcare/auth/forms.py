@@ -96,7 +96,7 @@ class RegisterForm(PageForm):
         default=CLIENT,
         validators=[InputRequired(message="Please choose one.")],
     )
-    timezone = TimezoneField()
+    timezone = TimezoneField("Your time zone", ask=True)
 
 
 class LoginForm(PageForm):

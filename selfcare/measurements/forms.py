@@ -1,13 +1,21 @@
 from wtforms import BooleanField, DecimalField, HiddenField, RadioField, SelectChoice
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import InputRequired, Optional, ValidationError
 
 from ..clinical import Movement
 from ..forms import DatedForm, SubmissionIdField, day_field, note_field
 from .service import MeasuredValue
 
 
+def _side_value(side: str) -> DecimalField:
+    return DecimalField(
+        side.title(), places=None, validators=[Optional()], render_kw={"inputmode": "decimal"}
+    )
+
+
 class MeasurementForm(DatedForm):
-    """Built for one movement: the side choice and the plausible bounds come from it."""
+    """Built for one movement: the side choice and the plausible bounds come from it. With
+    `both_sides` (a new entry of a movement with sides) it asks left and right at once, either
+    may stay empty; otherwise one value (and, for a sided movement, which side)."""
 
     submission_id = SubmissionIdField()
     side = RadioField(
@@ -21,20 +29,47 @@ class MeasurementForm(DatedForm):
         validators=[InputRequired(message="Please enter the number you measured.")],
         render_kw={"inputmode": "decimal", "step": "any"},
     )
+    left = _side_value("left")
+    right = _side_value("right")
     day = day_field("Measured on")
     note = note_field("Note (optional)", max_length=500)
     # What an edit page showed when it was loaded, so a save writes only what it changed.
     loaded = HiddenField()
     save_again = BooleanField("Yes, save it again")
 
-    def __init__(self, movement: Movement, *args, **kwargs):
+    def __init__(self, movement: Movement, *args, both_sides: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.movement = movement
-        if not movement.sides:
-            del self.side
-        self.value.label.text = f"Measurement ({movement.unit_name})"
+        self.both_sides = both_sides and bool(movement.sides)
+        if self.both_sides:
+            del self.side, self.value
+            for side in movement.sides:
+                self[side].label.text = f"{side.title()} ({movement.unit_name})"
+        else:
+            del self.left, self.right
+            if not movement.sides:
+                del self.side
+            self.value.label.text = f"Measurement ({movement.unit_name})"
+
+    def validate(self, extra_validators=None):
+        valid = super().validate(extra_validators)
+        sides = (self.left, self.right) if self.both_sides else ()
+        # Nothing typed on either side (a value refused on one side already says so).
+        if sides and all(side.data is None and not side.errors for side in sides):
+            self.left.errors.append("Please enter at least one side: left, right or both.")
+            return False
+        return valid
 
     def validate_value(self, field):
+        self._check_plausible(field)
+
+    def validate_left(self, field):
+        self._check_plausible(field)
+
+    def validate_right(self, field):
+        self._check_plausible(field)
+
+    def _check_plausible(self, field):
         movement = self.movement
         if field.data is None:
             return
@@ -47,10 +82,25 @@ class MeasurementForm(DatedForm):
             )
 
     def measured(self) -> MeasuredValue:
+        """The one value of a single-value form."""
+        side = self.side.data if self.movement.sides else None
+        return self._measured(side, self.value.data)
+
+    def measured_sides(self) -> list[MeasuredValue]:
+        """One value per side filled in (a both-sides form), left first."""
+        if not self.both_sides:
+            return [self.measured()]
+        return [
+            self._measured(side, self[side].data)
+            for side in self.movement.sides
+            if self[side].data is not None
+        ]
+
+    def _measured(self, side: str | None, value) -> MeasuredValue:
         return MeasuredValue(
             movement=self.movement,
-            side=self.side.data if self.movement.sides else None,
-            value=float(self.value.data),
+            side=side,
+            value=float(value),
             day=self.day.data,
             note=self.note.data or None,
         )

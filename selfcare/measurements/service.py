@@ -1,5 +1,6 @@
 """Saving range-of-motion measurements, for the pages and the API alike."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,6 +51,15 @@ def add_measurement(
         submission_id,
         lambda: Measurement(user_id=user_id, submission_id=submission_id, **measured.columns()),
     )
+
+
+def side_submission_id(submission_id: str, measured: MeasuredValue, both_sides: bool) -> str:
+    """The submission id of one side's row. A both-sides form saves two rows from one
+    submission; each side gets its own id derived from the form's, so the same form sent again
+    still finds both rows."""
+    if not both_sides:
+        return submission_id
+    return str(uuid.uuid5(uuid.UUID(submission_id), measured.side))
 
 
 def stored_fields(measurement: Measurement) -> dict:

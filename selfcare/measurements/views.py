@@ -10,7 +10,14 @@ from ..models import Measurement
 from ..pages import delete_after_confirmation, history_page, render_form
 from . import bp
 from .forms import MeasurementForm
-from .service import add_measurement, same_measurement, stored_fields, update_measurement
+from .phone import PHONE_MEASURABLE as INCLINOMETER
+from .service import (
+    add_measurement,
+    same_measurement,
+    side_submission_id,
+    stored_fields,
+    update_measurement,
+)
 
 
 def _movement_or_404(key: str):
@@ -43,38 +50,61 @@ def choose_movement():
 def _measurement_page(movement, measurement: Measurement | None):
     today = local_today(current_user.timezone)
     form = MeasurementForm(
-        movement, obj=measurement, data=None if measurement else {"day": today}, today=today
+        movement,
+        obj=measurement,
+        data=None if measurement else {"day": today},
+        today=today,
+        both_sides=measurement is None,
     )
-    context = {"movement": movement, "measurement": measurement}
+    context = {"movement": movement, "measurement": measurement, "inclinometer": INCLINOMETER}
     if form.validate_on_submit():
-        measured = form.measured()
         if measurement is None:
-            twin = None if form.save_again.data else same_measurement(current_user.id, measured)
-            # The same form sent again is simply saved once; a new one with the same values asks.
-            if twin is not None and twin.submission_id != form.submission_id.data:
-                return render_template(
-                    "measurements/form.html", form=form, twin=twin, **context
-                ), 409
-            add_measurement(current_user.id, measured, form.submission_id.data)
-        else:
-            merge = merge_edits(
-                read_snapshot(form.loaded.data), measured.fields(), stored_fields(measurement)
-            )
-            update_measurement(measurement, merge.changes)
-            if merge.conflicts:
-                form = MeasurementForm(movement, obj=measurement, formdata=None, today=today)
-                for name, conflict in merge.conflicts.items():
-                    form[name].data = conflict.mine
-                mark_conflicts(form, merge.conflicts)
-                form.loaded.data = snapshot_text(stored_fields(measurement))
-                return render_template(
-                    "measurements/form.html", form=form, conflicts=merge.conflicts, **context
-                ), 409
+            return _save_new(form, movement, context)
+        measured = form.measured()
+        merge = merge_edits(
+            read_snapshot(form.loaded.data), measured.fields(), stored_fields(measurement)
+        )
+        update_measurement(measurement, merge.changes)
+        if merge.conflicts:
+            form = MeasurementForm(movement, obj=measurement, formdata=None, today=today)
+            for name, conflict in merge.conflicts.items():
+                form[name].data = conflict.mine
+            mark_conflicts(form, merge.conflicts)
+            form.loaded.data = snapshot_text(stored_fields(measurement))
+            return render_template(
+                "measurements/form.html", form=form, conflicts=merge.conflicts, **context
+            ), 409
         flash(f"{movement.label}: {movement.format(measured.value)} saved.", "success")
         return redirect(url_for("measurements.index"))
     if measurement is not None and request.method == "GET":
         form.loaded.data = snapshot_text(stored_fields(measurement))
     return render_form("measurements/form.html", form, **context)
+
+
+def _save_new(form: MeasurementForm, movement, context: dict):
+    """Save each side filled in as its own row. The same form sent again is simply saved once;
+    a new one with the same values as a saved measurement asks first."""
+    sides = [
+        (measured, side_submission_id(form.submission_id.data, measured, form.both_sides))
+        for measured in form.measured_sides()
+    ]
+    if not form.save_again.data:
+        twins = [same_measurement(current_user.id, measured) for measured, _ in sides]
+        twins = [
+            twin
+            for twin, (_, submission_id) in zip(twins, sides, strict=True)
+            if twin is not None and twin.submission_id != submission_id
+        ]
+        if twins:
+            return render_template("measurements/form.html", form=form, twins=twins, **context), 409
+    for measured, submission_id in sides:
+        add_measurement(current_user.id, measured, submission_id)
+    values = ", ".join(
+        f"{measured.side + ' ' if measured.side else ''}{movement.format(measured.value)}"
+        for measured, _ in sides
+    )
+    flash(f"{movement.label}: {values} saved.", "success")
+    return redirect(url_for("measurements.index"))
 
 
 @bp.route("/measurements/new/<movement_key>", methods=["GET", "POST"])

@@ -8,12 +8,17 @@ from sqlalchemy.exc import IntegrityError
 
 from ..access import share_in_force, share_is_in_force
 from ..extensions import db
-from ..models import ALL_PARTS, Invite, Share, utcnow
+from ..models import ALL_PARTS, AccessLogEntry, Invite, Share, utcnow
 
 # No 0/O, 1/I/L, so a code read aloud or copied from a note is typed right.
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 8
 INVITE_LIFETIME = timedelta(days=7)
+# What the client's access log says when they stop a share or take the stop back.
+SHARE_STOPPED = "you stopped sharing"
+SHARE_RESTORED = "you undid stopping"
+# How long after stopping a share the client may take it back, exactly as it was.
+UNDO_WINDOW = timedelta(minutes=10)
 
 
 class InviteError(Exception):
@@ -45,9 +50,16 @@ def create_invite(
     parts: frozenset[str] = ALL_PARTS,
     ends_on: date | None = None,
 ) -> Invite:
-    """A code for one therapist; the share it starts covers `parts` until `ends_on`."""
+    """A code for one therapist; the share it starts covers `parts` until `ends_on`. A client has
+    one working code at a time: a new one ends any earlier code that is still unused, in the same
+    transaction, so two tabs can't leave two codes working."""
     now = now or utcnow()
     for _ in range(5):
+        db.session.execute(
+            update(Invite)
+            .where(Invite.client_id == client_id, Invite.used_at.is_(None), Invite.expires_at > now)
+            .values(expires_at=now)
+        )
         invite = Invite(
             client_id=client_id,
             code=new_code(),
@@ -109,6 +121,60 @@ def active_shares_of_client(client_id: int) -> list[Share]:
     )
 
 
+def active_invite(client_id: int, now: datetime | None = None) -> Invite | None:
+    """The client's one working code, if any."""
+    return db.session.scalar(
+        db.select(Invite)
+        .where(
+            Invite.client_id == client_id,
+            Invite.used_at.is_(None),
+            Invite.expires_at > (now or utcnow()),
+        )
+        .order_by(Invite.created_at.desc())
+        .limit(1)
+    )
+
+
+def _log_change(share: Share, purpose: str, now: datetime) -> None:
+    db.session.add(
+        AccessLogEntry(
+            client_id=share.client_id,
+            therapist_id=share.therapist_id,
+            therapist_name=share.therapist.name,
+            purpose=purpose,
+            viewed_at=now,
+        )
+    )
+
+
 def revoke(share: Share, now: datetime | None = None) -> None:
-    share.revoked_at = now or utcnow()
+    share.revoked_at = now = now or utcnow()
+    _log_change(share, SHARE_STOPPED, now)
     db.session.commit()
+
+
+def undo_deadline(share: Share) -> datetime | None:
+    """Until when stopping this share can be undone; None once it is back on."""
+    return share.revoked_at + UNDO_WINDOW if share.revoked_at is not None else None
+
+
+def can_undo(share: Share, now: datetime | None = None) -> bool:
+    deadline = undo_deadline(share)
+    return deadline is not None and (now or utcnow()) <= deadline
+
+
+def restore(share: Share) -> bool:
+    """Take back a stop: the share is in force again with the same parts, end day and start.
+    One conditional UPDATE, so Undo tapped in two tabs restores (and logs) once; False for the
+    second."""
+    restored = db.session.execute(
+        update(Share)
+        .where(Share.id == share.id, Share.revoked_at == share.revoked_at)
+        .values(revoked_at=None)
+    )
+    if restored.rowcount != 1:
+        db.session.rollback()
+        return False
+    _log_change(share, SHARE_RESTORED, utcnow())
+    db.session.commit()
+    return True

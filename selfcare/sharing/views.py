@@ -1,29 +1,31 @@
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import security_log
 from ..access import client_required, owned_or_404
 from ..dates import local_today
 from ..extensions import db
-from ..models import AccessLogEntry, Invite, Share, utcnow
+from ..models import AccessLogEntry, Invite, Share
 from ..pages import render_form
 from . import bp
 from .forms import InviteForm
-from .service import active_shares_of_client, create_invite, display_code, revoke
+from .service import (
+    SHARE_RESTORED,
+    SHARE_STOPPED,
+    active_invite,
+    active_shares_of_client,
+    can_undo,
+    create_invite,
+    display_code,
+    restore,
+    revoke,
+    undo_deadline,
+)
 
 ACCESS_LOG_ROWS = 50
 
 
 def _sharing_page(form: InviteForm):
-    invites = db.session.scalars(
-        db.select(Invite)
-        .where(
-            Invite.client_id == current_user.id,
-            Invite.used_at.is_(None),
-            Invite.expires_at > utcnow(),
-        )
-        .order_by(Invite.created_at.desc())
-    ).all()
     log = db.session.scalars(
         db.select(AccessLogEntry)
         .filter_by(client_id=current_user.id)
@@ -34,7 +36,7 @@ def _sharing_page(form: InviteForm):
         "sharing/index.html",
         form,
         shares=active_shares_of_client(current_user.id),
-        invites=invites,
+        invite=active_invite(current_user.id),
         log=log,
         display_code=display_code,
     )
@@ -56,12 +58,17 @@ def new_invite():
     form = InviteForm(today=_today())
     if not form.validate_on_submit():
         return _sharing_page(form)
+    earlier = active_invite(current_user.id)
     invite = create_invite(
         current_user.id, parts=frozenset(form.parts.data), ends_on=form.ends_on.data
     )
     security_log.record("invite.created", user_id=current_user.id, invite_id=invite.id)
     code = display_code(invite.code)
-    flash(f"Your code is {code}. Give it to your therapist; it works once, for 7 days.", "success")
+    replaced = f" The earlier code {display_code(earlier.code)} no longer works." if earlier else ""
+    flash(
+        f"Your code is {code}. Give it to your therapist; it works once, for 7 days.{replaced}",
+        "success",
+    )
     return redirect(url_for("sharing.index"))
 
 
@@ -76,15 +83,46 @@ def cancel_invite(invite_id):
     return redirect(url_for("sharing.index"))
 
 
-@bp.post("/sharing/<id:share_id>/revoke")
+@bp.route("/sharing/<id:share_id>/revoke", methods=["GET", "POST"])
 @client_required
 def revoke_share(share_id):
+    """Asks first (a page of its own, so it works without JavaScript), then stops the share."""
     share = owned_or_404(Share, share_id, owner_attribute="client_id")
     if share.revoked_at is not None:
         abort(404)
+    if request.method == "GET":
+        return render_template("sharing/confirm_stop.html", share=share)
     revoke(share)
     security_log.record("share.stopped", user_id=current_user.id, share_id=share.id)
     return redirect(url_for("sharing.receipt", share_id=share.id))
+
+
+@bp.post("/sharing/<id:share_id>/undo")
+@client_required
+def undo_revoke(share_id):
+    share = db.session.get(Share, share_id)
+    if share is None:
+        # Shares go only with the therapist's account (a client's own go with theirs).
+        flash(
+            "Sharing can't be switched back on: that therapist's account no longer exists.",
+            "info",
+        )
+        return redirect(url_for("sharing.index"))
+    if share.client_id != current_user.id:
+        abort(404)
+    if share.revoked_at is not None and not can_undo(share):
+        flash(
+            "Stopping can be undone for 10 minutes only, and that time has passed. "
+            "To share again, create a new code.",
+            "info",
+        )
+        return redirect(url_for("sharing.receipt", share_id=share.id))
+    if share.revoked_at is None or not restore(share):  # another tab (or a new code) was first
+        flash(f"You already share with {share.therapist.name}.", "success")
+        return redirect(url_for("sharing.index"))
+    security_log.record("share.restored", user_id=current_user.id, share_id=share.id)
+    flash(f"Sharing with {share.therapist.name} is back on, as it was before.", "success")
+    return redirect(url_for("sharing.index"))
 
 
 @bp.get("/sharing/<id:share_id>/receipt")
@@ -95,8 +133,9 @@ def receipt(share_id):
     if share.revoked_at is None:
         return redirect(url_for("sharing.index"))
     views = db.session.scalar(
-        db.select(db.func.count(AccessLogEntry.id)).filter_by(
-            client_id=current_user.id, therapist_id=share.therapist_id
-        )
+        db.select(db.func.count(AccessLogEntry.id))
+        .filter_by(client_id=current_user.id, therapist_id=share.therapist_id)
+        .where(AccessLogEntry.purpose.not_in((SHARE_STOPPED, SHARE_RESTORED)))
     )
-    return render_template("sharing/receipt.html", share=share, views=views)
+    undo_until = undo_deadline(share) if can_undo(share) else None
+    return render_template("sharing/receipt.html", share=share, views=views, undo_until=undo_until)

@@ -15,9 +15,11 @@ window.addEventListener("beforeinstallprompt", (event) => {
 
 document.addEventListener("DOMContentLoaded", () => {
   // Pre-select the browser's time zone on forms that ask for one, unless the user already chose.
-  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  // Without this script (or a zone the browser can't tell), the person chooses from the list.
+  const detected = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const zone = ["Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal"].includes(detected) ? "UTC" : detected;
   document.querySelectorAll(".js-browser-timezone select").forEach((select) => {
-    if (zone && select.value === "UTC" && [...select.options].some((o) => o.value === zone)) {
+    if (zone && ["", "UTC"].includes(select.value) && [...select.options].some((o) => o.value === zone)) {
       select.value = zone;
     }
   });

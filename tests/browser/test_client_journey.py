@@ -53,23 +53,24 @@ def test_content_security_policy_blocks_injected_scripts(phone, live_server):
     assert phone.evaluate("window.injected === undefined")
 
 
-def test_record_a_neck_rotation(phone, live_server, live_app):
+def test_record_a_neck_rotation_both_sides_in_one_entry(phone, live_server, live_app):
     register(phone, live_server, live_app, "Rory Rotation", "rory@example.com", CLIENT_ROLE)
     phone.goto(f"{live_server}/measurements/new")
     phone.get_by_role("link", name="Neck: turning the head").click()
-    phone.get_by_label("Left").check()
-    phone.get_by_label("Measurement (degrees)").fill("250")
+    phone.get_by_label("Left (degrees)").fill("250")
     phone.get_by_role("button", name="Save measurement").click()
     assert phone.get_by_text("recorded between 0° and 100°").is_visible()
-    phone.get_by_label("Measurement (degrees)").fill("68")
+    phone.get_by_label("Left (degrees)").fill("68")
+    phone.get_by_label("Right (degrees)").fill("74")
     phone.get_by_role("button", name="Save measurement").click()
     phone.wait_for_url("**/measurements")
     assert phone.get_by_text("Neck: turning the head (left): 68°").is_visible()
+    assert phone.get_by_text("Neck: turning the head (right): 74°").is_visible()
     with live_app.app_context():
         saved = db.session.scalars(
             db.select(Measurement).join(User).filter(User.email == "rory@example.com")
         ).all()
-        assert [(m.side, m.value) for m in saved] == [("left", 68.0)]
+        assert sorted((m.side, m.value) for m in saved) == [("left", 68.0), ("right", 74.0)]
 
 
 @pytest.mark.parametrize("path", ["/today", "/trends", "/routines", "/sharing", "/account"])

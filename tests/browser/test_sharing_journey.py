@@ -55,8 +55,7 @@ def test_client_shares_with_a_therapist_and_revokes(
     check_accessibility(client, "choose movement")
     client.get_by_role("link", name="Neck: turning the head").click()
     check_accessibility(client, "measurement form")
-    client.get_by_label("Left").check()
-    client.get_by_label("Measurement (degrees)").fill("66")
+    client.get_by_label("Left (degrees)").fill("66")
     client.get_by_role("button", name="Save measurement").click()
     check_accessibility(client, "measurements")
 
@@ -92,6 +91,8 @@ def test_client_shares_with_a_therapist_and_revokes(
 
     client.goto(f"{base}/sharing")
     assert client.get_by_role("cell", name="Robin Therapist").first.is_visible()  # the access log
+    client.get_by_role("link", name="Stop sharing with Robin Therapist").click()
+    check_accessibility(client, "stop sharing?")
     client.get_by_role("button", name="Stop sharing").click()
     assert client.get_by_role("heading", name="Sharing stopped").is_visible()
     assert client.get_by_text("Robin Therapist can't open your charts").is_visible()
