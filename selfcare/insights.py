@@ -253,3 +253,95 @@ def routine_effect(pain: Series, routine_days: Iterable[date]) -> RoutineEffect 
     return RoutineEffect(
         fmean(after_routine), fmean(after_none), len(after_routine), len(after_none)
     )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How often a programme is meant to be done, from `starts_on` to `ends_on` (open when
+    None): `times_per_day` sessions on each planned day, and either `days_per_week` days of
+    each week of the plan (weeks counted from its first day; the client picks the days) or the
+    chosen `weekdays` (0 is Monday)."""
+
+    starts_on: date
+    ends_on: date | None = None
+    times_per_day: int = 1
+    days_per_week: int | None = None
+    weekdays: frozenset[int] = frozenset()
+
+    def runs_on(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+    def week_of(self, day: date) -> tuple[date, date]:
+        """First and last day of the plan's week that holds `day`."""
+        first = day - timedelta(days=(day - self.starts_on).days % 7)
+        return first, first + timedelta(days=6)
+
+    def sessions_on(self, span: list[date], free: list[date]) -> int:
+        """Sessions planned in `span`, days of one week, of which `free` are not rest or flare
+        days. A weekdays plan plans its free chosen days. A days-per-week plan lets the client
+        pick the days: part of a week (the plan or the window starting mid-week) carries that
+        part of them, rounded to whole days, and rest days count only when too few are left."""
+        if self.weekdays:
+            planned_days = sum(1 for day in free if day.weekday() in self.weekdays)
+        else:
+            share_of_week = int((self.days_per_week or 7) * len(span) / 7 + 0.5)
+            planned_days = min(share_of_week, len(free))
+        return planned_days * self.times_per_day
+
+
+@dataclass(frozen=True)
+class PlanAdherence:
+    done: int
+    planned: int
+
+    @property
+    def share(self) -> float | None:
+        return self.done / self.planned if self.planned else None
+
+    def __add__(self, other: "PlanAdherence") -> "PlanAdherence":
+        return PlanAdherence(self.done + other.done, self.planned + other.planned)
+
+
+def plan_adherence(
+    plan: Plan, sessions: Mapping[date, int], rest_days: Iterable[date], start: date, today: date
+) -> PlanAdherence:
+    """Planned sessions done from `start` to `today`, within the plan's dates. Each day counts
+    at most `times_per_day` sessions and each week at most what it planned, so which days of
+    the week were used does not matter. A rest or flare day without a session is taken out of
+    the plan. A week not over yet counts only what is done, until too few days are left to
+    reach its plan: today, or any day still to come, never counts against anyone."""
+    resting = set(rest_days)
+    first = max(start, plan.starts_on)
+    last = today if plan.ends_on is None else min(today, plan.ends_on)
+    result = PlanAdherence(0, 0)
+    week_start, _ = plan.week_of(first)
+    while week_start <= last:
+        week_end = week_start + timedelta(days=6)
+        if plan.ends_on is not None:
+            week_end = min(week_end, plan.ends_on)
+        span = days_between(max(first, week_start), week_end)
+        days = [day for day in span if sessions.get(day) or day not in resting]
+        done = sum(min(sessions.get(day, 0), plan.times_per_day) for day in days if day <= last)
+        whole = plan.sessions_on(span, days)
+        still_possible = plan.times_per_day * sum(1 for day in days if day >= today)
+        planned = max(whole - still_possible, min(done, whole))
+        result += PlanAdherence(min(done, planned), planned)
+        week_start += timedelta(days=7)
+    return result
+
+
+def plans_adherence(
+    plans: Iterable[tuple[Plan, Mapping[date, int]]],
+    rest_days: Iterable[date],
+    start: date,
+    today: date,
+) -> PlanAdherence | None:
+    """All of a client's programmes together, each with its sessions per day; None when none
+    of them has a plan in the window (adherence is then the share of days with a routine)."""
+    resting = set(rest_days)
+    total, any_plan = PlanAdherence(0, 0), False
+    for plan, sessions in plans:
+        if plan.starts_on <= today and (plan.ends_on is None or plan.ends_on >= start):
+            any_plan = True
+            total += plan_adherence(plan, sessions, resting, start, today)
+    return total if any_plan else None
