@@ -1,6 +1,7 @@
 """What the numbers mean: averages, meaningful change, flags, adherence. Pure functions only,
 so every rule can be read and tested without a request or a database."""
 
+from calendar import day_abbr
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -266,7 +267,18 @@ class Plan:
     ends_on: date | None = None
     times_per_day: int = 1
     days_per_week: int | None = None
-    weekdays: frozenset[int] = frozenset()
+    weekdays: frozenset[int] = frozenset()  # 0 is Monday
+
+    def text(self) -> str:
+        """How a person says it: "3 days a week", "Mon, Wed, Fri, twice a day"."""
+        if self.weekdays:
+            days = ", ".join(day_abbr[day] for day in sorted(self.weekdays))
+        elif self.days_per_week in (None, 7):
+            days = "every day"
+        else:
+            days = f"{self.days_per_week} {'day' if self.days_per_week == 1 else 'days'} a week"
+        times = self.times_per_day
+        return days + {1: "", 2: ", twice a day"}.get(times, f", {times} times a day")
 
     def runs_on(self, day: date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)

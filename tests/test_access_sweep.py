@@ -50,7 +50,7 @@ ROUTES = {
     "checkins.delete": CLIENT_ROW,
     "routines.edit": CLIENT_ROW,
     "routines.add_item": CLIENT_ROW,
-    "routines.update_item": CLIENT_ROW,
+    "routines.update_doses": CLIENT_ROW,
     "routines.move": CLIENT_ROW,
     "routines.remove_item": CLIENT_ROW,
     "routines.archive": CLIENT_ROW,
