@@ -294,3 +294,15 @@ class ExerciseForm(PageForm, DoseFields):
         validators=[Optional(), at_most(1000)],
         render_kw=limit_attrs(1000, rows=4),
     )
+
+
+class UseTemplateForm(PageForm):
+    """Start a client's programme from a template; prefixed, as its page has a programme
+    form with a start date too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="use", **kwargs)
+
+    starts_on = DateField(
+        "Starting on", validators=[DataRequired(message="Choose the day it starts.")]
+    )

@@ -82,10 +82,11 @@ def create_routine(
     return routine
 
 
-def add_exercise(routine: Routine, exercise: Exercise) -> None:
+def add_exercise(routine: Routine, exercise: Exercise, commit: bool = True) -> None:
     position = max((item.position for item in routine.items), default=-1) + 1
     routine.items.append(RoutineItem(exercise=exercise, position=position, dose=exercise.dose))
-    db.session.commit()
+    if commit:
+        db.session.commit()
 
 
 def item_fields(item: RoutineItem) -> dict:

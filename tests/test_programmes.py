@@ -1,0 +1,204 @@
+"""A therapist's home programme: prescribing, editing in one form, the change history the
+client reads, templates, and what the client may change."""
+
+import re
+from datetime import timedelta
+
+from selfcare.dates import local_today
+from selfcare.models import ProgrammeChange, ProgrammeTemplate, Routine, RoutineItem
+
+from .helpers import (
+    count_rows,
+    fetch_all,
+    form_values,
+    log_in,
+    logged_in_therapist,
+    make_user,
+    new_invite_code,
+    redeem,
+    submit,
+)
+
+
+def sharing_therapist(app, client_browser, name="Theo Therapist"):
+    browser, therapist = logged_in_therapist(app, name)
+    redeem(browser, new_invite_code(client_browser))
+    return browser, therapist
+
+
+def new_programme(browser, client_id, **changes) -> int:
+    url = f"/therapist/clients/{client_id}/routines/new"
+    page = browser.get(url).text
+    ids = re.findall(r'name="exercise_ids"[^>]*value="(\d+)"', page)[:2]
+    data = form_values(page, "programme-new") | {"name": "Neck programme", "exercise_ids": ids}
+    response = browser.post(url, data=data | changes)
+    assert response.status_code == 302, response.text
+    return int(re.search(r"/routines/(\d+)$", response.headers["Location"]).group(1))
+
+
+def programme_url(client_id, routine_id) -> str:
+    return f"/therapist/clients/{client_id}/routines/{routine_id}"
+
+
+def test_a_programme_is_prescribed_with_a_plan_and_edited_in_one_form(
+    app, logged_in_client, client_user
+):
+    browser, therapist = sharing_therapist(app, logged_in_client)
+    routine_id = new_programme(browser, client_user.id, days_per_week="3")
+    [routine] = fetch_all(app, Routine, user_id=client_user.id)
+    assert (routine.assigned_by_id, routine.days_per_week, routine.times_per_day) == (
+        therapist.id,
+        3,
+        1,
+    )
+    assert routine.starts_on == local_today("Europe/London")
+    url = programme_url(client_user.id, routine_id)
+    data = form_values(browser.get(url).text, "programme-form")
+    first, second = fetch_all(app, RoutineItem, routine_id=routine_id)
+    data |= {
+        "items-0-sets": "3",
+        "items-0-reps": "12",
+        "items-0-note": "Slow and easy",
+        "items-1-remove": "y",
+        "frequency": "weekdays",
+        "weekdays": ["0", "2", "4"],
+    }
+    response = browser.post(url, data=data)
+    assert response.status_code == 302, response.text
+    [item] = fetch_all(app, RoutineItem, routine_id=routine_id)
+    assert (item.id, item.sets, item.reps, item.note) == (first.id, 3, 12, "Slow and easy")
+    [routine] = fetch_all(app, Routine, id=routine_id)
+    assert (routine.weekdays, routine.days_per_week) == ("024", None)
+    [change] = fetch_all(app, ProgrammeChange, routine_id=routine_id)
+    assert change.summary.startswith("Now Mon, Wed, Fri;")
+    assert "→ 3 × 12" in change.summary and f"took out {second.exercise.name}" in change.summary
+    # The client reads it on the routine's page, and cannot change the doses.
+    html = logged_in_client.get(f"/routines/{routine_id}").text
+    page = re.sub(r"<[^>]+>", "", html)
+    assert "Updated by Theo Therapist on" in page and "Now Mon, Wed, Fri" in page
+    assert "Slow and easy" in page and "doses-form" not in html
+    # Saving with nothing changed records nothing more.
+    browser.post(url, data=form_values(browser.get(url).text, "programme-form"))
+    assert count_rows(app, ProgrammeChange, routine_id=routine_id) == 1
+
+
+def test_the_client_may_log_and_archive_a_programme_but_not_change_its_doses(
+    app, logged_in_client, client_user
+):
+    browser, _ = sharing_therapist(app, logged_in_client)
+    routine_id = new_programme(browser, client_user.id)
+    [item] = fetch_all(app, RoutineItem, routine_id=routine_id)[:1]
+    refused = submit(
+        logged_in_client,
+        f"/routines/{routine_id}/doses",
+        {"items-0-row_key": str(item.id), "items-0-sets": "9"},
+        page="/routines",
+    )
+    assert refused.status_code == 403
+    assert fetch_all(app, RoutineItem, id=item.id)[0].sets == item.sets
+    rename = submit(logged_in_client, f"/routines/{routine_id}", {"name": "Mine"}, page="/routines")
+    assert rename.status_code == 403
+    archived = submit(logged_in_client, f"/routines/{routine_id}/archive", page="/routines")
+    assert archived.status_code == 302
+    assert fetch_all(app, Routine, id=routine_id)[0].archived
+
+
+def test_bad_plans_are_refused_next_to_the_field_and_nothing_is_written(
+    app, logged_in_client, client_user
+):
+    browser, _ = sharing_therapist(app, logged_in_client)
+    url = f"/therapist/clients/{client_user.id}/routines/new"
+    page = browser.get(url).text
+    ids = re.findall(r'name="exercise_ids"[^>]*value="(\d+)"', page)[:1]
+    today = local_today("Europe/London")
+    data = form_values(page, "programme-new") | {"name": "Too much", "exercise_ids": ids}
+    bad = browser.post(
+        url,
+        data=data
+        | {
+            "days_per_week": "9",
+            "times_per_day": "0",
+            "ends_on": (today - timedelta(days=1)).isoformat(),
+        },
+    )
+    assert bad.status_code == 422
+    assert "Use a whole number from 1 to 7." in bad.text
+    assert "Use a whole number from 1 to 6." in bad.text
+    assert "The end date comes before the start date." in bad.text
+    no_days = browser.post(url, data=data | {"frequency": "weekdays", "weekdays": []})
+    assert no_days.status_code == 422 and "Choose at least one day of the week." in no_days.text
+    assert count_rows(app, Routine, user_id=client_user.id) == 0
+    routine_id = new_programme(browser, client_user.id)
+    edit_url = programme_url(client_user.id, routine_id)
+    edit = form_values(browser.get(edit_url).text, "programme-form") | {"items-0-sets": "99"}
+    refused = browser.post(edit_url, data=edit)
+    assert refused.status_code == 422 and "Use a whole number from 1 to 20." in refused.text
+    assert count_rows(app, ProgrammeChange, routine_id=routine_id) == 0
+
+
+def test_templates_are_saved_reused_for_another_client_and_stay_the_therapists_own(
+    app, logged_in_client, client_user
+):
+    browser, therapist = sharing_therapist(app, logged_in_client)
+    routine_id = new_programme(browser, client_user.id, days_per_week="4", times_per_day="2")
+    response = submit(
+        browser,
+        f"{programme_url(client_user.id, routine_id)}/template",
+        {"name": "Neck basics"},
+        page=programme_url(client_user.id, routine_id),
+    )
+    assert response.status_code == 302
+    [template] = fetch_all(app, ProgrammeTemplate, therapist_id=therapist.id)
+    assert (template.days_per_week, template.times_per_day, len(template.items)) == (4, 2, 2)
+    # Another client of the same therapist gets a programme from it.
+    other_client = make_user(app, name="Second Client")
+    other_browser = app.test_client()
+    log_in(other_browser, other_client)
+    redeem(browser, new_invite_code(other_browser))
+    new_page = browser.get(f"/therapist/clients/{other_client.id}/routines/new").text
+    assert "Neck basics" in new_page
+    use_url = f"/therapist/clients/{other_client.id}/templates/{template.id}/use"
+    start = local_today("Europe/London") + timedelta(days=2)
+    used = submit(browser, use_url, {"use-starts_on": start.isoformat()}, page="/therapist")
+    assert used.status_code == 302
+    [copy] = fetch_all(app, Routine, user_id=other_client.id)
+    assert (copy.name, copy.days_per_week, copy.times_per_day, copy.starts_on) == (
+        "Neck basics",
+        4,
+        2,
+        start,
+    )
+    assert len(fetch_all(app, RoutineItem, routine_id=copy.id)) == 2
+    # Another therapist neither sees nor uses it.
+    stranger, _ = sharing_therapist(app, logged_in_client, "Other Therapist")
+    assert "Neck basics" not in stranger.get("/therapist/templates").text
+    refused = submit(
+        stranger,
+        f"/therapist/clients/{client_user.id}/templates/{template.id}/use",
+        {"use-starts_on": start.isoformat()},
+        page="/therapist",
+    )
+    assert refused.status_code == 404
+    delete_url = f"/therapist/templates/{template.id}/delete"
+    assert submit(stranger, delete_url, page="/therapist").status_code == 404
+    # Nor does it open the first therapist's programme.
+    assert stranger.get(programme_url(client_user.id, routine_id)).status_code == 404
+    deleted = submit(browser, delete_url, page="/therapist")
+    assert deleted.status_code == 302
+    assert count_rows(app, ProgrammeTemplate, therapist_id=therapist.id) == 0
+
+
+def test_a_therapist_without_a_share_gets_404_everywhere(app, logged_in_client, client_user):
+    browser, _ = sharing_therapist(app, logged_in_client)
+    routine_id = new_programme(browser, client_user.id)
+    page = logged_in_client.get("/sharing").text
+    revoke = re.search(r'action="(/sharing/\d+/revoke)"', page).group(1)
+    assert submit(logged_in_client, revoke, page="/sharing").status_code == 302
+    for url in (
+        f"/therapist/clients/{client_user.id}/routines/new",
+        programme_url(client_user.id, routine_id),
+    ):
+        assert browser.get(url).status_code == 404
+    edit = browser.post(programme_url(client_user.id, routine_id), data={"name": "Changed"})
+    assert edit.status_code in (400, 404)
+    assert fetch_all(app, Routine, id=routine_id)[0].name == "Neck programme"
