@@ -357,3 +357,35 @@ def plans_adherence(
             any_plan = True
             total += plan_adherence(plan, sessions, resting, start, today)
     return total if any_plan else None
+
+
+@dataclass(frozen=True)
+class PlanDay:
+    """Where a programme stands today: whether today is one of its days, and what is done."""
+
+    due: bool
+    done_today: int
+    times_per_day: int
+    # Days-per-week plans: days with a session this week of the plan, today included.
+    week_days_done: int | None = None
+    days_per_week: int | None = None
+
+
+def plan_day(plan: Plan, sessions: Mapping[date, int], today: date) -> PlanDay | None:
+    """Today in a plan; None outside its dates. A weekdays plan is due on its days; a
+    days-per-week plan until the week's days are done (and on a day already begun)."""
+    if not plan.runs_on(today):
+        return None
+    done_today = sessions.get(today, 0)
+    if plan.weekdays:
+        return PlanDay(today.weekday() in plan.weekdays, done_today, plan.times_per_day)
+    per_week = plan.days_per_week or 7
+    week_start, _ = plan.week_of(today)
+    earlier = sum(1 for day in days_between(week_start, today) if sessions.get(day) and day < today)
+    return PlanDay(
+        due=earlier < per_week or done_today > 0,
+        done_today=done_today,
+        times_per_day=plan.times_per_day,
+        week_days_done=earlier + (1 if done_today else 0),
+        days_per_week=per_week,
+    )

@@ -5,7 +5,14 @@ import re
 from datetime import timedelta
 
 from selfcare.dates import local_today
-from selfcare.models import ProgrammeChange, ProgrammeTemplate, Routine, RoutineItem
+from selfcare.extensions import db
+from selfcare.models import (
+    Exercise,
+    ProgrammeChange,
+    ProgrammeTemplate,
+    Routine,
+    RoutineItem,
+)
 
 from .helpers import (
     count_rows,
@@ -17,6 +24,7 @@ from .helpers import (
     new_invite_code,
     redeem,
     submit,
+    tap_routine,
 )
 
 
@@ -202,3 +210,75 @@ def test_a_therapist_without_a_share_gets_404_everywhere(app, logged_in_client, 
     edit = browser.post(programme_url(client_user.id, routine_id), data={"name": "Changed"})
     assert edit.status_code in (400, 404)
     assert fetch_all(app, Routine, id=routine_id)[0].name == "Neck programme"
+
+
+def add_programme(app, client_id, therapist_id, name, **plan) -> int:
+    with app.app_context():
+        exercise = db.session.scalar(db.select(Exercise).where(Exercise.slug == "chin_tuck"))
+        routine = Routine(user_id=client_id, name=name, assigned_by_id=therapist_id, **plan)
+        routine.items.append(RoutineItem(exercise=exercise, reps=10))
+        db.session.add(routine)
+        db.session.commit()
+        return routine.id
+
+
+def plan_line(page: str, routine_id: int) -> str:
+    card = page.split(f'id="routine-{routine_id}"', 1)[1].split('class="routine-actions"', 1)[0]
+    match = re.search(r'class="small plan-state">(.*?)</p>', card, re.S)
+    return " ".join(match.group(1).split()) if match else ""
+
+
+def test_today_shows_what_is_planned_and_done_and_rests_gently(
+    app, logged_in_client, client_user, count_queries
+):
+    _, therapist = sharing_therapist(app, logged_in_client)
+    today = local_today("Europe/London")
+    twice = add_programme(
+        app,
+        client_user.id,
+        therapist.id,
+        "Twice today",
+        starts_on=today,
+        times_per_day=2,
+        weekdays=str(today.weekday()),
+    )
+    not_today = add_programme(
+        app,
+        client_user.id,
+        therapist.id,
+        "Another day",
+        starts_on=today,
+        weekdays=str((today.weekday() + 1) % 7),
+    )
+    page = logged_in_client.get("/today").text
+    assert plan_line(page, twice) == "Planned today: 0 of 2 done."
+    assert plan_line(page, not_today) == "Not planned today: rest is part of the plan."
+    tap_routine(logged_in_client, twice)
+    assert plan_line(logged_in_client.get("/today").text, twice) == "Planned today: 1 of 2 done."
+    tap_routine(logged_in_client, twice, "again")
+    assert plan_line(logged_in_client.get("/today").text, twice) == "Planned today: done (2 of 2)."
+    # The routine buttons still work for it, and the page's queries don't grow with programmes.
+    with count_queries() as few:
+        logged_in_client.get("/today")
+    for number in range(3):
+        add_programme(app, client_user.id, therapist.id, f"More {number}", starts_on=today)
+    with count_queries() as more:
+        page = logged_in_client.get("/today").text
+    assert "More 2" in page and more.count == few.count
+
+
+def test_a_days_a_week_plan_is_done_for_the_week_once_its_days_are_done(
+    app, logged_in_client, client_user
+):
+    _, therapist = sharing_therapist(app, logged_in_client)
+    today = local_today("Europe/London")
+    routine_id = add_programme(
+        app, client_user.id, therapist.id, "Twice a week", starts_on=today, days_per_week=2
+    )
+    assert plan_line(logged_in_client.get("/today").text, routine_id) == (
+        "Planned today. 0 of 2 days this week."
+    )
+    tap_routine(logged_in_client, routine_id)
+    assert plan_line(logged_in_client.get("/today").text, routine_id) == (
+        "Planned today: done. 1 of 2 days this week."
+    )

@@ -1,10 +1,11 @@
 """Routine rules that need no request: the library, building routines, logging them."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 
+from .. import insights
 from ..clinical import EXERCISE_LIBRARY
 from ..dates import format_day
 from ..dose import Dose
@@ -331,11 +332,13 @@ class RoutineCard:
     last_logged_at: datetime | None
     # The last log today has an effort or a note: undoing it takes more than a tap's worth.
     last_log_has_details: bool
+    # A programme's plan today (due, done n of times a day); None without a plan running.
+    plan_day: insights.PlanDay | None = None
 
 
 def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
-    """Active routines with how often, and when last, each was logged on `day` (two queries,
-    whatever the count: a day has a handful of logs)."""
+    """Active routines with how often, and when last, each was logged on `day`, and where each
+    programme's plan stands (three queries, whatever the count: a week has a few dozen logs)."""
     routines = db.session.scalars(
         db.select(Routine)
         .filter_by(user_id=user_id, archived=False)
@@ -348,6 +351,18 @@ def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
         .order_by(RoutineLog.logged_at, RoutineLog.id)
     ):
         logs.setdefault(row.routine_id, []).append(row)
+    week: dict[int, dict[date, int]] = {}
+    if any(routine.plan for routine in routines):
+        # A plan's week holds `day` and at most six days before it.
+        for routine_id, logged_day, count in db.session.execute(
+            db.select(RoutineLog.routine_id, RoutineLog.day, func.count())
+            .where(
+                RoutineLog.user_id == user_id,
+                RoutineLog.day.between(day - timedelta(days=6), day),
+            )
+            .group_by(RoutineLog.routine_id, RoutineLog.day)
+        ):
+            week.setdefault(routine_id, {})[logged_day] = count
     cards = []
     for routine in routines:
         today = logs.get(routine.id, [])
@@ -358,6 +373,9 @@ def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
                 len(today),
                 last.logged_at if last else None,
                 bool(last and (last.effort is not None or last.note)),
+                insights.plan_day(routine.plan, week.get(routine.id, {}), day)
+                if routine.plan
+                else None,
             )
         )
     return cards
