@@ -248,14 +248,23 @@ class Routine(db.Model):
 
     @property
     def plan(self) -> Plan | None:
-        if self.starts_on is None:
+        return self.plan_from(
+            self.starts_on, self.ends_on, self.times_per_day, self.days_per_week, self.weekdays
+        )
+
+    # The plan columns, in plan_from's order, for queries that read them without the rows.
+    PLAN_COLUMNS = ("starts_on", "ends_on", "times_per_day", "days_per_week", "weekdays")
+
+    @staticmethod
+    def plan_from(starts_on, ends_on, times_per_day, days_per_week, weekdays) -> Plan | None:
+        if starts_on is None:
             return None
         return Plan(
-            starts_on=self.starts_on,
-            ends_on=self.ends_on,
-            times_per_day=self.times_per_day,
-            days_per_week=self.days_per_week,
-            weekdays=frozenset(int(day) for day in self.weekdays or ""),
+            starts_on=starts_on,
+            ends_on=ends_on,
+            times_per_day=times_per_day,
+            days_per_week=days_per_week,
+            weekdays=frozenset(int(day) for day in weekdays or ""),
         )
 
 

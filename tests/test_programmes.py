@@ -12,7 +12,11 @@ from selfcare.models import (
     ProgrammeTemplate,
     Routine,
     RoutineItem,
+    RoutineLog,
+    User,
 )
+from selfcare.therapist.service import dashboard_rows
+from selfcare.trends.service import build_trends
 
 from .helpers import (
     count_rows,
@@ -282,3 +286,36 @@ def test_a_days_a_week_plan_is_done_for_the_week_once_its_days_are_done(
     assert plan_line(logged_in_client.get("/today").text, routine_id) == (
         "Planned today: done. 1 of 2 days this week."
     )
+
+
+def test_adherence_is_measured_against_the_plan_on_the_dashboard_trends_and_report(
+    app, logged_in_client, client_user
+):
+    browser, therapist = sharing_therapist(app, logged_in_client)
+    today = local_today("Europe/London")
+    start = today - timedelta(days=13)
+    routine_id = add_programme(
+        app, client_user.id, therapist.id, "Three a week", starts_on=start, days_per_week=3
+    )
+    with app.app_context():
+        # Three days in each of the plan's two weeks: six of six, where "days with a routine"
+        # would read 6 of 14.
+        for offset in (0, 2, 4, 7, 9, 13):
+            day = start + timedelta(days=offset)
+            db.session.add(RoutineLog(user_id=client_user.id, routine_id=routine_id, day=day))
+        db.session.commit()
+        [row] = dashboard_rows(therapist.id)
+    assert row.adherence == 1.0
+    summary = "Planned sessions done: 6 of 6 (100%)."
+    assert summary in browser.get(f"/therapist/clients/{client_user.id}/report?range=14d").text
+    assert summary in logged_in_client.get("/trends?range=14d").text
+    assert "100%" in browser.get("/therapist").text
+
+
+def test_day_one_of_a_plan_reads_kindly(app, logged_in_client, client_user):
+    _, therapist = sharing_therapist(app, logged_in_client)
+    today = local_today("Europe/London")
+    add_programme(app, client_user.id, therapist.id, "New", starts_on=today, days_per_week=3)
+    with app.app_context():
+        trends = build_trends(db.session.get(User, client_user.id), "14d", None)
+    assert trends.adherence.summary == "Nothing in the plan has come round yet in this period."
