@@ -4,6 +4,11 @@ client reads, templates, and what the client may change."""
 import re
 from datetime import timedelta
 
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+
+from selfcare import create_app
+from selfcare.auth.service import create_user
 from selfcare.dates import local_today
 from selfcare.extensions import db
 from selfcare.models import (
@@ -19,6 +24,7 @@ from selfcare.therapist.service import dashboard_rows
 from selfcare.trends.service import build_trends
 
 from .helpers import (
+    PASSWORD,
     count_rows,
     fetch_all,
     form_values,
@@ -27,6 +33,7 @@ from .helpers import (
     make_user,
     new_invite_code,
     redeem,
+    settings_for,
     submit,
     tap_routine,
 )
@@ -319,3 +326,35 @@ def test_day_one_of_a_plan_reads_kindly(app, logged_in_client, client_user):
     with app.app_context():
         trends = build_trends(db.session.get(User, client_user.id), "14d", None)
     assert trends.adherence.summary == "Nothing in the plan has come round yet in this period."
+
+
+BEFORE_PROGRAMMES = "d5a7c9e1f3b2"
+
+
+def test_the_programme_migration_keeps_routines_both_ways(empty_database_url):
+    app = create_app(settings_for(empty_database_url))
+    with app.app_context():
+        upgrade(revision=BEFORE_PROGRAMMES)
+        user = create_user(email="a@example.com", name="A", password=PASSWORD, role="client")
+        db.session.execute(
+            text(
+                "INSERT INTO routines (user_id, name, archived, created_at) "
+                "VALUES (:user, 'Neck', false, '2026-01-01 08:00:00')"
+            ),
+            {"user": user.id},
+        )
+        db.session.commit()
+        upgrade()
+        [routine] = db.session.scalars(db.select(Routine)).all()
+        assert (routine.name, routine.times_per_day, routine.plan) == ("Neck", 1, None)
+        db.session.remove()
+        downgrade(revision=BEFORE_PROGRAMMES)
+        columns = {column["name"] for column in inspect(db.engine).get_columns("routines")}
+        assert (
+            "starts_on" not in columns
+            and "programme_changes" not in inspect(db.engine).get_table_names()
+        )
+        assert db.session.execute(text("SELECT name FROM routines")).scalars().all() == ["Neck"]
+        assert db.session.execute(text("SELECT count(*) FROM users")).scalar() == 1
+        db.session.remove()
+        db.engine.dispose()
