@@ -172,7 +172,16 @@ FORMS = [
         "therapist",
         "/therapist/clients/{client}/routines/new",
         "/therapist/clients/{client}/routines/new",
-        ["name", "exercise_ids"],
+        [
+            "name",
+            "exercise_ids",
+            "times_per_day",
+            "frequency",
+            "days_per_week",
+            "weekdays",
+            "starts_on",
+            "ends_on",
+        ],
     ),
 ]
 
