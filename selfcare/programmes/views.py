@@ -13,10 +13,10 @@ from ..routines.forms import (
     TemplateForm,
     UseTemplateForm,
     dose_rows,
-    mark_item_conflicts,
     plan_data,
     rows_match,
     sent_item_fields,
+    show_item_conflicts,
 )
 from ..routines.service import (
     add_exercise,
@@ -176,7 +176,7 @@ def edit(client, share, programme_id):
     db.session.commit()
     if merge.conflicts:
         form = _stored_form(routine, exercises)
-        mark_item_conflicts(form.items, merge.conflicts)
+        show_item_conflicts(form.items, merge.conflicts)
         return _edit_page(client, routine, form, 409)
     flash("Saved. " + ("; ".join(changes) if changes else "Nothing had changed."), "success")
     return redirect(url_for("programmes.edit", client_id=client.id, programme_id=routine.id))

@@ -139,8 +139,9 @@ def rows_match(items, routine) -> bool:
     return False
 
 
-def mark_item_conflicts(items, conflicts: dict) -> None:
-    """Put each row saved elsewhere meanwhile next to its fields, in words."""
+def show_item_conflicts(items, conflicts: dict) -> None:
+    """On a form built from what is stored now: each row also changed elsewhere meanwhile
+    shows this page's values, with both versions next to its fields in words."""
 
     def words(values) -> str:
         dose = Dose(**{name: value for name, value in values.items() if name != "note"})
@@ -149,6 +150,8 @@ def mark_item_conflicts(items, conflicts: dict) -> None:
     for entry in items:
         conflict = conflicts.get(f"item{entry.row_key.data}")
         if conflict:
+            for name, value in conflict.mine.items():
+                entry.form[name].data = value
             message = conflict_message(words(conflict.theirs), words(conflict.mine))
             entry.form.sets.errors = [*entry.form.sets.errors, message]
 

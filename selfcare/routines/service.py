@@ -51,17 +51,6 @@ def visible_exercises(user_id: int) -> list[Exercise]:
     )
 
 
-def library_exercises() -> list[Exercise]:
-    """The shared library alone: what a therapist may put into a client's home program."""
-    return list(
-        db.session.scalars(
-            db.select(Exercise)
-            .where(Exercise.owner_id.is_(None))
-            .order_by(Exercise.kind, Exercise.name)
-        )
-    )
-
-
 def exercise_visible_to(user_id: int, exercise_id: int) -> Exercise | None:
     return db.session.scalar(visible_exercises_query(user_id).where(Exercise.id == exercise_id))
 

@@ -17,9 +17,9 @@ from .forms import (
     RoutineForm,
     RoutineLogForm,
     dose_rows,
-    mark_item_conflicts,
     rows_match,
     sent_item_fields,
+    show_item_conflicts,
 )
 from .service import (
     LoggedExercise,
@@ -158,8 +158,8 @@ def update_doses(routine_id):
     merge = merge_item_edits(routine, form.loaded.data, sent_item_fields(form.items))
     db.session.commit()
     if merge.conflicts:
-        mark_item_conflicts(form.items, merge.conflicts)
-        form.loaded.data = snapshot_text(stored_item_fields(routine))
+        form = new_doses_form(routine)
+        show_item_conflicts(form.items, merge.conflicts)
         return _edit_page(routine, doses_form=form, status=409)
     flash("Doses saved.", "success")
     return redirect(url_for("routines.edit", routine_id=routine.id))
