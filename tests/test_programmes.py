@@ -358,3 +358,24 @@ def test_the_programme_migration_keeps_routines_both_ways(empty_database_url):
         assert db.session.execute(text("SELECT count(*) FROM users")).scalar() == 1
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_dose_changed_in_two_tabs_of_the_programme_is_put_to_the_therapist(
+    app, logged_in_client, client_user
+):
+    browser, _ = sharing_therapist(app, logged_in_client)
+    routine_id = new_programme(browser, client_user.id)
+    url = programme_url(client_user.id, routine_id)
+    first_tab = form_values(browser.get(url).text, "programme-form")
+    second_tab = dict(first_tab) | {"items-0-sets": "5", "items-1-reps": "8"}
+    assert browser.post(url, data=second_tab).status_code == 302
+    clash = browser.post(url, data=first_tab | {"items-0-sets": "2", "name": "Renamed"})
+    assert clash.status_code == 409 and "While this page was open" in clash.text
+    shown = form_values(clash.text, "programme-form")
+    assert (shown["items-0-sets"], shown["items-1-reps"], shown["name"]) == ("2", "8", "Renamed")
+    first, second = fetch_all(app, RoutineItem, routine_id=routine_id)
+    assert (first.sets, second.reps) == (5, 8)
+    # An empty template name is refused next to its field.
+    refused = submit(browser, f"{url}/template", {"name": ""}, page=url)
+    assert refused.status_code == 422 and "Please give it a name." in refused.text
+    assert count_rows(app, ProgrammeTemplate) == 0

@@ -19,15 +19,12 @@ from ..routines.forms import (
     show_item_conflicts,
 )
 from ..routines.service import (
-    add_exercise,
+    ProgrammeEdit,
     create_routine,
-    describe_changes,
-    merge_item_edits,
     programme_from_template,
     programme_history,
-    programme_snapshot,
-    record_change,
     save_as_template,
+    save_programme,
     stored_item_fields,
     visible_exercises,
 )
@@ -129,7 +126,7 @@ def _stored_form(routine: Routine, exercises) -> ProgrammeForm:
     return form
 
 
-def _edit_page(client, routine, form, status=None):
+def _edit_page(client, routine, form, status=None, template_form=None):
     page = render_template(
         "programmes/edit.html",
         client=client,
@@ -138,7 +135,7 @@ def _edit_page(client, routine, form, status=None):
         item_of={str(item.id): item for item in routine.items},
         exercises={str(e.id): e for e in visible_exercises(current_user.id)},
         history=programme_history(routine.id),
-        template_form=TemplateForm(data={"name": routine.name}, formdata=None),
+        template_form=template_form or TemplateForm(data={"name": routine.name}, formdata=None),
     )
     return page, status or (422 if form.errors else 200)
 
@@ -156,24 +153,18 @@ def edit(client, share, programme_id):
     form = ProgrammeForm(exercises)
     if not (form.validate_on_submit() and rows_match(form.items, routine)):
         return _edit_page(client, routine, form)
-    before = programme_snapshot(routine)
-    routine.name = form.name.data.strip()
-    for column, value in form.plan_columns().items():
-        setattr(routine, column, value)
-    routine.starts_on = form.starts_on.data or routine.starts_on or local_today(client.timezone)
-    routine.ends_on = form.ends_on.data
-    merge = merge_item_edits(routine, form.loaded.data, sent_item_fields(form.items))
-    removed = {int(entry.row_key.data) for entry in form.items if entry.remove.data}
-    for item in [item for item in routine.items if item.id in removed]:
-        routine.items.remove(item)
     by_id = {exercise.id: exercise for exercise in exercises}
-    for exercise_id in form.add_exercise_ids.data:
-        add_exercise(routine, by_id[exercise_id], commit=False)
-    db.session.flush()
-    changes = describe_changes(before, programme_snapshot(routine))
-    if changes:
-        record_change(routine, current_user, changes)
-    db.session.commit()
+    sent = ProgrammeEdit(
+        name=form.name.data,
+        plan=form.plan_columns(),
+        starts_on=form.starts_on.data or routine.starts_on or local_today(client.timezone),
+        ends_on=form.ends_on.data,
+        items=sent_item_fields(form.items),
+        loaded=form.loaded.data,
+        removed_item_ids={int(entry.row_key.data) for entry in form.items if entry.remove.data},
+        added=[by_id[exercise_id] for exercise_id in form.add_exercise_ids.data],
+    )
+    changes, merge = save_programme(routine, current_user, sent)
     if merge.conflicts:
         form = _stored_form(routine, exercises)
         show_item_conflicts(form.items, merge.conflicts)
@@ -189,9 +180,8 @@ def save_template(client, share, programme_id):
     routine = _programme_or_404(client, programme_id)
     form = TemplateForm()
     if not form.validate_on_submit():
-        return _edit_page(
-            client, routine, _stored_form(routine, visible_exercises(current_user.id)), 422
-        )
+        stored = _stored_form(routine, visible_exercises(current_user.id))
+        return _edit_page(client, routine, stored, 422, template_form=form)
     template = save_as_template(routine, current_user.id, form.name.data)
     flash(f"Saved as the template “{template.name}”, ready for any client.", "success")
     return redirect(url_for("programmes.edit", client_id=client.id, programme_id=routine.id))

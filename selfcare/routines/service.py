@@ -114,7 +114,7 @@ def programme_snapshot(routine: Routine) -> dict:
         "plan": routine.plan.text() if routine.plan else "",
         "dates": _dates_text(routine.starts_on, routine.ends_on),
         "items": {
-            item.exercise_id: (item.exercise.name, item.dose.text(), item.note or "")
+            item.id: (item.exercise.name, item.dose.text(), item.note or "")
             for item in routine.items
         },
     }
@@ -129,21 +129,56 @@ def describe_changes(before: dict, after: dict) -> list[str]:
         changes.append(f"now {after['plan']}")
     if before["dates"] != after["dates"]:
         changes.append(f"runs {after['dates']}" if after["dates"] else "no set dates")
-    for exercise_id, (name, dose, note) in after["items"].items():
-        if exercise_id not in before["items"]:
+    for item_id, (name, dose, note) in after["items"].items():
+        if item_id not in before["items"]:
             changes.append(f"added {name} ({dose})")
             continue
-        _, old_dose, old_note = before["items"][exercise_id]
+        _, old_dose, old_note = before["items"][item_id]
         if old_dose != dose:
             changes.append(f"{name}: {old_dose} → {dose}")
         if old_note != note:
             changes.append(f"{name}: note “{note}”" if note else f"{name}: note taken away")
     changes += [
         f"took out {name}"
-        for exercise_id, (name, _, _) in before["items"].items()
-        if exercise_id not in after["items"]
+        for item_id, (name, _, _) in before["items"].items()
+        if item_id not in after["items"]
     ]
     return changes
+
+
+@dataclass(frozen=True)
+class ProgrammeEdit:
+    """What the therapist's programme form sent."""
+
+    name: str
+    plan: dict  # Routine's plan columns: times_per_day, days_per_week, weekdays
+    starts_on: date
+    ends_on: date | None
+    items: dict[str, dict]  # doses and notes by "item<id>", as stored_item_fields
+    loaded: str | None  # the items as the page showed them (merge.snapshot_text)
+    removed_item_ids: set[int]
+    added: list[Exercise]
+
+
+def save_programme(routine: Routine, therapist: User, edit: ProgrammeEdit) -> tuple[list, Merge]:
+    """Apply a therapist's save and record what it changed; returns the changes in words and
+    the merge of the doses (an item changed elsewhere meanwhile is a conflict, left as is)."""
+    before = programme_snapshot(routine)
+    routine.name = edit.name.strip()
+    for column, value in edit.plan.items():
+        setattr(routine, column, value)
+    routine.starts_on, routine.ends_on = edit.starts_on, edit.ends_on
+    merge = merge_item_edits(routine, edit.loaded, edit.items)
+    for item in [item for item in routine.items if item.id in edit.removed_item_ids]:
+        routine.items.remove(item)
+    for exercise in edit.added:
+        add_exercise(routine, exercise, commit=False)
+    db.session.flush()  # the added items get their ids, which the snapshot keys them by
+    changes = describe_changes(before, programme_snapshot(routine))
+    if changes:
+        record_change(routine, therapist, changes)
+    db.session.commit()
+    return changes, merge
 
 
 def record_change(routine: Routine, therapist: User, changes: list[str]) -> None:
