@@ -170,7 +170,7 @@ DAYS_A_WEEK, WEEKDAYS = "week", "weekdays"
 
 
 class PlanFields:
-    """How often a programme is done: a mix-in for the programme and template forms."""
+    """How often a programme is done: a mix-in for the forms that make and edit one."""
 
     times_per_day = IntegerField(
         "Times a day",
