@@ -52,6 +52,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .cli import register_commands
     from .measurements import bp as measurements_bp
     from .outcomes import bp as outcomes_bp
+    from .programmes import bp as programmes_bp
     from .reminders import bp as reminders_bp
     from .routines import bp as routines_bp
     from .sharing import bp as sharing_bp
@@ -81,6 +82,7 @@ def create_app(config: dict | None = None) -> Flask:
         trends_bp,
         sharing_bp,
         therapist_bp,
+        programmes_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

@@ -27,6 +27,7 @@ from .models import (
     PsfsActivity,
     PsfsScore,
     PsfsScoring,
+    Routine,
     RoutineLog,
     RoutineLogItem,
     Share,
@@ -34,7 +35,13 @@ from .models import (
     utcnow,
 )
 from .reminders.service import save_reminder
-from .routines.service import create_routine, sync_exercise_library
+from .routines.service import (
+    create_routine,
+    describe_changes,
+    programme_snapshot,
+    record_change,
+    sync_exercise_library,
+)
 
 DEMO_PASSWORD = "slow stretch warm tea"  # noqa: S105 (published in the README on purpose)
 DEMO_ROUTINES = {
@@ -255,6 +262,20 @@ def create_demo_routines(user: User) -> list[int]:
     ]
 
 
+def prescribe_demo_programme(routine_id: int, therapist: User, days: int) -> None:
+    """The first demo routine as the therapist's programme: five days a week since the history
+    began, a cue on its first exercise, and one change the client can read."""
+    routine = db.session.get(Routine, routine_id)
+    before = programme_snapshot(routine)
+    client = db.session.get(User, routine.user_id)
+    routine.assigned_by_id = therapist.id
+    routine.days_per_week = 5
+    routine.starts_on = local_today(client.timezone) - timedelta(days=days - 1)
+    routine.items[0].note = "Slowly, and keep looking straight ahead."
+    record_change(routine, therapist, describe_changes(before, programme_snapshot(routine)))
+    db.session.commit()
+
+
 DEMO_THERAPIST_NOTE = "Next time: thoracic mobility. Keep the chin tucks going, they help."
 DEMO_CLIENT_NAMES = [
     "Ada Brook",
@@ -367,6 +388,7 @@ def seed_demo(extra_clients: int = len(DEMO_CLIENT_NAMES)) -> list[str]:
     client, created = ensure_user(DEMO_CLIENT_EMAIL, "Alex Demo", CLIENT)
     if created:
         routines = create_demo_routines(client)
+        prescribe_demo_programme(routines[0], therapist, 90)
         counts = generate_history(client, routines, 90, HistoryProfile(), seed=1)
         add_demo_appointments(client, [62, 34])
         add_demo_appointments(client, [6], created_by=therapist, note=DEMO_THERAPIST_NOTE)
@@ -386,6 +408,7 @@ def seed_demo(extra_clients: int = len(DEMO_CLIENT_NAMES)) -> list[str]:
         other, created = ensure_user(f"demo-client-{number:02d}@example.com", name, CLIENT)
         if created:
             routines = create_demo_routines(other)
+            prescribe_demo_programme(routines[0], therapist, days)
             generate_history(other, routines, days, profile, seed=100 + number)
             added += 1
         ensure_share(other, therapist)

@@ -1,6 +1,7 @@
 """What the numbers mean: averages, meaningful change, flags, adherence. Pure functions only,
 so every rule can be read and tested without a request or a database."""
 
+from calendar import day_abbr
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -314,3 +315,138 @@ def psfs_due(last_scored: date | None, today: date, requested: bool, has_activit
     if last_scored is None or (today - last_scored).days >= PSFS_RESCORE_DAYS:
         return PSFS_DUE
     return ""
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How often a programme is meant to be done, from `starts_on` to `ends_on` (open when
+    None): `times_per_day` sessions on each planned day, and either `days_per_week` days of
+    each week of the plan (weeks counted from its first day; the client picks the days) or the
+    chosen `weekdays` (0 is Monday)."""
+
+    starts_on: date
+    ends_on: date | None = None
+    times_per_day: int = 1
+    days_per_week: int | None = None
+    weekdays: frozenset[int] = frozenset()  # 0 is Monday
+
+    def text(self) -> str:
+        """How a person says it: "3 days a week", "Mon, Wed, Fri, twice a day"."""
+        if self.weekdays:
+            days = ", ".join(day_abbr[day] for day in sorted(self.weekdays))
+        elif self.days_per_week in (None, 7):
+            days = "every day"
+        else:
+            days = f"{self.days_per_week} {'day' if self.days_per_week == 1 else 'days'} a week"
+        times = self.times_per_day
+        return days + {1: "", 2: ", twice a day"}.get(times, f", {times} times a day")
+
+    def runs_on(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+    def week_of(self, day: date) -> tuple[date, date]:
+        """First and last day of the plan's week that holds `day`."""
+        first = day - timedelta(days=(day - self.starts_on).days % 7)
+        return first, first + timedelta(days=6)
+
+    def sessions_on(self, span: list[date], free: list[date]) -> int:
+        """Sessions planned in `span`, days of one week, of which `free` are not rest or flare
+        days. A weekdays plan plans its free chosen days. A days-per-week plan lets the client
+        pick the days: part of a week (the plan or the window starting mid-week) carries that
+        part of them, rounded to whole days, and rest days count only when too few are left."""
+        if self.weekdays:
+            planned_days = sum(1 for day in free if day.weekday() in self.weekdays)
+        else:
+            share_of_week = int((self.days_per_week or 7) * len(span) / 7 + 0.5)
+            planned_days = min(share_of_week, len(free))
+        return planned_days * self.times_per_day
+
+
+@dataclass(frozen=True)
+class PlanAdherence:
+    done: int
+    planned: int
+
+    @property
+    def share(self) -> float | None:
+        return self.done / self.planned if self.planned else None
+
+    def __add__(self, other: "PlanAdherence") -> "PlanAdherence":
+        return PlanAdherence(self.done + other.done, self.planned + other.planned)
+
+
+def plan_adherence(
+    plan: Plan, sessions: Mapping[date, int], rest_days: Iterable[date], start: date, today: date
+) -> PlanAdherence:
+    """Planned sessions done from `start` to `today`, within the plan's dates. Each day counts
+    at most `times_per_day` sessions and each week at most what it planned, so which days of
+    the week were used does not matter. A rest or flare day without a session is taken out of
+    the plan. A week not over yet counts only what is done, until too few days are left to
+    reach its plan: today, or any day still to come, never counts against anyone."""
+    resting = set(rest_days)
+    first = max(start, plan.starts_on)
+    last = today if plan.ends_on is None else min(today, plan.ends_on)
+    result = PlanAdherence(0, 0)
+    week_start, _ = plan.week_of(first)
+    while week_start <= last:
+        week_end = week_start + timedelta(days=6)
+        if plan.ends_on is not None:
+            week_end = min(week_end, plan.ends_on)
+        span = days_between(max(first, week_start), week_end)
+        days = [day for day in span if sessions.get(day) or day not in resting]
+        done = sum(min(sessions.get(day, 0), plan.times_per_day) for day in days if day <= last)
+        whole = plan.sessions_on(span, days)
+        still_possible = plan.times_per_day * sum(1 for day in days if day >= today)
+        planned = max(whole - still_possible, min(done, whole))
+        result += PlanAdherence(min(done, planned), planned)
+        week_start += timedelta(days=7)
+    return result
+
+
+def plans_adherence(
+    plans: Iterable[tuple[Plan, Mapping[date, int]]],
+    rest_days: Iterable[date],
+    start: date,
+    today: date,
+) -> PlanAdherence | None:
+    """All of a client's programmes together, each with its sessions per day; None when none
+    of them has a plan in the window (adherence is then the share of days with a routine)."""
+    resting = set(rest_days)
+    total, any_plan = PlanAdherence(0, 0), False
+    for plan, sessions in plans:
+        if plan.starts_on <= today and (plan.ends_on is None or plan.ends_on >= start):
+            any_plan = True
+            total += plan_adherence(plan, sessions, resting, start, today)
+    return total if any_plan else None
+
+
+@dataclass(frozen=True)
+class PlanDay:
+    """Where a programme stands today: whether today is one of its days, and what is done."""
+
+    due: bool
+    done_today: int
+    times_per_day: int
+    # Days-per-week plans: days with a session this week of the plan, today included.
+    week_days_done: int | None = None
+    days_per_week: int | None = None
+
+
+def plan_day(plan: Plan, sessions: Mapping[date, int], today: date) -> PlanDay | None:
+    """Today in a plan; None outside its dates. A weekdays plan is due on its days; a
+    days-per-week plan until the week's days are done (and on a day already begun)."""
+    if not plan.runs_on(today):
+        return None
+    done_today = sessions.get(today, 0)
+    if plan.weekdays:
+        return PlanDay(today.weekday() in plan.weekdays, done_today, plan.times_per_day)
+    per_week = plan.days_per_week or 7
+    week_start, _ = plan.week_of(today)
+    earlier = sum(1 for day in days_between(week_start, today) if sessions.get(day) and day < today)
+    return PlanDay(
+        due=earlier < per_week or done_today > 0,
+        done_today=done_today,
+        times_per_day=plan.times_per_day,
+        week_days_done=earlier + (1 if done_today else 0),
+        days_per_week=per_week,
+    )

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask_login import UserMixin
 from sqlalchemy import (
+    JSON,
     Boolean,
     CheckConstraint,
     Date,
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .clinical import DayKind
 from .dose import Dose
 from .extensions import db
+from .insights import Plan
 from .passwords import hash_password, needs_rehash, verify_password
 
 # Ids are INTEGER columns; this is the largest PostgreSQL holds (SQLite allows more).
@@ -226,6 +228,14 @@ class Routine(db.Model):
     # Set when a therapist assigned it as a home program.
     assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
+    # The plan (a programme's frequency and dates). A routine without `starts_on` has none:
+    # any day is fine, and adherence is the forgiving share of days with a routine.
+    times_per_day: Mapped[int] = mapped_column(SmallInteger, default=1, server_default="1")
+    days_per_week: Mapped[int | None] = mapped_column(SmallInteger)
+    weekdays: Mapped[str | None] = mapped_column(String(7))  # "024" is Mon, Wed, Fri
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+
     assigned_by: Mapped["User | None"] = relationship(foreign_keys=[assigned_by_id], lazy="joined")
     items: Mapped[list["RoutineItem"]] = relationship(
         back_populates="routine",
@@ -233,6 +243,32 @@ class Routine(db.Model):
         order_by="RoutineItem.position",
         lazy="selectin",
     )
+
+    @property
+    def is_programme(self) -> bool:
+        """Prescribed by a therapist: the client logs and archives it; the therapist doses it."""
+        return self.assigned_by_id is not None
+
+    @property
+    def plan(self) -> Plan | None:
+        return self.plan_from(
+            self.starts_on, self.ends_on, self.times_per_day, self.days_per_week, self.weekdays
+        )
+
+    # The plan columns, in plan_from's order, for queries that read them without the rows.
+    PLAN_COLUMNS = ("starts_on", "ends_on", "times_per_day", "days_per_week", "weekdays")
+
+    @staticmethod
+    def plan_from(starts_on, ends_on, times_per_day, days_per_week, weekdays) -> Plan | None:
+        if starts_on is None:
+            return None
+        return Plan(
+            starts_on=starts_on,
+            ends_on=ends_on,
+            times_per_day=times_per_day,
+            days_per_week=days_per_week,
+            weekdays=frozenset(int(day) for day in weekdays or ""),
+        )
 
 
 class RoutineItem(DoseColumns, db.Model):
@@ -246,9 +282,44 @@ class RoutineItem(DoseColumns, db.Model):
     )
     exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id"), index=True)
     position: Mapped[int] = mapped_column(SmallInteger, default=0)
+    # The therapist's cue for this exercise in a programme ("keep the shoulders down").
+    note: Mapped[str | None] = mapped_column(String(200))
 
     routine: Mapped[Routine] = relationship(back_populates="items")
     exercise: Mapped[Exercise] = relationship(lazy="joined")
+
+
+class ProgrammeChange(db.Model):
+    """What a therapist changed in a programme at one save, in words the client reads."""
+
+    __tablename__ = "programme_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    routine_id: Mapped[int] = mapped_column(
+        ForeignKey("routines.id", ondelete="CASCADE"), index=True
+    )
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Kept as it was then: the history still reads right after the therapist's account goes.
+    changed_by_name: Mapped[str] = mapped_column(String(100))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    summary: Mapped[str] = mapped_column(Text)
+
+
+class ProgrammeTemplate(db.Model):
+    """A therapist's programme kept for reuse with any client: frequency and exercises with
+    their doses and notes, not tied to a client or to dates."""
+
+    __tablename__ = "programme_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    therapist_id: Mapped[int] = _owner()
+    name: Mapped[str] = mapped_column(String(80))
+    times_per_day: Mapped[int] = mapped_column(SmallInteger, default=1)
+    days_per_week: Mapped[int | None] = mapped_column(SmallInteger)
+    weekdays: Mapped[str | None] = mapped_column(String(7))
+    # [{"exercise_id": 3, "sets": 3, "reps": 10, ..., "note": "..."}], in order.
+    items: Mapped[list] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class RoutineLog(db.Model):

@@ -24,6 +24,7 @@ from selfcare.models import (
     Exercise,
     Invite,
     Measurement,
+    ProgrammeTemplate,
     PsfsActivity,
     PsfsRequest,
     PsfsScore,
@@ -46,6 +47,7 @@ CLIENT_ROW = "a client's own row"  # owner only; other clients 404; therapists 4
 CLIENT_TOOL = "a client page without a row id"  # any client; therapists 403
 SHARED_CLIENT = "a therapist's page about one client"  # an active share only; everyone else 404
 THERAPIST_TOOL = "a therapist page without client data"  # any therapist; clients 403
+THERAPIST_ROW = "a therapist's own row"  # that therapist only; other therapists 404; clients 403
 OWN_ROW = "a row of any signed-in person's own"  # owner only; everyone else 404
 PUBLIC = "a public file"  # anyone, logged in or not
 
@@ -54,7 +56,7 @@ ROUTES = {
     "checkins.delete": CLIENT_ROW,
     "routines.edit": CLIENT_ROW,
     "routines.add_item": CLIENT_ROW,
-    "routines.update_item": CLIENT_ROW,
+    "routines.update_doses": CLIENT_ROW,
     "routines.move": CLIENT_ROW,
     "routines.remove_item": CLIENT_ROW,
     "routines.archive": CLIENT_ROW,
@@ -72,7 +74,11 @@ ROUTES = {
     "therapist.link": THERAPIST_TOOL,
     "therapist.client": SHARED_CLIENT,
     "therapist.new_appointment": SHARED_CLIENT,
-    "therapist.assign_routine": SHARED_CLIENT,
+    "programmes.new": SHARED_CLIENT,
+    "programmes.from_template": SHARED_CLIENT,
+    "programmes.edit": SHARED_CLIENT,
+    "programmes.save_template": SHARED_CLIENT,
+    "programmes.delete_template": THERAPIST_ROW,
     "therapist.report": SHARED_CLIENT,
     "assets.asset": PUBLIC,
     "account.revoke_token": CLIENT_ROW,
@@ -113,12 +119,17 @@ def build_world(app):
             day=today,
         )
         appointment = Appointment(client_id=owner.id, day=today, created_by_id=owner.id)
+        programme = Routine(user_id=owner.id, name="Home programme", assigned_by_id=active.id)
+        programme.items.append(RoutineItem(exercise=exercise, reps=10))
+        template = ProgrammeTemplate(therapist_id=active.id, name="Neck basics", items=[])
         live = Share(client_id=owner.id, therapist_id=active.id)
         ended = Share(client_id=owner.id, therapist_id=revoked.id, revoked_at=utcnow())
         activity = PsfsActivity(user_id=owner.id, name="Reversing the car")
         scoring = PsfsScoring(user_id=owner.id, day=today)
         scoring.scores = [PsfsScore(activity=activity, score=4)]
-        db.session.add_all([log, measurement, appointment, live, ended, scoring])
+        db.session.add_all(
+            [log, measurement, appointment, programme, template, live, ended, scoring]
+        )
         db.session.commit()
         invite = create_invite(owner.id)
         token, _ = create_token(owner.id, "sweep", scope=TOKEN_WRITE)
@@ -134,6 +145,8 @@ def build_world(app):
             "share_id": live.id,
             "activity_id": activity.id,
             "scoring_id": scoring.id,
+            "programme_id": programme.id,
+            "template_id": template.id,
             "invite_id": invite.id,
             "token_id": token.id,
             "sign_in_id": sign_in.id,
@@ -163,6 +176,7 @@ def expected(kind: str, role: str, method: str) -> set[int]:
         CLIENT_TOOL: {"owner", "other"},
         SHARED_CLIENT: {"active"},
         THERAPIST_TOOL: {"active", "revoked"},
+        THERAPIST_ROW: {"active"},
     }[kind]
     if role in allowed:
         return {200, 302} if method == "GET" else {200, 302, 422}

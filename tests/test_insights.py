@@ -293,3 +293,107 @@ def test_growth_chart_labels_the_measured_sizes_and_keeps_its_series_apart():
     # The axis reaches the largest value, so the steep series stays inside the chart.
     values = [float(v) for v in re.findall(r'value-label"[^>]*>([^<]+)<', chart)]
     assert max(values) >= 96 - 20 and min(values) == 0
+
+
+# Plans: 2026-11-02 is a Monday.
+MONDAY = date(2026, 11, 2)
+
+
+def every_day_of(days: list[date], times: int = 1) -> dict[date, int]:
+    return dict.fromkeys(days, times)
+
+
+def test_a_three_days_a_week_plan_fully_done_is_100_percent():
+    plan = insights.Plan(starts_on=MONDAY, days_per_week=3)
+    done = [MONDAY + timedelta(days=offset) for offset in (0, 2, 4, 7, 9, 11)]
+    today = MONDAY + timedelta(days=13)
+    result = insights.plan_adherence(plan, every_day_of(done), [], MONDAY, today)
+    assert (result.done, result.planned, result.share) == (6, 6, 1.0)
+
+
+def test_extra_sessions_do_not_make_up_for_another_week():
+    plan = insights.Plan(starts_on=MONDAY, days_per_week=3)
+    first_week = [MONDAY + timedelta(days=offset) for offset in range(7)]
+    today = MONDAY + timedelta(days=14)
+    result = insights.plan_adherence(plan, every_day_of(first_week), [], MONDAY, today)
+    assert (result.done, result.planned) == (3, 6)
+
+
+def test_a_weekdays_plan_counts_the_chosen_days_and_a_swapped_day_still_counts():
+    plan = insights.Plan(starts_on=MONDAY, weekdays=frozenset({0, 2, 4}))
+    # Monday, Tuesday instead of Wednesday, Friday; the next week only Monday.
+    done = [MONDAY, MONDAY + timedelta(days=1), MONDAY + timedelta(days=4), MONDAY + timedelta(7)]
+    today = MONDAY + timedelta(days=14)
+    result = insights.plan_adherence(plan, every_day_of(done), [], MONDAY, today)
+    assert (result.done, result.planned) == (4, 6)
+
+
+def test_a_week_in_progress_counts_only_what_is_done_until_it_can_no_longer_be_reached():
+    plan = insights.Plan(starts_on=MONDAY, days_per_week=3)
+    # Day one, nothing done yet: nothing counts against anyone.
+    assert insights.plan_adherence(plan, {}, [], MONDAY, MONDAY).planned == 0
+    assert insights.plan_adherence(plan, {MONDAY: 1}, [], MONDAY, MONDAY).share == 1.0
+    # Saturday with one session: two days are left for two sessions, so still nothing missed.
+    saturday = MONDAY + timedelta(days=5)
+    assert insights.plan_adherence(plan, {MONDAY: 1}, [], MONDAY, saturday).share == 1.0
+    # Sunday: one day left for two sessions, so one is missed.
+    sunday = MONDAY + timedelta(days=6)
+    result = insights.plan_adherence(plan, {MONDAY: 1}, [], MONDAY, sunday)
+    assert (result.done, result.planned) == (1, 2)
+
+
+def test_a_plan_starting_mid_window_is_counted_from_its_start():
+    plan = insights.Plan(starts_on=MONDAY + timedelta(days=7), weekdays=frozenset({0, 3}))
+    done = [MONDAY + timedelta(days=7), MONDAY + timedelta(days=10)]
+    result = insights.plan_adherence(
+        plan, every_day_of(done), [], MONDAY, MONDAY + timedelta(days=13)
+    )
+    assert (result.done, result.planned) == (2, 2)
+
+
+def test_an_ended_plan_is_not_counted_after_its_end():
+    plan = insights.Plan(starts_on=MONDAY, ends_on=MONDAY + timedelta(days=6), days_per_week=7)
+    done = [MONDAY + timedelta(days=offset) for offset in range(7)]
+    result = insights.plan_adherence(
+        plan, every_day_of(done), [], MONDAY, MONDAY + timedelta(days=20)
+    )
+    assert (result.done, result.planned) == (7, 7)
+    later = insights.plans_adherence(
+        [(plan, {})], [], MONDAY + timedelta(days=14), MONDAY + timedelta(days=20)
+    )
+    assert later is None
+
+
+def test_twice_a_day_counts_two_sessions_a_day_and_no_more():
+    plan = insights.Plan(starts_on=MONDAY, times_per_day=2, weekdays=frozenset(range(7)))
+    sessions = {MONDAY: 3, MONDAY + timedelta(days=1): 1}
+    result = insights.plan_adherence(plan, sessions, [], MONDAY, MONDAY + timedelta(days=2))
+    # Two days over (4 planned), today not done yet: 2 (capped) + 1 of 4.
+    assert (result.done, result.planned) == (3, 4)
+
+
+def test_rest_and_flare_days_are_taken_out_of_the_plan():
+    plan = insights.Plan(starts_on=MONDAY, weekdays=frozenset({0, 2, 4}))
+    rest = [MONDAY + timedelta(days=2)]
+    done = [MONDAY, MONDAY + timedelta(days=4)]
+    result = insights.plan_adherence(
+        plan, every_day_of(done), rest, MONDAY, MONDAY + timedelta(days=6)
+    )
+    assert (result.done, result.planned, result.share) == (2, 2, 1.0)
+    # A week with five flare days plans two of its three days.
+    weekly = insights.Plan(starts_on=MONDAY, days_per_week=3)
+    flares = [MONDAY + timedelta(days=offset) for offset in range(2, 7)]
+    result = insights.plan_adherence(
+        weekly, every_day_of([MONDAY, MONDAY + timedelta(1)]), flares, MONDAY, MONDAY + timedelta(6)
+    )
+    assert (result.done, result.planned) == (2, 2)
+
+
+def test_several_programmes_add_up():
+    weekly = insights.Plan(starts_on=MONDAY, days_per_week=2)
+    daily = insights.Plan(starts_on=MONDAY, days_per_week=7)
+    today = MONDAY + timedelta(days=6)
+    result = insights.plans_adherence(
+        [(weekly, {MONDAY: 1, today: 1}), (daily, {MONDAY: 1})], [], MONDAY, today
+    )
+    assert (result.done, result.planned) == (3, 8)

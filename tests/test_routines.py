@@ -101,27 +101,50 @@ def test_own_exercise_is_added_and_usable(app, logged_in_client, client_user):
     assert response.status_code == 302
 
 
-def test_edit_dose_and_refuse_bad_dose(app, logged_in_client):
+def doses_form(client, routine_id) -> dict:
+    return form_values(client.get(f"/routines/{routine_id}").text, "doses-form")
+
+
+def test_every_dose_is_saved_with_one_form_and_bad_doses_are_refused(app, logged_in_client):
     routine_id = make_routine(app, logged_in_client)
-    item = fetch_all(app, RoutineItem, routine_id=routine_id)[2]
-    url = f"/routines/{routine_id}/items/{item.id}"
-    ok = submit(
-        logged_in_client,
-        url,
-        {f"item{item.id}-sets": "3", f"item{item.id}-reps": "12"},
-        page=f"/routines/{routine_id}",
-    )
+    first, _, last = fetch_all(app, RoutineItem, routine_id=routine_id)
+    url = f"/routines/{routine_id}/doses"
+    data = doses_form(logged_in_client, routine_id)
+    assert data["items-2-row_key"] == str(last.id)
+    data |= {"items-0-sets": "4", "items-2-sets": "3", "items-2-reps": "12"}
+    data["items-2-note"] = "Slowly"
+    ok = logged_in_client.post(url, data=data)
     assert ok.status_code == 302
-    assert fetch_all(app, RoutineItem, id=item.id)[0].reps == 12
-    bad = submit(
-        logged_in_client,
-        url,
-        {f"item{item.id}-sets": "0", f"item{item.id}-reps": "abc"},
-        page=f"/routines/{routine_id}",
-    )
-    assert bad.status_code == 422
-    assert "Use a whole number from 1 to 20." in bad.text
-    assert fetch_all(app, RoutineItem, id=item.id)[0].sets == 3
+    assert fetch_all(app, RoutineItem, id=last.id)[0].dose.text() == "3 × 12 × 5 s hold"
+    assert fetch_all(app, RoutineItem, id=last.id)[0].note == "Slowly"
+    assert fetch_all(app, RoutineItem, id=first.id)[0].sets == 4
+    bad = doses_form(logged_in_client, routine_id) | {"items-2-sets": "0", "items-1-reps": "abc"}
+    response = logged_in_client.post(url, data=bad)
+    assert response.status_code == 422
+    assert "Use a whole number from 1 to 20." in response.text
+    assert fetch_all(app, RoutineItem, id=last.id)[0].sets == 3
+
+
+def test_a_dose_saved_in_another_tab_is_kept_and_a_clash_is_put_to_the_person(
+    app, logged_in_client
+):
+    routine_id = make_routine(app, logged_in_client)
+    first, second, _ = fetch_all(app, RoutineItem, routine_id=routine_id)
+    url = f"/routines/{routine_id}/doses"
+    this_tab = doses_form(logged_in_client, routine_id)
+    other_tab = dict(this_tab) | {"items-0-reps": "15", "items-1-sets": "5"}
+    assert logged_in_client.post(url, data=other_tab).status_code == 302
+    # This tab changes the second exercise too (a clash) and nothing else.
+    response = logged_in_client.post(url, data=this_tab | {"items-1-sets": "4"})
+    assert response.status_code == 409
+    assert "While this page was open" in response.text
+    assert fetch_all(app, RoutineItem, id=first.id)[0].reps == 15
+    assert fetch_all(app, RoutineItem, id=second.id)[0].sets == 5
+    again = form_values(response.text, "doses-form")
+    # The clash shows this tab's value; the rest shows what is saved now.
+    assert (again["items-1-sets"], again["items-0-reps"]) == ("4", "15")
+    assert logged_in_client.post(url, data=again).status_code == 302
+    assert fetch_all(app, RoutineItem, id=second.id)[0].sets == 4
 
 
 def test_reorder_remove_and_add(app, logged_in_client):

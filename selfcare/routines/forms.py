@@ -1,9 +1,12 @@
 from wtforms import (
     BooleanField,
+    DateField,
     FieldList,
     Form,
     FormField,
     HiddenField,
+    IntegerField,
+    RadioField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
@@ -11,9 +14,10 @@ from wtforms import (
     TextAreaField,
     widgets,
 )
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
+from ..dose import Dose
 from ..forms import (
     DatedForm,
     DoseFields,
@@ -25,7 +29,10 @@ from ..forms import (
     day_field,
     limit_attrs,
     note_field,
+    whole_number_between,
 )
+from ..merge import conflict_message
+from ..reminders.forms import WEEKDAY_NAMES
 
 
 def _name_field(label, max_length):
@@ -79,8 +86,179 @@ class AddExerciseForm(PageForm):
         self.exercise_id.choices = _exercise_choices(exercises)
 
 
-class DoseForm(PageForm, DoseFields):
+ITEM_NOTE_MAX = 200
+
+
+class ItemDoseForm(Form, DoseFields):
+    """One exercise of a routine in the whole-routine dose form; a plain Form because the
+    outer form carries CSRF."""
+
+    row_key = HiddenField()  # the routine item's id, checked by the view
+    note = StringField(
+        "Note",
+        validators=[Optional(), at_most(ITEM_NOTE_MAX)],
+        description="A cue, like “shoulders down”.",
+        render_kw=limit_attrs(ITEM_NOTE_MAX),
+    )
+    remove = BooleanField("Take out of the programme")
+
+
+class DosesForm(PageForm):
+    """Every exercise of a routine with its dose and note: one form, one save."""
+
+    items = FieldList(FormField(ItemDoseForm), min_entries=0, max_entries=50)
+    # What the page showed when it was loaded, so a save writes only what it changed.
+    loaded = HiddenField()
+
+
+def dose_rows(routine) -> list[dict]:
+    """The form data of DosesForm's rows for a routine, as stored."""
+    return [
+        {"row_key": str(item.id), "note": item.note, **item.dose.as_columns()}
+        for item in routine.items
+    ]
+
+
+def sent_item_fields(items) -> dict[str, dict]:
+    """The rows of a dose form as sent, keyed like service.stored_item_fields."""
+    return {
+        f"item{entry.row_key.data}": {
+            **entry.form.dose().as_columns(),
+            "note": (entry.note.data or "").strip() or None,
+        }
+        for entry in items
+    }
+
+
+def rows_match(items, routine) -> bool:
+    """Each sent row still stands for an item of the routine; else an error on the rows."""
+    keys = {str(item.id) for item in routine.items}
+    if all(entry.row_key.data in keys for entry in items):
+        return True
+    items.errors.append("This routine changed while you were editing it. Please reload the page.")
+    return False
+
+
+def show_item_conflicts(items, conflicts: dict) -> None:
+    """On a form built from what is stored now: each row also changed elsewhere meanwhile
+    shows this page's values, with both versions next to its fields in words."""
+
+    def words(values) -> str:
+        dose = Dose(**{name: value for name, value in values.items() if name != "note"})
+        return dose.text() + (f", note “{values['note']}”" if values.get("note") else "")
+
+    for entry in items:
+        conflict = conflicts.get(f"item{entry.row_key.data}")
+        if conflict:
+            for name, value in conflict.mine.items():
+                entry.form[name].data = value
+            message = conflict_message(words(conflict.theirs), words(conflict.mine))
+            entry.form.sets.errors = [*entry.form.sets.errors, message]
+
+
+def _plan_frequency(form, field):
+    if form.frequency.data == WEEKDAYS and not field.data:
+        raise ValidationError("Choose at least one day of the week.")
+
+
+def _ends_after_start(form, field):
+    if field.data and form.starts_on.data and field.data < form.starts_on.data:
+        raise ValidationError("The end date comes before the start date.")
+
+
+DAYS_A_WEEK, WEEKDAYS = "week", "weekdays"
+
+
+class PlanFields:
+    """How often a programme is done: a mix-in for the forms that make and edit one."""
+
+    times_per_day = IntegerField(
+        "Times a day",
+        default=1,
+        validators=[Optional(), whole_number_between(1, 6, "Use a whole number from 1 to 6.")],
+        render_kw={"inputmode": "numeric", "min": 1, "max": 6},
+    )
+    frequency = RadioField(
+        "How often",
+        choices=[
+            SelectChoice(DAYS_A_WEEK, "A number of days a week (they choose the days)"),
+            SelectChoice(WEEKDAYS, "On chosen days of the week"),
+        ],
+        default=DAYS_A_WEEK,
+        invalid_choice_message="Choose one of the two.",
+    )
+    days_per_week = IntegerField(
+        "Days a week",
+        validators=[Optional(), whole_number_between(1, 7, "Use a whole number from 1 to 7.")],
+        description="Leave empty for every day.",
+        render_kw={"inputmode": "numeric", "min": 1, "max": 7},
+    )
+    weekdays = SelectMultipleField(
+        "Days",
+        choices=[SelectChoice(str(day), name) for day, name in enumerate(WEEKDAY_NAMES)],
+        coerce=int,
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+        validators=[_plan_frequency],
+        invalid_choice_message="Choose days from Monday to Sunday.",
+    )
+
+    def plan_columns(self) -> dict:
+        """The routine (or template) columns of the plan as sent."""
+        chosen = self.frequency.data == WEEKDAYS
+        weekdays = "".join(str(day) for day in sorted(set(self.weekdays.data)))
+        return {
+            "times_per_day": self.times_per_day.data or 1,
+            "days_per_week": None if chosen else self.days_per_week.data or 7,
+            "weekdays": weekdays if chosen else None,
+        }
+
+
+def plan_data(row) -> dict:
+    """PlanFields' data for a stored routine or template."""
+    return {
+        "times_per_day": row.times_per_day,
+        "frequency": WEEKDAYS if row.weekdays else DAYS_A_WEEK,
+        "days_per_week": row.days_per_week,
+        "weekdays": [int(day) for day in row.weekdays or ""],
+    }
+
+
+class DatesFields:
+    starts_on = DateField("Starts on", validators=[Optional()])
+    ends_on = DateField(
+        "Ends on",
+        validators=[Optional(), _ends_after_start],
+        description="Optional: leave empty while it runs on.",
+    )
+
+
+class ProgrammeForm(PageForm, PlanFields, DatesFields):
+    """A therapist's programme for one client, all of it in one form: name, plan, dates, every
+    exercise's dose and note, exercises to add."""
+
+    name = _name_field("Programme name", 80)
+    items = FieldList(FormField(ItemDoseForm), min_entries=0, max_entries=50)
+    add_exercise_ids = SelectMultipleField(
+        "Add exercises",
+        coerce=int,
+        widget=widgets.ListWidget(prefix_label=False),
+        option_widget=widgets.CheckboxInput(),
+        invalid_choice_message="One of those exercises isn't available to you.",
+    )
+    loaded = HiddenField()
+
+    def __init__(self, exercises, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_exercise_ids.choices = _exercise_choices(exercises)
+
+
+class NewProgrammeForm(RoutineForm, PlanFields, DatesFields):
     pass
+
+
+class TemplateForm(PageForm):
+    name = _name_field("Template name", 80)
 
 
 class LoggedExerciseForm(Form, DoseFields):
@@ -118,4 +296,16 @@ class ExerciseForm(PageForm, DoseFields):
         "How to do it",
         validators=[Optional(), at_most(1000)],
         render_kw=limit_attrs(1000, rows=4),
+    )
+
+
+class UseTemplateForm(PageForm):
+    """Start a client's programme from a template; prefixed, as its page has a programme
+    form with a start date too."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, prefix="use", **kwargs)
+
+    starts_on = DateField(
+        "Starting on", validators=[DataRequired(message="Choose the day it starts.")]
     )

@@ -1,14 +1,26 @@
 """Routine rules that need no request: the library, building routines, logging them."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_
+from sqlalchemy import func, or_
 
+from .. import insights
 from ..clinical import EXERCISE_LIBRARY
+from ..dates import format_day
 from ..dose import Dose
 from ..extensions import db
-from ..models import Exercise, Routine, RoutineItem, RoutineLog, RoutineLogItem
+from ..merge import Merge, merge_edits, read_snapshot
+from ..models import (
+    Exercise,
+    ProgrammeChange,
+    ProgrammeTemplate,
+    Routine,
+    RoutineItem,
+    RoutineLog,
+    RoutineLogItem,
+    User,
+)
 from ..submissions import add_once
 
 
@@ -39,27 +51,20 @@ def visible_exercises(user_id: int) -> list[Exercise]:
     )
 
 
-def library_exercises() -> list[Exercise]:
-    """The shared library alone: what a therapist may put into a client's home program."""
-    return list(
-        db.session.scalars(
-            db.select(Exercise)
-            .where(Exercise.owner_id.is_(None))
-            .order_by(Exercise.kind, Exercise.name)
-        )
-    )
-
-
 def exercise_visible_to(user_id: int, exercise_id: int) -> Exercise | None:
     return db.session.scalar(visible_exercises_query(user_id).where(Exercise.id == exercise_id))
 
 
 def create_routine(
-    user_id: int, name: str, exercises: list[Exercise], assigned_by_id: int | None = None
+    user_id: int,
+    name: str,
+    exercises: list[Exercise],
+    assigned_by_id: int | None = None,
+    **plan,
 ) -> Routine:
     """A routine of these exercises at their usual doses; `assigned_by_id` is the therapist
-    who prescribed it, if one did."""
-    routine = Routine(user_id=user_id, name=name.strip(), assigned_by_id=assigned_by_id)
+    who prescribed it, if one did, and `plan` its frequency and dates (Routine's columns)."""
+    routine = Routine(user_id=user_id, name=name.strip(), assigned_by_id=assigned_by_id, **plan)
     for position, exercise in enumerate(exercises):
         routine.items.append(RoutineItem(exercise=exercise, position=position, dose=exercise.dose))
     db.session.add(routine)
@@ -67,10 +72,179 @@ def create_routine(
     return routine
 
 
-def add_exercise(routine: Routine, exercise: Exercise) -> None:
+def add_exercise(routine: Routine, exercise: Exercise, commit: bool = True) -> None:
     position = max((item.position for item in routine.items), default=-1) + 1
     routine.items.append(RoutineItem(exercise=exercise, position=position, dose=exercise.dose))
+    if commit:
+        db.session.commit()
+
+
+def item_fields(item: RoutineItem) -> dict:
+    return {**item.dose.as_columns(), "note": item.note}
+
+
+def stored_item_fields(routine: Routine) -> dict[str, dict]:
+    """Each item's dose and note, by "item<id>": what the whole-routine dose form edits."""
+    return {f"item{item.id}": item_fields(item) for item in routine.items}
+
+
+def merge_item_edits(routine: Routine, loaded: str | None, sent: dict[str, dict]) -> Merge:
+    """Write the doses and notes this page changed (not yet committed); an item changed here
+    and elsewhere since the page was loaded is a conflict, left as stored."""
+    merge = merge_edits(read_snapshot(loaded), sent, stored_item_fields(routine))
+    by_key = {f"item{item.id}": item for item in routine.items}
+    for key, values in merge.changes.items():
+        item = by_key[key]
+        item.dose = Dose(**{name: value for name, value in values.items() if name != "note"})
+        item.note = values["note"]
+    return merge
+
+
+def _dates_text(starts_on: date | None, ends_on: date | None) -> str:
+    if starts_on is None:
+        return ""
+    text = f"from {format_day(starts_on, 'short')}"
+    return text + (f" to {format_day(ends_on, 'short')}" if ends_on else "")
+
+
+def programme_snapshot(routine: Routine) -> dict:
+    """What a programme's change history compares: its name, plan, dates and exercises."""
+    return {
+        "name": routine.name,
+        "plan": routine.plan.text() if routine.plan else "",
+        "dates": _dates_text(routine.starts_on, routine.ends_on),
+        "items": {
+            item.id: (item.exercise.name, item.dose.text(), item.note or "")
+            for item in routine.items
+        },
+    }
+
+
+def describe_changes(before: dict, after: dict) -> list[str]:
+    """What changed between two snapshots, in short phrases for the client."""
+    changes = []
+    if before["name"] != after["name"]:
+        changes.append(f"renamed to “{after['name']}”")
+    if before["plan"] != after["plan"]:
+        changes.append(f"now {after['plan']}")
+    if before["dates"] != after["dates"]:
+        changes.append(f"runs {after['dates']}" if after["dates"] else "no set dates")
+    for item_id, (name, dose, note) in after["items"].items():
+        if item_id not in before["items"]:
+            changes.append(f"added {name} ({dose})")
+            continue
+        _, old_dose, old_note = before["items"][item_id]
+        if old_dose != dose:
+            changes.append(f"{name}: {old_dose} → {dose}")
+        if old_note != note:
+            changes.append(f"{name}: note “{note}”" if note else f"{name}: note taken away")
+    changes += [
+        f"took out {name}"
+        for item_id, (name, _, _) in before["items"].items()
+        if item_id not in after["items"]
+    ]
+    return changes
+
+
+@dataclass(frozen=True)
+class ProgrammeEdit:
+    """What the therapist's programme form sent."""
+
+    name: str
+    plan: dict  # Routine's plan columns: times_per_day, days_per_week, weekdays
+    starts_on: date
+    ends_on: date | None
+    items: dict[str, dict]  # doses and notes by "item<id>", as stored_item_fields
+    loaded: str | None  # the items as the page showed them (merge.snapshot_text)
+    removed_item_ids: set[int]
+    added: list[Exercise]
+
+
+def save_programme(routine: Routine, therapist: User, edit: ProgrammeEdit) -> tuple[list, Merge]:
+    """Apply a therapist's save and record what it changed; returns the changes in words and
+    the merge of the doses (an item changed elsewhere meanwhile is a conflict, left as is)."""
+    before = programme_snapshot(routine)
+    routine.name = edit.name.strip()
+    for column, value in edit.plan.items():
+        setattr(routine, column, value)
+    routine.starts_on, routine.ends_on = edit.starts_on, edit.ends_on
+    merge = merge_item_edits(routine, edit.loaded, edit.items)
+    for item in [item for item in routine.items if item.id in edit.removed_item_ids]:
+        routine.items.remove(item)
+    for exercise in edit.added:
+        add_exercise(routine, exercise, commit=False)
+    db.session.flush()  # the added items get their ids, which the snapshot keys them by
+    changes = describe_changes(before, programme_snapshot(routine))
+    if changes:
+        record_change(routine, therapist, changes)
     db.session.commit()
+    return changes, merge
+
+
+def record_change(routine: Routine, therapist: User, changes: list[str]) -> None:
+    """Keep what a therapist's save changed in the programme (not yet committed)."""
+    summary = "; ".join(changes)
+    db.session.add(
+        ProgrammeChange(
+            routine_id=routine.id,
+            changed_by_id=therapist.id,
+            changed_by_name=therapist.name,
+            summary=summary[:1].upper() + summary[1:],
+        )
+    )
+
+
+def programme_history(routine_id: int) -> list[ProgrammeChange]:
+    return list(
+        db.session.scalars(
+            db.select(ProgrammeChange)
+            .filter_by(routine_id=routine_id)
+            .order_by(ProgrammeChange.changed_at.desc(), ProgrammeChange.id.desc())
+        )
+    )
+
+
+PLAN_COLUMNS = ("times_per_day", "days_per_week", "weekdays")
+
+
+def save_as_template(routine: Routine, therapist_id: int, name: str) -> ProgrammeTemplate:
+    template = ProgrammeTemplate(
+        therapist_id=therapist_id,
+        name=name.strip(),
+        items=[{"exercise_id": item.exercise_id, **item_fields(item)} for item in routine.items],
+        **{column: getattr(routine, column) for column in PLAN_COLUMNS},
+    )
+    db.session.add(template)
+    db.session.commit()
+    return template
+
+
+def programme_from_template(
+    template: ProgrammeTemplate, client_id: int, therapist: User, starts_on: date
+) -> Routine:
+    """A programme for a client made from a template, starting on `starts_on`; exercises the
+    therapist can no longer use (one of their own, deleted since) are left out."""
+    usable = {exercise.id: exercise for exercise in visible_exercises(therapist.id)}
+    routine = Routine(
+        user_id=client_id,
+        name=template.name,
+        assigned_by_id=therapist.id,
+        starts_on=starts_on,
+        **{column: getattr(template, column) for column in PLAN_COLUMNS},
+    )
+    rows = [row for row in template.items if row.get("exercise_id") in usable]
+    for position, row in enumerate(rows):
+        routine.items.append(
+            RoutineItem(
+                exercise=usable[row["exercise_id"]],
+                position=position,
+                note=row.get("note"),
+                dose=Dose(**{name: row.get(name) for name in Dose.__dataclass_fields__}),
+            )
+        )
+    db.session.add(routine)
+    db.session.commit()
+    return routine
 
 
 def move_item(routine: Routine, item: RoutineItem, offset: int) -> None:
@@ -182,11 +356,13 @@ class RoutineCard:
     last_logged_at: datetime | None
     # The last log today has an effort or a note: undoing it takes more than a tap's worth.
     last_log_has_details: bool
+    # A programme's plan today (due, done n of times a day); None without a plan running.
+    plan_day: insights.PlanDay | None = None
 
 
 def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
-    """Active routines with how often, and when last, each was logged on `day` (two queries,
-    whatever the count: a day has a handful of logs)."""
+    """Active routines with how often, and when last, each was logged on `day`, and where each
+    programme's plan stands (three queries, whatever the count: a week has a few dozen logs)."""
     routines = db.session.scalars(
         db.select(Routine)
         .filter_by(user_id=user_id, archived=False)
@@ -199,6 +375,18 @@ def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
         .order_by(RoutineLog.logged_at, RoutineLog.id)
     ):
         logs.setdefault(row.routine_id, []).append(row)
+    week: dict[int, dict[date, int]] = {}
+    if any(routine.plan for routine in routines):
+        # A plan's week holds `day` and at most six days before it.
+        for routine_id, logged_day, count in db.session.execute(
+            db.select(RoutineLog.routine_id, RoutineLog.day, func.count())
+            .where(
+                RoutineLog.user_id == user_id,
+                RoutineLog.day.between(day - timedelta(days=6), day),
+            )
+            .group_by(RoutineLog.routine_id, RoutineLog.day)
+        ):
+            week.setdefault(routine_id, {})[logged_day] = count
     cards = []
     for routine in routines:
         today = logs.get(routine.id, [])
@@ -209,6 +397,9 @@ def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
                 len(today),
                 last.logged_at if last else None,
                 bool(last and (last.effort is not None or last.note)),
+                insights.plan_day(routine.plan, week.get(routine.id, {}), day)
+                if routine.plan
+                else None,
             )
         )
     return cards

@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import client_required, one_of_or_404, owned_or_404
@@ -11,11 +11,15 @@ from ..pages import delete_after_confirmation, history_page, render_form
 from . import bp
 from .forms import (
     AddExerciseForm,
-    DoseForm,
+    DosesForm,
     ExerciseForm,
     RenameForm,
     RoutineForm,
     RoutineLogForm,
+    dose_rows,
+    rows_match,
+    sent_item_fields,
+    show_item_conflicts,
 )
 from .service import (
     LoggedExercise,
@@ -25,7 +29,10 @@ from .service import (
     last_log_of,
     log_fields,
     log_routine,
+    merge_item_edits,
     move_item,
+    programme_history,
+    stored_item_fields,
     stored_log_fields,
     update_log,
     visible_exercises,
@@ -69,10 +76,25 @@ def new():
     )
 
 
+def _changeable_or_403(routine_id: int) -> Routine:
+    """The client's own routine, to change its exercises, doses or name: a therapist's
+    programme is theirs to dose (the client may still log, archive or restore it)."""
+    routine = owned_or_404(Routine, routine_id)
+    if routine.is_programme:
+        abort(403)
+    return routine
+
+
 @bp.route("/routines/<id:routine_id>", methods=["GET", "POST"])
 @client_required
 def edit(routine_id):
     routine = owned_or_404(Routine, routine_id)
+    if routine.is_programme:
+        if request.method == "POST":
+            abort(403)
+        return render_template(
+            "routines/programme.html", routine=routine, history=programme_history(routine.id)
+        )
     rename_form = RenameForm(obj=routine)
     if rename_form.validate_on_submit():
         routine.name = rename_form.name.data.strip()
@@ -82,38 +104,40 @@ def edit(routine_id):
     return _edit_page(routine, rename_form=rename_form)
 
 
+def new_doses_form(routine: Routine) -> DosesForm:
+    form = DosesForm(data={"items": dose_rows(routine)}, formdata=None)
+    form.loaded.data = snapshot_text(stored_item_fields(routine))
+    return form
+
+
 def _edit_page(
     routine: Routine,
     *,
     rename_form: RenameForm | None = None,
     add_form: AddExerciseForm | None = None,
-    sent_dose_form: tuple[int, DoseForm] | None = None,
+    doses_form: DosesForm | None = None,
+    status: int | None = None,
 ):
     """The routine editor; the form that was sent (and failed) is shown as sent, with its errors,
     the others as stored."""
     rename_form = rename_form or RenameForm(obj=routine)
     add_form = add_form or AddExerciseForm(visible_exercises(current_user.id), formdata=None)
-    dose_forms = {
-        item.id: DoseForm(obj=item, formdata=None, prefix=f"item{item.id}")
-        for item in routine.items
-    }
-    if sent_dose_form:
-        item_id, form = sent_dose_form
-        dose_forms[item_id] = form
-    has_errors = any(form.errors for form in [rename_form, add_form, *dose_forms.values()])
+    doses_form = doses_form or new_doses_form(routine)
+    has_errors = any(form.errors for form in [rename_form, add_form, doses_form])
     return render_template(
         "routines/edit.html",
         routine=routine,
         rename_form=rename_form,
         add_form=add_form,
-        dose_forms=dose_forms,
-    ), (422 if has_errors else 200)
+        doses_form=doses_form,
+        item_of={str(item.id): item for item in routine.items},
+    ), status or (422 if has_errors else 200)
 
 
 @bp.post("/routines/<id:routine_id>/items")
 @client_required
 def add_item(routine_id):
-    routine = owned_or_404(Routine, routine_id)
+    routine = _changeable_or_403(routine_id)
     form = AddExerciseForm(visible_exercises(current_user.id))
     if not form.validate_on_submit():
         return _edit_page(routine, add_form=form)
@@ -122,24 +146,29 @@ def add_item(routine_id):
     return redirect(url_for("routines.edit", routine_id=routine.id))
 
 
-@bp.post("/routines/<id:routine_id>/items/<id:item_id>")
+@bp.post("/routines/<id:routine_id>/doses")
 @client_required
-def update_item(routine_id, item_id):
-    routine = owned_or_404(Routine, routine_id)
-    item = one_of_or_404(routine.items, item_id)
-    form = DoseForm(prefix=f"item{item.id}")
-    if not form.validate_on_submit():
-        return _edit_page(routine, sent_dose_form=(item.id, form))
-    item.dose = form.dose()
+def update_doses(routine_id):
+    """Every exercise's dose and note in one save; what another tab saved meanwhile is kept
+    unless this page changed the same exercise, which is then put to the person."""
+    routine = _changeable_or_403(routine_id)
+    form = DosesForm()
+    if not (form.validate_on_submit() and rows_match(form.items, routine)):
+        return _edit_page(routine, doses_form=form)
+    merge = merge_item_edits(routine, form.loaded.data, sent_item_fields(form.items))
     db.session.commit()
-    flash(f"Dose for {item.exercise.name} saved.", "success")
+    if merge.conflicts:
+        form = new_doses_form(routine)
+        show_item_conflicts(form.items, merge.conflicts)
+        return _edit_page(routine, doses_form=form, status=409)
+    flash("Doses saved.", "success")
     return redirect(url_for("routines.edit", routine_id=routine.id))
 
 
 @bp.post("/routines/<id:routine_id>/items/<id:item_id>/<any(up, down):direction>")
 @client_required
 def move(routine_id, item_id, direction):
-    routine = owned_or_404(Routine, routine_id)
+    routine = _changeable_or_403(routine_id)
     move_item(routine, one_of_or_404(routine.items, item_id), -1 if direction == "up" else 1)
     return redirect(url_for("routines.edit", routine_id=routine.id) + f"#item-{item_id}")
 
@@ -147,7 +176,7 @@ def move(routine_id, item_id, direction):
 @bp.post("/routines/<id:routine_id>/items/<id:item_id>/remove")
 @client_required
 def remove_item(routine_id, item_id):
-    routine = owned_or_404(Routine, routine_id)
+    routine = _changeable_or_403(routine_id)
     item = one_of_or_404(routine.items, item_id)
     routine.items.remove(item)
     db.session.commit()

@@ -6,7 +6,19 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from sqlalchemy import Date, Float, String, case, cast, column, distinct, exists, func, null
+from sqlalchemy import (
+    Date,
+    Float,
+    String,
+    case,
+    cast,
+    column,
+    distinct,
+    exists,
+    func,
+    literal,
+    null,
+)
 from sqlalchemy import values as values_table
 
 from .. import insights
@@ -14,7 +26,7 @@ from ..access import share_in_force
 from ..clinical import REGIONS, DayKind
 from ..dates import local_today, to_local
 from ..extensions import db
-from ..models import CheckIn, PainScore, RoutineLog, Share, User
+from ..models import CheckIn, PainScore, Routine, RoutineLog, Share, User
 
 CURRENT_WEEK, PREVIOUS_WEEK = 0, 1
 ALL_REGIONS = None  # the region key of the overall series: each day's mean over rated regions
@@ -46,6 +58,8 @@ class ClientFacts:
     resting_days: int
     first_checkin: date | None
     first_routine: date | None
+    # Against the programmes' plans, for a client with a programme in the window.
+    planned: insights.PlanAdherence | None = None
 
 
 Weeks = dict[str | None, dict[int, insights.Tally]]  # region -> week -> tally
@@ -64,6 +78,8 @@ def dashboard_rows(therapist_id: int) -> list[ClientRow]:
     calendar = _client_calendar(therapist_id, zone_today)
     weeks = _weekly_tallies(calendar)
     facts = _client_facts(calendar)
+    for user_id, planned in _planned_adherence(calendar).items():
+        facts[user_id] = replace(facts[user_id], planned=planned)
     rows = [
         _row(user, share, zone_today[user.timezone], facts[user.id], weeks.get(user.id, {}))
         for user, share in shares
@@ -195,6 +211,63 @@ def _client_facts(calendar) -> dict[int, ClientFacts]:
     }
 
 
+def _planned_adherence(calendar) -> dict[int, insights.PlanAdherence]:
+    """Adherence against the plan for the clients with a programme in the window: their plans,
+    then their sessions per programme and day and their rest days, in one query each."""
+    in_window = (Routine.starts_on <= calendar.c.today) & (
+        Routine.ends_on.is_(None) | (Routine.ends_on >= calendar.c.adherence_start)
+    )
+    plans = db.session.execute(
+        db.select(
+            Routine.user_id,
+            Routine.id,
+            calendar.c.adherence_start,
+            calendar.c.today,
+            *(getattr(Routine, name) for name in Routine.PLAN_COLUMNS),
+        )
+        .join(calendar, calendar.c.user_id == Routine.user_id)
+        .where(Routine.starts_on.is_not(None), Routine.archived.is_(False), in_window)
+    ).all()
+    if not plans:
+        return {}
+    clients = {row[0] for row in plans}
+    sessions = (
+        db.select(RoutineLog.user_id, RoutineLog.routine_id, RoutineLog.day, func.count())
+        .join(calendar, calendar.c.user_id == RoutineLog.user_id)
+        .where(
+            RoutineLog.user_id.in_(clients),
+            RoutineLog.day.between(calendar.c.adherence_start, calendar.c.today),
+        )
+        .group_by(RoutineLog.user_id, RoutineLog.routine_id, RoutineLog.day)
+    )
+    # Rest and flare days, as rows without a routine.
+    resting = (
+        db.select(CheckIn.user_id, null(), CheckIn.day, literal(0))
+        .join(calendar, calendar.c.user_id == CheckIn.user_id)
+        .where(
+            CheckIn.user_id.in_(clients),
+            CheckIn.day.between(calendar.c.adherence_start, calendar.c.today),
+            CheckIn.day_kind != DayKind.NORMAL,
+        )
+    )
+    done: dict[int, dict[date, int]] = defaultdict(dict)
+    rest: dict[int, set[date]] = defaultdict(set)
+    for user_id, routine_id, day, count in db.session.execute(sessions.union_all(resting)):
+        if routine_id is None:
+            rest[user_id].add(day)
+        else:
+            done[routine_id][day] = count
+    by_client: dict[int, list] = defaultdict(list)
+    window: dict[int, tuple[date, date]] = {}
+    for user_id, routine_id, start, today, *plan in plans:
+        by_client[user_id].append((Routine.plan_from(*plan), done.get(routine_id, {})))
+        window[user_id] = (start, today)
+    return {
+        user_id: insights.plans_adherence(client_plans, rest[user_id], *window[user_id])
+        for user_id, client_plans in by_client.items()
+    }
+
+
 def _first_day(user: User, facts: ClientFacts) -> date:
     """The client's first day: when they joined, or their first entry if that came earlier."""
     joined = to_local(user.created_at, user.timezone).date()
@@ -235,7 +308,9 @@ def _all_figures(user, share: Share, today: date, facts: ClientFacts, weeks: Wee
         latest_pain=facts.latest_pain,
         week_average=tally(ALL_REGIONS, CURRENT_WEEK).mean(),
         trend=insights.trend_arrow(change(ALL_REGIONS)),
-        adherence=insights.adherence_share(
+        adherence=facts.planned.share
+        if facts.planned is not None
+        else insights.adherence_share(
             facts.routine_days,
             facts.resting_days,
             insights.days_counted(

@@ -16,8 +16,6 @@ from ..extensions import db, limiter
 from ..limits import configured, signed_in_account
 from ..models import Routine
 from ..pages import ListPagination, page_number, render_form
-from ..routines.forms import RoutineForm
-from ..routines.service import create_routine, library_exercises
 from ..sharing.service import InviteError, redeem_invite
 from ..trends.service import DEFAULT_RANGE, RANGES, build_report, build_trends
 from . import bp
@@ -112,29 +110,6 @@ def new_appointment(client, share):
         f"Appointment on {format_day(form.day.data, 'short')} added for {client.name}.", "success"
     )
     return redirect(url_for("therapist.client", client_id=client.id) + "#appointments")
-
-
-@bp.route("/therapist/clients/<id:client_id>/routines/new", methods=["GET", "POST"])
-@shared_client("home program")
-def assign_routine(client, share):
-    library = library_exercises()
-    form = RoutineForm(library)
-    if form.validate_on_submit():
-        by_id = {exercise.id: exercise for exercise in library}
-        routine = create_routine(
-            client.id,
-            form.name.data,
-            [by_id[i] for i in form.exercise_ids.data],
-            assigned_by_id=current_user.id,
-        )
-        flash(f"“{routine.name}” is now in {client.name}'s routines.", "success")
-        return redirect(url_for("therapist.client", client_id=client.id))
-    return render_form(
-        "therapist/assign_routine.html",
-        form,
-        client=client,
-        exercises={str(e.id): e for e in library},
-    )
 
 
 @bp.get("/therapist/clients/<id:client_id>/report")

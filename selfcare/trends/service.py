@@ -14,7 +14,16 @@ from ..checkins.service import tracked_regions
 from ..clinical import MOVEMENTS, REGIONS, DayKind, Movement
 from ..dates import format_day, local_today, to_local
 from ..extensions import db
-from ..models import ALL_PARTS, Appointment, CheckIn, Measurement, PainScore, RoutineLog, User
+from ..models import (
+    ALL_PARTS,
+    Appointment,
+    CheckIn,
+    Measurement,
+    PainScore,
+    Routine,
+    RoutineLog,
+    User,
+)
 from ..outcomes.service import PsfsPanel, load_psfs, psfs_panel
 
 RANGES = {
@@ -36,6 +45,8 @@ class ClientHistory:
     pain: dict[str, dict[date, float]] = field(default_factory=lambda: defaultdict(dict))
     rest_days: set[date] = field(default_factory=set)
     logs_per_day: dict[date, int] = field(default_factory=dict)
+    # Each active programme's plan with its sessions per day (adherence against the plan).
+    plans: list[tuple[insights.Plan, dict[date, int]]] = field(default_factory=list)
     measurements: list[Row] = field(default_factory=list)
     appointments: list[Appointment] = field(default_factory=list)
     tracked: list[str] = field(default_factory=list)
@@ -48,8 +59,8 @@ class ClientHistory:
 
 
 def load_history(client_id: int, since: date | None, today: date) -> ClientHistory:
-    """Six queries, whatever the amount of history: pain scores, rest/flare days, routine logs per
-    day, measurements, appointments, tracked regions."""
+    """Seven queries, whatever the amount of history: pain scores, rest/flare days, routine logs
+    per routine and day, the programmes' plans, measurements, appointments, tracked regions."""
     history = ClientHistory()
     # Plain Core execution: these are thousands of tuples, and the ORM layer would only slow
     # them down.
@@ -74,13 +85,24 @@ def load_history(client_id: int, since: date | None, today: date) -> ClientHisto
             )
         ).scalars()
     )
-    history.logs_per_day = dict(
-        core.execute(
-            db.select(RoutineLog.day, func.count(RoutineLog.id))
-            .where(RoutineLog.user_id == client_id, RoutineLog.day <= today, recent(RoutineLog.day))
-            .group_by(RoutineLog.day)
-        ).all()
-    )
+    sessions: dict[int, dict[date, int]] = defaultdict(dict)
+    for routine_id, day, count in core.execute(
+        db.select(RoutineLog.routine_id, RoutineLog.day, func.count(RoutineLog.id))
+        .where(RoutineLog.user_id == client_id, RoutineLog.day <= today, recent(RoutineLog.day))
+        .group_by(RoutineLog.routine_id, RoutineLog.day)
+    ):
+        sessions[routine_id][day] = count
+        history.logs_per_day[day] = history.logs_per_day.get(day, 0) + count
+    history.plans = [
+        (Routine.plan_from(*plan), sessions.get(routine_id, {}))
+        for routine_id, *plan in core.execute(
+            db.select(Routine.id, *(getattr(Routine, name) for name in Routine.PLAN_COLUMNS)).where(
+                Routine.user_id == client_id,
+                Routine.starts_on.is_not(None),
+                Routine.archived.is_(False),
+            )
+        )
+    ]
     history.measurements = core.execute(
         db.select(Measurement.movement, Measurement.side, Measurement.value, Measurement.day)
         .where(Measurement.user_id == client_id, recent(Measurement.day))
@@ -138,6 +160,8 @@ class AdherencePanel:
     result: insights.Adherence
     rest_days_in_range: int
     summary: str
+    # Against the programmes' plans, when the client has a programme with a plan in range.
+    planned: insights.PlanAdherence | None = None
 
 
 @dataclass(frozen=True)
@@ -426,7 +450,10 @@ def _adherence_panel(history: ClientHistory, start: date, today: date) -> Adhere
     rest_in_range = {day for day in history.rest_days if start <= day <= today}
     result = insights.adherence(history.logs_per_day, rest_in_range, start, today)
     resting = len(rest_in_range - set(history.logs_per_day))
-    if result.share is None:
+    planned = insights.plans_adherence(history.plans, rest_in_range, start, today)
+    if planned is not None:
+        summary = _planned_summary(planned, resting)
+    elif result.share is None:
         summary = "No days to count yet."
     elif result.routine_days == 0:
         summary = "No routine days yet in this period."
@@ -456,6 +483,18 @@ def _adherence_panel(history: ClientHistory, start: date, today: date) -> Adhere
         result,
         resting,
         summary,
+        planned,
+    )
+
+
+def _planned_summary(planned: insights.PlanAdherence, resting: int) -> str:
+    if planned.share is None:
+        return "Nothing in the plan has come round yet in this period."
+    sessions = "session" if planned.planned == 1 else "sessions"
+    return (
+        f"Planned {sessions} done: {planned.done} of {planned.planned} ({planned.share:.0%})"
+        + (f", not counting {resting} rest or flare days" if resting else "")
+        + "."
     )
 
 

@@ -8,7 +8,7 @@ from selfcare.extensions import db
 from selfcare.models import CheckIn, Measurement, RoutineLog, User
 from selfcare.routines.service import create_routine, visible_exercises
 
-from .helpers import register
+from .helpers import PHONE, register
 
 pytestmark = pytest.mark.browser
 CLIENT_ROLE = "A client tracking my own care"
@@ -88,3 +88,29 @@ def test_pages_reflow_without_sideways_scrolling_at_320_px(browser, live_server,
     )
     context.close()
     assert overflow <= 0, f"{path} is {overflow}px wider than the screen"
+
+
+def test_every_dose_of_a_routine_in_one_save(browser, live_server, live_app, check_accessibility):
+    # axe comes in as a script: this context lets it past the CSP (tested above).
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True)
+    phone = context.new_page()
+    register(phone, live_server, live_app, "Dee Doses", "dee@example.com", CLIENT_ROLE)
+    with live_app.app_context():
+        user = db.session.scalar(db.select(User).filter_by(email="dee@example.com"))
+        routine = create_routine(user.id, "Desk breaks", visible_exercises(user.id)[:2])
+        routine_id, first, second = routine.id, *[item.exercise.name for item in routine.items]
+    phone.goto(f"{live_server}/routines/{routine_id}")
+    check_accessibility(phone, "routine editor")
+    phone.locator("#items-0-sets").fill("4")
+    phone.locator("#items-1-reps").fill("15")
+    phone.locator("#items-1-note").fill("Shoulders down")
+    phone.get_by_role("button", name="Save doses").click()
+    phone.wait_for_url(f"**/routines/{routine_id}")
+    assert phone.get_by_text("Doses saved.").is_visible()
+    assert phone.locator("#items-0-sets").input_value() == "4"
+    assert phone.locator("#items-1-note").input_value() == "Shoulders down"
+    # Moving is a button of the same form: no script, no nested form.
+    phone.get_by_role("button", name=re.compile(rf"Move up\W+{re.escape(second)}")).click()
+    phone.wait_for_url(f"**/routines/{routine_id}#item-*")
+    headings = phone.locator(".dose-list h3").all_inner_texts()
+    assert headings == [f"1. {second}", f"2. {first}"]

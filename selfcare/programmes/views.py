@@ -1,0 +1,203 @@
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from ..access import owned_or_404, shared_client, therapist_required
+from ..dates import local_today
+from ..extensions import db
+from ..merge import snapshot_text
+from ..models import ProgrammeTemplate, Routine
+from ..pages import render_form
+from ..routines.forms import (
+    NewProgrammeForm,
+    ProgrammeForm,
+    TemplateForm,
+    UseTemplateForm,
+    dose_rows,
+    plan_data,
+    rows_match,
+    sent_item_fields,
+    show_item_conflicts,
+)
+from ..routines.service import (
+    ProgrammeEdit,
+    create_routine,
+    programme_from_template,
+    programme_history,
+    save_as_template,
+    save_programme,
+    stored_item_fields,
+    visible_exercises,
+)
+from . import bp
+
+
+def _with_routines(share) -> None:
+    """Programmes are the routines part of what a client shares: without it, no access."""
+    if "routines" not in share.part_set:
+        abort(404)
+
+
+def _templates():
+    return db.session.scalars(
+        db.select(ProgrammeTemplate)
+        .filter_by(therapist_id=current_user.id)
+        .order_by(ProgrammeTemplate.name, ProgrammeTemplate.id)
+    ).all()
+
+
+def _new_page(client, form, use_form=None, **context):
+    """The new-programme page: the form to build one, and the therapist's templates."""
+    exercises = visible_exercises(current_user.id)
+    return render_form(
+        "programmes/new.html",
+        form,
+        client=client,
+        exercises={str(e.id): e for e in exercises},
+        templates=_templates(),
+        use_form=use_form
+        or UseTemplateForm(formdata=None, data={"starts_on": local_today(client.timezone)}),
+        **context,
+    )
+
+
+@bp.route("/therapist/clients/<id:client_id>/routines/new", methods=["GET", "POST"])
+@shared_client("home program")
+def new(client, share):
+    _with_routines(share)
+    exercises = visible_exercises(current_user.id)
+    today = local_today(client.timezone)
+    form = NewProgrammeForm(exercises, data={"starts_on": today})
+    if form.validate_on_submit():
+        by_id = {exercise.id: exercise for exercise in exercises}
+        routine = create_routine(
+            client.id,
+            form.name.data,
+            [by_id[i] for i in form.exercise_ids.data],
+            assigned_by_id=current_user.id,
+            starts_on=form.starts_on.data or today,
+            ends_on=form.ends_on.data,
+            **form.plan_columns(),
+        )
+        flash(
+            f"“{routine.name}” is now in {client.name}'s routines. Set the doses here.", "success"
+        )
+        return redirect(url_for("programmes.edit", client_id=client.id, programme_id=routine.id))
+    return _new_page(client, form)
+
+
+@bp.post("/therapist/clients/<id:client_id>/templates/<id:template_id>/use")
+@shared_client("home program")
+def from_template(client, share, template_id):
+    _with_routines(share)
+    template = owned_or_404(ProgrammeTemplate, template_id, "therapist_id")
+    use_form = UseTemplateForm()
+    if not use_form.validate_on_submit():
+        form = NewProgrammeForm(visible_exercises(current_user.id), formdata=None)
+        return _new_page(client, form, use_form, failed_template=template.id)
+    routine = programme_from_template(template, client.id, current_user, use_form.starts_on.data)
+    flash(f"“{routine.name}” is now in {client.name}'s routines.", "success")
+    return redirect(url_for("programmes.edit", client_id=client.id, programme_id=routine.id))
+
+
+def _programme_or_404(client, programme_id: int) -> Routine:
+    """One of this client's programmes that the current therapist prescribed."""
+    routine = db.session.get(Routine, programme_id)
+    if routine is None or (routine.user_id, routine.assigned_by_id) != (
+        client.id,
+        current_user.id,
+    ):
+        abort(404)
+    return routine
+
+
+def _stored_form(routine: Routine, exercises) -> ProgrammeForm:
+    form = ProgrammeForm(
+        exercises,
+        formdata=None,
+        data={
+            "name": routine.name,
+            "starts_on": routine.starts_on,
+            "ends_on": routine.ends_on,
+            "items": dose_rows(routine),
+            **plan_data(routine),
+        },
+    )
+    form.loaded.data = snapshot_text(stored_item_fields(routine))
+    return form
+
+
+def _edit_page(client, routine, form, status=None, template_form=None):
+    page = render_template(
+        "programmes/edit.html",
+        client=client,
+        routine=routine,
+        form=form,
+        item_of={str(item.id): item for item in routine.items},
+        exercises={str(e.id): e for e in visible_exercises(current_user.id)},
+        history=programme_history(routine.id),
+        template_form=template_form or TemplateForm(data={"name": routine.name}, formdata=None),
+    )
+    return page, status or (422 if form.errors else 200)
+
+
+@bp.route("/therapist/clients/<id:client_id>/routines/<id:programme_id>", methods=["GET", "POST"])
+@shared_client("home program")
+def edit(client, share, programme_id):
+    """Name, plan, dates and every exercise's dose and note in one form, one save; each save
+    that changes something is recorded in words the client reads on their routine page."""
+    _with_routines(share)
+    routine = _programme_or_404(client, programme_id)
+    exercises = visible_exercises(current_user.id)
+    if request.method == "GET":
+        return _edit_page(client, routine, _stored_form(routine, exercises))
+    form = ProgrammeForm(exercises)
+    if not (form.validate_on_submit() and rows_match(form.items, routine)):
+        return _edit_page(client, routine, form)
+    by_id = {exercise.id: exercise for exercise in exercises}
+    sent = ProgrammeEdit(
+        name=form.name.data,
+        plan=form.plan_columns(),
+        starts_on=form.starts_on.data or routine.starts_on or local_today(client.timezone),
+        ends_on=form.ends_on.data,
+        items=sent_item_fields(form.items),
+        loaded=form.loaded.data,
+        removed_item_ids={int(entry.row_key.data) for entry in form.items if entry.remove.data},
+        added=[by_id[exercise_id] for exercise_id in form.add_exercise_ids.data],
+    )
+    changes, merge = save_programme(routine, current_user, sent)
+    if merge.conflicts:
+        form = _stored_form(routine, exercises)
+        show_item_conflicts(form.items, merge.conflicts)
+        return _edit_page(client, routine, form, 409)
+    flash("Saved. " + ("; ".join(changes) if changes else "Nothing had changed."), "success")
+    return redirect(url_for("programmes.edit", client_id=client.id, programme_id=routine.id))
+
+
+@bp.post("/therapist/clients/<id:client_id>/routines/<id:programme_id>/template")
+@shared_client("home program")
+def save_template(client, share, programme_id):
+    _with_routines(share)
+    routine = _programme_or_404(client, programme_id)
+    form = TemplateForm()
+    if not form.validate_on_submit():
+        stored = _stored_form(routine, visible_exercises(current_user.id))
+        return _edit_page(client, routine, stored, 422, template_form=form)
+    template = save_as_template(routine, current_user.id, form.name.data)
+    flash(f"Saved as the template “{template.name}”, ready for any client.", "success")
+    return redirect(url_for("programmes.edit", client_id=client.id, programme_id=routine.id))
+
+
+@bp.get("/therapist/templates")
+@therapist_required
+def templates():
+    return render_template("programmes/templates.html", templates=_templates())
+
+
+@bp.post("/therapist/templates/<id:template_id>/delete")
+@therapist_required
+def delete_template(template_id):
+    template = owned_or_404(ProgrammeTemplate, template_id, "therapist_id")
+    db.session.delete(template)
+    db.session.commit()
+    flash(f"The template “{template.name}” is deleted; programmes made from it stay.", "success")
+    return redirect(url_for("programmes.templates"))
