@@ -87,14 +87,36 @@ def move_item(routine: Routine, item: RoutineItem, offset: int) -> None:
 
 @dataclass(frozen=True)
 class LoggedExercise:
-    """One exercise of a logged routine: done or skipped, and the dose actually done."""
+    """One exercise of a logged routine: done or skipped, the dose actually done, and how it
+    went (pain during it 0-10, a DIFFICULTIES key), when the client said."""
 
     exercise_id: int
     done: bool
     dose: Dose
+    pain_during: int | None = None
+    difficulty: str | None = None
+
+    @classmethod
+    def of_row(cls, row: RoutineLogItem) -> "LoggedExercise":
+        return cls(row.exercise_id, row.done, row.dose, row.pain_during, row.difficulty)
 
     def as_row(self) -> RoutineLogItem:
-        return RoutineLogItem(exercise_id=self.exercise_id, done=self.done, dose=self.dose)
+        return RoutineLogItem(
+            exercise_id=self.exercise_id,
+            done=self.done,
+            dose=self.dose,
+            pain_during=self.pain_during,
+            difficulty=self.difficulty,
+        )
+
+    def as_fields(self) -> dict:
+        return {
+            "exercise_id": self.exercise_id,
+            "done": self.done,
+            "pain_during": self.pain_during,
+            "difficulty": self.difficulty,
+            **self.dose.as_columns(),
+        }
 
 
 def log_routine(
@@ -132,9 +154,7 @@ def log_fields(
     *, day: date, effort: int | None, note: str | None, exercises: list[LoggedExercise]
 ) -> dict:
     """A log as the fields its editor changes: day, effort, note and the exercises as a whole."""
-    rows = [
-        {"exercise_id": e.exercise_id, "done": e.done, **e.dose.as_columns()} for e in exercises
-    ]
+    rows = [exercise.as_fields() for exercise in exercises]
     return {"day": day, "effort": effort, "note": note, "exercises": rows}
 
 
@@ -143,7 +163,7 @@ def stored_log_fields(log: RoutineLog) -> dict:
         day=log.day,
         effort=log.effort,
         note=log.note,
-        exercises=[LoggedExercise(i.exercise_id, i.done, i.dose) for i in log.items],
+        exercises=[LoggedExercise.of_row(item) for item in log.items],
     )
 
 
@@ -156,7 +176,8 @@ def update_log(log: RoutineLog, changes: dict) -> None:
         # Row by row, in place: the rows keep their ids, which a page open elsewhere refers to.
         for item, row in zip(log.items, changes["exercises"], strict=True):
             item.done = row["done"]
-            item.dose = Dose(**{k: v for k, v in row.items() if k not in ("exercise_id", "done")})
+            item.pain_during, item.difficulty = row["pain_during"], row["difficulty"]
+            item.dose = Dose(**{k: row[k] for k in Dose.__dataclass_fields__})
     db.session.commit()
 
 
