@@ -22,7 +22,7 @@ from ..sharing.service import InviteError, redeem_invite
 from ..trends.service import DEFAULT_RANGE, RANGES, build_report, build_trends
 from . import bp
 from .forms import LinkForm
-from .service import dashboard_rows
+from .service import FLAGS, dashboard_rows
 
 DASHBOARD_PAGE_SIZE = 50
 
@@ -34,6 +34,12 @@ def dashboard():
     search = request.args.get("q", "").strip()
     if search:
         rows = [row for row in rows if search.lower() in row.client.name.lower()]
+    flag_counts = {flag: sum(flag in row.flags for row in rows) for flag in FLAGS}
+    flagged = sum(row.flagged for row in rows)
+    # An unknown flag shows everyone rather than an error: it can only come from an edited link.
+    flag = request.args.get("flag", "") if request.args.get("flag") in FLAGS else ""
+    if flag:
+        rows = [row for row in rows if flag in row.flags]
     page = ListPagination(
         page=page_number(),
         per_page=DASHBOARD_PAGE_SIZE,
@@ -44,7 +50,10 @@ def dashboard():
         "therapist/dashboard.html",
         page=page,
         search=search,
-        flagged=sum(row.flagged for row in rows),
+        flag=flag,
+        flags=FLAGS,
+        flag_counts=flag_counts,
+        flagged=flagged,
         today=local_today(current_user.timezone),
     )
     # After rendering: the log's commit would expire the rows the page reads.
