@@ -2,6 +2,7 @@
 each exercise carries pain during it and how hard it felt, through edits and exports."""
 
 import json
+import re
 
 from selfcare.api.views import routine_log_json
 from selfcare.exports import csv_zip, fhir_bundle
@@ -9,7 +10,15 @@ from selfcare.extensions import db
 from selfcare.models import Exercise, RoutineLog, RoutineLogItem, User
 from selfcare.routines.service import create_routine
 
-from .helpers import count_rows, fetch_all, form_values, read_zip
+from .helpers import (
+    count_rows,
+    fetch_all,
+    form_values,
+    logged_in_therapist,
+    new_invite_code,
+    read_zip,
+    redeem,
+)
 
 SLUGS = ("foam_roll_thoracic", "upper_trap_stretch", "chin_tuck")
 
@@ -118,3 +127,49 @@ def test_exports_and_api_carry_pain_and_difficulty(app, logged_in_client, client
         assert (rows[2]["pain during it (0-10)"], rows[2]["how it felt"]) == ("6", "Too easy")
         bundle = json.dumps(fhir_bundle(client))
         assert "Chin tuck (neck retraction): done, pain 6/10, too easy" in bundle
+
+
+def log_session(client, routine_id: int, **answers) -> None:
+    data = session_form(client, routine_id) | answers | {"save_again": "y"}
+    response = client.post(f"/routines/{routine_id}/log", data=data)
+    assert response.status_code == 302, response.text
+
+
+def test_therapist_sees_each_exercise_over_time_and_the_notes(app, logged_in_client, client_user):
+    routine_id = routine_for(app, client_user.id)
+    log_session(
+        logged_in_client,
+        routine_id,
+        **{"exercises-2-pain_during": "4", "exercises-2-difficulty": "about_right"},
+    )
+    log_session(
+        logged_in_client,
+        routine_id,
+        **{
+            "exercises-1-done": "",
+            "exercises-2-pain_during": "8",
+            "exercises-2-difficulty": "too_hard",
+            "note": "Neck sore after the tucks",
+        },
+    )
+    browser, _ = logged_in_therapist(app)
+    assert redeem(browser, new_invite_code(logged_in_client)).status_code == 302
+    page = browser.get(f"/therapist/clients/{client_user.id}").text
+    row = re.search(r'<th scope="row" dir="auto">Chin tuck.*?</tr>', page, re.S).group(0)
+    cells = re.findall(r"<td>(.*?)</td>", row, re.S)
+    assert cells[:2] == ["2", "0"]
+    assert re.sub(r"<[^>]+>", "", cells[2]).startswith("8 on")  # newest first
+    assert "too hard" in cells[3] and "about right" in cells[3]
+    trap = re.search(r'<th scope="row" dir="auto">Upper trapezius.*?</tr>', page, re.S).group(0)
+    assert re.findall(r"<td>(.*?)</td>", trap)[:2] == ["1", "1"]
+    assert "Neck sore after the tucks" in page
+
+
+def test_no_exercise_view_when_routines_are_not_shared(app, logged_in_client, client_user):
+    routine_id = routine_for(app, client_user.id)
+    log_session(logged_in_client, routine_id, note="Private note")
+    browser, _ = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client, parts=["pain"]))
+    page = browser.get(f"/therapist/clients/{client_user.id}").text
+    assert 'class="exercise-history"' not in page and "Private note" not in page
+    assert "Chin tuck" not in page

@@ -233,3 +233,62 @@ def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
             )
         )
     return cards
+
+
+@dataclass(frozen=True)
+class ExerciseEntry:
+    """One exercise in one log, as a therapist reads it over time."""
+
+    day: date
+    done: bool
+    pain_during: int | None
+    difficulty: str | None
+
+
+@dataclass(frozen=True)
+class ExerciseHistory:
+    name: str
+    entries: list[ExerciseEntry]  # newest first
+
+    @property
+    def done(self) -> int:
+        return sum(entry.done for entry in self.entries)
+
+    @property
+    def skipped(self) -> int:
+        return len(self.entries) - self.done
+
+
+@dataclass(frozen=True)
+class RoutineHistory:
+    routine: Routine
+    exercises: list[ExerciseHistory]  # in the routine's order, then any since taken out
+    notes: list[tuple[date, str]]  # newest first
+
+
+def routine_histories(user_id: int, routines: list[Routine], start: date) -> list[RoutineHistory]:
+    """Per routine, each exercise's logs from `start` on: done or skipped, pain during it and how
+    it felt; and the notes of those logs. One query (the items come with their logs)."""
+    logs = db.session.scalars(
+        db.select(RoutineLog)
+        .where(
+            RoutineLog.user_id == user_id,
+            RoutineLog.routine_id.in_([routine.id for routine in routines]),
+            RoutineLog.day >= start,
+        )
+        .order_by(RoutineLog.day.desc(), RoutineLog.logged_at.desc(), RoutineLog.id.desc())
+    ).all()
+    histories = []
+    for routine in routines:
+        entries: dict[str, list[ExerciseEntry]] = {item.exercise.name: [] for item in routine.items}
+        notes = []
+        for log in (log for log in logs if log.routine_id == routine.id):
+            for item in log.items:
+                entries.setdefault(item.exercise.name, []).append(
+                    ExerciseEntry(log.day, item.done, item.pain_during, item.difficulty)
+                )
+            if log.note:
+                notes.append((log.day, log.note))
+        exercises = [ExerciseHistory(name, rows) for name, rows in entries.items()]
+        histories.append(RoutineHistory(routine, exercises, notes))
+    return histories

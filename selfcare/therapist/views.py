@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -10,6 +12,7 @@ from ..access import (
 )
 from ..appointments.forms import AppointmentForm, new_appointment_form
 from ..appointments.service import add_appointment
+from ..clinical import DIFFICULTIES
 from ..dates import format_day, local_today
 from ..exports import csv_zip_download, fhir_download
 from ..extensions import db, limiter
@@ -17,7 +20,7 @@ from ..limits import configured, signed_in_account
 from ..models import Routine
 from ..pages import ListPagination, page_number, render_form
 from ..routines.forms import RoutineForm
-from ..routines.service import create_routine, library_exercises
+from ..routines.service import create_routine, library_exercises, routine_histories
 from ..sharing.service import InviteError, redeem_invite
 from ..trends.service import DEFAULT_RANGE, RANGES, build_report, build_trends
 from . import bp
@@ -25,6 +28,8 @@ from .forms import LinkForm
 from .service import FLAGS, dashboard_rows
 
 DASHBOARD_PAGE_SIZE = 50
+# How far back a client's page lists each exercise's logs.
+EXERCISE_HISTORY_DAYS = 28
 
 
 @bp.get("/therapist")
@@ -85,6 +90,10 @@ def _client_page(client, share, appointment_form: AppointmentForm):
     routines = db.session.scalars(
         db.select(Routine).filter_by(user_id=client.id, archived=False).order_by(Routine.created_at)
     ).all()
+    histories = None
+    if "routines" in share.part_set:
+        start = local_today(client.timezone) - timedelta(days=EXERCISE_HISTORY_DAYS - 1)
+        histories = routine_histories(client.id, routines, start)
     trends = build_trends(
         client,
         request.args.get("range", DEFAULT_RANGE),
@@ -95,7 +104,9 @@ def _client_page(client, share, appointment_form: AppointmentForm):
         "therapist/client.html",
         appointment_form,
         client=client,
-        routines=routines if "routines" in share.part_set else None,
+        histories=histories,
+        history_days=EXERCISE_HISTORY_DAYS,
+        difficulties=DIFFICULTIES,
         share=share,
         trends=trends,
         ranges=RANGES,
