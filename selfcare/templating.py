@@ -14,7 +14,11 @@ CLIENT_NAV = [
     ("trends.trends", "Trends", "trends"),
     ("sharing.index", "Sharing", "sharing"),
 ]
-THERAPIST_NAV = [("therapist.dashboard", "Clients", "clients")]
+THERAPIST_NAV = [
+    ("therapist.dashboard", "Clients", "clients"),
+    ("therapist.link", "Add a client", "link"),
+    ("account.profile", "Account", "account"),
+]
 
 
 def _navigation():
