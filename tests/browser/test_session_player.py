@@ -111,3 +111,25 @@ def test_without_javascript_the_session_page_is_a_form_that_saves(browser, live_
         ]
     finally:
         context.close()
+
+
+def test_the_player_steps_pass_the_accessibility_check(
+    browser, live_server, live_app, check_accessibility
+):
+    # axe is added as a script, which the CSP (kept on in the tests above) would refuse.
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True)
+    page = context.new_page()
+    try:
+        _, routine_id = client_with_routine(page, live_server, live_app, "axe-player@example.com")
+        page.goto(f"{live_server}/routines/{routine_id}/session")
+        step = page.locator(".log-exercise:not([hidden])")
+        check_accessibility(page, "guided session: an exercise")
+        step.get_by_role("button", name="Start").click()
+        step.get_by_role("button", name="Pause").click()
+        check_accessibility(page, "guided session: timer paused")
+        for _ in SLUGS:
+            page.locator(".log-exercise:not([hidden])").get_by_role("button", name="Skip").click()
+        expect(page.locator(".player-summary-list")).to_be_visible()
+        check_accessibility(page, "guided session: summary")
+    finally:
+        context.close()
