@@ -140,7 +140,8 @@
     controls.querySelector(".player-status").textContent = timer.counting
       ? `${where}get ready`
       : `${where}hold`;
-    controls.querySelector(".player-clock").textContent = timer.counting ? String(left) : clock(left);
+    const display = controls.querySelector(".player-clock");
+    display.textContent = timer.counting ? String(left) : clock(left);
   }
 
   function tick() {
@@ -199,6 +200,11 @@
     show(current + 1);
   }
 
+  // Back to an exercise: its answers if it was done, its timer if it was skipped.
+  function back(index) {
+    show(index, checkbox(steps[index], "done").checked ? "rating" : "doing");
+  }
+
   function checkedLabel(step, name) {
     const input = step.querySelector(`input[type=radio][name$="-${name}"]:checked`);
     return input && input.value ? input.closest("label").textContent.trim() : "";
@@ -236,15 +242,12 @@
       button(startLabel, "button player-start", () => startTimer(step)),
       button("Pause", "button button-secondary player-pause", togglePause),
       button("Skip", "button button-secondary player-skip", () => skip(step)),
-      button("Back", "button button-secondary player-back", () =>
-        index ? show(index - 1, "rating") : null,
-      ),
+      button("Back", "button button-secondary player-back", () => (index ? back(index - 1) : null)),
     );
     row.querySelector(".player-back").disabled = index === 0;
     controls.append(row);
-    const next = button(index + 1 < steps.length ? "Next exercise" : "Finish", "button player-next", () =>
-      show(index + 1),
-    );
+    const nextLabel = index + 1 < steps.length ? "Next exercise" : "Finish";
+    const next = button(nextLabel, "button player-next", () => show(index + 1));
     step.querySelector(".exercise-feedback").append(next);
     step.querySelector(".logged-dose").before(controls);
     step.querySelector("legend").tabIndex = -1;
@@ -252,7 +255,7 @@
   });
   summary.querySelector("h2").tabIndex = -1;
   summary.prepend(
-    button("Back", "button button-secondary player-back", () => show(steps.length - 1, "rating")),
+    button("Back", "button button-secondary player-back", () => back(steps.length - 1)),
   );
 
   form.classList.add("player-on");
