@@ -139,3 +139,21 @@ def test_exercise_flags_need_the_routines_shared(app):
     page = dashboard(app, therapist)
     assert "pain 9 during" not in page and "too hard twice</span>" not in page
     assert client_names(dashboard(app, therapist, "?flag=pain")) == []
+
+
+def test_exercise_flags_cost_no_query_per_client(app, count_queries):
+    few, many = make_user(app, "therapist"), make_user(app, "therapist")
+    for therapist, count in ((few, 1), (many, 4)):
+        for n in range(count):
+            sharing_client(
+                app, therapist.id, f"Client {n}", feedback=[(8, "too_hard"), (8, "too_hard")]
+            )
+    counts = []
+    for therapist in (few, many):
+        browser = app.test_client()
+        log_in(browser, therapist)
+        with count_queries() as counter:
+            page = browser.get("/therapist").text
+        assert page.count(f"{CHIN_TUCK} too hard twice") == (1 if therapist is few else 4)
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
