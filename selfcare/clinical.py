@@ -122,6 +122,12 @@ MOVEMENTS: dict[str, Movement] = {
 }
 
 EXERCISE_KINDS: dict[str, str] = _TEXTS["exercise_kinds"]
+# How an exercise felt, told after doing it (stored as the key).
+DIFFICULTIES: dict[str, str] = {
+    "too_easy": "Too easy",
+    "about_right": "About right",
+    "too_hard": "Too hard",
+}
 
 
 @dataclass(frozen=True)

@@ -94,6 +94,8 @@ def generate_history(
     """Write `days` days of check-ins, routine logs and ROM measurements ending today, with bulk
     inserts (years of data take seconds). Returns row counts."""
     rng = random.Random(seed)
+    # How exercises felt comes from its own sequence, so the rest of the history stays as it was.
+    feel = random.Random(seed + 1)
     zone = ZoneInfo(user.timezone)
     end = local_today(user.timezone)
     start = end - timedelta(days=days - 1)
@@ -140,7 +142,7 @@ def generate_history(
                     if moment > utcnow():  # today's evening hasn't come yet
                         continue
                     logs.append(_log_row(user.id, routine_id, day, moment, rng))
-                    log_items.append(routine_items[routine_id])
+                    log_items.append(_felt(routine_items[routine_id], flaring, feel))
         skipped_yesterday = not did_routines
     _insert_checkins(checkins, scores_by_day)
     _insert_logs(logs, log_items)
@@ -181,6 +183,26 @@ def _log_row(user_id, routine_id, day, moment, rng) -> dict:
         "logged_at": moment,
         "effort": rng.randint(2, 6) if rng.random() < 0.5 else None,
     }
+
+
+def _felt(items: list[dict], flaring: bool, rng: random.Random) -> list[dict]:
+    """The log's exercises, with pain during each and how it felt in about half the logs (the
+    ones done as a guided session); more pain, and "too hard" now and then, while flaring."""
+    answered = rng.random() < 0.5
+    return [
+        item
+        | {
+            "pain_during": max(0, min(10, round(rng.gauss(4.5 if flaring else 1.5, 1.3))))
+            if answered
+            else None,
+            "difficulty": rng.choices(
+                ["too_easy", "about_right", "too_hard"], [1, 6, 4 if flaring else 1]
+            )[0]
+            if answered
+            else None,
+        }
+        for item in items
+    ]
 
 
 def _routine_items(routine_ids: list[int]) -> dict[int, list[dict]]:

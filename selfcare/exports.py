@@ -12,7 +12,7 @@ from datetime import datetime
 from flask import Response
 from sqlalchemy import literal
 
-from .clinical import MOVEMENTS, PAIN_LOINC, REGIONS
+from .clinical import DIFFICULTIES, MOVEMENTS, PAIN_LOINC, REGIONS
 from .dates import to_local
 from .dose import Dose
 from .extensions import db
@@ -212,6 +212,8 @@ def _tables(client: User) -> dict[str, Table]:
                 "exercise",
                 "done",
                 *DOSE_HEADERS,
+                "pain during it (0-10)",
+                "how it felt",
             ],
             (
                 [
@@ -223,6 +225,8 @@ def _tables(client: User) -> dict[str, Table]:
                     item.exercise.name,
                     "yes" if item.done else "no",
                     *_dose_cells(item.dose),
+                    item.pain_during,
+                    DIFFICULTIES.get(item.difficulty, ""),
                 ]
                 for log, item in logged
             ),
@@ -411,9 +415,7 @@ def fhir_bundle(client: User, parts: frozenset[str] = ALL_PARTS) -> dict:
             "performedDateTime": log.day.isoformat(),
             "performer": [{"actor": patient_ref}],
         }
-        notes = [
-            f"{item.exercise.name}: {'done' if item.done else 'skipped'}" for item in log.items
-        ]
+        notes = [_logged_item_text(item) for item in log.items]
         if log.effort is not None:
             notes.append(f"Effort {log.effort}/10")
         if log.note and "notes" in parts:
@@ -464,6 +466,16 @@ def _psfs_responses(client_id: int, patient_ref: dict, wanted) -> list[dict]:
             }
         entries.append(_entry("QuestionnaireResponse", f"psfs-{scoring_id}", response))
     return entries
+
+
+def _logged_item_text(item: RoutineLogItem) -> str:
+    """One exercise of a log in words: "Chin tucks: done, pain 3/10, too hard"."""
+    parts = [f"{item.exercise.name}: {'done' if item.done else 'skipped'}"]
+    if item.pain_during is not None:
+        parts.append(f"pain {item.pain_during}/10")
+    if item.difficulty:
+        parts.append(DIFFICULTIES[item.difficulty].lower())
+    return ", ".join(parts)
 
 
 def _urn(resource_id: str) -> str:

@@ -2,7 +2,7 @@
 so every rule can be read and tested without a request or a database."""
 
 from calendar import day_abbr
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import fmean
@@ -29,6 +29,8 @@ DASHBOARD_ADHERENCE_DAYS = 14
 # ten days in each group one flare day moves a mean by more than the MCID, so any difference
 # would be noise dressed up as a finding.
 MIN_DAYS_PER_GROUP = 10
+# Pain during an exercise from this level up is worth the therapist's look at that exercise.
+PAIN_DURING_FLAG = 7
 
 Series = Mapping[date, float]
 
@@ -450,3 +452,50 @@ def plan_day(plan: Plan, sessions: Mapping[date, int], today: date) -> PlanDay |
         week_days_done=earlier + (1 if done_today else 0),
         days_per_week=per_week,
     )
+
+
+@dataclass(frozen=True)
+class ExerciseFeedback:
+    """What a client said of one exercise in one log: pain during it (0-10) and how it felt."""
+
+    exercise: str
+    pain_during: int | None = None
+    difficulty: str | None = None
+
+
+def painful_exercises(feedback: Iterable[ExerciseFeedback]) -> dict[str, int]:
+    """Exercises with pain during them of PAIN_DURING_FLAG or more, each with its highest pain,
+    most painful first."""
+    worst: dict[str, int] = {}
+    for said in feedback:
+        if said.pain_during is not None and said.pain_during >= PAIN_DURING_FLAG:
+            worst[said.exercise] = max(said.pain_during, worst.get(said.exercise, 0))
+    return dict(sorted(worst.items(), key=lambda item: -item[1]))
+
+
+def too_hard_twice(feedback: Sequence[ExerciseFeedback]) -> list[str]:
+    """Exercises felt "too hard" in the last two logs that had them (feedback oldest first): once
+    can be a bad day, twice in a row suggests the dose is too much."""
+    last_two: dict[str, list[str | None]] = {}
+    for said in feedback:
+        last_two[said.exercise] = [*last_two.get(said.exercise, [])[-1:], said.difficulty]
+    return [name for name, said in last_two.items() if said == ["too_hard", "too_hard"]]
+
+
+def attention_rank(
+    worsening_rises: Sequence[float],
+    worst_pain_during: int | None,
+    too_hard: int,
+    inactive: bool,
+) -> tuple:
+    """Sort key for "needs a look", most urgent first: pain worse by a clinically important
+    change (the larger the total rise over regions, then the more regions, the sooner), then
+    pain during an exercise (the higher the sooner), then exercises too hard twice, then a quiet
+    spell; clients with none of these last."""
+    if worsening_rises:
+        return (0, -sum(worsening_rises), -len(worsening_rises))
+    if worst_pain_during is not None:
+        return (1, -worst_pain_during, 0)
+    if too_hard:
+        return (2, -too_hard, 0)
+    return (3, 0, 0) if inactive else (4, 0, 0)

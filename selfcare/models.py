@@ -354,6 +354,12 @@ class RoutineLogItem(DoseColumns, db.Model):
     """What was actually done of one exercise in a logged routine."""
 
     __tablename__ = "routine_log_items"
+    __table_args__ = (
+        CheckConstraint("pain_during BETWEEN 0 AND 10", name="pain_during_range"),
+        CheckConstraint(
+            "difficulty IN ('too_easy', 'about_right', 'too_hard')", name="difficulty_choice"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     log_id: Mapped[int] = mapped_column(
@@ -361,6 +367,9 @@ class RoutineLogItem(DoseColumns, db.Model):
     )
     exercise_id: Mapped[int] = mapped_column(ForeignKey("exercises.id"), index=True)
     done: Mapped[bool] = mapped_column(Boolean, default=True)
+    # How it went, told after the exercise (the guided session asks); both may stay unanswered.
+    pain_during: Mapped[int | None] = mapped_column(SmallInteger)
+    difficulty: Mapped[str | None] = mapped_column(String(11))
 
     log: Mapped[RoutineLog] = relationship(back_populates="items")
     exercise: Mapped[Exercise] = relationship(lazy="joined")

@@ -3,7 +3,7 @@
 import uuid
 from collections import OrderedDict
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -17,13 +17,32 @@ CLIENT_NAV = [
     ("trends.trends", "Trends", "trends", ("trends", "appointments")),
     ("sharing.index", "Sharing", "sharing", ("sharing",)),
 ]
-THERAPIST_NAV = [("therapist.dashboard", "Clients", "clients", ("therapist",))]
+THERAPIST_NAV = [
+    ("therapist.dashboard", "Clients", "clients", ("therapist", "programmes", "outcomes")),
+    ("therapist.link", "Add a client", "link", ()),
+    ("account.profile", "Account", "account", ("account", "reminders")),
+]
 
 
-def _navigation():
+def _navigation() -> list[tuple[str, str, str, str | None]]:
+    """The tabs with what `aria-current` says of each: "page" on its own page, "true" on a page
+    under it that no other tab names, else None."""
     if not current_user.is_authenticated:
         return []
-    return THERAPIST_NAV if current_user.is_therapist else CLIENT_NAV
+    tabs = THERAPIST_NAV if current_user.is_therapist else CLIENT_NAV
+    own_pages = {endpoint for endpoint, *_ in tabs}
+
+    def current(endpoint, sections):
+        if request.endpoint == endpoint:
+            return "page"
+        if request.blueprint in sections and request.endpoint not in own_pages:
+            return "true"
+        return None
+
+    return [
+        (endpoint, label, icon, current(endpoint, sections))
+        for endpoint, label, icon, sections in tabs
+    ]
 
 
 def _local_time(moment, style: str = "full") -> str:

@@ -61,6 +61,7 @@ ROUTES = {
     "routines.remove_item": CLIENT_ROW,
     "routines.archive": CLIENT_ROW,
     "routines.log_details": CLIENT_ROW,
+    "routines.session": CLIENT_ROW,
     "routines.edit_log": CLIENT_ROW,
     "routines.delete_log": CLIENT_ROW,
     "measurements.new": CLIENT_TOOL,

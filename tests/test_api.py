@@ -165,7 +165,14 @@ def test_routine_logs_only_for_own_routines_and_once_per_submission(
     first = client.post("/api/v1/routine-logs", headers=auth(token), json=body)
     second = client.post("/api/v1/routine-logs", headers=auth(token), json=body)
     assert (first.status_code, second.status_code) == (201, 200)
-    assert first.json["exercises"] == [{"exercise": "Chin tuck (neck retraction)", "done": True}]
+    assert first.json["exercises"] == [
+        {
+            "exercise": "Chin tuck (neck retraction)",
+            "done": True,
+            "pain_during": None,
+            "difficulty": None,
+        }
+    ]
     assert count_rows(app, RoutineLog) == 1
     assert (
         client.post(

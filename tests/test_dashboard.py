@@ -114,8 +114,9 @@ def test_flags_and_flagged_first(app, count_queries):
         db.session.commit()
         rows = dashboard_rows(therapist.id)
     names = [row.client.name for row in rows]
-    assert names == ["Quiet Client", "Worse Client 000", "Steady Client 000"]
-    quiet_row, worse_row, steady_row = rows
+    # Worse by a clinically important change needs a look before a quiet week.
+    assert names == ["Worse Client 000", "Quiet Client", "Steady Client 000"]
+    worse_row, quiet_row, steady_row = rows
     assert quiet_row.inactive and not quiet_row.worsening_regions
     assert worse_row.worsening_regions == ["Neck", "Lower back"] and worse_row.trend == "up"
     assert not steady_row.flagged and steady_row.trend == "same"

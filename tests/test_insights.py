@@ -397,3 +397,46 @@ def test_several_programmes_add_up():
         [(weekly, {MONDAY: 1, today: 1}), (daily, {MONDAY: 1})], [], MONDAY, today
     )
     assert (result.done, result.planned) == (3, 8)
+
+
+def said(exercise, pain=None, difficulty=None):
+    return insights.ExerciseFeedback(exercise, pain, difficulty)
+
+
+def test_painful_exercises_from_seven_up_with_the_highest_pain_first():
+    feedback = [said("Chin tuck", 6), said("Roll", 7), said("Chin tuck", 9), said("Roll", 8)]
+    assert insights.painful_exercises(feedback) == {"Chin tuck": 9, "Roll": 8}
+    assert list(insights.painful_exercises(feedback)) == ["Chin tuck", "Roll"]
+    assert insights.painful_exercises([said("Roll", 6), said("Roll")]) == {}
+
+
+def test_too_hard_only_twice_in_a_row_on_the_same_exercise():
+    hard, right = "too_hard", "about_right"
+    assert insights.too_hard_twice([said("A", difficulty=hard), said("A", difficulty=hard)]) == [
+        "A"
+    ]
+    # Another exercise in between does not break the run; a different answer does.
+    between = [said("A", difficulty=hard), said("B", difficulty=hard), said("A", difficulty=hard)]
+    assert insights.too_hard_twice(between) == ["A"]
+    broken = [said("A", difficulty=hard), said("A", difficulty=right), said("A", difficulty=hard)]
+    assert insights.too_hard_twice(broken) == []
+    unanswered = [said("A", difficulty=hard), said("A"), said("A", difficulty=hard)]
+    assert insights.too_hard_twice(unanswered) == []
+    # Only the last two count: easier since then means the flag is down.
+    assert insights.too_hard_twice([said("A", difficulty=hard)] * 2 + [said("A", 3, right)]) == []
+
+
+def test_attention_puts_worsening_first_then_pain_during_then_too_hard_then_quiet():
+    rank = insights.attention_rank
+    ranks = {
+        "worse in three regions": rank([2.5, 2.0, 3.0], None, 0, False),
+        # The same total rise: spread over more regions comes first.
+        "worse in two regions, 2 points in all": rank([1.0, 1.0], None, 0, False),
+        "worse in one region by 2": rank([2.0], 9, 0, True),
+        "pain 9 during": rank([], 9, 0, True),
+        "pain 7 during": rank([], 7, 2, False),
+        "too hard twice": rank([], None, 1, True),
+        "quiet": rank([], None, 0, True),
+        "nothing": rank([], None, 0, False),
+    }
+    assert sorted(ranks, key=ranks.get) == list(ranks)

@@ -212,6 +212,10 @@ def openapi_document() -> dict:
                                 "properties": {
                                     "exercise": {"type": "string"},
                                     "done": {"type": "boolean"},
+                                    "pain_during": _nullable(SCORE),
+                                    "difficulty": _nullable(
+                                        {"enum": ["too_easy", "about_right", "too_hard"]}
+                                    ),
                                 },
                             },
                         },

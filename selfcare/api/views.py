@@ -248,7 +248,15 @@ def routine_log_json(log: RoutineLog) -> dict:
         "date": log.day.isoformat(),
         "effort": log.effort,
         "note": log.note,
-        "exercises": [{"exercise": item.exercise.name, "done": item.done} for item in log.items],
+        "exercises": [
+            {
+                "exercise": item.exercise.name,
+                "done": item.done,
+                "pain_during": item.pain_during,
+                "difficulty": item.difficulty,
+            }
+            for item in log.items
+        ],
     }
 
 

@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Optional, ValidationError
 
-from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
+from ..clinical import BASE_REGION_LABELS, DIFFICULTIES, EXERCISE_KINDS
 from ..dose import Dose
 from ..forms import (
     DatedForm,
@@ -267,6 +267,14 @@ class LoggedExerciseForm(Form, DoseFields):
     # Which routine item (new log) or logged item (edit) this row is; checked by the view.
     row_key = HiddenField()
     done = BooleanField("Done", default=True)
+    pain_during = ScaleField("Pain during it", low="no pain", high="worst pain imaginable")
+    difficulty = RadioField(
+        "How did it feel?",
+        choices=[SelectChoice("", "Not said")]
+        + [SelectChoice(key, label) for key, label in DIFFICULTIES.items()],
+        default="",
+        invalid_choice_message="Choose too easy, about right or too hard.",
+    )
 
 
 class RoutineLogForm(DatedForm):

@@ -261,14 +261,36 @@ def move_item(routine: Routine, item: RoutineItem, offset: int) -> None:
 
 @dataclass(frozen=True)
 class LoggedExercise:
-    """One exercise of a logged routine: done or skipped, and the dose actually done."""
+    """One exercise of a logged routine: done or skipped, the dose actually done, and how it
+    went (pain during it 0-10, a DIFFICULTIES key), when the client said."""
 
     exercise_id: int
     done: bool
     dose: Dose
+    pain_during: int | None = None
+    difficulty: str | None = None
+
+    @classmethod
+    def of_row(cls, row: RoutineLogItem) -> "LoggedExercise":
+        return cls(row.exercise_id, row.done, row.dose, row.pain_during, row.difficulty)
 
     def as_row(self) -> RoutineLogItem:
-        return RoutineLogItem(exercise_id=self.exercise_id, done=self.done, dose=self.dose)
+        return RoutineLogItem(
+            exercise_id=self.exercise_id,
+            done=self.done,
+            dose=self.dose,
+            pain_during=self.pain_during,
+            difficulty=self.difficulty,
+        )
+
+    def as_fields(self) -> dict:
+        return {
+            "exercise_id": self.exercise_id,
+            "done": self.done,
+            "pain_during": self.pain_during,
+            "difficulty": self.difficulty,
+            **self.dose.as_columns(),
+        }
 
 
 def log_routine(
@@ -306,9 +328,7 @@ def log_fields(
     *, day: date, effort: int | None, note: str | None, exercises: list[LoggedExercise]
 ) -> dict:
     """A log as the fields its editor changes: day, effort, note and the exercises as a whole."""
-    rows = [
-        {"exercise_id": e.exercise_id, "done": e.done, **e.dose.as_columns()} for e in exercises
-    ]
+    rows = [exercise.as_fields() for exercise in exercises]
     return {"day": day, "effort": effort, "note": note, "exercises": rows}
 
 
@@ -317,7 +337,7 @@ def stored_log_fields(log: RoutineLog) -> dict:
         day=log.day,
         effort=log.effort,
         note=log.note,
-        exercises=[LoggedExercise(i.exercise_id, i.done, i.dose) for i in log.items],
+        exercises=[LoggedExercise.of_row(item) for item in log.items],
     )
 
 
@@ -330,7 +350,8 @@ def update_log(log: RoutineLog, changes: dict) -> None:
         # Row by row, in place: the rows keep their ids, which a page open elsewhere refers to.
         for item, row in zip(log.items, changes["exercises"], strict=True):
             item.done = row["done"]
-            item.dose = Dose(**{k: v for k, v in row.items() if k not in ("exercise_id", "done")})
+            item.pain_during, item.difficulty = row["pain_during"], row["difficulty"]
+            item.dose = Dose(**{k: row[k] for k in Dose.__dataclass_fields__})
     db.session.commit()
 
 
@@ -403,3 +424,62 @@ def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
             )
         )
     return cards
+
+
+@dataclass(frozen=True)
+class ExerciseEntry:
+    """One exercise in one log, as a therapist reads it over time."""
+
+    day: date
+    done: bool
+    pain_during: int | None
+    difficulty: str | None
+
+
+@dataclass(frozen=True)
+class ExerciseHistory:
+    name: str
+    entries: list[ExerciseEntry]  # newest first
+
+    @property
+    def done(self) -> int:
+        return sum(entry.done for entry in self.entries)
+
+    @property
+    def skipped(self) -> int:
+        return len(self.entries) - self.done
+
+
+@dataclass(frozen=True)
+class RoutineHistory:
+    routine: Routine
+    exercises: list[ExerciseHistory]  # in the routine's order, then any since taken out
+    notes: list[tuple[date, str]]  # newest first
+
+
+def routine_histories(user_id: int, routines: list[Routine], start: date) -> list[RoutineHistory]:
+    """Per routine, each exercise's logs from `start` on: done or skipped, pain during it and how
+    it felt; and the notes of those logs. One query (the items come with their logs)."""
+    logs = db.session.scalars(
+        db.select(RoutineLog)
+        .where(
+            RoutineLog.user_id == user_id,
+            RoutineLog.routine_id.in_([routine.id for routine in routines]),
+            RoutineLog.day >= start,
+        )
+        .order_by(RoutineLog.day.desc(), RoutineLog.logged_at.desc(), RoutineLog.id.desc())
+    ).all()
+    histories = []
+    for routine in routines:
+        entries: dict[str, list[ExerciseEntry]] = {item.exercise.name: [] for item in routine.items}
+        notes = []
+        for log in (log for log in logs if log.routine_id == routine.id):
+            for item in log.items:
+                entries.setdefault(item.exercise.name, []).append(
+                    ExerciseEntry(log.day, item.done, item.pain_during, item.difficulty)
+                )
+            if log.note:
+                notes.append((log.day, log.note))
+        exercises = [ExerciseHistory(name, rows) for name, rows in entries.items()]
+        histories.append(RoutineHistory(routine, exercises, notes))
+    return histories

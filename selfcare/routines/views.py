@@ -197,7 +197,13 @@ def archive(routine_id, action):
 
 def _logged_exercises(form: RoutineLogForm, exercise_of: dict[str, Exercise]):
     return [
-        LoggedExercise(exercise_of[entry.row_key.data].id, entry.done.data, entry.form.dose())
+        LoggedExercise(
+            exercise_of[entry.row_key.data].id,
+            entry.done.data,
+            entry.form.dose(),
+            entry.pain_during.data,
+            entry.difficulty.data or None,
+        )
         for entry in form.exercises
     ]
 
@@ -227,16 +233,33 @@ def _log_page(form: RoutineLogForm, routine: Routine, log, exercise_of, status=N
 LOGGED = "Logged. Well done for making time for it."
 
 
-@bp.route("/routines/<id:routine_id>/log", methods=["GET", "POST"])
-@client_required
-def log_details(routine_id):
-    routine = owned_or_404(Routine, routine_id)
+def _new_log_form(routine: Routine) -> tuple[RoutineLogForm, dict[str, Exercise]]:
+    """A log of the routine as planned (every exercise done at its dose), and the exercise each
+    row stands for."""
     today = _today()
     rows = [
         {"row_key": str(item.id), "done": True, **item.dose.as_columns()} for item in routine.items
     ]
     form = RoutineLogForm(data={"day": today, "exercises": rows}, today=today)
-    exercise_of = {str(item.id): item.exercise for item in routine.items}
+    return form, {str(item.id): item.exercise for item in routine.items}
+
+
+@bp.get("/routines/<id:routine_id>/session")
+@client_required
+def session(routine_id):
+    """The guided session: the detailed log form, one exercise at a time (static/js/player.js)."""
+    routine = owned_or_404(Routine, routine_id)
+    form, exercise_of = _new_log_form(routine)
+    return render_template(
+        "routines/session.html", form=form, routine=routine, exercise_of=exercise_of
+    )
+
+
+@bp.route("/routines/<id:routine_id>/log", methods=["GET", "POST"])
+@client_required
+def log_details(routine_id):
+    routine = owned_or_404(Routine, routine_id)
+    form, exercise_of = _new_log_form(routine)
     if form.validate_on_submit() and _rows_match(form, exercise_of):
         earlier = last_log_of(current_user.id, routine.id, form.day.data)
         # The same form sent again is saved once; a new one for a day already logged asks.
@@ -293,7 +316,13 @@ def edit_log(log_id):
 
 def _stored_log_form(log: RoutineLog, **kwargs) -> RoutineLogForm:
     rows = [
-        {"row_key": str(entry.id), "done": entry.done, **entry.dose.as_columns()}
+        {
+            "row_key": str(entry.id),
+            "done": entry.done,
+            "pain_during": entry.pain_during,
+            "difficulty": entry.difficulty or "",
+            **entry.dose.as_columns(),
+        }
         for entry in log.items
     ]
     return RoutineLogForm(obj=log, data={"exercises": rows}, today=_today(), **kwargs)

@@ -1,4 +1,4 @@
-"""The dashboard: one row per sharing client, from three queries however many clients. The
+"""The dashboard: one row per sharing client, from four queries however many clients. The
 weekly sums are totalled in SQL, so the work does not grow with the days of history loaded;
 the rules that read them (MCID, minimum days, forgiving adherence) stay in insights."""
 
@@ -26,8 +26,15 @@ from ..access import share_in_force
 from ..clinical import REGIONS, DayKind
 from ..dates import local_today, to_local
 from ..extensions import db
-from ..models import CheckIn, PainScore, Routine, RoutineLog, Share, User
+from ..models import CheckIn, Exercise, PainScore, Routine, RoutineLog, RoutineLogItem, Share, User
 
+# What "needs a look" can be filtered by (?flag=…), in the order of attention.
+FLAGS = {
+    "worse": "Pain worse",
+    "pain": "Pain during an exercise",
+    "too_hard": "Too hard twice",
+    "quiet": "No check-in for 4+ days",
+}
 CURRENT_WEEK, PREVIOUS_WEEK = 0, 1
 ALL_REGIONS = None  # the region key of the overall series: each day's mean over rated regions
 
@@ -42,12 +49,34 @@ class ClientRow:
     trend: str  # "up", "down", "same" or "" when there is too little data
     adherence: float | None
     worsening_regions: list[str]
+    worsening_rises: list[float]  # how many points each of those regions rose
     inactive: bool
     parts: frozenset[str]  # what the client shares: the rest stays empty
+    # Exercise name -> highest pain during it (PAIN_DURING_FLAG or more), in the routine window.
+    painful_exercises: dict[str, int]
+    too_hard_exercises: list[str]
+
+    @property
+    def flags(self) -> set[str]:
+        raised = {
+            "worse": bool(self.worsening_regions),
+            "pain": bool(self.painful_exercises),
+            "too_hard": bool(self.too_hard_exercises),
+            "quiet": self.inactive,
+        }
+        return {flag for flag, up in raised.items() if up}
 
     @property
     def flagged(self) -> bool:
-        return bool(self.worsening_regions) or self.inactive
+        return bool(self.flags)
+
+    def attention(self) -> tuple:
+        return insights.attention_rank(
+            self.worsening_rises,
+            max(self.painful_exercises.values(), default=None),
+            len(self.too_hard_exercises),
+            self.inactive,
+        )
 
 
 @dataclass(frozen=True)
@@ -80,11 +109,19 @@ def dashboard_rows(therapist_id: int) -> list[ClientRow]:
     facts = _client_facts(calendar)
     for user_id, planned in _planned_adherence(calendar).items():
         facts[user_id] = replace(facts[user_id], planned=planned)
+    feedback = _exercise_feedback(calendar)
     rows = [
-        _row(user, share, zone_today[user.timezone], facts[user.id], weeks.get(user.id, {}))
+        _row(
+            user,
+            share,
+            zone_today[user.timezone],
+            facts[user.id],
+            weeks.get(user.id, {}),
+            feedback.get(user.id, []),
+        )
         for user, share in shares
     ]
-    return sorted(rows, key=lambda row: (not row.flagged, row.client.name.lower()))
+    return sorted(rows, key=lambda row: (row.attention(), row.client.name.lower()))
 
 
 def _client_calendar(therapist_id: int, zone_today: dict[str, date]):
@@ -268,15 +305,42 @@ def _planned_adherence(calendar) -> dict[int, insights.PlanAdherence]:
     }
 
 
+def _exercise_feedback(calendar) -> dict[int, list[insights.ExerciseFeedback]]:
+    """What each client said of their exercises in the routine window, oldest first."""
+    feedback: dict[int, list[insights.ExerciseFeedback]] = defaultdict(list)
+    for user_id, name, pain_during, difficulty in db.session.execute(
+        db.select(
+            RoutineLog.user_id, Exercise.name, RoutineLogItem.pain_during, RoutineLogItem.difficulty
+        )
+        .join(
+            calendar,
+            (RoutineLog.user_id == calendar.c.user_id)
+            & RoutineLog.day.between(calendar.c.adherence_start, calendar.c.today),
+        )
+        .join(RoutineLogItem, RoutineLogItem.log_id == RoutineLog.id)
+        .join(Exercise, Exercise.id == RoutineLogItem.exercise_id)
+        .order_by(RoutineLog.day, RoutineLog.logged_at, RoutineLog.id)
+    ):
+        feedback[user_id].append(insights.ExerciseFeedback(name, pain_during, difficulty))
+    return feedback
+
+
 def _first_day(user: User, facts: ClientFacts) -> date:
     """The client's first day: when they joined, or their first entry if that came earlier."""
     joined = to_local(user.created_at, user.timezone).date()
     return min(day for day in (joined, facts.first_checkin, facts.first_routine) if day)
 
 
-def _row(user, share: Share, today: date, facts: ClientFacts, weeks: Weeks) -> ClientRow:
+def _row(
+    user,
+    share: Share,
+    today: date,
+    facts: ClientFacts,
+    weeks: Weeks,
+    feedback: list[insights.ExerciseFeedback],
+) -> ClientRow:
     """One client's figures, as far as their share covers: pain (check-ins) and routines."""
-    row = _all_figures(user, share, today, facts, weeks)
+    row = _all_figures(user, share, today, facts, weeks, feedback)
     if "pain" not in share.part_set:
         row = replace(
             row,
@@ -285,14 +349,22 @@ def _row(user, share: Share, today: date, facts: ClientFacts, weeks: Weeks) -> C
             week_average=None,
             trend="",
             worsening_regions=[],
+            worsening_rises=[],
             inactive=False,
         )
     if "routines" not in share.part_set:
-        row = replace(row, adherence=None)
+        row = replace(row, adherence=None, painful_exercises={}, too_hard_exercises=[])
     return row
 
 
-def _all_figures(user, share: Share, today: date, facts: ClientFacts, weeks: Weeks) -> ClientRow:
+def _all_figures(
+    user,
+    share: Share,
+    today: date,
+    facts: ClientFacts,
+    weeks: Weeks,
+    feedback: list[insights.ExerciseFeedback],
+) -> ClientRow:
     def tally(region: str | None, week: int) -> insights.Tally:
         return weeks.get(region, {}).get(week, insights.Tally())
 
@@ -301,6 +373,11 @@ def _all_figures(user, share: Share, today: date, facts: ClientFacts, weeks: Wee
             region or "", tally(region, PREVIOUS_WEEK), tally(region, CURRENT_WEEK)
         )
 
+    worse = {
+        REGIONS[region].label: change(region).delta
+        for region in REGIONS
+        if region in weeks and insights.worsened(change(region))
+    }
     return ClientRow(
         client=user,
         since=share.since.date(),
@@ -317,11 +394,10 @@ def _all_figures(user, share: Share, today: date, facts: ClientFacts, weeks: Wee
                 _first_day(user, facts), today, insights.DASHBOARD_ADHERENCE_DAYS
             ),
         ),
-        worsening_regions=[
-            REGIONS[region].label
-            for region in REGIONS
-            if region in weeks and insights.worsened(change(region))
-        ],
+        worsening_regions=list(worse),
+        worsening_rises=list(worse.values()),
         inactive=insights.is_inactive(facts.last_checkin, today),
         parts=share.part_set,
+        painful_exercises=insights.painful_exercises(feedback),
+        too_hard_exercises=insights.too_hard_twice(feedback),
     )

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -10,19 +12,23 @@ from ..access import (
 )
 from ..appointments.forms import AppointmentForm, new_appointment_form
 from ..appointments.service import add_appointment
+from ..clinical import DIFFICULTIES
 from ..dates import format_day, local_today
 from ..exports import csv_zip_download, fhir_download
 from ..extensions import db, limiter
 from ..limits import configured, signed_in_account
 from ..models import Routine
 from ..pages import ListPagination, page_number, render_form
+from ..routines.service import routine_histories
 from ..sharing.service import InviteError, redeem_invite
 from ..trends.service import DEFAULT_RANGE, RANGES, build_report, build_trends
 from . import bp
 from .forms import LinkForm
-from .service import dashboard_rows
+from .service import FLAGS, dashboard_rows
 
 DASHBOARD_PAGE_SIZE = 50
+# How far back a client's page lists each exercise's logs.
+EXERCISE_HISTORY_DAYS = 28
 
 
 @bp.get("/therapist")
@@ -32,6 +38,12 @@ def dashboard():
     search = request.args.get("q", "").strip()
     if search:
         rows = [row for row in rows if search.lower() in row.client.name.lower()]
+    flag_counts = {flag: sum(flag in row.flags for row in rows) for flag in FLAGS}
+    flagged = sum(row.flagged for row in rows)
+    # An unknown flag shows everyone rather than an error: it can only come from an edited link.
+    flag = request.args.get("flag", "") if request.args.get("flag") in FLAGS else ""
+    if flag:
+        rows = [row for row in rows if flag in row.flags]
     page = ListPagination(
         page=page_number(),
         per_page=DASHBOARD_PAGE_SIZE,
@@ -42,7 +54,10 @@ def dashboard():
         "therapist/dashboard.html",
         page=page,
         search=search,
-        flagged=sum(row.flagged for row in rows),
+        flag=flag,
+        flags=FLAGS,
+        flag_counts=flag_counts,
+        flagged=flagged,
         today=local_today(current_user.timezone),
     )
     # After rendering: the log's commit would expire the rows the page reads.
@@ -74,6 +89,10 @@ def _client_page(client, share, appointment_form: AppointmentForm):
     routines = db.session.scalars(
         db.select(Routine).filter_by(user_id=client.id, archived=False).order_by(Routine.created_at)
     ).all()
+    histories = None
+    if "routines" in share.part_set:
+        start = local_today(client.timezone) - timedelta(days=EXERCISE_HISTORY_DAYS - 1)
+        histories = routine_histories(client.id, routines, start)
     trends = build_trends(
         client,
         request.args.get("range", DEFAULT_RANGE),
@@ -84,7 +103,9 @@ def _client_page(client, share, appointment_form: AppointmentForm):
         "therapist/client.html",
         appointment_form,
         client=client,
-        routines=routines if "routines" in share.part_set else None,
+        histories=histories,
+        history_days=EXERCISE_HISTORY_DAYS,
+        difficulties=DIFFICULTIES,
         share=share,
         trends=trends,
         ranges=RANGES,

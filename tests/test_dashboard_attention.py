@@ -1,0 +1,159 @@
+"""'Needs a look' on the therapist dashboard: flags from how exercises went, the order by
+attention, the filter by flag, and what a share without routines keeps back."""
+
+import re
+from datetime import timedelta
+
+from selfcare.dates import local_today
+from selfcare.extensions import db
+from selfcare.models import CheckIn, Exercise, PainScore, RoutineLog, RoutineLogItem, Share
+from selfcare.routines.service import create_routine
+
+from .helpers import log_in, make_user
+
+REGIONS_3 = ("neck", "upper_back", "lower_back")
+CHIN_TUCK = "Chin tuck (neck retraction)"
+
+
+def sharing_client(
+    app,
+    therapist_id,
+    name,
+    *,
+    this_week=4,
+    last_week=4,
+    regions=("neck",),
+    quiet=False,
+    feedback=(),
+    parts="pain,routines,notes",
+):
+    """A client sharing with the therapist: a score per region on each of the last 14 days
+    (`this_week` for the last 7, `last_week` before; only 6 days ago when `quiet`), and one
+    routine log per (pain during, difficulty) of `feedback` for the chin tuck, oldest first."""
+    client = make_user(app, name=name)
+    with app.app_context():
+        today = local_today("Europe/London")  # make_user's time zone
+        db.session.add(Share(client_id=client.id, therapist_id=therapist_id, parts=parts))
+        ages = [6] if quiet else range(14)
+        for age in ages:
+            score = this_week if age < 7 else last_week
+            db.session.add(
+                CheckIn(
+                    user_id=client.id,
+                    day=today - timedelta(days=age),
+                    scores=[PainScore(region=region, score=score) for region in regions],
+                )
+            )
+        chin_tuck = db.session.scalar(db.select(Exercise).filter_by(slug="chin_tuck"))
+        routine = create_routine(client.id, "Neck", [chin_tuck])
+        for age, (pain, difficulty) in zip(range(len(feedback), 0, -1), feedback, strict=True):
+            item = RoutineLogItem(
+                exercise_id=chin_tuck.id, done=True, pain_during=pain, difficulty=difficulty
+            )
+            db.session.add(
+                RoutineLog(
+                    user_id=client.id,
+                    routine_id=routine.id,
+                    day=today - timedelta(days=age),
+                    items=[item],
+                )
+            )
+        db.session.commit()
+    return client
+
+
+def dashboard(app, therapist, query=""):
+    browser = app.test_client()
+    log_in(browser, therapist)
+    response = browser.get(f"/therapist{query}")
+    assert response.status_code == 200
+    return response.text
+
+
+def client_names(page: str) -> list[str]:
+    return re.findall(r'<th scope="row"><a [^>]*>([^<]+)</a>', page)
+
+
+def test_needs_a_look_is_ordered_by_attention_not_by_name(app):
+    therapist = make_user(app, "therapist")
+    sharing_client(app, therapist.id, "Amy Quiet", quiet=True)
+    sharing_client(app, therapist.id, "Bo Steady")
+    sharing_client(app, therapist.id, "Cy Hard", feedback=[(2, "too_hard"), (3, "too_hard")])
+    sharing_client(app, therapist.id, "Di Painful", feedback=[(8, "about_right")])
+    sharing_client(app, therapist.id, "Ed Neck", this_week=6)
+    # The issue's client: pain 9, worse in three regions; by name they came near the end.
+    sharing_client(app, therapist.id, "Zoe Flare", this_week=9, regions=REGIONS_3)
+    page = dashboard(app, therapist)
+    assert client_names(page) == [
+        "Zoe Flare",
+        "Ed Neck",
+        "Di Painful",
+        "Cy Hard",
+        "Amy Quiet",
+        "Bo Steady",
+    ]
+    assert f"pain 8 during {CHIN_TUCK}" in page
+    assert f"{CHIN_TUCK} too hard twice" in page
+    assert "6 clients, 5 need a look" in page
+
+
+def test_one_too_hard_or_pain_below_seven_raises_no_flag(app):
+    therapist = make_user(app, "therapist")
+    sharing_client(app, therapist.id, "Once Hard", feedback=[(6, "too_hard"), (1, "about_right")])
+    page = dashboard(app, therapist)
+    assert "1 client." in page and 'class="flagged"' not in page
+    assert "too hard twice</span>" not in page and "pain 6 during" not in page
+
+
+def test_filter_by_flag_without_javascript_and_with_the_search(app):
+    therapist = make_user(app, "therapist")
+    sharing_client(app, therapist.id, "Pat Painful", feedback=[(7, None)])
+    sharing_client(app, therapist.id, "Pia Painful", feedback=[(9, None)])
+    sharing_client(app, therapist.id, "Quinn Quiet", quiet=True)
+    sharing_client(app, therapist.id, "Sal Steady")
+    everyone = dashboard(app, therapist)
+    assert 'href="/therapist?flag=pain">Pain during an exercise (2)</a>' in everyone
+    assert 'href="/therapist?flag=quiet">No check-in for 4+ days (1)</a>' in everyone
+    assert "flag=worse" not in everyone  # no client has it: no empty filter to tap
+    assert client_names(dashboard(app, therapist, "?flag=pain")) == ["Pia Painful", "Pat Painful"]
+    assert client_names(dashboard(app, therapist, "?flag=quiet")) == ["Quinn Quiet"]
+    searched = dashboard(app, therapist, "?flag=pain&q=pat")
+    assert client_names(searched) == ["Pat Painful"]
+    assert '<input type="hidden" name="flag" value="pain">' in searched
+    assert "No client with “too hard twice” right now" in dashboard(
+        app, therapist, "?flag=too_hard"
+    )
+    # A flag that does not exist (an edited link) shows everyone.
+    assert len(client_names(dashboard(app, therapist, "?flag=nonsense"))) == 4
+
+
+def test_exercise_flags_need_the_routines_shared(app):
+    therapist = make_user(app, "therapist")
+    sharing_client(
+        app,
+        therapist.id,
+        "Private Routines",
+        feedback=[(9, "too_hard"), (9, "too_hard")],
+        parts="pain",
+    )
+    page = dashboard(app, therapist)
+    assert "pain 9 during" not in page and "too hard twice</span>" not in page
+    assert client_names(dashboard(app, therapist, "?flag=pain")) == []
+
+
+def test_exercise_flags_cost_no_query_per_client(app, count_queries):
+    few, many = make_user(app, "therapist"), make_user(app, "therapist")
+    for therapist, count in ((few, 1), (many, 4)):
+        for n in range(count):
+            sharing_client(
+                app, therapist.id, f"Client {n}", feedback=[(8, "too_hard"), (8, "too_hard")]
+            )
+    counts = []
+    for therapist in (few, many):
+        browser = app.test_client()
+        log_in(browser, therapist)
+        with count_queries() as counter:
+            page = browser.get("/therapist").text
+        assert page.count(f"{CHIN_TUCK} too hard twice") == (1 if therapist is few else 4)
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
