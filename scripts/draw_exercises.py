@@ -171,7 +171,7 @@ def draw_pose(canvas: Canvas, pose: Pose) -> None:
         (draw_front_face if pose.front else draw_side_face)(canvas, pose, head)
     if pose.front:
         across = perpendicular(pose.trunk) - 180  # towards the figure's right, on our left
-        shoulders = [along(shoulder, across, SHOULDER_HALF), along(shoulder, across, -SHOULDER_HALF)]
+        shoulders = [along(shoulder, across, width) for width in (SHOULDER_HALF, -SHOULDER_HALF)]
         hips = [along(hip, across, HIP_HALF), along(hip, across, -HIP_HALF)]
         canvas.line(*shoulders)
         canvas.line(*hips)
@@ -264,7 +264,8 @@ def svg_text(drawing: Drawing, title: str) -> str:
         paths.append(f'<path d="{" ".join(canvas.strong)}"/>')
         paths.append("</g>")
         label_y = top - bottom + MARGIN + 13
-        labels.append(f'<text x="{left + width / 2:.1f}" y="{label_y:.1f}">{("Start", "End")[index]}</text>')
+        label = ("Start", "End")[index]
+        labels.append(f'<text x="{left + width / 2:.1f}" y="{label_y:.1f}">{label}</text>')
     middle = width + PANEL_GAP / 2
     paths.append(f'<path d="M{middle - 9:.1f} {top / 2:.1f} h18 m-6 -6 l6 6 l-6 6"/>')
     return "\n".join(
@@ -377,20 +378,56 @@ DRAWINGS = {
         " head; arch gently back over the roller",
     ),
     "foam_roll_lats": Drawing(
-        pose(ON_BACK, hip=(0, 12), trunk=170, neck=175, gaze=-60, arm=(172, 175),
-             leg=(5, -5), leg2=(30, -60), foot=85, foot2=0),
-        pose(ON_BACK, hip=(16, 12), trunk=172, neck=175, gaze=-60, arm=(174, 176),
-             leg=(5, -5), leg2=(30, -60), foot=85, foot2=0),
+        pose(
+            ON_BACK,
+            hip=(0, 12),
+            trunk=170,
+            neck=175,
+            gaze=-60,
+            arm=(172, 175),
+            leg=(5, -5),
+            leg2=(30, -60),
+            foot=85,
+            foot2=0,
+        ),
+        pose(
+            ON_BACK,
+            hip=(16, 12),
+            trunk=172,
+            neck=175,
+            gaze=-60,
+            arm=(174, 176),
+            leg=(5, -5),
+            leg2=(30, -60),
+            foot=85,
+            foot2=0,
+        ),
         Props(rollers=[(-48, 8)]),
         Props(rollers=[(-22, 8)], arrows=[((-40, 40), (-18, 40))]),
         what="lying on one side with the roller under the armpit and that arm stretched overhead;"
         " roll down toward the bottom of the ribs",
     ),
     "foam_roll_glutes": Drawing(
-        pose(hip=(0, 22), trunk=105, bend=2, arm=(-24, 0, -1), leg=(40, 44, -1), foot=-30,
-             leg2=(40, 0.5, 1), foot2=0),
-        pose(hip=(-10, 22), trunk=112, bend=2, arm=(-34, 0, -1), leg=(30, 44, -1), foot=-30,
-             leg2=(30, 0.5, 1), foot2=0),
+        pose(
+            hip=(0, 22),
+            trunk=105,
+            bend=2,
+            arm=(-24, 0, -1),
+            leg=(40, 44, -1),
+            foot=-30,
+            leg2=(40, 0.5, 1),
+            foot2=0,
+        ),
+        pose(
+            hip=(-10, 22),
+            trunk=112,
+            bend=2,
+            arm=(-34, 0, -1),
+            leg=(30, 44, -1),
+            foot=-30,
+            leg2=(30, 0.5, 1),
+            foot2=0,
+        ),
         Props(rollers=[(0, 8)]),
         Props(rollers=[(0, 8)], arrows=[((10, -6), (-10, -6))]),
         what="sitting on the roller with one ankle crossed over the other knee, leaning toward"
@@ -437,17 +474,41 @@ DRAWINGS = {
     ),
     "doorway_pec_stretch": Drawing(
         pose(STANDING, hip=(-24, 70), arm=(0, 90)),
-        pose(STANDING, hip=(14, 68), trunk=84, arm=(2, 146, 1), leg=(34, 0.5, 1), foot=0,
-             leg2=(-30, 0.5, 1), foot2=0),
+        pose(
+            STANDING,
+            hip=(14, 68),
+            trunk=84,
+            arm=(2, 146, 1),
+            leg=(34, 0.5, 1),
+            foot=0,
+            leg2=(-30, 0.5, 1),
+            foot2=0,
+        ),
         Props(walls=[2]),
         what="forearms on the door frame at shoulder height, then stepping through until the"
         " chest stretches",
     ),
     "open_book": Drawing(
-        pose(hip=(0, 0), trunk=180, neck=180, gaze=90, arm=(92, 92), arm2=(88, 88),
-             leg=(90, 0), foot=0),
-        pose(hip=(0, 0), trunk=180, neck=182, gaze=-90, arm=(-100, -105), arm2=(88, 88),
-             leg=(90, 0), foot=0),
+        pose(
+            hip=(0, 0),
+            trunk=180,
+            neck=180,
+            gaze=90,
+            arm=(92, 92),
+            arm2=(88, 88),
+            leg=(90, 0),
+            foot=0,
+        ),
+        pose(
+            hip=(0, 0),
+            trunk=180,
+            neck=182,
+            gaze=-90,
+            arm=(-100, -105),
+            arm2=(88, 88),
+            leg=(90, 0),
+            foot=0,
+        ),
         Props(floor=False),
         what="seen from above, lying on one side with the knees bent and the arms forward, then"
         " sweeping the top arm open to the other side with the eyes following it",
@@ -460,22 +521,51 @@ DRAWINGS = {
     ),
     "childs_pose": Drawing(
         pose(ON_HANDS_AND_KNEES),
-        pose(ON_HANDS_AND_KNEES, hip=(-26, 20), trunk=-6, bend=5, neck=-35, gaze=-110,
-             arm=(80, 1, 1), leg=(-27, 185)),
+        pose(
+            ON_HANDS_AND_KNEES,
+            hip=(-26, 20),
+            trunk=-6,
+            bend=5,
+            neck=-35,
+            gaze=-110,
+            arm=(80, 1, 1),
+            leg=(-27, 185),
+        ),
         what="from hands and knees, sitting the hips back toward the heels with the arms"
         " reaching forward",
     ),
     "knee_to_chest": Drawing(
         pose(ON_BACK, **KNEES_UP),
-        pose(ON_BACK, neck=176, leg=(118, -30), foot=60, leg2=(42, 0.5, 1), foot2=0,
-             arm=(-14, 38, 1)),
+        pose(
+            ON_BACK, neck=176, leg=(118, -30), foot=60, leg2=(42, 0.5, 1), foot2=0, arm=(-14, 38, 1)
+        ),
         what="lying on the back with the knees bent, then hugging one knee toward the chest",
     ),
     "knee_rolls": Drawing(
-        pose(hip=(0, 6), front=True, trunk_len=0, neck_len=0, face=False, arm=(180, 180),
-             arm2=(0, 0), leg=(84, -92), leg2=(96, -88), foot=None),
-        pose(hip=(0, 6), front=True, trunk_len=0, neck_len=0, face=False, arm=(180, 180),
-             arm2=(0, 0), leg=(34, -140), leg2=(46, -128), foot=None),
+        pose(
+            hip=(0, 6),
+            front=True,
+            trunk_len=0,
+            neck_len=0,
+            face=False,
+            arm=(180, 180),
+            arm2=(0, 0),
+            leg=(84, -92),
+            leg2=(96, -88),
+            foot=None,
+        ),
+        pose(
+            hip=(0, 6),
+            front=True,
+            trunk_len=0,
+            neck_len=0,
+            face=False,
+            arm=(180, 180),
+            arm2=(0, 0),
+            leg=(34, -140),
+            leg2=(46, -128),
+            foot=None,
+        ),
         Props(),
         what="seen from the feet, lying on the back with the arms out and the knees bent"
         " together, then letting both knees roll to one side",
@@ -490,8 +580,16 @@ DRAWINGS = {
     ),
     "prone_press_up": Drawing(
         pose(hip=(0, 9), trunk=0, neck=0, gaze=-90, arm=(40, 1, -1), leg=(180, 180), foot=-160),
-        pose(hip=(0, 9), trunk=32, bend=-5, neck=50, gaze=-10, arm=(40, 1, -1), leg=(180, 180),
-             foot=-160),
+        pose(
+            hip=(0, 9),
+            trunk=32,
+            bend=-5,
+            neck=50,
+            gaze=-10,
+            arm=(40, 1, -1),
+            leg=(180, 180),
+            foot=-160,
+        ),
         what="lying face down with the hands under the shoulders, then pressing the chest up"
         " while the hips stay down",
     ),
@@ -510,10 +608,25 @@ DRAWINGS = {
         " until the back of the thigh stretches",
     ),
     "hip_flexor_stretch": Drawing(
-        pose(STANDING, hip=(0, 37), arm=(-80, -60), leg=(36, 0.5, 1), foot=0,
-             leg2=(-34, 1, 1), foot2=180),
-        pose(STANDING, hip=(10, 35), trunk=93, arm=(-80, -60), leg=(38, 0.5, 1), foot=0,
-             leg2=(-34, 1, 1), foot2=180),
+        pose(
+            STANDING,
+            hip=(0, 37),
+            arm=(-80, -60),
+            leg=(36, 0.5, 1),
+            foot=0,
+            leg2=(-34, 1, 1),
+            foot2=180,
+        ),
+        pose(
+            STANDING,
+            hip=(10, 35),
+            trunk=93,
+            arm=(-80, -60),
+            leg=(38, 0.5, 1),
+            foot=0,
+            leg2=(-34, 1, 1),
+            foot2=180,
+        ),
         Props(),
         Props(arrows=[((26, 70), (44, 70))]),
         what="kneeling on one knee with the other foot forward, then tucking the pelvis under and"

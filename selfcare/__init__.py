@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
         errors,
         home,
         mail,
+        photos,
         security,
         security_log,
         templating,
@@ -62,6 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     mail.init_app(app)
     security.init_app(app)
+    photos.init_app(app)
     templating.init_app(app)
     for blueprint in (
         home.bp,

@@ -14,7 +14,10 @@ CLIENT_NAV = [
     ("trends.trends", "Trends", "trends"),
     ("sharing.index", "Sharing", "sharing"),
 ]
-THERAPIST_NAV = [("therapist.dashboard", "Clients", "clients")]
+THERAPIST_NAV = [
+    ("therapist.dashboard", "Clients", "clients"),
+    ("therapist.exercises", "Exercises", "exercises"),
+]
 
 
 def _navigation():

@@ -9,6 +9,7 @@ from ..clinical import EXERCISE_LIBRARY
 from ..dose import Dose
 from ..extensions import db
 from ..models import Exercise, Routine, RoutineItem, RoutineLog, RoutineLogItem
+from ..photos import delete_photo, store_photo
 from ..submissions import add_once
 
 
@@ -29,8 +30,20 @@ def sync_exercise_library() -> int:
 
 
 def visible_exercises_query(user_id: int):
-    """The library plus the user's own exercises."""
-    return db.select(Exercise).where(or_(Exercise.owner_id.is_(None), Exercise.owner_id == user_id))
+    """The library, the user's own exercises, and any other exercise in one of the user's
+    routines (a therapist's own exercise in a client's home programme)."""
+    in_their_routines = (
+        db.select(RoutineItem.exercise_id)
+        .join(Routine, Routine.id == RoutineItem.routine_id)
+        .where(Routine.user_id == user_id)
+    )
+    return db.select(Exercise).where(
+        or_(
+            Exercise.owner_id.is_(None),
+            Exercise.owner_id == user_id,
+            Exercise.id.in_(in_their_routines),
+        )
+    )
 
 
 def visible_exercises(user_id: int) -> list[Exercise]:
@@ -52,6 +65,52 @@ def library_exercises() -> list[Exercise]:
 
 def exercise_visible_to(user_id: int, exercise_id: int) -> Exercise | None:
     return db.session.scalar(visible_exercises_query(user_id).where(Exercise.id == exercise_id))
+
+
+def own_exercises(user_id: int) -> list[Exercise]:
+    return list(
+        db.session.scalars(
+            db.select(Exercise).filter_by(owner_id=user_id).order_by(Exercise.kind, Exercise.name)
+        )
+    )
+
+
+def save_exercise(exercise: Exercise, form) -> None:
+    """Write an ExerciseForm (already validated) into the exercise: a new photo replaces the
+    old one, and a replaced or removed photo's file is deleted once the change is saved."""
+    exercise.name = form.name.data.strip()
+    exercise.kind = form.kind.data
+    exercise.regions = ",".join(form.regions.data)
+    exercise.how_to = form.how_to.data or ""
+    exercise.dose = form.dose()
+    old_photo = exercise.photo
+    if form.clean_photo is not None:
+        exercise.photo = store_photo(form.clean_photo)
+    elif form.remove_photo.data:
+        exercise.photo = None
+    db.session.add(exercise)
+    db.session.commit()
+    if old_photo != exercise.photo:
+        delete_photo(old_photo)
+
+
+def exercise_in_use(exercise: Exercise) -> bool:
+    """Whether a routine or a log refers to it: then it stays, so nobody's history changes."""
+    return (
+        db.session.scalar(db.select(RoutineItem.id).filter_by(exercise_id=exercise.id).limit(1))
+        is not None
+        or db.session.scalar(
+            db.select(RoutineLogItem.id).filter_by(exercise_id=exercise.id).limit(1)
+        )
+        is not None
+    )
+
+
+def delete_exercise(exercise: Exercise) -> None:
+    photo = exercise.photo
+    db.session.delete(exercise)
+    db.session.commit()
+    delete_photo(photo)
 
 
 def create_routine(
