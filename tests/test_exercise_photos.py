@@ -8,13 +8,34 @@ import re
 import stat
 
 import pytest
+from flask_migrate import downgrade, upgrade
 from PIL import Image
+from sqlalchemy import inspect, text
 
+from selfcare import create_app
+from selfcare.auth.service import create_user
 from selfcare.extensions import db
 from selfcare.models import THERAPIST, Exercise
-from selfcare.routines.service import create_routine, exercise_visible_to, visible_exercises
+from selfcare.routines.service import (
+    create_routine,
+    exercise_visible_to,
+    library_exercises,
+    sync_exercise_library,
+    visible_exercises,
+)
 
-from .helpers import count_rows, fetch_all, log_in, logged_in_therapist, make_user, submit
+from .helpers import (
+    PASSWORD,
+    count_rows,
+    fetch_all,
+    log_in,
+    logged_in_therapist,
+    make_user,
+    settings_for,
+    submit,
+)
+
+BEFORE_PHOTOS = "d5a7c9e1f3b2"
 
 GPS_IFD = 0x8825
 GPS_LATITUDE_REF, GPS_LATITUDE = 1, 2
@@ -305,3 +326,26 @@ def test_a_client_adds_their_own_exercise_with_a_photo(app, photo_dir, logged_in
 def test_clients_do_not_get_the_therapists_exercise_pages(app, logged_in_client):
     assert logged_in_client.get("/therapist/exercises").status_code == 403
     assert logged_in_client.get("/therapist/exercises/new").status_code == 403
+
+
+def test_the_photo_migration_goes_down_and_up_keeping_exercises_and_routines(
+    empty_database_url,
+):
+    app = create_app(settings_for(empty_database_url))
+    with app.app_context():
+        upgrade()
+        sync_exercise_library()
+        user = create_user(email="a@example.com", name="A", password=PASSWORD, role="client")
+        own = Exercise(owner_id=user.id, name="Mine", kind="stretch", photo="a" * 32 + ".jpg")
+        create_routine(user.id, "Evening", [own, *library_exercises()[:2]])
+        db.session.remove()
+        downgrade(revision=BEFORE_PHOTOS)
+        assert "photo" not in {c["name"] for c in inspect(db.engine).get_columns("exercises")}
+        assert db.session.execute(text("SELECT count(*) FROM routine_items")).scalar() == 3
+        assert db.session.execute(text("SELECT count(*) FROM exercises")).scalar() == 23
+        db.session.remove()
+        upgrade()
+        assert db.session.scalar(db.select(db.func.count(Exercise.id))) == 23
+        assert db.session.scalar(db.select(Exercise.photo).filter_by(name="Mine")) is None
+        db.session.remove()
+        db.engine.dispose()
