@@ -2,6 +2,7 @@
 
 .venv/bin/python -m scripts.draw_exercises            writes static/exercises/<slug>.svg
 .venv/bin/python -m scripts.draw_exercises --png DIR  also renders each to DIR/<slug>.png
+.venv/bin/python -m scripts.draw_exercises --docs     also the README's two, at phone width
 
 A figure is a stick figure posed by angles (degrees: 0 points right, 90 up) and, for hands and
 feet that must touch something, by where they go (the elbow or knee is then found by two-link
@@ -17,6 +18,8 @@ from pathlib import Path
 from selfcare.clinical import EXERCISE_LIBRARY
 
 OUT_DIR = Path(__file__).resolve().parent.parent / "static" / "exercises"
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS_EXAMPLES = ("chin_tuck", "cat_cow")
 
 # Body proportions, in figure units.
 TRUNK, NECK, HEAD = 56, 7, 10
@@ -313,8 +316,18 @@ ON_HANDS_AND_KNEES = {
     "neck": 10,
     "gaze": -60,
     "arm": (56, 0, 1),
-    "leg": (-34, 1, 1),
-    "foot": 180,
+    "leg": (-33, 6, 1),  # the shin rests on the floor, the ankle a little up on the instep
+    "foot": 195,
+}
+
+
+ABOVE_ON_BACK = {
+    "hip": (0, 0),
+    "front": True,
+    "arm": (170, 180),
+    "arm2": (10, 0),
+    "foot": -90,
+    "foot2": -90,
 }
 
 
@@ -514,7 +527,7 @@ DRAWINGS = {
         " sweeping the top arm open to the other side with the eyes following it",
     ),
     "cat_cow": Drawing(
-        pose(ON_HANDS_AND_KNEES, bend=9, neck=-55, gaze=-110),
+        pose(ON_HANDS_AND_KNEES, bend=9, neck=-32, gaze=-100),
         pose(ON_HANDS_AND_KNEES, bend=-7, neck=45, gaze=20),
         what="on hands and knees, rounding the whole back up with the head down, then letting it"
         " sag with the head lifting",
@@ -529,7 +542,8 @@ DRAWINGS = {
             neck=-35,
             gaze=-110,
             arm=(80, 1, 1),
-            leg=(-27, 185),
+            leg=(-27, 178),
+            foot=195,
         ),
         what="from hands and knees, sitting the hips back toward the heels with the arms"
         " reaching forward",
@@ -542,33 +556,12 @@ DRAWINGS = {
         what="lying on the back with the knees bent, then hugging one knee toward the chest",
     ),
     "knee_rolls": Drawing(
-        pose(
-            hip=(0, 6),
-            front=True,
-            trunk_len=0,
-            neck_len=0,
-            face=False,
-            arm=(180, 180),
-            arm2=(0, 0),
-            leg=(84, -92),
-            leg2=(96, -88),
-            foot=None,
-        ),
-        pose(
-            hip=(0, 6),
-            front=True,
-            trunk_len=0,
-            neck_len=0,
-            face=False,
-            arm=(180, 180),
-            arm2=(0, 0),
-            leg=(34, -140),
-            leg2=(46, -128),
-            foot=None,
-        ),
-        Props(),
-        what="seen from the feet, lying on the back with the arms out and the knees bent"
-        " together, then letting both knees roll to one side",
+        # From above, knees pointing at the ceiling look short; fallen to one side, full length.
+        pose(ABOVE_ON_BACK, thigh_len=12, leg=(-84, -90), leg2=(-96, -90)),
+        pose(ABOVE_ON_BACK, leg=(-12, -160), leg2=(-24, -168)),
+        Props(floor=False),
+        what="seen from above, lying on the back with the arms out and the knees bent together,"
+        " then letting both knees roll to one side",
     ),
     "pelvic_tilt": Drawing(
         pose(ON_BACK, bend=-3, **KNEES_UP),
@@ -614,8 +607,8 @@ DRAWINGS = {
             arm=(-80, -60),
             leg=(36, 0.5, 1),
             foot=0,
-            leg2=(-34, 1, 1),
-            foot2=180,
+            leg2=(-33, 6, 1),
+            foot2=195,
         ),
         pose(
             STANDING,
@@ -624,8 +617,8 @@ DRAWINGS = {
             arm=(-80, -60),
             leg=(38, 0.5, 1),
             foot=0,
-            leg2=(-34, 1, 1),
-            foot2=180,
+            leg2=(-33, 6, 1),
+            foot2=195,
         ),
         Props(),
         Props(arrows=[((26, 70), (44, 70))]),
@@ -654,23 +647,49 @@ def main(argv: list[str]) -> None:
     print(f"wrote {len(EXERCISE_LIBRARY)} drawings to {OUT_DIR}")
     if "--png" in argv:
         render_pngs(Path(argv[argv.index("--png") + 1]))
+    if "--docs" in argv:
+        render_docs()
+
+
+def _chromium_page(playwright, **context):
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    return browser, browser.new_page(**context)
 
 
 def render_pngs(folder: Path) -> None:
     """Each drawing as a PNG through Chromium, to look at them."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-
     folder.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(device_scale_factor=2)
+        browser, page = _chromium_page(playwright, device_scale_factor=2)
         for path in sorted(OUT_DIR.glob("*.svg")):
             page.set_content(f"<body style='margin:0;background:#fff'>{path.read_text()}</body>")
             page.locator("svg").screenshot(path=str(folder / f"{path.stem}.png"))
         browser.close()
     print("rendered to", folder)
+
+
+def render_docs() -> None:
+    """Two drawings as a phone shows them (390 CSS pixels wide, twice the pixels), for docs/."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.helpers import PHONE
+
+    with sync_playwright() as playwright:
+        browser, page = _chromium_page(playwright, viewport=PHONE, device_scale_factor=2)
+        for slug in DOCS_EXAMPLES:
+            svg = (OUT_DIR / f"{slug}.svg").read_text()
+            page.set_content(
+                "<body style='margin:0;padding:16px;background:#fff;font-family:sans-serif'>"
+                f"<figure style='margin:0'>{svg}</figure></body>"
+            )
+            page.evaluate("document.querySelector('svg').style.maxWidth = '100%'")
+            page.locator("figure").screenshot(path=str(DOCS / f"illustration-{slug}.png"))
+            print("wrote", DOCS / f"illustration-{slug}.png")
+        browser.close()
 
 
 if __name__ == "__main__":
