@@ -13,13 +13,15 @@ from PIL import Image
 from sqlalchemy import inspect, text
 
 from selfcare import create_app
+from selfcare.account.service import delete_account
 from selfcare.auth.service import create_user
 from selfcare.extensions import db
-from selfcare.models import THERAPIST, Exercise
+from selfcare.models import THERAPIST, Exercise, Routine, RoutineLog, User
 from selfcare.routines.service import (
     create_routine,
     exercise_visible_to,
     library_exercises,
+    log_routine,
     sync_exercise_library,
     visible_exercises,
 )
@@ -349,3 +351,42 @@ def test_the_photo_migration_goes_down_and_up_keeping_exercises_and_routines(
         assert db.session.scalar(db.select(Exercise.photo).filter_by(name="Mine")) is None
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_therapist_leaving_leaves_their_exercises_with_the_clients_who_use_them(app, photo_dir):
+    _, therapist, exercise, client = therapist_exercise_in_a_clients_routine(app, photo_dir)
+    browser, unused_owner = logged_in_therapist(app, "Another")
+    add_exercise(browser, encoded("PNG"), "unused.png", name="Never used")
+    unused = only_exercise(app, unused_owner.id)
+    with app.app_context():
+        (routine,) = db.session.scalars(db.select(Routine).filter_by(user_id=client.id))
+        log_routine(client.id, routine, routine.created_at.date(), "s1")
+        delete_account(db.session.get(User, therapist.id))
+        delete_account(db.session.get(User, unused_owner.id))
+    (kept,) = fetch_all(app, Exercise, name="Banded row")
+    assert kept.owner_id == client.id and kept.photo == exercise.photo
+    assert (photo_dir / kept.photo).exists()
+    assert not (photo_dir / unused.photo).exists()
+    with app.app_context():
+        (routine,) = db.session.scalars(db.select(Routine).filter_by(user_id=client.id))
+        assert [item.exercise_id for item in routine.items] == [kept.id]
+        (log,) = db.session.scalars(db.select(RoutineLog).filter_by(user_id=client.id))
+        assert [item.exercise_id for item in log.items] == [kept.id]
+    browser = app.test_client()
+    log_in(browser, client)
+    assert browser.get(f"/photos/{kept.id}/{kept.photo}").status_code == 200
+
+
+def test_two_clients_keep_one_photo_until_neither_needs_it(app, photo_dir):
+    _, therapist, exercise, first = therapist_exercise_in_a_clients_routine(app, photo_dir)
+    second = make_user(app)
+    with app.app_context():
+        create_routine(second.id, "Also", [db.session.get(Exercise, exercise.id)], therapist.id)
+        delete_account(db.session.get(User, therapist.id))
+    copies = fetch_all(app, Exercise, name="Banded row")
+    assert {copy.owner_id for copy in copies} == {first.id, second.id}
+    with app.app_context():
+        delete_account(db.session.get(User, first.id))
+        assert (photo_dir / exercise.photo).exists()
+        delete_account(db.session.get(User, second.id))
+        assert not (photo_dir / exercise.photo).exists()
