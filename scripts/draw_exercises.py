@@ -572,7 +572,7 @@ DRAWINGS = {
         " flattening the low back into the floor by tilting the pelvis",
     ),
     "prone_press_up": Drawing(
-        pose(hip=(0, 9), trunk=0, neck=0, gaze=-90, arm=(40, 1, -1), leg=(180, 180), foot=-160),
+        pose(hip=(0, 11), trunk=0, neck=0, gaze=-90, arm=(40, 1, -1), leg=(180, 180), foot=-160),
         pose(
             hip=(0, 9),
             trunk=32,
