@@ -31,6 +31,8 @@ FAINT = "0.45"
 PANEL_GAP = 34
 MARGIN = 10
 LABEL_SPACE = 20
+# CSS pixels per figure unit: one scale for all, so every drawing has the same line width.
+SCALE = 1.25
 
 
 def direction(angle: float) -> tuple[float, float]:
@@ -274,7 +276,8 @@ def svg_text(drawing: Drawing, title: str) -> str:
     return "\n".join(
         [
             f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {2 * width + PANEL_GAP:.0f}'
-            f' {height:.0f}" width="{2 * width + PANEL_GAP:.0f}" height="{height:.0f}" role="img">',
+            f' {height:.0f}" width="{(2 * width + PANEL_GAP) * SCALE:.0f}"'
+            f' height="{height * SCALE:.0f}" role="img">',
             f"<title>{title}</title>",
             # An <img> does not take the page's colours, so a dark page's drawing asks by itself.
             "<style>@media (prefers-color-scheme: dark) { svg { color: #e6e6e6 } }</style>",
