@@ -156,13 +156,10 @@ def hand_over_exercises(owner_id: int) -> list[str]:
 
 def exercise_in_use(exercise: Exercise) -> bool:
     """Whether a routine or a log refers to it: then it stays, so nobody's history changes."""
-    return (
-        db.session.scalar(db.select(RoutineItem.id).filter_by(exercise_id=exercise.id).limit(1))
+    return any(
+        db.session.scalar(db.select(child.id).filter_by(exercise_id=exercise.id).limit(1))
         is not None
-        or db.session.scalar(
-            db.select(RoutineLogItem.id).filter_by(exercise_id=exercise.id).limit(1)
-        )
-        is not None
+        for _, child, _ in _EXERCISE_USES
     )
 
 
