@@ -21,7 +21,7 @@ def test_a_therapist_adds_an_exercise_with_a_photo_on_a_phone(
     phone, live_server, live_app, tmp_path
 ):
     live_app.config["PHOTO_DIR"] = str(tmp_path / "photos")
-    register(phone, live_server, live_app, "Pat Photo", "pat@example.com", "A therapist")
+    register(phone, live_server, live_app, "Pia Photo", "pia.photo@example.com", "A therapist")
     phone.get_by_role("link", name="Exercises").click()
     phone.get_by_role("link", name="Add an exercise").click()
     phone.get_by_label("Name").fill("Wall angel")
@@ -46,7 +46,7 @@ def test_drawings_follow_the_colour_scheme(browser, live_server, live_app, schem
     meta); opened by itself, it takes the phone's, its own style allowed by the asset's CSP."""
     context = browser.new_context(viewport=PHONE, color_scheme=scheme)
     page = context.new_page()
-    register(page, live_server, live_app, "Dee Dark", f"dee-{scheme}@example.com", "A client")
+    register(page, live_server, live_app, "Dee Dark", f"dee.drawings-{scheme}@example.com", "A client")
     page.goto(f"{live_server}/exercises")
     drawing = page.get_by_role("img", name="Drawing of Chin tuck (neck retraction): the start")
     drawing.scroll_into_view_if_needed()
