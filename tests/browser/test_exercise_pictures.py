@@ -46,7 +46,8 @@ def test_drawings_follow_the_colour_scheme(browser, live_server, live_app, schem
     meta); opened by itself, it takes the phone's, its own style allowed by the asset's CSP."""
     context = browser.new_context(viewport=PHONE, color_scheme=scheme)
     page = context.new_page()
-    register(page, live_server, live_app, "Dee Dark", f"dee.drawings-{scheme}@example.com", "A client")
+    address = f"dee.drawings-{scheme}@example.com"
+    register(page, live_server, live_app, "Dee Dark", address, "A client")
     page.goto(f"{live_server}/exercises")
     drawing = page.get_by_role("img", name="Drawing of Chin tuck (neck retraction): the start")
     drawing.scroll_into_view_if_needed()
