@@ -7,9 +7,22 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from .helpers import PHONE, register
+from selfcare.models import CLIENT, THERAPIST
+
+from ..helpers import PASSWORD, make_user
+from .helpers import PHONE
 
 pytestmark = pytest.mark.browser
+
+
+def log_in(page, base: str, app, role: str) -> None:
+    """A new account, made directly: registering through the site would send mail, and the
+    session's browser tests share one address's mail limit."""
+    account = make_user(app, role)
+    page.goto(f"{base}/login")
+    page.get_by_label("Email").fill(account.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
 
 
 def darkest_and_lightest(png: bytes) -> tuple[int, int]:
@@ -21,7 +34,7 @@ def test_a_therapist_adds_an_exercise_with_a_photo_on_a_phone(
     phone, live_server, live_app, tmp_path
 ):
     live_app.config["PHOTO_DIR"] = str(tmp_path / "photos")
-    register(phone, live_server, live_app, "Pia Photo", "pia.photo@example.com", "A therapist")
+    log_in(phone, live_server, live_app, THERAPIST)
     phone.get_by_role("link", name="Exercises").click()
     phone.get_by_role("link", name="Add an exercise").click()
     phone.get_by_label("Name").fill("Wall angel")
@@ -46,8 +59,7 @@ def test_drawings_follow_the_colour_scheme(browser, live_server, live_app, schem
     meta); opened by itself, it takes the phone's, its own style allowed by the asset's CSP."""
     context = browser.new_context(viewport=PHONE, color_scheme=scheme)
     page = context.new_page()
-    address = f"dee.drawings-{scheme}@example.com"
-    register(page, live_server, live_app, "Dee Dark", address, "A client")
+    log_in(page, live_server, live_app, CLIENT)
     page.goto(f"{live_server}/exercises")
     drawing = page.get_by_role("img", name="Drawing of Chin tuck (neck retraction): the start")
     drawing.scroll_into_view_if_needed()
