@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
         history,
         home,
         mail,
+        photos,
         security,
         security_log,
         templating,
@@ -66,6 +67,7 @@ def create_app(config: dict | None = None) -> Flask:
     errors.init_app(app)
     mail.init_app(app)
     security.init_app(app)
+    photos.init_app(app)
     templating.init_app(app)
     for blueprint in (
         home.bp,

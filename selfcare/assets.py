@@ -1,6 +1,8 @@
 """Static files under fingerprinted URLs: cached for a year, and a changed file gets a new URL."""
 
+import base64
 import hashlib
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,12 +21,26 @@ def _file_digest(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
 
 
+@lru_cache(maxsize=64)
+def _svg_policy(path: str) -> str:
+    """An SVG's own <style> blocks allowed by their hashes, nothing else: a drawing shown as an
+    <img> takes no colours from the page, so it carries its dark-mode rule itself, and the
+    site's policy (style-src 'self') would block it."""
+    styles = re.findall(r"<style>(.*?)</style>", Path(path).read_text(), re.S)
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(style.encode()).digest()).decode() + "'"
+        for style in styles
+    ]
+    return "default-src 'none'; style-src " + (" ".join(hashes) or "'none'")
+
+
 def _asset_digest(filename: str) -> str:
     path = safe_join(current_app.static_folder, filename)
     if path is None or not Path(path).is_file():
         abort(404)
     if current_app.debug:
         _file_digest.cache_clear()
+        _svg_policy.cache_clear()
     return _file_digest(path)
 
 
@@ -40,4 +56,7 @@ def asset(digest, filename):
         abort(404)
     response = send_from_directory(current_app.static_folder, filename)
     response.headers["Cache-Control"] = ASSET_CACHE_CONTROL
+    if filename.endswith(".svg"):
+        path = safe_join(current_app.static_folder, filename)
+        response.headers["Content-Security-Policy"] = _svg_policy(path)
     return response

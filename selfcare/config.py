@@ -101,6 +101,11 @@ def build_config(instance_path: Path, overrides: dict) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # The largest thing anyone sends is a form with a 1,000-character note.
         "MAX_CONTENT_LENGTH": 1024 * 1024,
+        # Exercise photos (selfcare/photos.py): the forms that take one accept this much more.
+        "PHOTO_DIR": os.environ.get("PHOTO_DIR") or str(instance_path / "photos"),
+        "PHOTO_MAX_BYTES": 8 * 1024 * 1024,
+        "PHOTO_MAX_PIXELS": 40_000_000,
+        "PHOTO_MAX_SIDE": 1600,
         # Failed logins per client address, and per account from anywhere (slower, so one
         # person can't lock another out for long).
         "LOGIN_RATE_LIMIT": "10 per 15 minutes",

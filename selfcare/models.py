@@ -198,7 +198,8 @@ class PainScore(db.Model):
 
 
 class Exercise(DoseColumns, db.Model):
-    """A library exercise (slug set, no owner) or one a client added for themselves."""
+    """A library exercise (slug set, no owner) or one a client or therapist added for
+    themselves (owner set)."""
 
     __tablename__ = "exercises"
 
@@ -211,6 +212,8 @@ class Exercise(DoseColumns, db.Model):
     kind: Mapped[str] = mapped_column(String(16))
     regions: Mapped[str] = mapped_column(String(200), default="")
     how_to: Mapped[str] = mapped_column(Text, default="")
+    # The stored file under PHOTO_DIR (selfcare/photos.py), if the owner added a photo.
+    photo: Mapped[str | None] = mapped_column(String(40))
 
     @property
     def region_list(self) -> list[str]:

@@ -17,7 +17,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-CACHEABLE_PREFIXES = ("/static/", "/assets/")
+CACHEABLE_PREFIXES = ("/static/", "/assets/", "/photos/")
 
 
 def _refuse_nul_characters():

@@ -10,38 +10,55 @@ from markupsafe import Markup
 from .assets import asset_url
 from .dates import format_day, format_moment
 
-# (page, label, icon, the blueprints whose pages the tab stays highlighted on)
+# (page, label, icon, the blueprints or pages the tab stays highlighted on)
 CLIENT_NAV = [
-    ("checkins.today", "Today", "today", ("checkins", "measurements")),
+    ("checkins.today", "Today", "today", ("checkins", "measurements", "outcomes")),
     ("routines.index", "Routines", "routines", ("routines",)),
     ("trends.trends", "Trends", "trends", ("trends", "appointments")),
     ("sharing.index", "Sharing", "sharing", ("sharing",)),
 ]
 THERAPIST_NAV = [
     ("therapist.dashboard", "Clients", "clients", ("therapist", "programmes", "outcomes")),
+    (
+        "therapist.exercises",
+        "Exercises",
+        "exercises",
+        ("therapist.new_exercise", "therapist.edit_exercise", "therapist.delete_exercise_page"),
+    ),
     ("therapist.link", "Add a client", "link", ()),
     ("account.profile", "Account", "account", ("account", "reminders")),
 ]
 
 
+def _tab_of_page(tabs) -> str | None:
+    """The tab a page belongs to: its own, else the one naming the page, else the one naming
+    its blueprint."""
+    for belongs in (
+        lambda endpoint, sections: request.endpoint == endpoint,
+        lambda endpoint, sections: request.endpoint in sections,
+        lambda endpoint, sections: request.blueprint in sections,
+    ):
+        for endpoint, _label, _icon, sections in tabs:
+            if belongs(endpoint, sections):
+                return endpoint
+    return None
+
+
 def _navigation() -> list[tuple[str, str, str, str | None]]:
     """The tabs with what `aria-current` says of each: "page" on its own page, "true" on a page
-    under it that no other tab names, else None."""
+    under it, else None."""
     if not current_user.is_authenticated:
         return []
     tabs = THERAPIST_NAV if current_user.is_therapist else CLIENT_NAV
-    own_pages = {endpoint for endpoint, *_ in tabs}
-
-    def current(endpoint, sections):
-        if request.endpoint == endpoint:
-            return "page"
-        if request.blueprint in sections and request.endpoint not in own_pages:
-            return "true"
-        return None
-
+    here = _tab_of_page(tabs)
     return [
-        (endpoint, label, icon, current(endpoint, sections))
-        for endpoint, label, icon, sections in tabs
+        (
+            endpoint,
+            label,
+            icon,
+            ("page" if request.endpoint == endpoint else "true") if endpoint == here else None,
+        )
+        for endpoint, label, icon, _sections in tabs
     ]
 
 

@@ -9,6 +9,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from PIL import Image
 
 from selfcare.account.service import create_token
 from selfcare.assets import asset_url
@@ -37,6 +38,7 @@ from selfcare.models import (
     User,
     utcnow,
 )
+from selfcare.photos import store_photo
 from selfcare.reminders.service import new_feed_token, unsubscribe_token
 from selfcare.sharing.service import create_invite
 
@@ -49,6 +51,8 @@ SHARED_CLIENT = "a therapist's page about one client"  # an active share only; e
 THERAPIST_TOOL = "a therapist page without client data"  # any therapist; clients 403
 THERAPIST_ROW = "a therapist's own row"  # that therapist only; other therapists 404; clients 403
 OWN_ROW = "a row of any signed-in person's own"  # owner only; everyone else 404
+# A therapist's exercise photo: that therapist, and the client with it in a routine; else 404.
+EXERCISE_PHOTO = "an exercise's photo"
 PUBLIC = "a public file"  # anyone, logged in or not
 
 ROUTES = {
@@ -95,7 +99,15 @@ ROUTES = {
     "outcomes.delete_scoring": CLIENT_ROW,
     "outcomes.ask": SHARED_CLIENT,
     "outcomes.score_with_client": SHARED_CLIENT,
+    "therapist.edit_exercise": THERAPIST_ROW,
+    "therapist.delete_exercise_page": THERAPIST_ROW,
+    "routines.photo": EXERCISE_PHOTO,
 }
+
+
+@pytest.fixture(autouse=True)
+def photo_dir(app, tmp_path):
+    app.config["PHOTO_DIR"] = str(tmp_path / "photos")
 
 
 def build_world(app):
@@ -106,8 +118,15 @@ def build_world(app):
     with app.app_context():
         today = local_today("Europe/London")
         exercise = db.session.scalar(db.select(Exercise).where(Exercise.slug == "chin_tuck"))
+        # The active therapist's own exercise, with a photo, in the owner's home programme.
+        with app.test_request_context():
+            photo = store_photo(Image.new("RGB", (40, 30)))
+        therapists_own = Exercise(
+            owner_id=active.id, name="Band pull", kind="mobility", regions="", photo=photo
+        )
         routine = Routine(user_id=owner.id, name="Neck")
         routine.items.append(RoutineItem(exercise=exercise, reps=10))
+        routine.items.append(RoutineItem(exercise=therapists_own, position=1))
         db.session.add_all([routine, CheckIn(user_id=owner.id, day=today - timedelta(days=1))])
         db.session.flush()
         log = RoutineLog(user_id=owner.id, routine_id=routine.id, day=today)
@@ -159,6 +178,8 @@ def build_world(app):
             "direction": "up",
             "filename": "css/app.css",
             "feed_token": feed_token,
+            "exercise_id": therapists_own.id,
+            "name": photo,
         }
     with app.test_request_context():
         values["unsubscribe_token"] = unsubscribe_token(owner.id)
@@ -178,10 +199,11 @@ def expected(kind: str, role: str, method: str) -> set[int]:
         SHARED_CLIENT: {"active"},
         THERAPIST_TOOL: {"active", "revoked"},
         THERAPIST_ROW: {"active"},
+        EXERCISE_PHOTO: {"owner", "active"},
     }[kind]
     if role in allowed:
         return {200, 302} if method == "GET" else {200, 302, 422}
-    if kind in (SHARED_CLIENT, OWN_ROW):
+    if kind in (SHARED_CLIENT, OWN_ROW, EXERCISE_PHOTO):
         return {404}
     clients = {"owner", "other"}
     wrong_kind = (role in clients) != (kind in (CLIENT_ROW, CLIENT_TOOL))
@@ -214,6 +236,8 @@ def owner_rows(app, owner_id: int) -> dict:
             Share: db.select(Share).filter_by(client_id=owner_id, revoked_at=None),
             ApiToken: db.select(ApiToken).filter_by(user_id=owner_id),
             SignIn: db.select(SignIn).filter_by(user_id=owner_id, ended_at=None),
+            # Every exercise, the therapist's own in the owner's routine among them.
+            Exercise: db.select(Exercise),
         }
         counts = {model.__name__: count(query) for model, query in mine.items()}
         counts["archived"] = count(db.select(Routine).filter_by(user_id=owner_id, archived=True))

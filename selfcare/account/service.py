@@ -5,7 +5,8 @@ import secrets
 from datetime import timedelta
 
 from ..extensions import db
-from ..models import ApiToken, User, utcnow
+from ..models import ApiToken, Routine, User, utcnow
+from ..routines.service import delete_unused_photo, hand_over_exercises
 
 TOKEN_PREFIX = "sc_"  # noqa: S105 (a label that makes leaked tokens easy to spot)
 DEFAULT_TOKEN_LIFETIME = timedelta(days=90)
@@ -53,6 +54,14 @@ def delete_account(user: User) -> None:
     """Remove the user and everything that is theirs. The database's ON DELETE rules do the
     rest: a client's entries, routines, shares, invites, tokens and access log go with them; a
     therapist's shares end, and what they wrote into a client's record (appointments, home
-    programs) stays with the client, no longer linked to them."""
+    programs) stays with the client, no longer linked to them; so do the exercises of theirs a
+    client uses, as that client's own."""
+    photos = hand_over_exercises(user.id)
+    # Routines (and with them their items and logs) first, in a statement of their own: in one
+    # cascade from the user, PostgreSQL may check an own exercise's removal before the routine
+    # items that name it are gone, and refuse.
+    db.session.execute(db.delete(Routine).where(Routine.user_id == user.id))
     db.session.delete(user)
     db.session.commit()
+    for photo in photos:
+        delete_unused_photo(photo)

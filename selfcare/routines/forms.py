@@ -1,3 +1,5 @@
+from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
     DateField,
@@ -32,6 +34,7 @@ from ..forms import (
     whole_number_between,
 )
 from ..merge import conflict_message
+from ..photos import PhotoRefused, clean_photo
 from ..reminders.forms import WEEKDAY_NAMES
 
 
@@ -305,6 +308,21 @@ class ExerciseForm(PageForm, DoseFields):
         validators=[Optional(), at_most(1000)],
         render_kw=limit_attrs(1000, rows=4),
     )
+    photo = FileField(
+        "Photo (optional)",
+        description="A JPEG, PNG or WebP. Where and when it was taken is removed.",
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )
+    remove_photo = BooleanField("Remove the photo")
+    clean_photo = None  # the checked picture, once validate_photo has read it
+
+    def validate_photo(self, field):
+        self.clean_photo = None
+        if isinstance(field.data, FileStorage):
+            try:
+                self.clean_photo = clean_photo(field.data)
+            except PhotoRefused as refusal:
+                raise ValidationError(str(refusal)) from refusal
 
 
 class UseTemplateForm(PageForm):

@@ -1,5 +1,5 @@
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask_login import current_user, login_required
 
 from ..access import client_required, one_of_or_404, owned_or_404
 from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
@@ -8,6 +8,7 @@ from ..extensions import db
 from ..merge import mark_conflicts, merge_edits, read_snapshot, readable, snapshot_text
 from ..models import Exercise, Routine, RoutineLog
 from ..pages import delete_after_confirmation, history_page, render_form
+from ..photos import accepts_photo, send_photo
 from . import bp
 from .forms import (
     AddExerciseForm,
@@ -32,6 +33,7 @@ from .service import (
     merge_item_edits,
     move_item,
     programme_history,
+    save_exercise,
     stored_item_fields,
     stored_log_fields,
     update_log,
@@ -370,19 +372,23 @@ def exercises():
 
 @bp.route("/exercises/new", methods=["GET", "POST"])
 @client_required
+@accepts_photo
 def new_exercise():
     form = ExerciseForm()
     if form.validate_on_submit():
-        exercise = Exercise(
-            owner_id=current_user.id,
-            name=form.name.data.strip(),
-            kind=form.kind.data,
-            regions=",".join(form.regions.data),
-            how_to=form.how_to.data or "",
-            dose=form.dose(),
-        )
-        db.session.add(exercise)
-        db.session.commit()
+        exercise = Exercise(owner_id=current_user.id)
+        save_exercise(exercise, form)
         flash(f"“{exercise.name}” is in your library.", "success")
         return redirect(url_for("routines.exercises"))
     return render_form("routines/new_exercise.html", form)
+
+
+@bp.get("/photos/<id:exercise_id>/<name>")
+@login_required
+def photo(exercise_id, name):
+    """An exercise's photo, for whoever may see the exercise (its owner, or a client with it in
+    a routine); the stored name is in the URL, so a new photo gets a new URL."""
+    exercise = exercise_visible_to(current_user.id, exercise_id)
+    if exercise is None or exercise.photo is None or exercise.photo != name:
+        abort(404)
+    return send_photo(exercise.photo)

@@ -6,20 +6,29 @@ from flask_login import current_user
 from .. import security_log
 from ..access import (
     log_dashboard_views,
+    owned_or_404,
     recent_password_required,
     shared_client,
     therapist_required,
 )
 from ..appointments.forms import AppointmentForm, new_appointment_form
 from ..appointments.service import add_appointment
-from ..clinical import DIFFICULTIES
+from ..clinical import BASE_REGION_LABELS, DIFFICULTIES, EXERCISE_KINDS
 from ..dates import format_day, local_today
 from ..exports import csv_zip_download, fhir_download
 from ..extensions import db, limiter
 from ..limits import configured, signed_in_account
-from ..models import Routine
+from ..models import Exercise, Routine
 from ..pages import ListPagination, page_number, render_form
-from ..routines.service import routine_histories
+from ..photos import accepts_photo
+from ..routines.forms import ExerciseForm
+from ..routines.service import (
+    delete_exercise,
+    exercise_in_use,
+    own_exercises,
+    routine_histories,
+    save_exercise,
+)
 from ..sharing.service import InviteError, redeem_invite
 from ..trends.service import DEFAULT_RANGE, RANGES, build_report, build_trends
 from . import bp
@@ -153,3 +162,81 @@ def export_csv(client, share):
 @shared_client("export (FHIR)")
 def export_fhir(client, share):
     return fhir_download(client, share.part_set)
+
+
+@bp.get("/therapist/exercises")
+@therapist_required
+def exercises():
+    return render_template(
+        "therapist/exercises.html",
+        exercises=own_exercises(current_user.id),
+        kinds=EXERCISE_KINDS,
+        region_labels=BASE_REGION_LABELS,
+    )
+
+
+def _exercise_form_page(form: ExerciseForm, exercise: Exercise | None = None):
+    return render_form(
+        "routines/new_exercise.html",
+        form,
+        exercise=exercise,
+        heading=f"Change “{exercise.name}”" if exercise else "Add an exercise of your own",
+        submit_label="Save" if exercise else "Add exercise",
+        back_url=url_for("therapist.exercises"),
+        back_label="Your exercises",
+    )
+
+
+@bp.route("/therapist/exercises/new", methods=["GET", "POST"])
+@therapist_required
+@accepts_photo
+def new_exercise():
+    form = ExerciseForm()
+    if form.validate_on_submit():
+        exercise = Exercise(owner_id=current_user.id)
+        save_exercise(exercise, form)
+        flash(f"“{exercise.name}” is in your exercises.", "success")
+        return redirect(url_for("therapist.exercises"))
+    return _exercise_form_page(form)
+
+
+@bp.route("/therapist/exercises/<id:exercise_id>", methods=["GET", "POST"])
+@therapist_required
+@accepts_photo
+def edit_exercise(exercise_id):
+    exercise = owned_or_404(Exercise, exercise_id, "owner_id")
+    form = ExerciseForm(
+        data={
+            "name": exercise.name,
+            "kind": exercise.kind,
+            "regions": exercise.region_list,
+            "how_to": exercise.how_to,
+            **exercise.dose.as_columns(),
+        }
+    )
+    if form.validate_on_submit():
+        save_exercise(exercise, form)
+        flash(f"“{exercise.name}” saved.", "success")
+        return redirect(url_for("therapist.exercises"))
+    return _exercise_form_page(form, exercise)
+
+
+@bp.route("/therapist/exercises/<id:exercise_id>/delete", methods=["GET", "POST"])
+@therapist_required
+def delete_exercise_page(exercise_id):
+    exercise = owned_or_404(Exercise, exercise_id, "owner_id")
+    if exercise_in_use(exercise):
+        flash(
+            f"“{exercise.name}” is part of a client's routine or history, so it stays.",
+            "info",
+        )
+        return redirect(url_for("therapist.exercises"))
+    if request.method == "POST":
+        delete_exercise(exercise)
+        flash(f"Deleted “{exercise.name}”.", "success")
+        return redirect(url_for("therapist.exercises"))
+    return render_template(
+        "confirm_delete.html",
+        what=f"“{exercise.name}”",
+        cancel_url=url_for("therapist.exercises"),
+    )
