@@ -20,7 +20,6 @@ from selfcare.models import THERAPIST, Exercise, Routine, RoutineLog, User
 from selfcare.routines.service import (
     create_routine,
     exercise_visible_to,
-    library_exercises,
     log_routine,
     sync_exercise_library,
     visible_exercises,
@@ -339,7 +338,7 @@ def test_the_photo_migration_goes_down_and_up_keeping_exercises_and_routines(
         sync_exercise_library()
         user = create_user(email="a@example.com", name="A", password=PASSWORD, role="client")
         own = Exercise(owner_id=user.id, name="Mine", kind="stretch", photo="a" * 32 + ".jpg")
-        create_routine(user.id, "Evening", [own, *library_exercises()[:2]])
+        create_routine(user.id, "Evening", [own, *visible_exercises(user.id)[:2]])
         db.session.remove()
         downgrade(revision=BEFORE_PHOTOS)
         assert "photo" not in {c["name"] for c in inspect(db.engine).get_columns("exercises")}
