@@ -105,6 +105,10 @@ def build_config(instance_path: Path, overrides: dict) -> dict:
         "PHOTO_DIR": os.environ.get("PHOTO_DIR") or str(instance_path / "photos"),
         "PHOTO_MAX_BYTES": 8 * 1024 * 1024,
         "PHOTO_MAX_PIXELS": 40_000_000,
+        # PNG and WebP are decoded in full (JPEG at a reduced scale): a smaller limit keeps an
+        # upload's memory to about a hundred MB.
+        "PHOTO_MAX_DECODED_PIXELS": 16_000_000,
+        "PHOTO_RATE_LIMIT": "30 per hour",
         "PHOTO_MAX_SIDE": 1600,
         # Failed logins per client address, and per account from anywhere (slower, so one
         # person can't lock another out for long).

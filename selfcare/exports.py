@@ -85,6 +85,9 @@ PART_OF_FILE = {
     "psfs.csv": "pain",
 }
 NOTE_COLUMNS = frozenset({"note", "medication"})
+PAIN_DURING_HEADER = "pain during it (0-10)"
+# Pain felt during an exercise is a pain score: shared with the pain part, not with routines.
+PAIN_COLUMNS = frozenset({PAIN_DURING_HEADER})
 
 
 DOSE_HEADERS = ["sets", "reps", "hold (s)", "duration (s)", "each side"]
@@ -107,7 +110,9 @@ def _local(moment: datetime | None, client: User) -> str:
 def csv_files(client: User, parts: frozenset[str] = ALL_PARTS) -> dict[str, bytes]:
     """One CSV per kind of record, units in the column names: the parts `parts` names (a
     therapist reads what the client shares), notes only when "notes" is one of them."""
-    blank = frozenset() if "notes" in parts else NOTE_COLUMNS
+    blank = (frozenset() if "notes" in parts else NOTE_COLUMNS) | (
+        frozenset() if "pain" in parts else PAIN_COLUMNS
+    )
     return {
         name: table.as_csv(blank)
         for name, table in _tables(client).items()
@@ -212,7 +217,7 @@ def _tables(client: User) -> dict[str, Table]:
                 "exercise",
                 "done",
                 *DOSE_HEADERS,
-                "pain during it (0-10)",
+                PAIN_DURING_HEADER,
                 "how it felt",
             ],
             (
@@ -415,7 +420,7 @@ def fhir_bundle(client: User, parts: frozenset[str] = ALL_PARTS) -> dict:
             "performedDateTime": log.day.isoformat(),
             "performer": [{"actor": patient_ref}],
         }
-        notes = [_logged_item_text(item) for item in log.items]
+        notes = [_logged_item_text(item, with_pain="pain" in parts) for item in log.items]
         if log.effort is not None:
             notes.append(f"Effort {log.effort}/10")
         if log.note and "notes" in parts:
@@ -468,10 +473,11 @@ def _psfs_responses(client_id: int, patient_ref: dict, wanted) -> list[dict]:
     return entries
 
 
-def _logged_item_text(item: RoutineLogItem) -> str:
-    """One exercise of a log in words: "Chin tucks: done, pain 3/10, too hard"."""
+def _logged_item_text(item: RoutineLogItem, with_pain: bool) -> str:
+    """One exercise of a log in words: "Chin tucks: done, pain 3/10, too hard" (the pain only
+    `with_pain`)."""
     parts = [f"{item.exercise.name}: {'done' if item.done else 'skipped'}"]
-    if item.pain_during is not None:
+    if with_pain and item.pain_during is not None:
         parts.append(f"pain {item.pain_during}/10")
     if item.difficulty:
         parts.append(DIFFICULTIES[item.difficulty].lower())

@@ -415,9 +415,9 @@ class Appointment(db.Model):
 
 
 # What a client can share, each part on its own. Notes are the free text of check-ins, routine
-# logs and measurements.
+# logs and measurements. Every pain figure goes with "pain", also pain felt during an exercise.
 SHARE_PARTS = {
-    "pain": "pain scores and check-ins",
+    "pain": "pain scores (also during exercises), check-ins and activity scores",
     "routines": "routines and the days you did them",
     "motion": "range-of-motion measurements",
     "notes": "your notes",

@@ -11,7 +11,9 @@ from pathlib import Path
 from flask import Flask, current_app, request, send_from_directory
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# MPO: the JPEG with extra frames that many phone cameras write.
+ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
+SCALED_WHILE_DECODED = {"JPEG", "MPO"}
 STORED_NAME = re.compile(r"^[0-9a-f]{32}\.jpg$")
 PHOTO_CACHE_CONTROL = "private, max-age=604800"
 JPEG_QUALITY = 85
@@ -63,7 +65,14 @@ def clean_photo(upload) -> Image.Image:
                 raise PhotoRefused("Please choose a JPEG, PNG or WebP photo.")
             # The size is in the header: a small file that unpacks to a huge picture (a
             # decompression bomb) is refused before any pixel is decoded.
-            if image.width * image.height > config["PHOTO_MAX_PIXELS"]:
+            pixels = image.width * image.height
+            if image.format in SCALED_WHILE_DECODED:
+                # Decoded at the smallest scale that still gives the stored size: a fraction
+                # of the memory of the full picture.
+                image.draft("RGB", (config["PHOTO_MAX_SIDE"], config["PHOTO_MAX_SIDE"]))
+            elif pixels > config["PHOTO_MAX_DECODED_PIXELS"]:
+                raise PhotoRefused(TOO_MANY_PIXELS)
+            if pixels > config["PHOTO_MAX_PIXELS"]:
                 raise PhotoRefused(TOO_MANY_PIXELS)
             image.load()
             upright = ImageOps.exif_transpose(image)

@@ -196,6 +196,35 @@ def test_a_picture_with_too_many_pixels_is_refused_before_it_is_decoded(app, pho
     assert count_rows(app, Exercise, owner_id=therapist.id) == 0
 
 
+def test_pictures_decoded_in_full_have_a_lower_pixel_limit_than_jpeg(app, photo_dir):
+    """A JPEG is decoded at a reduced scale, so it may have more pixels than a PNG, which is
+    decoded whole: the same size is refused as a PNG and taken as a JPEG."""
+    app.config["PHOTO_MAX_DECODED_PIXELS"] = 10_000
+    browser, therapist = logged_in_therapist(app)
+    refused = add_exercise(browser, encoded("PNG", (200, 200)), "screen.png")
+    assert refused.status_code == 422 and "too large to use" in refused.text
+    assert add_exercise(browser, encoded("JPEG", (200, 200))).status_code == 302
+    assert count_rows(app, Exercise, owner_id=therapist.id) == 1
+
+
+def test_a_multi_picture_jpeg_from_a_phone_camera_is_accepted(app, photo_dir):
+    out = io.BytesIO()
+    first, second = Image.new("RGB", (80, 60), "red"), Image.new("RGB", (80, 60), "blue")
+    first.save(out, "MPO", save_all=True, append_images=[second])
+    browser, therapist = logged_in_therapist(app)
+    assert add_exercise(browser, out.getvalue(), "IMG_0001.JPG").status_code == 302
+    with Image.open(photo_dir / only_exercise(app, therapist.id).photo) as stored:
+        assert (stored.format, stored.size) == ("JPEG", (80, 60))
+
+
+def test_photo_forms_have_a_rate_limit_per_account(app, photo_dir):
+    app.config["PHOTO_RATE_LIMIT"] = "2 per hour"
+    browser, therapist = logged_in_therapist(app)
+    statuses = [add_exercise(browser, name=f"Row {n}").status_code for n in range(3)]
+    assert statuses == [302, 302, 429]
+    assert count_rows(app, Exercise, owner_id=therapist.id) == 2
+
+
 def test_png_and_webp_are_accepted_and_stored_as_jpeg(app, photo_dir):
     browser, therapist = logged_in_therapist(app)
     assert add_exercise(browser, encoded("PNG", mode="RGBA"), "a.png").status_code == 302

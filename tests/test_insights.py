@@ -6,7 +6,14 @@ from datetime import date, timedelta
 import pytest
 
 from selfcare import insights
-from selfcare.svgchart import TimeAxis, adherence_calendar, growth_chart, outcome_chart, pain_chart
+from selfcare.svgchart import (
+    TimeAxis,
+    ValueAxis,
+    adherence_calendar,
+    growth_chart,
+    outcome_chart,
+    pain_chart,
+)
 
 TODAY = date(2026, 11, 25)
 
@@ -267,10 +274,13 @@ def test_outcome_chart_marks_changes_beyond_the_band():
         start=days_ago(28),
         end=TODAY,
     )
-    band = re.search(r'class="chart-band" x="30" y="([\d.]+)" width="320" height="([\d.]+)"', chart)
-    # 1 to 5 on a 0-10 axis 154 units tall, from y=10.
-    assert float(band[1]) == pytest.approx(10 + 154 * 0.5, abs=0.1)
-    assert float(band[2]) == pytest.approx(154 * 0.4, abs=0.1)
+    band = re.search(
+        r'class="chart-band" x="[\d.]+" y="([\d.]+)" width="[\d.]+" height="([\d.]+)"', chart
+    )
+    # From 5 down to 1 on the chart's 0-10 axis.
+    axis = ValueAxis(0, 10)
+    assert float(band[1]) == pytest.approx(axis.y(5), abs=0.1)
+    assert float(band[2]) == pytest.approx(axis.y(1) - axis.y(5), abs=0.1)
     within = re.search(r'class="chart-outcome-mark" d="([^"]+)"', chart)[1]
     beyond = re.search(r'class="chart-outcome-beyond" d="([^"]+)"', chart)[1]
     assert within.count("h0") == 2 and beyond.count("h0") == 1

@@ -132,6 +132,12 @@ def test_rename_keeps_history_and_retired_activities_leave_the_form(
     first_id = activity_ids(app, client_user.id)[0]
     bad = submit(logged_in_client, f"/psfs/activities/{first_id}", {"name": ""})
     assert bad.status_code == 422 and "Please name the activity." in bad.text
+    blank = submit(logged_in_client, f"/psfs/activities/{first_id}", {"name": "   "})
+    assert blank.status_code == 422 and "Please name the activity." in blank.text
+    second_name = fetch_all(app, PsfsActivity, user_id=client_user.id)[1].name
+    twice = submit(logged_in_client, f"/psfs/activities/{first_id}", {"name": second_name.upper()})
+    assert twice.status_code == 422 and "You already have this activity." in twice.text
+    assert fetch_all(app, PsfsActivity, id=first_id)[0].name.strip()
     submit(logged_in_client, f"/psfs/activities/{first_id}", {"name": "Reversing into a space"})
     history = re.sub(r"<[^>]+>", "", logged_in_client.get("/psfs").text)
     assert "Reversing into a space 2" in history  # the old score, under the new name

@@ -146,6 +146,12 @@ def test_bad_plans_are_refused_next_to_the_field_and_nothing_is_written(
     assert "The end date comes before the start date." in bad.text
     no_days = browser.post(url, data=data | {"frequency": "weekdays", "weekdays": []})
     assert no_days.status_code == 422 and "Choose at least one day of the week." in no_days.text
+    far_off = browser.post(url, data=data | {"starts_on": "0001-01-01", "ends_on": "9999-12-31"})
+    assert far_off.status_code == 422
+    assert (
+        "Choose a date from 2000 onwards." in far_off.text
+        and "Choose a date before" in far_off.text
+    )
     assert count_rows(app, Routine, user_id=client_user.id) == 0
     routine_id = new_programme(browser, client_user.id)
     edit_url = programme_url(client_user.id, routine_id)
@@ -198,6 +204,11 @@ def test_templates_are_saved_reused_for_another_client_and_stay_the_therapists_o
         page="/therapist",
     )
     assert refused.status_code == 404
+    # A start day that can't be read is sent back as refused, and nothing is made.
+    before = count_rows(app, Routine, user_id=other_client.id)
+    bad_day = submit(browser, use_url, {"use-starts_on": "2026-13-01"}, page="/therapist")
+    assert bad_day.status_code == 422
+    assert count_rows(app, Routine, user_id=other_client.id) == before
     delete_url = f"/therapist/templates/{template.id}/delete"
     assert submit(stranger, delete_url, page="/therapist").status_code == 404
     # Nor does it open the first therapist's programme.
@@ -211,7 +222,7 @@ def test_a_therapist_without_a_share_gets_404_everywhere(app, logged_in_client, 
     browser, _ = sharing_therapist(app, logged_in_client)
     routine_id = new_programme(browser, client_user.id)
     page = logged_in_client.get("/sharing").text
-    revoke = re.search(r'action="(/sharing/\d+/revoke)"', page).group(1)
+    revoke = re.search(r'href="(/sharing/\d+/revoke)"', page).group(1)
     assert submit(logged_in_client, revoke, page="/sharing").status_code == 302
     for url in (
         f"/therapist/clients/{client_user.id}/routines/new",
@@ -328,7 +339,7 @@ def test_day_one_of_a_plan_reads_kindly(app, logged_in_client, client_user):
     assert trends.adherence.summary == "Nothing in the plan has come round yet in this period."
 
 
-BEFORE_PROGRAMMES = "d5a7c9e1f3b2"
+BEFORE_PROGRAMMES = "e1b4d2c8a6f0"
 
 
 def test_the_programme_migration_keeps_routines_both_ways(empty_database_url):

@@ -44,8 +44,8 @@ def test_session_page_is_the_log_form_with_each_exercise_and_its_plan(
     assert page.count('<fieldset class="log-exercise"') == 3
     assert 'data-sets="2" data-reps="" data-hold="30" data-duration="" data-per-side="yes"' in page
     assert "2 × 30 s each side" in page and "/player.js" in page
-    # No illustration yet: the slot stays empty rather than showing a stand-in picture.
-    assert '<figure class="exercise-picture"></figure>' in page
+    # Each exercise with its drawing.
+    assert page.count('<figure class="exercise-picture">') == 3
     assert "Start" in logged_in_client.get("/today").text.split("routine-card", 1)[1]
 
 
@@ -173,3 +173,25 @@ def test_no_exercise_view_when_routines_are_not_shared(app, logged_in_client, cl
     page = browser.get(f"/therapist/clients/{client_user.id}").text
     assert 'class="exercise-history"' not in page and "Private note" not in page
     assert "Chin tuck" not in page
+
+
+def test_pain_during_exercises_stays_with_the_pain_part(app, logged_in_client, client_user):
+    """A client who shares routines but not pain keeps the pain felt during exercises to
+    themselves: no column, no flag, nothing in the exports; how it felt is still shared."""
+    routine_id = routine_for(app, client_user.id)
+    log_session(
+        logged_in_client,
+        routine_id,
+        **{"exercises-2-pain_during": "9", "exercises-2-difficulty": "too_hard"},
+    )
+    browser, _ = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client, parts=["routines"]))
+    page = browser.get(f"/therapist/clients/{client_user.id}").text
+    assert 'class="exercise-history"' in page and "too hard" in page
+    assert "Pain during it" not in page and "pain-during" not in page
+    assert "pain 9 during" not in browser.get("/therapist").text
+    assert client_user.name not in browser.get("/therapist?flag=pain").text
+    rows = read_zip(browser.get(f"/therapist/clients/{client_user.id}/export.zip").data)
+    assert {row["pain during it (0-10)"] for row in rows["routine_logs.csv"]} == {""}
+    bundle = browser.get(f"/therapist/clients/{client_user.id}/export.fhir.json").text
+    assert "too hard" in bundle and "pain 9/10" not in bundle

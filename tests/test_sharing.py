@@ -289,7 +289,9 @@ def test_stopping_a_share_gives_a_receipt(app, logged_in_client, client_user):
     response = submit(logged_in_client, f"/sharing/{share.id}/revoke", page="/sharing")
     receipt = logged_in_client.get(response.headers["Location"]).text
     assert "Sharing stopped" in receipt and "Theo Therapist" in receipt
-    assert "Pain scores and check-ins, your notes" in receipt
+    assert (
+        "Pain scores (also during exercises), check-ins and activity scores, your notes" in receipt
+    )
     assert "<dd>1 (each is in your access log)</dd>" in receipt
 
 
@@ -415,3 +417,15 @@ def test_undo_is_refused_when_the_therapist_account_is_gone(app, logged_in_clien
     page = logged_in_client.get(response.headers["Location"]).text
     assert "that therapist&#39;s account no longer exists" in page
     assert count_rows(app, Share) == 0
+
+
+def test_undo_of_a_share_that_is_not_yours_is_not_found(app, logged_in_client):
+    """An id that was never the client's share, existing or not, gives the same 404, so
+    Undo tells nothing about other people's shares."""
+    _, share = _shared_with_a_therapist(app, logged_in_client)
+    stranger = app.test_client()
+    log_in(stranger, make_user(app, name="Someone Else"))
+    for share_id in (share.id, share.id + 1000):
+        response = submit(stranger, f"/sharing/{share_id}/undo", page="/sharing")
+        assert response.status_code == 404
+    assert fetch_all(app, Share)[0].revoked_at is None

@@ -67,7 +67,20 @@ for _number in range(1, PSFS_MAX_ACTIVITIES + 1):
 
 
 class RenameForm(PageForm):
+    """A new name for one activity: not blank, and not the name of another active one."""
+
     name = _name_field("Activity", required=True)
+
+    def __init__(self, others: list[str], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.others = {name.casefold() for name in others}
+
+    def validate_name(self, field):
+        typed = _typed(field)
+        if not typed:
+            raise ValidationError("Please name the activity.")
+        if typed.casefold() in self.others:
+            raise ValidationError("You already have this activity.")
 
 
 def _scored(form, field):

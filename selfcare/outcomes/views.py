@@ -72,7 +72,8 @@ def name_activities():
 @client_required
 def rename(activity_id):
     activity = owned_or_404(PsfsActivity, activity_id)
-    form = RenameForm(obj=activity)
+    others = [a.name for a in active_activities(current_user.id) if a.id != activity.id]
+    form = RenameForm(others, obj=activity)
     if form.validate_on_submit():
         rename_activity(activity, form.name.data.strip())
         flash("Renamed. Its earlier scores stay with it.", "success")

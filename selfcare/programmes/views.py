@@ -48,7 +48,7 @@ def _templates():
 def _new_page(client, form, use_form=None, **context):
     """The new-programme page: the form to build one, and the therapist's templates."""
     exercises = visible_exercises(current_user.id)
-    return render_form(
+    page, status = render_form(
         "programmes/new.html",
         form,
         client=client,
@@ -58,6 +58,8 @@ def _new_page(client, form, use_form=None, **context):
         or UseTemplateForm(formdata=None, data={"starts_on": local_today(client.timezone)}),
         **context,
     )
+    # Either form may be the one sent back with errors.
+    return page, 422 if use_form is not None and use_form.errors else status
 
 
 @bp.route("/therapist/clients/<id:client_id>/routines/new", methods=["GET", "POST"])

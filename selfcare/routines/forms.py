@@ -1,3 +1,5 @@
+from datetime import date, timedelta
+
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import (
@@ -19,6 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from ..clinical import BASE_REGION_LABELS, DIFFICULTIES, EXERCISE_KINDS
+from ..dates import format_day, too_early_problem
 from ..dose import Dose
 from ..forms import (
     DatedForm,
@@ -164,6 +167,21 @@ def _plan_frequency(form, field):
         raise ValidationError("Choose at least one day of the week.")
 
 
+# A plan runs from EARLIEST_DAY at the soonest and starts or ends within this many years.
+PLAN_YEARS_AHEAD = 5
+
+
+def _plausible_plan_day(form, field):
+    if field.data is None:
+        return
+    problem = too_early_problem(field.data)
+    if problem:
+        raise ValidationError(problem)
+    latest = date.today() + timedelta(days=365 * PLAN_YEARS_AHEAD)
+    if field.data > latest:
+        raise ValidationError(f"Choose a date before {format_day(latest, 'short')}.")
+
+
 def _ends_after_start(form, field):
     if field.data and form.starts_on.data and field.data < form.starts_on.data:
         raise ValidationError("The end date comes before the start date.")
@@ -228,10 +246,10 @@ def plan_data(row) -> dict:
 
 
 class DatesFields:
-    starts_on = DateField("Starts on", validators=[Optional()])
+    starts_on = DateField("Starts on", validators=[Optional(), _plausible_plan_day])
     ends_on = DateField(
         "Ends on",
-        validators=[Optional(), _ends_after_start],
+        validators=[Optional(), _plausible_plan_day, _ends_after_start],
         description="Optional: leave empty while it runs on.",
     )
 
@@ -333,5 +351,6 @@ class UseTemplateForm(PageForm):
         super().__init__(*args, prefix="use", **kwargs)
 
     starts_on = DateField(
-        "Starting on", validators=[DataRequired(message="Choose the day it starts.")]
+        "Starting on",
+        validators=[DataRequired(message="Choose the day it starts."), _plausible_plan_day],
     )

@@ -4,7 +4,8 @@ from flask_login import current_user, login_required
 from ..access import client_required, one_of_or_404, owned_or_404
 from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
 from ..dates import format_day, local_today
-from ..extensions import db
+from ..extensions import db, limiter
+from ..limits import configured, signed_in_account
 from ..merge import mark_conflicts, merge_edits, read_snapshot, readable, snapshot_text
 from ..models import Exercise, Routine, RoutineLog
 from ..pages import delete_after_confirmation, history_page, render_form
@@ -373,6 +374,7 @@ def exercises():
 @bp.route("/exercises/new", methods=["GET", "POST"])
 @client_required
 @accepts_photo
+@limiter.limit(configured("PHOTO_RATE_LIMIT"), key_func=signed_in_account, methods=["POST"])
 def new_exercise():
     form = ExerciseForm()
     if form.validate_on_submit():

@@ -163,6 +163,25 @@ def can_undo(share: Share, now: datetime | None = None) -> bool:
     return deadline is not None and (now or utcnow()) <= deadline
 
 
+def stopped_with_a_closed_account(client_id: int, now: datetime | None = None) -> bool:
+    """Whether the client stopped sharing, within the undo window, with a therapist whose
+    account has since been deleted (the log keeps the stop, the share went with the account)."""
+    since = (now or utcnow()) - UNDO_WINDOW
+    return (
+        db.session.scalar(
+            db.select(AccessLogEntry.id)
+            .where(
+                AccessLogEntry.client_id == client_id,
+                AccessLogEntry.purpose == SHARE_STOPPED,
+                AccessLogEntry.therapist_id.is_(None),
+                AccessLogEntry.viewed_at >= since,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def restore(share: Share) -> bool:
     """Take back a stop: the share is in force again with the same parts, end day and start.
     One conditional UPDATE, so Undo tapped in two tabs restores (and logs) once; False for the

@@ -19,6 +19,7 @@ from .service import (
     display_code,
     restore,
     revoke,
+    stopped_with_a_closed_account,
     undo_deadline,
 )
 
@@ -102,7 +103,10 @@ def revoke_share(share_id):
 def undo_revoke(share_id):
     share = db.session.get(Share, share_id)
     if share is None:
-        # Shares go only with the therapist's account (a client's own go with theirs).
+        # Shares go only with the therapist's account (a client's own go with theirs); an id
+        # the client never stopped is not found, so ids of others' shares tell nothing.
+        if not stopped_with_a_closed_account(current_user.id):
+            abort(404)
         flash(
             "Sharing can't be switched back on: that therapist's account no longer exists.",
             "info",

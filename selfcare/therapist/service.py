@@ -351,6 +351,7 @@ def _row(
             worsening_regions=[],
             worsening_rises=[],
             inactive=False,
+            painful_exercises={},  # pain felt during an exercise is a pain score too
         )
     if "routines" not in share.part_set:
         row = replace(row, adherence=None, painful_exercises={}, too_hard_exercises=[])

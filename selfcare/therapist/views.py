@@ -190,6 +190,7 @@ def _exercise_form_page(form: ExerciseForm, exercise: Exercise | None = None):
 @bp.route("/therapist/exercises/new", methods=["GET", "POST"])
 @therapist_required
 @accepts_photo
+@limiter.limit(configured("PHOTO_RATE_LIMIT"), key_func=signed_in_account, methods=["POST"])
 def new_exercise():
     form = ExerciseForm()
     if form.validate_on_submit():
@@ -203,6 +204,7 @@ def new_exercise():
 @bp.route("/therapist/exercises/<id:exercise_id>", methods=["GET", "POST"])
 @therapist_required
 @accepts_photo
+@limiter.limit(configured("PHOTO_RATE_LIMIT"), key_func=signed_in_account, methods=["POST"])
 def edit_exercise(exercise_id):
     exercise = owned_or_404(Exercise, exercise_id, "owner_id")
     form = ExerciseForm(
