@@ -155,12 +155,12 @@ def log_dashboard_views(clients) -> None:
         db.session.commit()
 
 
-def shared_client(purpose: str):
+def shared_client(purpose: str, opened: str | None = None):
     """For a therapist's page about one client: the view is called with `client` and `share` in
     place of the URL's `client_id` while that client's share with the current therapist is in
     force (the view shows only `share.part_set`), and the visit is written to the client's
-    access log as `purpose`. Anyone else gets 404, so a page never reveals whether a client
-    exists."""
+    access log as `purpose` (as `opened` when a page that does `purpose` is only opened).
+    Anyone else gets 404, so a page never reveals whether a client exists."""
 
     def decorator(view):
         @wraps(view)
@@ -173,7 +173,10 @@ def shared_client(purpose: str):
             client = db.session.get(User, client_id)
             response = make_response(view(client=client, share=share, **kwargs))
             # What was refused (a form sent back with errors) is a view of the charts, no more.
-            done = purpose if response.status_code < 400 or request.method == "GET" else "charts"
+            if request.method == "GET":
+                done = opened or purpose
+            else:
+                done = purpose if response.status_code < 400 else "charts"
             db.session.add(
                 AccessLogEntry(
                     client_id=client.id,

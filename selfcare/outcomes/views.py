@@ -193,7 +193,7 @@ def ask(client, share):
 
 
 @bp.route("/therapist/clients/<id:client_id>/psfs/score", methods=["GET", "POST"])
-@shared_client("entered PSFS scores with the client")
+@shared_client("entered PSFS scores with the client", opened="opened PSFS scoring")
 def score_with_client(client, share):
     _psfs_shared(share)
     back_url = url_for("therapist.client", client_id=client.id) + "#psfs-actions"

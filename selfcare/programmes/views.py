@@ -63,7 +63,7 @@ def _new_page(client, form, use_form=None, **context):
 
 
 @bp.route("/therapist/clients/<id:client_id>/routines/new", methods=["GET", "POST"])
-@shared_client("home program")
+@shared_client("changed the home programme", opened="opened the home programme")
 def new(client, share):
     _with_routines(share)
     exercises = visible_exercises(current_user.id)
@@ -88,7 +88,7 @@ def new(client, share):
 
 
 @bp.post("/therapist/clients/<id:client_id>/templates/<id:template_id>/use")
-@shared_client("home program")
+@shared_client("changed the home programme", opened="opened the home programme")
 def from_template(client, share, template_id):
     _with_routines(share)
     template = owned_or_404(ProgrammeTemplate, template_id, "therapist_id")
@@ -143,7 +143,7 @@ def _edit_page(client, routine, form, status=None, template_form=None):
 
 
 @bp.route("/therapist/clients/<id:client_id>/routines/<id:programme_id>", methods=["GET", "POST"])
-@shared_client("home program")
+@shared_client("changed the home programme", opened="opened the home programme")
 def edit(client, share, programme_id):
     """Name, plan, dates and every exercise's dose and note in one form, one save; each save
     that changes something is recorded in words the client reads on their routine page."""
@@ -176,7 +176,7 @@ def edit(client, share, programme_id):
 
 
 @bp.post("/therapist/clients/<id:client_id>/routines/<id:programme_id>/template")
-@shared_client("home program")
+@shared_client("changed the home programme", opened="opened the home programme")
 def save_template(client, share, programme_id):
     _with_routines(share)
     routine = _programme_or_404(client, programme_id)

@@ -281,6 +281,11 @@ class NewProgrammeForm(RoutineForm, PlanFields, DatesFields):
 class TemplateForm(PageForm):
     name = _name_field("Template name", 80)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Its page also has the programme's name field: each label must find its own box.
+        self.name.id = "template-name"
+
 
 class LoggedExerciseForm(Form, DoseFields):
     """One exercise of a detailed log; a plain Form because the outer form carries CSRF."""

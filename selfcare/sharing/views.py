@@ -50,7 +50,10 @@ def _today():
 @bp.get("/sharing")
 @client_required
 def index():
-    return _sharing_page(InviteForm(today=_today()))
+    invite = active_invite(current_user.id)
+    # The boxes start as the working code has them, so the page shows one truth.
+    chosen = {"parts": sorted(invite.part_set), "ends_on": invite.ends_on} if invite else None
+    return _sharing_page(InviteForm(today=_today(), data=chosen))
 
 
 @bp.post("/sharing/invites")
