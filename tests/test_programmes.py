@@ -390,3 +390,33 @@ def test_a_dose_changed_in_two_tabs_of_the_programme_is_put_to_the_therapist(
     refused = submit(browser, f"{url}/template", {"name": ""}, page=url)
     assert refused.status_code == 422 and "Please give it a name." in refused.text
     assert count_rows(app, ProgrammeTemplate) == 0
+
+
+def test_a_plan_changed_in_another_tab_is_neither_undone_nor_saved_behind_a_conflict(
+    app, logged_in_client, client_user
+):
+    browser, _ = sharing_therapist(app, logged_in_client)
+    routine_id = new_programme(browser, client_user.id)
+    url = programme_url(client_user.id, routine_id)
+    first_tab = form_values(browser.get(url).text, "programme-form")
+    second_tab = dict(first_tab)
+    assert browser.post(url, data=first_tab | {"times_per_day": "3"}).status_code == 302
+    # The other tab changes only a note: the plan saved in the first tab stays.
+    assert browser.post(url, data=second_tab | {"items-0-note": "Slowly"}).status_code == 302
+    [routine] = fetch_all(app, Routine, id=routine_id)
+    assert routine.times_per_day == 3
+    # A tab that changes the same field meets a conflict, and nothing of it is saved.
+    clash = browser.post(url, data=second_tab | {"times_per_day": "2", "name": "Renamed"})
+    assert clash.status_code == 409 and "saved elsewhere as 3" in clash.text
+    shown = form_values(clash.text, "programme-form")
+    assert (shown["times_per_day"], shown["name"], shown["items-0-note"]) == (
+        "2",
+        "Renamed",
+        "Slowly",
+    )
+    [routine] = fetch_all(app, Routine, id=routine_id)
+    assert (routine.times_per_day, routine.name) == (3, "Neck programme")
+    # Saving the page again keeps its values.
+    assert browser.post(url, data=shown).status_code == 302
+    [routine] = fetch_all(app, Routine, id=routine_id)
+    assert (routine.times_per_day, routine.name) == (2, "Renamed")

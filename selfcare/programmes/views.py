@@ -16,7 +16,7 @@ from ..routines.forms import (
     plan_data,
     rows_match,
     sent_item_fields,
-    show_item_conflicts,
+    show_programme_conflicts,
 )
 from ..routines.service import (
     ProgrammeEdit,
@@ -25,8 +25,9 @@ from ..routines.service import (
     programme_history,
     save_as_template,
     save_programme,
-    stored_item_fields,
+    stored_programme_fields,
     visible_exercises,
+    write_programme_fields,
 )
 from . import bp
 
@@ -124,7 +125,7 @@ def _stored_form(routine: Routine, exercises) -> ProgrammeForm:
             **plan_data(routine),
         },
     )
-    form.loaded.data = snapshot_text(stored_item_fields(routine))
+    form.loaded.data = snapshot_text(stored_programme_fields(routine))
     return form
 
 
@@ -168,8 +169,16 @@ def edit(client, share, programme_id):
     )
     changes, merge = save_programme(routine, current_user, sent)
     if merge.conflicts:
+        # Nothing was saved. The page shows what is stored now with this page's changes on
+        # top, each clash named next to its field; saving again keeps this page's values.
+        stored = snapshot_text(stored_programme_fields(routine))
+        write_programme_fields(
+            routine, merge.changes | {name: c.mine for name, c in merge.conflicts.items()}
+        )
         form = _stored_form(routine, exercises)
-        show_item_conflicts(form.items, merge.conflicts)
+        db.session.rollback()
+        form.loaded.data = stored
+        show_programme_conflicts(form, merge.conflicts)
         return _edit_page(client, routine, form, 409)
     flash("Saved. " + ("; ".join(changes) if changes else "Nothing had changed."), "success")
     return redirect(url_for("programmes.edit", client_id=client.id, programme_id=routine.id))

@@ -36,7 +36,7 @@ from ..forms import (
     note_field,
     whole_number_between,
 )
-from ..merge import conflict_message
+from ..merge import conflict_message, readable
 from ..photos import PhotoRefused, clean_photo
 from ..reminders.forms import WEEKDAY_NAMES
 
@@ -160,6 +160,34 @@ def show_item_conflicts(items, conflicts: dict) -> None:
                 entry.form[name].data = value
             message = conflict_message(words(conflict.theirs), words(conflict.mine))
             entry.form.sets.errors = [*entry.form.sets.errors, message]
+
+
+# A programme's plan clash is shown next to the field that chooses it.
+PLAN_FIELD_OF = {
+    "times_per_day": "times_per_day",
+    "days_per_week": "frequency",
+    "weekdays": "frequency",
+}
+
+
+def show_programme_conflicts(form, conflicts: dict) -> None:
+    """On the programme form as it was sent: each field also changed elsewhere meanwhile says
+    what is saved there now, next to it."""
+    show_item_conflicts(form.items, conflicts)
+    for name, conflict in conflicts.items():
+        if name.startswith("item"):
+            continue
+        field = form[PLAN_FIELD_OF.get(name, name)]
+        theirs = conflict.theirs
+        if name == "weekdays" and theirs:
+            theirs = ", ".join(WEEKDAY_NAMES[int(day)] for day in theirs)
+        elif name == "days_per_week" and theirs:
+            theirs = f"{theirs} days a week"
+        message = (
+            f"While this page was open, this was saved elsewhere as {readable(theirs)}. "
+            "Yours is filled in: save to keep it, or change it."
+        )
+        field.errors = [*field.errors, message]
 
 
 def _plan_frequency(form, field):

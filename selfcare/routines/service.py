@@ -208,12 +208,36 @@ def merge_item_edits(routine: Routine, loaded: str | None, sent: dict[str, dict]
     """Write the doses and notes this page changed (not yet committed); an item changed here
     and elsewhere since the page was loaded is a conflict, left as stored."""
     merge = merge_edits(read_snapshot(loaded), sent, stored_item_fields(routine))
-    by_key = {f"item{item.id}": item for item in routine.items}
-    for key, values in merge.changes.items():
-        item = by_key[key]
-        item.dose = Dose(**{name: value for name, value in values.items() if name != "note"})
-        item.note = values["note"]
+    _write_item_changes(routine, merge.changes)
     return merge
+
+
+def _write_item_changes(routine: Routine, changes: dict) -> None:
+    by_key = {f"item{item.id}": item for item in routine.items}
+    for key, values in changes.items():
+        if key in by_key:
+            item = by_key[key]
+            item.dose = Dose(**{name: value for name, value in values.items() if name != "note"})
+            item.note = values["note"]
+
+
+PROGRAMME_COLUMNS = ("name", "times_per_day", "days_per_week", "weekdays", "starts_on", "ends_on")
+
+
+def write_programme_fields(routine: Routine, values: dict) -> None:
+    """Set what `values` names of stored_programme_fields on the routine (not committed)."""
+    for column in PROGRAMME_COLUMNS:
+        if column in values:
+            setattr(routine, column, values[column])
+    _write_item_changes(routine, values)
+
+
+def stored_programme_fields(routine: Routine) -> dict:
+    """What the programme form edits, field by field: name, plan and dates, then each item."""
+    return {
+        **{column: getattr(routine, column) for column in PROGRAMME_COLUMNS},
+        **stored_item_fields(routine),
+    }
 
 
 def _dates_text(starts_on: date | None, ends_on: date | None) -> str:
@@ -271,20 +295,27 @@ class ProgrammeEdit:
     starts_on: date
     ends_on: date | None
     items: dict[str, dict]  # doses and notes by "item<id>", as stored_item_fields
-    loaded: str | None  # the items as the page showed them (merge.snapshot_text)
+    loaded: str | None  # the programme as the page showed it (stored_programme_fields)
     removed_item_ids: set[int]
     added: list[Exercise]
 
 
 def save_programme(routine: Routine, therapist: User, edit: ProgrammeEdit) -> tuple[list, Merge]:
     """Apply a therapist's save and record what it changed; returns the changes in words and
-    the merge of the doses (an item changed elsewhere meanwhile is a conflict, left as is)."""
+    the merge, field by field, with what is stored now: a field changed here and elsewhere
+    since the page was loaded is a conflict, and then nothing is saved."""
     before = programme_snapshot(routine)
-    routine.name = edit.name.strip()
-    for column, value in edit.plan.items():
-        setattr(routine, column, value)
-    routine.starts_on, routine.ends_on = edit.starts_on, edit.ends_on
-    merge = merge_item_edits(routine, edit.loaded, edit.items)
+    sent = {
+        "name": edit.name.strip(),
+        **edit.plan,
+        "starts_on": edit.starts_on,
+        "ends_on": edit.ends_on,
+        **edit.items,
+    }
+    merge = merge_edits(read_snapshot(edit.loaded), sent, stored_programme_fields(routine))
+    if merge.conflicts:  # nothing is saved behind a conflict: the page asks first
+        return [], merge
+    write_programme_fields(routine, merge.changes)
     for item in [item for item in routine.items if item.id in edit.removed_item_ids]:
         routine.items.remove(item)
     for exercise in edit.added:
