@@ -420,3 +420,26 @@ def test_a_plan_changed_in_another_tab_is_neither_undone_nor_saved_behind_a_conf
     assert browser.post(url, data=shown).status_code == 302
     [routine] = fetch_all(app, Routine, id=routine_id)
     assert (routine.times_per_day, routine.name) == (2, "Renamed")
+
+
+def test_a_twice_a_day_programme_offers_and_saves_its_second_session(
+    app, logged_in_client, client_user
+):
+    browser, _ = sharing_therapist(app, logged_in_client)
+    routine_id = new_programme(browser, client_user.id, times_per_day="2")
+
+    def session_log():
+        page = logged_in_client.get(f"/routines/{routine_id}/session").text
+        data = form_values(page, "routine-log-form")
+        return logged_in_client.post(f"/routines/{routine_id}/log", data=data)
+
+    assert session_log().status_code == 302
+    today = logged_in_client.get("/today").text
+    assert "Planned today: 1 of 2 done." in today and "Start the next one" in today
+    # The second planned session is saved without "you already logged" in between.
+    assert session_log().status_code == 302
+    assert count_rows(app, RoutineLog, routine_id=routine_id) == 2
+    assert "Start the next one" not in logged_in_client.get("/today").text
+    # Past the plan, a third asks first.
+    assert session_log().status_code == 409
+    assert count_rows(app, RoutineLog, routine_id=routine_id) == 2

@@ -517,6 +517,16 @@ def last_log_of(user_id: int, routine_id: int, day: date) -> RoutineLog | None:
     )
 
 
+def more_sessions_planned(routine: Routine, day: date) -> bool:
+    """Whether a programme done several times a day still has a session to come on `day`."""
+    if routine.times_per_day <= 1:
+        return False
+    done = db.session.scalar(
+        db.select(func.count(RoutineLog.id)).filter_by(routine_id=routine.id, day=day)
+    )
+    return done < routine.times_per_day
+
+
 @dataclass(frozen=True)
 class RoutineCard:
     routine: Routine

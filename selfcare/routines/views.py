@@ -32,6 +32,7 @@ from .service import (
     log_fields,
     log_routine,
     merge_item_edits,
+    more_sessions_planned,
     move_item,
     programme_history,
     save_exercise,
@@ -270,6 +271,7 @@ def log_details(routine_id):
             earlier
             and earlier.submission_id != form.submission_id.data
             and not form.save_again.data
+            and not more_sessions_planned(routine, form.day.data)
         ):
             return _log_page(form, routine, None, exercise_of, 409, earlier=earlier)
         log_routine(
