@@ -89,7 +89,7 @@ def test_a_programme_is_prescribed_with_a_plan_and_edited_in_one_form(
     [routine] = fetch_all(app, Routine, id=routine_id)
     assert (routine.weekdays, routine.days_per_week) == ("024", None)
     [change] = fetch_all(app, ProgrammeChange, routine_id=routine_id)
-    assert change.summary.startswith("Now Mon, Wed, Fri;")
+    assert change.summary.startswith("Now Mon, Wed, Fri (was 3 days a week);")
     assert "→ 3 × 12" in change.summary and f"took out {second.exercise.name}" in change.summary
     # The client reads it on the routine's page, and cannot change the doses.
     html = logged_in_client.get(f"/routines/{routine_id}").text

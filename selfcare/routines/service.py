@@ -265,10 +265,13 @@ def describe_changes(before: dict, after: dict) -> list[str]:
     changes = []
     if before["name"] != after["name"]:
         changes.append(f"renamed to “{after['name']}”")
+    # Each with what it was, so a change that drops a part ("twice a day", an end date) shows.
     if before["plan"] != after["plan"]:
-        changes.append(f"now {after['plan']}")
+        was = f" (was {before['plan']})" if before["plan"] else ""
+        changes.append(f"now {after['plan'] or 'no set plan'}{was}")
     if before["dates"] != after["dates"]:
-        changes.append(f"runs {after['dates']}" if after["dates"] else "no set dates")
+        was = f" (was {before['dates']})" if before["dates"] else ""
+        changes.append(f"runs {after['dates']}{was}" if after["dates"] else "no set dates")
     for item_id, (name, dose, note) in after["items"].items():
         if item_id not in before["items"]:
             changes.append(f"added {name} ({dose})")
