@@ -1,12 +1,12 @@
 """`make bench BENCH_ARGS=--large`: the large PostgreSQL database, 2,000 clients with two years
 each, and every page of the standard bench measured on it against the standard database.
 
-DATABASE_URL names the large database (PostgreSQL only). It is dropped and created again when it
-holds an earlier large build that is incomplete, or with --rebuild; a database holding anything
-else is refused. The schema comes from the migrations (`flask db upgrade`), the exercise library
-from the app; everything else is written with COPY, a batch of clients at a time, one stream per
-table, in one transaction, then ANALYZE. The histories follow the demo generator's model
-(selfcare/demo.py): pain eases as routines are kept up, flares, rest days, ROM every week or two.
+DATABASE_URL names the large database (PostgreSQL only). Until it holds a complete large build,
+or with --rebuild, it is dropped and created again; a database holding anything else is refused.
+The schema comes from the migrations (`flask db upgrade`), the exercise library from the app;
+everything else is written with COPY, a batch of clients at a time, one stream per table, in one
+transaction, then ANALYZE. The histories follow the demo generator's model (selfcare/demo.py):
+pain eases as routines are kept up, flares, rest days, ROM every week or two.
 
 The bench therapist shares with 500 of the clients, and the bench client is one of them with two
 years, as on the standard database (--baseline, by default the server's selfcare_bench, built by
@@ -33,19 +33,19 @@ from bench.data import FIVE_REGIONS, HEAVY_CLIENT, SHARING_CLIENTS, THERAPIST_EM
 from bench.run import (
     TICKS_PER_SECOND,
     WORKERS,
-    _medians,
-    _rounded,
     cpu_ticks,
     in_process,
     logged_in_client,
     measure_load,
+    medians,
     pages,
     prepare,
     require_wrk,
+    rounded,
     server_env,
     settings,
 )
-from bench.scale import _create_postgres_database
+from bench.scale import create_postgres_database
 from selfcare import create_app
 from selfcare.clinical import REGIONS, DayKind
 from selfcare.demo import (
@@ -170,6 +170,7 @@ def recreate_database(url: str) -> None:
 
 
 def _holds_only_large_data(url: str) -> bool:
+    """Whether every account in the database is one this generator makes."""
     with psycopg.connect(psycopg_url(url)) as connection:
         if connection.execute("SELECT to_regclass('users')").fetchone()[0] is None:
             return True  # empty, or only a schema
@@ -416,7 +417,7 @@ def main(args) -> None:
     ]
     for side in sides:
         if side.name == "standard":
-            _create_postgres_database(baseline_url)
+            create_postgres_database(baseline_url)
         app, heavy_id = prepare(side.config)  # builds the standard database when missing
         side.pages = [
             page
@@ -452,7 +453,7 @@ def main(args) -> None:
                         database_used / TICKS_PER_SECOND * 1000 / measured["requests"]
                     )
                     side.runs[index].append(measured)
-                    print(round_number + 1, side.name, page.label, _rounded(measured), flush=True)
+                    print(round_number + 1, side.name, page.label, rounded(measured), flush=True)
     finally:
         for side in sides:
             if side.base:
@@ -534,8 +535,8 @@ def render(sides: list[Side], counts: dict, built_in: int | None, baseline_url: 
         "| --- |" + " ---: |" * 8,
     ]
     for index, page in enumerate(large.pages):
-        before = _medians(standard.runs[index]) | standard.static[standard.pages[index].label]
-        after = _medians(large.runs[index]) | large.static[page.label]
+        before = medians(standard.runs[index]) | standard.static[standard.pages[index].label]
+        after = medians(large.runs[index]) | large.static[page.label]
         ratio = (after["cpu_ms"] + after["db_cpu_ms"]) / (before["cpu_ms"] + before["db_cpu_ms"])
         lines.append(
             f"| {page.label} | {before['cpu_ms']:.1f} | {after['cpu_ms']:.1f} | "

@@ -304,13 +304,11 @@ def main(argv: list[str] | None = None) -> None:
                     server, bases[page.server], page, args.seconds, clients.get(page.email)
                 )
                 runs[page.label].append(measured)
-                print(round_number + 1, page.label, _rounded(measured), flush=True)
+                print(round_number + 1, page.label, rounded(measured), flush=True)
     finally:
         for server in servers.values():
             server.__exit__(None, None, None)
-    rows = [
-        (page.label, _medians(runs[page.label]) | static.get(page.label, {})) for page in chosen
-    ]
+    rows = [(page.label, medians(runs[page.label]) | static.get(page.label, {})) for page in chosen]
     database = config["SQLALCHEMY_DATABASE_URI"].split(":")[0].split("+")[0]
     report = render(rows, database, args)
     print(report)
@@ -319,11 +317,11 @@ def main(argv: list[str] | None = None) -> None:
         (ROOT / "docs" / f"benchmarks{suffix}.md").write_text(report)
 
 
-def _rounded(measured: dict) -> dict:
+def rounded(measured: dict) -> dict:
     return {key: round(value, 2) for key, value in measured.items()}
 
 
-def _medians(measured: list[dict]) -> dict:
+def medians(measured: list[dict]) -> dict:
     return {key: statistics.median(run[key] for run in measured) for key in measured[0]}
 
 
