@@ -9,7 +9,8 @@ For each page, in interleaved rounds (medians reported):
 - in the process, through Flask's test client: SQL statements and the page's bytes.
 
 SQLite by default (instance/bench.db, built once and reused); DATABASE_URL picks PostgreSQL.
-`--scale` runs the growth curves instead (bench/scale.py).
+`--scale` runs the growth curves instead (bench/scale.py), `--large` the large PostgreSQL
+database against the standard one (bench/large.py).
 """
 
 import argparse
@@ -67,7 +68,7 @@ class Page:
     post: bool = False  # a check-in sent with new scores each time
 
 
-def pages(heavy_id: int) -> list[Page]:
+def pages(heavy_id: int, years: int = 5) -> list[Page]:
     return [
         Page("ceiling (bare Flask)", None, "/", server="ceiling"),
         Page("naive 90-day page", None, "/naive", server="naive"),
@@ -76,7 +77,7 @@ def pages(heavy_id: int) -> list[Page]:
         Page("/checkins", HEAVY_CLIENT, "/checkins"),
         Page("/trends (2 weeks)", HEAVY_CLIENT, "/trends?range=2w"),
         Page("/trends (3 months)", HEAVY_CLIENT, "/trends?range=3m"),
-        Page("/trends (all, 5 years)", HEAVY_CLIENT, "/trends?range=all"),
+        Page(f"/trends (all, {years} years)", HEAVY_CLIENT, "/trends?range=all"),
         Page("/report", HEAVY_CLIENT, "/report"),
         Page(f"/therapist ({SHARING_CLIENTS} clients)", THERAPIST_EMAIL, "/therapist"),
         Page("/therapist/clients/<id>", THERAPIST_EMAIL, f"/therapist/clients/{heavy_id}"),
@@ -248,12 +249,27 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help="two gunicorns behind nginx (bench/twoservers.py)",
     )
+    parser.add_argument(
+        "--large",
+        action="store_true",
+        help="2,000 clients with two years each, in the PostgreSQL database DATABASE_URL names, "
+        "against the standard one (bench/large.py)",
+    )
+    parser.add_argument("--rebuild", action="store_true", help="--large: generate it again")
+    parser.add_argument(
+        "--baseline", help="--large: the standard database's URL (default: selfcare_bench)"
+    )
     parser.add_argument("--no-write", action="store_true", help="print, don't write docs/")
     args = parser.parse_args(argv)
     if args.scale:
         from bench.scale import main as scale_main
 
         scale_main(args)
+        return
+    if args.large:
+        from bench.large import main as large_main
+
+        large_main(args)
         return
     if args.two_servers:
         from bench.twoservers import main as two_servers_main
@@ -288,13 +304,11 @@ def main(argv: list[str] | None = None) -> None:
                     server, bases[page.server], page, args.seconds, clients.get(page.email)
                 )
                 runs[page.label].append(measured)
-                print(round_number + 1, page.label, _rounded(measured), flush=True)
+                print(round_number + 1, page.label, rounded(measured), flush=True)
     finally:
         for server in servers.values():
             server.__exit__(None, None, None)
-    rows = [
-        (page.label, _medians(runs[page.label]) | static.get(page.label, {})) for page in chosen
-    ]
+    rows = [(page.label, medians(runs[page.label]) | static.get(page.label, {})) for page in chosen]
     database = config["SQLALCHEMY_DATABASE_URI"].split(":")[0].split("+")[0]
     report = render(rows, database, args)
     print(report)
@@ -303,11 +317,11 @@ def main(argv: list[str] | None = None) -> None:
         (ROOT / "docs" / f"benchmarks{suffix}.md").write_text(report)
 
 
-def _rounded(measured: dict) -> dict:
+def rounded(measured: dict) -> dict:
     return {key: round(value, 2) for key, value in measured.items()}
 
 
-def _medians(measured: list[dict]) -> dict:
+def medians(measured: list[dict]) -> dict:
     return {key: statistics.median(run[key] for run in measured) for key in measured[0]}
 
 
@@ -345,7 +359,9 @@ def render(rows, database: str, args) -> str:
         "",
         "Growth with years of history and with clients: [benchmarks-growth.md]"
         "(benchmarks-growth.md) (`--scale`). Two servers behind nginx: "
-        "[benchmarks-two-servers.md](benchmarks-two-servers.md) (`--two-servers`).",
+        "[benchmarks-two-servers.md](benchmarks-two-servers.md) (`--two-servers`). 2,000 clients "
+        "with two years each on PostgreSQL: [benchmarks-large.md](benchmarks-large.md) "
+        "(`--large`).",
         "",
         "| page | " + " | ".join(title for title, _, _ in COLUMNS) + " |",
         "| --- |" + " ---: |" * len(COLUMNS),

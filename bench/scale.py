@@ -63,7 +63,7 @@ def database_url(name: str) -> str:
 def open_app(name: str):
     url = database_url(name)
     if url.startswith("postgresql"):
-        _create_postgres_database(url)
+        create_postgres_database(url)
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False}
     )
@@ -72,7 +72,7 @@ def open_app(name: str):
     return app
 
 
-def _create_postgres_database(url: str) -> None:
+def create_postgres_database(url: str) -> None:
     server, name = url.rsplit("/", 1)
     engine = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
