@@ -52,9 +52,9 @@ from selfcare.demo import (
     DEMO_PASSWORD,
     DEMO_ROUTINES,
     HistoryProfile,
-    _checkin_row,
-    _measurement_rows,
-    _pain,
+    checkin_row,
+    demo_pain,
+    measurement_rows,
 )
 from selfcare.extensions import db
 from selfcare.models import CLIENT, SHARE_PARTS, THERAPIST
@@ -351,7 +351,7 @@ class Generator:
             if rng.random() < profile.checkin_rate:
                 rest = not did_routines and rng.random() < 0.4
                 kind = DayKind.FLARE if flaring else (DayKind.REST if rest else DayKind.NORMAL)
-                row = _checkin_row(user_id, day, kind, rng, flaring)
+                row = checkin_row(user_id, day, kind, rng, flaring)
                 stamp = self._stamp(day, clock(9))
                 checkin_id = add(
                     "checkins",
@@ -360,7 +360,7 @@ class Generator:
                     stamp,
                 )
                 for region, base in profile.regions.items():
-                    score = _pain(
+                    score = demo_pain(
                         base, momentum, profile.improvement, skipped_yesterday, flaring, rng
                     )
                     add("pain_scores", checkin_id, region, score)
@@ -377,7 +377,7 @@ class Generator:
                         for exercise_id, *dose in doses:
                             add("routine_log_items", log_id, exercise_id, True, *dose)
             skipped_yesterday = not did_routines
-        for row in _measurement_rows(user_id, self.start, self.end, profile, rng):
+        for row in measurement_rows(user_id, self.start, self.end, profile, rng):
             add(
                 "measurements",
                 *(row[key] for key in ("user_id", "movement", "side", "value", "unit", "day")),

@@ -123,9 +123,9 @@ def generate_history(
                 if flaring
                 else (DayKind.REST if not did_routines and rng.random() < 0.4 else DayKind.NORMAL)
             )
-            checkins.append(_checkin_row(user.id, day, kind, rng, flaring))
+            checkins.append(checkin_row(user.id, day, kind, rng, flaring))
             scores_by_day[day] = {
-                region: _pain(
+                region: demo_pain(
                     base + recent_bump,
                     momentum,
                     profile.improvement,
@@ -146,7 +146,7 @@ def generate_history(
         skipped_yesterday = not did_routines
     _insert_checkins(checkins, scores_by_day)
     _insert_logs(logs, log_items)
-    measurements = _measurement_rows(user.id, start, end, profile, rng)
+    measurements = measurement_rows(user.id, start, end, profile, rng)
     if measurements:
         db.session.execute(insert(Measurement), measurements)
     note_history_change(db.session, [user.id])
@@ -154,7 +154,7 @@ def generate_history(
     return {"checkins": len(checkins), "routine_logs": len(logs), "measurements": len(measurements)}
 
 
-def _pain(base, momentum, improvement, skipped_yesterday, flaring, rng) -> int:
+def demo_pain(base, momentum, improvement, skipped_yesterday, flaring, rng) -> int:
     value = base * (1 - improvement * min(1.0, momentum * 1.25))
     value += 1.0 if skipped_yesterday else 0.0
     value += 3.0 if flaring else 0.0
@@ -162,7 +162,7 @@ def _pain(base, momentum, improvement, skipped_yesterday, flaring, rng) -> int:
     return max(0, min(10, round(value)))
 
 
-def _checkin_row(user_id, day, kind, rng, flaring) -> dict:
+def checkin_row(user_id, day, kind, rng, flaring) -> dict:
     return {
         "user_id": user_id,
         "day": day,
@@ -244,7 +244,7 @@ def _insert_logs(logs: list[dict], log_items: list[list[dict]]) -> None:
     db.session.execute(insert(RoutineLogItem), rows)
 
 
-def _measurement_rows(user_id, start, end, profile, rng) -> list[dict]:
+def measurement_rows(user_id, start, end, profile, rng) -> list[dict]:
     rows = []
     day = start + timedelta(days=rng.randint(0, 3))
     total_days = max(1, (end - start).days)
