@@ -56,9 +56,29 @@ def main(base: str) -> None:
             page.screenshot(path=str(DOCS / filename))
             print("wrote", DOCS / filename)
             context.close()
+        programme_shots(browser, base)
         print_report(browser, base)
         browser.close()
         home_screen_shots(playwright, base)
+
+
+def programme_shots(browser, base: str) -> None:
+    """The guided session at its first exercise, and the therapist's view of each exercise."""
+    page = browser.new_page(viewport=PHONE)
+    log_in(page, base, "client@example.com")
+    page.goto(f"{base}/today")
+    page.locator("#routines a.button", has_text="Start").first.click()
+    page.locator(".player-start").first.wait_for()
+    page.screenshot(path=str(DOCS / "player-phone.png"))
+    print("wrote", DOCS / "player-phone.png")
+    page.close()
+    page = browser.new_page(viewport=PHONE)
+    log_in(page, base, "therapist@example.com")
+    page.goto(f"{base}/therapist?q=Alex")
+    page.get_by_role("link", name="Alex Demo").first.click()
+    page.locator("#routines").screenshot(path=str(DOCS / "therapist-exercises-phone.png"))
+    print("wrote", DOCS / "therapist-exercises-phone.png")
+    page.close()
 
 
 def log_in(page, base: str, email: str) -> None:
