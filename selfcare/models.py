@@ -429,9 +429,13 @@ class SharedParts:
     # The last day the share is active; none: until the client stops it.
     ends_on: Mapped[date | None] = mapped_column(Date)
 
+    @staticmethod
+    def parts_of(parts: str) -> frozenset[str]:
+        return frozenset(part for part in parts.split(",") if part in SHARE_PARTS)
+
     @property
     def part_set(self) -> frozenset[str]:
-        return frozenset(part for part in self.parts.split(",") if part in SHARE_PARTS)
+        return self.parts_of(self.parts)
 
     @property
     def part_labels(self) -> list[str]:
@@ -470,6 +474,20 @@ class Share(SharedParts, db.Model):
 
     client: Mapped[User] = relationship(foreign_keys=[client_id], lazy="joined")
     therapist: Mapped[User] = relationship(foreign_keys=[therapist_id], lazy="joined")
+
+
+class ClientSummary(db.Model):
+    """A client's dashboard figures, every part unmasked (each share masks its own), kept while
+    the client's history version and local day are those they were computed for."""
+
+    __tablename__ = "client_summaries"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    history_version: Mapped[int] = mapped_column(Integer)
+    computed_on: Mapped[date] = mapped_column(Date)
+    figures: Mapped[dict] = mapped_column(JSON)
 
 
 class AccessLogEntry(db.Model):
