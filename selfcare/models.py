@@ -1,6 +1,7 @@
 """Database models (SQLAlchemy 2.0 style). Timestamps are stored in UTC."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -430,6 +431,7 @@ class SharedParts:
     ends_on: Mapped[date | None] = mapped_column(Date)
 
     @staticmethod
+    @cache  # a handful of distinct values, read for every client of a dashboard
     def parts_of(parts: str) -> frozenset[str]:
         return frozenset(part for part in parts.split(",") if part in SHARE_PARTS)
 

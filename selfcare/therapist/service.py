@@ -5,7 +5,7 @@ the rules that read them (MCID, minimum days, forgiving adherence) stay in insig
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import NamedTuple
 
@@ -62,7 +62,6 @@ class ClientName(NamedTuple):
 @dataclass(frozen=True)
 class ClientRow:
     client: ClientName
-    since: date
     last_checkin: date | None
     latest_pain: float | None
     week_average: float | None
@@ -107,6 +106,7 @@ class ClientFacts:
     resting_days: int
     first_checkin: date | None
     first_routine: date | None
+    joined_at: datetime
     # Against the programmes' plans, for a client with a programme in the window.
     planned: insights.PlanAdherence | None = None
 
@@ -123,10 +123,8 @@ def dashboard_rows(therapist_id: int) -> list[ClientRow]:
             User.id,
             User.name,
             User.timezone,
-            User.created_at,
             User.history_version,
             Share.parts,
-            Share.since,
             ClientSummary.history_version.label("summary_version"),
             ClientSummary.computed_on,
             ClientSummary.figures,
@@ -136,7 +134,7 @@ def dashboard_rows(therapist_id: int) -> list[ClientRow]:
         .where(Share.therapist_id == therapist_id, share_in_force())
     ).all()
     # One "today" per time zone, read once: the SQL windows and the flags agree even at midnight.
-    zone_today = {entry.timezone: local_today(entry.timezone) for entry in listed}
+    zone_today = {zone: local_today(zone) for zone in {entry.timezone for entry in listed}}
     stale = sorted(
         (
             entry
@@ -214,7 +212,11 @@ def _client_calendar(client_ids: list[int], zone_today: dict[str, date]):
         .cte("zone_days")
     )
     return (
-        db.select(User.id.label("user_id"), *(zone_days.c[name] for name in names))
+        db.select(
+            User.id.label("user_id"),
+            User.created_at.label("joined_at"),
+            *(zone_days.c[name] for name in names),
+        )
         .join(zone_days, zone_days.c.timezone == User.timezone)
         .where(User.id.in_(client_ids))
         .cte("client_calendar")
@@ -316,6 +318,7 @@ def _client_facts(calendar) -> dict[int, ClientFacts]:
                 resting_days,
                 first(CheckIn.day, CheckIn).scalar_subquery(),
                 first(RoutineLog.day, RoutineLog).scalar_subquery(),
+                calendar.c.joined_at,
             )
         )
     }
@@ -417,7 +420,7 @@ def _figures(
         )
 
     # The client's first day: when they joined, or their first entry if that came earlier.
-    joined = to_local(entry.created_at, entry.timezone).date()
+    joined = to_local(facts.joined_at, entry.timezone).date()
     first_day = min(day for day in (joined, facts.first_checkin, facts.first_routine) if day)
     return {
         "last_checkin": facts.last_checkin and facts.last_checkin.isoformat(),
@@ -451,7 +454,6 @@ def _row(entry, figures: dict, today: date) -> ClientRow:
     last_checkin = figures["last_checkin"] if pain else None
     return ClientRow(
         client=ClientName(entry.id, entry.name),
-        since=entry.since.date(),
         last_checkin=last_checkin and date.fromisoformat(last_checkin),
         latest_pain=figures["latest_pain"] if pain else None,
         week_average=figures["week_average"] if pain else None,
