@@ -490,6 +490,13 @@ class ClientSummary(db.Model):
     history_version: Mapped[int] = mapped_column(Integer)
     computed_on: Mapped[date] = mapped_column(Date)
     figures: Mapped[dict] = mapped_column(JSON)
+    # What ranks and flags the row, unmasked, so a dashboard sorts and counts every client
+    # without reading their figures: pain part, then routines part.
+    worse_rise: Mapped[float] = mapped_column(Float)  # total rise over the regions worse
+    worse_regions: Mapped[int] = mapped_column(SmallInteger)
+    inactive: Mapped[bool] = mapped_column(Boolean)
+    worst_pain_during: Mapped[int | None] = mapped_column(SmallInteger)
+    too_hard: Mapped[int] = mapped_column(SmallInteger)
 
 
 class AccessLogEntry(db.Model):

@@ -76,7 +76,7 @@ def test_kept_summaries_read_as_a_fresh_computation(app, count_queries):
             computed = dashboard_rows(therapist.id)
         with count_queries() as counter, app.app_context():
             kept = dashboard_rows(therapist.id)
-        assert counter.count == 1  # one query: shares, names and summaries
+        assert counter.count == 2  # the kept ranks of every client, the figures of those shown
         with app.app_context():
             db.session.execute(db.delete(ClientSummary))
             db.session.commit()

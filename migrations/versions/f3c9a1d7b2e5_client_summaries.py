@@ -24,6 +24,11 @@ def upgrade():
         sa.Column('history_version', sa.Integer(), nullable=False),
         sa.Column('computed_on', sa.Date(), nullable=False),
         sa.Column('figures', sa.JSON(), nullable=False),
+        sa.Column('worse_rise', sa.Float(), nullable=False),
+        sa.Column('worse_regions', sa.SmallInteger(), nullable=False),
+        sa.Column('inactive', sa.Boolean(), nullable=False),
+        sa.Column('worst_pain_during', sa.SmallInteger(), nullable=True),
+        sa.Column('too_hard', sa.SmallInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ['user_id'], ['users.id'], name=op.f('fk_client_summaries_user_id_users'),
             ondelete='CASCADE',

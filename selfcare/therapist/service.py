@@ -114,8 +114,29 @@ class ClientFacts:
 Weeks = dict[str | None, dict[int, insights.Tally]]  # region -> week -> tally
 
 
+# What ranks and flags a client, kept unmasked beside their figures (ClientSummary).
+RANK_COLUMNS = ("worse_rise", "worse_regions", "inactive", "worst_pain_during", "too_hard")
+
+
+class Listed(NamedTuple):
+    """A sharing client as the dashboard sorts, counts, filters and pages them: no figures."""
+
+    client: ClientName
+    parts: frozenset[str]
+    flags: frozenset[str]
+    attention: tuple
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.flags)
+
+
 def dashboard_rows(therapist_id: int) -> list[ClientRow]:
-    """Every sharing client's row, most urgent first, from one query over the kept summaries
+    return page_rows(dashboard_list(therapist_id))
+
+
+def dashboard_list(therapist_id: int) -> list[Listed]:
+    """Every sharing client, most urgent first, from one query over the kept summaries
     (client_summaries); the clients who wrote since, or whose day moved on, are worked out
     again together and kept, so the queries stay the same however many clients there are."""
     listed = db.session.execute(
@@ -127,7 +148,7 @@ def dashboard_rows(therapist_id: int) -> list[ClientRow]:
             Share.parts,
             ClientSummary.history_version.label("summary_version"),
             ClientSummary.computed_on,
-            ClientSummary.figures,
+            *(getattr(ClientSummary, name) for name in RANK_COLUMNS),
         )
         .join(Share, Share.client_id == User.id)
         .outerjoin(ClientSummary, ClientSummary.user_id == User.id)
@@ -145,17 +166,52 @@ def dashboard_rows(therapist_id: int) -> list[ClientRow]:
         key=lambda entry: entry.id,  # upserts lock rows in one order: no deadlock between two
     )
     fresh = _refresh_summaries(stale, zone_today) if stale else {}
-    rows = [
-        _row(entry, fresh.get(entry.id) or entry.figures, zone_today[entry.timezone])
-        for entry in listed
-    ]
-    return sorted(rows, key=lambda row: (row.attention(), row.client.name.lower()))
+    first_rank = len(listed[0]) - len(RANK_COLUMNS) if listed else 0
+    clients = [_listed(entry, fresh.get(entry.id) or entry[first_rank:]) for entry in listed]
+    return sorted(clients, key=lambda client: (client.attention, client.client.name.lower()))
 
 
-def _refresh_summaries(stale, zone_today: dict[str, date]) -> dict[int, dict]:
-    """The figures of the `stale` clients, computed in one batch and kept. The version kept is
-    the one read before the history, so a write in between leaves the summary stale, never
-    newer than it claims; two workers keeping the same client both write true figures."""
+def _listed(entry, ranks) -> Listed:
+    """The client's flags and place in the order, as far as their share covers."""
+    worse_rise, worse_regions, inactive, worst_pain_during, too_hard = ranks
+    parts = Share.parts_of(entry.parts)
+    if "pain" not in parts:
+        worse_regions, inactive = 0, False
+    if "routines" not in parts:
+        worst_pain_during, too_hard = None, 0
+    raised = {
+        "worse": bool(worse_regions),
+        "pain": worst_pain_during is not None,
+        "too_hard": bool(too_hard),
+        "quiet": inactive,
+    }
+    return Listed(
+        client=ClientName(entry.id, entry.name),
+        parts=parts,
+        flags=frozenset(flag for flag, up in raised.items() if up),
+        attention=insights.attention_rank_of(
+            worse_rise, worse_regions, worst_pain_during, too_hard, inactive
+        ),
+    )
+
+
+def page_rows(listed: list[Listed]) -> list[ClientRow]:
+    """The full rows of the clients a page shows, in its order: one query for their figures."""
+    figures = dict(
+        db.session.execute(
+            db.select(ClientSummary.user_id, ClientSummary.figures).where(
+                ClientSummary.user_id.in_([entry.client.id for entry in listed])
+            )
+        ).all()
+    )
+    return [_row(entry, figures[entry.client.id]) for entry in listed]
+
+
+def _refresh_summaries(stale, zone_today: dict[str, date]) -> dict[int, tuple]:
+    """The figures of the `stale` clients, computed in one batch and kept; returns their
+    RANK_COLUMNS. The version kept is the one read before the history, so a write in between
+    leaves the summary stale, never newer than it claims; two workers keeping the same client
+    both write true figures."""
     calendar = _client_calendar([entry.id for entry in stale], zone_today)
     weeks = _weekly_tallies(calendar)
     facts = _client_facts(calendar)
@@ -172,6 +228,7 @@ def _refresh_summaries(stale, zone_today: dict[str, date]) -> dict[int, dict]:
         )
         for entry in stale
     }
+    ranks = {user_id: _ranks(figures) for user_id, figures in summaries.items()}
     dialect_insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
     upsert = dialect_insert[db.engine.dialect.name](ClientSummary)
     db.session.execute(
@@ -179,7 +236,7 @@ def _refresh_summaries(stale, zone_today: dict[str, date]) -> dict[int, dict]:
             index_elements=[ClientSummary.user_id],
             set_={
                 name: upsert.excluded[name]
-                for name in ("history_version", "computed_on", "figures")
+                for name in ("history_version", "computed_on", "figures", *RANK_COLUMNS)
             },
         ),
         [
@@ -188,12 +245,13 @@ def _refresh_summaries(stale, zone_today: dict[str, date]) -> dict[int, dict]:
                 "history_version": entry.history_version,
                 "computed_on": zone_today[entry.timezone],
                 "figures": summaries[entry.id],
+                **dict(zip(RANK_COLUMNS, ranks[entry.id], strict=True)),
             }
             for entry in stale
         ],
     )
     db.session.commit()
-    return summaries
+    return ranks
 
 
 def _client_calendar(client_ids: list[int], zone_today: dict[str, date]):
@@ -446,14 +504,25 @@ def _figures(
     }
 
 
-def _row(entry, figures: dict, today: date) -> ClientRow:
+def _ranks(figures: dict) -> tuple:
+    """RANK_COLUMNS of a client's figures."""
+    return (
+        sum(figures["worse"].values()),
+        len(figures["worse"]),
+        figures["inactive"],
+        max(figures["painful_exercises"].values(), default=None),
+        len(figures["too_hard_exercises"]),
+    )
+
+
+def _row(entry: Listed, figures: dict) -> ClientRow:
     """One client's row, as far as their share covers: pain (check-ins) and routines."""
-    parts = Share.parts_of(entry.parts)
+    parts = entry.parts
     pain, routines = "pain" in parts, "routines" in parts
     worse = figures["worse"] if pain else {}
     last_checkin = figures["last_checkin"] if pain else None
     return ClientRow(
-        client=ClientName(entry.id, entry.name),
+        client=entry.client,
         last_checkin=last_checkin and date.fromisoformat(last_checkin),
         latest_pain=figures["latest_pain"] if pain else None,
         week_average=figures["week_average"] if pain else None,
