@@ -204,7 +204,8 @@ def page_rows(listed: list[Listed]) -> list[ClientRow]:
             )
         ).all()
     )
-    return [_row(entry, figures[entry.client.id]) for entry in listed]
+    # A client who closed their account between the two queries is left out, not an error.
+    return [_row(entry, figures[entry.client.id]) for entry in listed if entry.client.id in figures]
 
 
 def _refresh_summaries(stale, zone_today: dict[str, date]) -> dict[int, tuple]:
