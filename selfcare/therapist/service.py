@@ -1,12 +1,11 @@
 """The dashboard: one row per sharing client, read from the kept client summaries; the stale
-ones are worked out again in a batch of four queries however many clients. The
+ones are worked out again in one batch of queries however many clients. The
 weekly sums are totalled in SQL, so the work does not grow with the days of history loaded;
 the rules that read them (MCID, minimum days, forgiving adherence) stay in insights."""
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from functools import cached_property
 from typing import NamedTuple
 
 from sqlalchemy import (
@@ -75,7 +74,7 @@ class ClientRow:
     painful_exercises: dict[str, int]
     too_hard_exercises: list[str]
 
-    @cached_property  # read for every client by the filter counts: worked out once
+    @property
     def flags(self) -> frozenset[str]:
         raised = {
             "worse": bool(self.worsening_regions),
