@@ -14,6 +14,7 @@ from .models import (
     PainScore,
     Routine,
     RoutineLog,
+    RoutineLogItem,
     TrackedRegion,
     User,
 )
@@ -51,6 +52,9 @@ def _changed_owners(session: Session) -> tuple[set[int], set[int]]:
                 users.add(instance.checkin.user_id)
             elif instance.checkin_id is not None:
                 checkins.add(instance.checkin_id)
+        elif isinstance(instance, RoutineLogItem) and instance.log is not None:
+            # How an exercise went, edited on its own: the dashboard's flags read it.
+            users.add(instance.log.user_id)
     users.discard(None)
     return users, checkins
 

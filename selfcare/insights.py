@@ -492,8 +492,21 @@ def attention_rank(
     change (the larger the total rise over regions, then the more regions, the sooner), then
     pain during an exercise (the higher the sooner), then exercises too hard twice, then a quiet
     spell; clients with none of these last."""
-    if worsening_rises:
-        return (0, -sum(worsening_rises), -len(worsening_rises))
+    return attention_rank_of(
+        sum(worsening_rises), len(worsening_rises), worst_pain_during, too_hard, inactive
+    )
+
+
+def attention_rank_of(
+    total_rise: float,
+    regions_worse: int,
+    worst_pain_during: int | None,
+    too_hard: int,
+    inactive: bool,
+) -> tuple:
+    """attention_rank from the sum and count of the rises (as a kept summary holds them)."""
+    if regions_worse:
+        return (0, -total_rise, -regions_worse)
     if worst_pain_during is not None:
         return (1, -worst_pain_during, 0)
     if too_hard:

@@ -1,6 +1,7 @@
 """Database models (SQLAlchemy 2.0 style). Timestamps are stored in UTC."""
 
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -432,9 +433,14 @@ class SharedParts:
     # The last day the share is active; none: until the client stops it.
     ends_on: Mapped[date | None] = mapped_column(Date)
 
+    @staticmethod
+    @cache  # a handful of distinct values, read for every client of a dashboard
+    def parts_of(parts: str) -> frozenset[str]:
+        return frozenset(part for part in parts.split(",") if part in SHARE_PARTS)
+
     @property
     def part_set(self) -> frozenset[str]:
-        return frozenset(part for part in self.parts.split(",") if part in SHARE_PARTS)
+        return self.parts_of(self.parts)
 
     @property
     def part_labels(self) -> list[str]:
@@ -473,6 +479,27 @@ class Share(SharedParts, db.Model):
 
     client: Mapped[User] = relationship(foreign_keys=[client_id], lazy="joined")
     therapist: Mapped[User] = relationship(foreign_keys=[therapist_id], lazy="joined")
+
+
+class ClientSummary(db.Model):
+    """A client's dashboard figures, every part unmasked (each share masks its own), kept while
+    the client's history version and local day are those they were computed for."""
+
+    __tablename__ = "client_summaries"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    history_version: Mapped[int] = mapped_column(Integer)
+    computed_on: Mapped[date] = mapped_column(Date)
+    figures: Mapped[dict] = mapped_column(JSON)
+    # What ranks and flags the row, unmasked, so a dashboard sorts and counts every client
+    # without reading their figures: pain part, then routines part.
+    worse_rise: Mapped[float] = mapped_column(Float)  # total rise over the regions worse
+    worse_regions: Mapped[int] = mapped_column(SmallInteger)
+    inactive: Mapped[bool] = mapped_column(Boolean)
+    worst_pain_during: Mapped[int | None] = mapped_column(SmallInteger)
+    too_hard: Mapped[int] = mapped_column(SmallInteger)
 
 
 class AccessLogEntry(db.Model):

@@ -95,10 +95,12 @@ def test_query_count_does_not_grow_with_500_clients(app, count_queries):
     few, many = make_user(app, "therapist"), make_user(app, "therapist")
     add_clients(app, few.id, 5, prefix="few")
     add_clients(app, many.id, 500, prefix="many")
-    few_count, _ = dashboard_queries(app, count_queries, few)
-    many_count, page = dashboard_queries(app, count_queries, many)
-    assert "500 clients" in page and page.count("Many Client") == 50  # 50 a page
-    assert few_count == many_count <= 8, (few_count, many_count)
+    # The first view works every client's summary out and keeps it; the next reads them.
+    for most in (11, 6):
+        few_count, _ = dashboard_queries(app, count_queries, few)
+        many_count, page = dashboard_queries(app, count_queries, many)
+        assert "500 clients" in page and page.count("Many Client") == 50  # 50 a page
+        assert few_count == many_count <= most, (few_count, many_count)
 
 
 def test_flags_and_flagged_first(app, count_queries):

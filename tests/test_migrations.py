@@ -43,3 +43,11 @@ def test_the_duplicate_pain_score_index_goes_and_comes_back(migrated_app):
     assert "ix_pain_scores_checkin_id" in pain_score_indexes()
     upgrade()
     assert "ix_pain_scores_checkin_id" not in pain_score_indexes()
+
+
+def test_the_client_summaries_table_goes_and_comes_back(migrated_app):
+    assert "client_summaries" in inspect(db.engine).get_table_names()
+    downgrade(revision="e7b1c4d2a9f0")
+    assert "client_summaries" not in inspect(db.engine).get_table_names()
+    upgrade()
+    assert "client_summaries" in inspect(db.engine).get_table_names()

@@ -1,10 +1,12 @@
-"""The dashboard: one row per sharing client, from four queries however many clients. The
+"""The dashboard: one row per sharing client, read from the kept client summaries; the stale
+ones are worked out again in one batch of queries however many clients. The
 weekly sums are totalled in SQL, so the work does not grow with the days of history loaded;
 the rules that read them (MCID, minimum days, forgiving adherence) stay in insights."""
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import (
     Date,
@@ -20,13 +22,25 @@ from sqlalchemy import (
     null,
 )
 from sqlalchemy import values as values_table
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .. import insights
 from ..access import share_in_force
 from ..clinical import REGIONS, DayKind
 from ..dates import local_today, to_local
 from ..extensions import db
-from ..models import CheckIn, Exercise, PainScore, Routine, RoutineLog, RoutineLogItem, Share, User
+from ..models import (
+    CheckIn,
+    ClientSummary,
+    Exercise,
+    PainScore,
+    Routine,
+    RoutineLog,
+    RoutineLogItem,
+    Share,
+    User,
+)
 
 # What "needs a look" can be filtered by (?flag=…), in the order of attention.
 FLAGS = {
@@ -39,10 +53,14 @@ CURRENT_WEEK, PREVIOUS_WEEK = 0, 1
 ALL_REGIONS = None  # the region key of the overall series: each day's mean over rated regions
 
 
+class ClientName(NamedTuple):
+    id: int
+    name: str
+
+
 @dataclass(frozen=True)
 class ClientRow:
-    client: User
-    since: date
+    client: ClientName
     last_checkin: date | None
     latest_pain: float | None
     week_average: float | None
@@ -57,14 +75,14 @@ class ClientRow:
     too_hard_exercises: list[str]
 
     @property
-    def flags(self) -> set[str]:
+    def flags(self) -> frozenset[str]:
         raised = {
             "worse": bool(self.worsening_regions),
             "pain": bool(self.painful_exercises),
             "too_hard": bool(self.too_hard_exercises),
             "quiet": self.inactive,
         }
-        return {flag for flag, up in raised.items() if up}
+        return frozenset(flag for flag, up in raised.items() if up)
 
     @property
     def flagged(self) -> bool:
@@ -87,6 +105,7 @@ class ClientFacts:
     resting_days: int
     first_checkin: date | None
     first_routine: date | None
+    joined_at: datetime
     # Against the programmes' plans, for a client with a programme in the window.
     planned: insights.PlanAdherence | None = None
 
@@ -94,38 +113,150 @@ class ClientFacts:
 Weeks = dict[str | None, dict[int, insights.Tally]]  # region -> week -> tally
 
 
+# What ranks and flags a client, kept unmasked beside their figures (ClientSummary).
+RANK_COLUMNS = ("worse_rise", "worse_regions", "inactive", "worst_pain_during", "too_hard")
+
+
+class Listed(NamedTuple):
+    """A sharing client as the dashboard sorts, counts, filters and pages them: no figures."""
+
+    client: ClientName
+    parts: frozenset[str]
+    flags: frozenset[str]
+    attention: tuple
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.flags)
+
+
 def dashboard_rows(therapist_id: int) -> list[ClientRow]:
-    shares = db.session.execute(
-        db.select(User, Share)
+    return page_rows(dashboard_list(therapist_id))
+
+
+def dashboard_list(therapist_id: int) -> list[Listed]:
+    """Every sharing client, most urgent first, from one query over the kept summaries
+    (client_summaries); the clients who wrote since, or whose day moved on, are worked out
+    again together and kept, so the queries stay the same however many clients there are."""
+    listed = db.session.execute(
+        db.select(
+            User.id,
+            User.name,
+            User.timezone,
+            User.history_version,
+            Share.parts,
+            ClientSummary.history_version.label("summary_version"),
+            ClientSummary.computed_on,
+            *(getattr(ClientSummary, name) for name in RANK_COLUMNS),
+        )
         .join(Share, Share.client_id == User.id)
+        .outerjoin(ClientSummary, ClientSummary.user_id == User.id)
         .where(Share.therapist_id == therapist_id, share_in_force())
     ).all()
-    if not shares:
-        return []
     # One "today" per time zone, read once: the SQL windows and the flags agree even at midnight.
-    zone_today = {user.timezone: local_today(user.timezone) for user, _ in shares}
-    calendar = _client_calendar(therapist_id, zone_today)
+    zone_today = {zone: local_today(zone) for zone in {entry.timezone for entry in listed}}
+    stale = sorted(
+        (
+            entry
+            for entry in listed
+            if entry.summary_version != entry.history_version
+            or entry.computed_on != zone_today[entry.timezone]
+        ),
+        key=lambda entry: entry.id,  # upserts lock rows in one order: no deadlock between two
+    )
+    fresh = _refresh_summaries(stale, zone_today) if stale else {}
+    first_rank = len(listed[0]) - len(RANK_COLUMNS) if listed else 0
+    clients = [_listed(entry, fresh.get(entry.id) or entry[first_rank:]) for entry in listed]
+    return sorted(clients, key=lambda client: (client.attention, client.client.name.lower()))
+
+
+def _listed(entry, ranks) -> Listed:
+    """The client's flags and place in the order, as far as their share covers."""
+    worse_rise, worse_regions, inactive, worst_pain_during, too_hard = ranks
+    parts = Share.parts_of(entry.parts)
+    if "pain" not in parts:
+        # Pain felt during an exercise is a pain score too.
+        worse_regions, inactive, worst_pain_during = 0, False, None
+    if "routines" not in parts:
+        worst_pain_during, too_hard = None, 0
+    raised = {
+        "worse": bool(worse_regions),
+        "pain": worst_pain_during is not None,
+        "too_hard": bool(too_hard),
+        "quiet": inactive,
+    }
+    return Listed(
+        client=ClientName(entry.id, entry.name),
+        parts=parts,
+        flags=frozenset(flag for flag, up in raised.items() if up),
+        attention=insights.attention_rank_of(
+            worse_rise, worse_regions, worst_pain_during, too_hard, inactive
+        ),
+    )
+
+
+def page_rows(listed: list[Listed]) -> list[ClientRow]:
+    """The full rows of the clients a page shows, in its order: one query for their figures."""
+    figures = dict(
+        db.session.execute(
+            db.select(ClientSummary.user_id, ClientSummary.figures).where(
+                ClientSummary.user_id.in_([entry.client.id for entry in listed])
+            )
+        ).all()
+    )
+    # A client who closed their account between the two queries is left out, not an error.
+    return [_row(entry, figures[entry.client.id]) for entry in listed if entry.client.id in figures]
+
+
+def _refresh_summaries(stale, zone_today: dict[str, date]) -> dict[int, tuple]:
+    """The figures of the `stale` clients, computed in one batch and kept; returns their
+    RANK_COLUMNS. The version kept is the one read before the history, so a write in between
+    leaves the summary stale, never newer than it claims; two workers keeping the same client
+    both write true figures."""
+    calendar = _client_calendar([entry.id for entry in stale], zone_today)
     weeks = _weekly_tallies(calendar)
     facts = _client_facts(calendar)
     for user_id, planned in _planned_adherence(calendar).items():
         facts[user_id] = replace(facts[user_id], planned=planned)
     feedback = _exercise_feedback(calendar)
-    rows = [
-        _row(
-            user,
-            share,
-            zone_today[user.timezone],
-            facts[user.id],
-            weeks.get(user.id, {}),
-            feedback.get(user.id, []),
+    summaries = {
+        entry.id: _figures(
+            entry,
+            zone_today[entry.timezone],
+            facts[entry.id],
+            weeks.get(entry.id, {}),
+            feedback.get(entry.id, []),
         )
-        for user, share in shares
-    ]
-    return sorted(rows, key=lambda row: (row.attention(), row.client.name.lower()))
+        for entry in stale
+    }
+    ranks = {user_id: _ranks(figures) for user_id, figures in summaries.items()}
+    dialect_insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+    upsert = dialect_insert[db.engine.dialect.name](ClientSummary)
+    db.session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=[ClientSummary.user_id],
+            set_={
+                name: upsert.excluded[name]
+                for name in ("history_version", "computed_on", "figures", *RANK_COLUMNS)
+            },
+        ),
+        [
+            {
+                "user_id": entry.id,
+                "history_version": entry.history_version,
+                "computed_on": zone_today[entry.timezone],
+                "figures": summaries[entry.id],
+                **dict(zip(RANK_COLUMNS, ranks[entry.id], strict=True)),
+            }
+            for entry in stale
+        ],
+    )
+    db.session.commit()
+    return ranks
 
 
-def _client_calendar(therapist_id: int, zone_today: dict[str, date]):
-    """Each sharing client's own days, as a table the queries join: clients live in different
+def _client_calendar(client_ids: list[int], zone_today: dict[str, date]):
+    """Each client's own days, as a table the queries join: clients live in different
     time zones, so "the last 7 days" starts on a different date for each. Built per time zone
     (a handful) rather than per client, since a VALUES list is compiled anew on every request."""
     rows = []
@@ -140,10 +271,13 @@ def _client_calendar(therapist_id: int, zone_today: dict[str, date]):
         .cte("zone_days")
     )
     return (
-        db.select(Share.client_id.label("user_id"), *(zone_days.c[name] for name in names))
-        .join(User, User.id == Share.client_id)
+        db.select(
+            User.id.label("user_id"),
+            User.created_at.label("joined_at"),
+            *(zone_days.c[name] for name in names),
+        )
         .join(zone_days, zone_days.c.timezone == User.timezone)
-        .where(Share.therapist_id == therapist_id, share_in_force())
+        .where(User.id.in_(client_ids))
         .cte("client_calendar")
     )
 
@@ -243,6 +377,7 @@ def _client_facts(calendar) -> dict[int, ClientFacts]:
                 resting_days,
                 first(CheckIn.day, CheckIn).scalar_subquery(),
                 first(RoutineLog.day, RoutineLog).scalar_subquery(),
+                calendar.c.joined_at,
             )
         )
     }
@@ -325,47 +460,16 @@ def _exercise_feedback(calendar) -> dict[int, list[insights.ExerciseFeedback]]:
     return feedback
 
 
-def _first_day(user: User, facts: ClientFacts) -> date:
-    """The client's first day: when they joined, or their first entry if that came earlier."""
-    joined = to_local(user.created_at, user.timezone).date()
-    return min(day for day in (joined, facts.first_checkin, facts.first_routine) if day)
-
-
-def _row(
-    user,
-    share: Share,
+def _figures(
+    entry,
     today: date,
     facts: ClientFacts,
     weeks: Weeks,
     feedback: list[insights.ExerciseFeedback],
-) -> ClientRow:
-    """One client's figures, as far as their share covers: pain (check-ins) and routines."""
-    row = _all_figures(user, share, today, facts, weeks, feedback)
-    if "pain" not in share.part_set:
-        row = replace(
-            row,
-            last_checkin=None,
-            latest_pain=None,
-            week_average=None,
-            trend="",
-            worsening_regions=[],
-            worsening_rises=[],
-            inactive=False,
-            painful_exercises={},  # pain felt during an exercise is a pain score too
-        )
-    if "routines" not in share.part_set:
-        row = replace(row, adherence=None, painful_exercises={}, too_hard_exercises=[])
-    return row
+) -> dict:
+    """One client's figures for every part, as kept in JSON: each share masks what it leaves
+    out when it reads them (_row)."""
 
-
-def _all_figures(
-    user,
-    share: Share,
-    today: date,
-    facts: ClientFacts,
-    weeks: Weeks,
-    feedback: list[insights.ExerciseFeedback],
-) -> ClientRow:
     def tally(region: str | None, week: int) -> insights.Tally:
         return weeks.get(region, {}).get(week, insights.Tally())
 
@@ -374,31 +478,61 @@ def _all_figures(
             region or "", tally(region, PREVIOUS_WEEK), tally(region, CURRENT_WEEK)
         )
 
-    worse = {
-        REGIONS[region].label: change(region).delta
-        for region in REGIONS
-        if region in weeks and insights.worsened(change(region))
-    }
-    return ClientRow(
-        client=user,
-        since=share.since.date(),
-        last_checkin=facts.last_checkin,
-        latest_pain=facts.latest_pain,
-        week_average=tally(ALL_REGIONS, CURRENT_WEEK).mean(),
-        trend=insights.trend_arrow(change(ALL_REGIONS)),
-        adherence=facts.planned.share
+    # The client's first day: when they joined, or their first entry if that came earlier.
+    joined = to_local(facts.joined_at, entry.timezone).date()
+    first_day = min(day for day in (joined, facts.first_checkin, facts.first_routine) if day)
+    return {
+        "last_checkin": facts.last_checkin and facts.last_checkin.isoformat(),
+        "latest_pain": facts.latest_pain,
+        "week_average": tally(ALL_REGIONS, CURRENT_WEEK).mean(),
+        "trend": insights.trend_arrow(change(ALL_REGIONS)),
+        "adherence": facts.planned.share
         if facts.planned is not None
         else insights.adherence_share(
             facts.routine_days,
             facts.resting_days,
-            insights.days_counted(
-                _first_day(user, facts), today, insights.DASHBOARD_ADHERENCE_DAYS
-            ),
+            insights.days_counted(first_day, today, insights.DASHBOARD_ADHERENCE_DAYS),
         ),
+        # Region label -> how many points it rose, in the order of REGIONS.
+        "worse": {
+            REGIONS[region].label: change(region).delta
+            for region in REGIONS
+            if region in weeks and insights.worsened(change(region))
+        },
+        "inactive": insights.is_inactive(facts.last_checkin, today),
+        "painful_exercises": insights.painful_exercises(feedback),
+        "too_hard_exercises": insights.too_hard_twice(feedback),
+    }
+
+
+def _ranks(figures: dict) -> tuple:
+    """RANK_COLUMNS of a client's figures."""
+    return (
+        sum(figures["worse"].values()),
+        len(figures["worse"]),
+        figures["inactive"],
+        max(figures["painful_exercises"].values(), default=None),
+        len(figures["too_hard_exercises"]),
+    )
+
+
+def _row(entry: Listed, figures: dict) -> ClientRow:
+    """One client's row, as far as their share covers: pain (check-ins) and routines."""
+    parts = entry.parts
+    pain, routines = "pain" in parts, "routines" in parts
+    worse = figures["worse"] if pain else {}
+    last_checkin = figures["last_checkin"] if pain else None
+    return ClientRow(
+        client=entry.client,
+        last_checkin=last_checkin and date.fromisoformat(last_checkin),
+        latest_pain=figures["latest_pain"] if pain else None,
+        week_average=figures["week_average"] if pain else None,
+        trend=figures["trend"] if pain else "",
+        adherence=figures["adherence"] if routines else None,
         worsening_regions=list(worse),
         worsening_rises=list(worse.values()),
-        inactive=insights.is_inactive(facts.last_checkin, today),
-        parts=share.part_set,
-        painful_exercises=insights.painful_exercises(feedback),
-        too_hard_exercises=insights.too_hard_twice(feedback),
+        inactive=pain and figures["inactive"],
+        parts=parts,
+        painful_exercises=figures["painful_exercises"] if routines and pain else {},
+        too_hard_exercises=figures["too_hard_exercises"] if routines else [],
     )

@@ -1,3 +1,4 @@
+from collections import Counter
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
@@ -33,7 +34,7 @@ from ..sharing.service import InviteError, redeem_invite
 from ..trends.service import DEFAULT_RANGE, RANGES, build_report, build_trends
 from . import bp
 from .forms import LinkForm
-from .service import FLAGS, dashboard_rows
+from .service import FLAGS, dashboard_list, page_rows
 
 DASHBOARD_PAGE_SIZE = 50
 # How far back a client's page lists each exercise's logs.
@@ -43,25 +44,27 @@ EXERCISE_HISTORY_DAYS = 28
 @bp.get("/therapist")
 @therapist_required
 def dashboard():
-    rows = dashboard_rows(current_user.id)
+    clients = dashboard_list(current_user.id)
     search = request.args.get("q", "").strip()
     if search:
-        rows = [row for row in rows if search.lower() in row.client.name.lower()]
-    flag_counts = {flag: sum(flag in row.flags for row in rows) for flag in FLAGS}
-    flagged = sum(row.flagged for row in rows)
+        clients = [entry for entry in clients if search.lower() in entry.client.name.lower()]
+    flag_counts = Counter(flag for entry in clients for flag in entry.flags)
+    flagged = sum(entry.flagged for entry in clients)
     # An unknown flag shows everyone rather than an error: it can only come from an edited link.
     flag = request.args.get("flag", "") if request.args.get("flag") in FLAGS else ""
     if flag:
-        rows = [row for row in rows if flag in row.flags]
+        clients = [entry for entry in clients if flag in entry.flags]
     page = ListPagination(
         page=page_number(),
         per_page=DASHBOARD_PAGE_SIZE,
         max_per_page=DASHBOARD_PAGE_SIZE,
-        items=rows,
+        items=clients,
     )
+    rows = page_rows(page.items)  # the figures of the page's clients only
     page_html = render_template(
         "therapist/dashboard.html",
         page=page,
+        rows=rows,
         search=search,
         flag=flag,
         flags=FLAGS,
@@ -70,7 +73,7 @@ def dashboard():
         today=local_today(current_user.timezone),
     )
     # After rendering: the log's commit would expire the rows the page reads.
-    log_dashboard_views([row.client for row in page.items])
+    log_dashboard_views([row.client for row in rows])
     return page_html
 
 
