@@ -24,6 +24,11 @@ def register(page, base: str, app, name: str, address: str, role_label: str) -> 
     page.get_by_label("Email").fill(address)
     page.get_by_label("Password").fill("a long enough passphrase")
     page.get_by_label(role_label).check()
+    zone = page.locator('select[name="timezone"]')
+    if (
+        not zone.input_value()
+    ):  # without JavaScript nothing is preselected: choose, as a person would
+        zone.select_option("Europe/London")
     page.get_by_role("button", name="Create account").click()
     page.wait_for_url("**/register/check-your-email")
     page.goto(mailed_link(app, address, "/confirm-email"))

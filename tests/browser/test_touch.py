@@ -85,7 +85,7 @@ def test_stopping_a_share_asks_first_and_can_be_undone(browser, live_server, liv
     assert min(tap_size(undo)) >= 44
     undo.click()
     expect(page.get_by_text("Sharing with Dana Therapist is back on")).to_be_visible()
-    assert page.get_by_text("Sees: Pain scores and check-ins").is_visible()
+    assert page.get_by_text("Sees: Pain scores (also during exercises), check-ins").is_visible()
     with live_app.app_context():
         share = db.session.scalar(db.select(Share).filter_by(client_id=client.id))
         assert (share.revoked_at, share.parts) == (None, "pain")
