@@ -94,6 +94,12 @@ def live_app(tmp_path_factory):
     app = create_app(
         settings_for(f"sqlite:///{folder / 'browser.db'}")
         | {"MAIL_BACKEND": "file", "MAIL_FILE_PATH": str(folder / "mail")}
+        # One browser address registers everyone of the session: the per-address limits are
+        # tested elsewhere, and would refuse the later journeys here.
+        | {
+            "REGISTER_RATE_LIMIT": "1000 per hour",
+            "MAIL_RATE_LIMIT_PER_CLIENT": "1000 per hour",
+        }
     )
     with app.app_context():
         db.create_all()
