@@ -99,6 +99,7 @@ ROUTES = {
     "outcomes.delete_scoring": CLIENT_ROW,
     "outcomes.ask": SHARED_CLIENT,
     "outcomes.score_with_client": SHARED_CLIENT,
+    "outcomes.name_with_client": SHARED_CLIENT,
     "therapist.edit_exercise": THERAPIST_ROW,
     "therapist.delete_exercise_page": THERAPIST_ROW,
     "routines.photo": EXERCISE_PHOTO,

@@ -202,6 +202,24 @@ def test_therapist_asks_to_rescore_and_scores_with_the_client(app, logged_in_cli
     assert "with your therapist" in logged_in_client.get("/psfs").text
 
 
+def test_therapist_names_activities_with_the_client_then_scores_them(
+    app, logged_in_client, client_user
+):
+    browser, _ = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client))
+    url = f"/therapist/clients/{client_user.id}/psfs/activities"
+    response = submit(browser, url, {"name_1": "Reversing the car", "name_2": "Lifting a box"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/therapist/clients/{client_user.id}/psfs/score")
+    names = [a.name for a in fetch_all(app, PsfsActivity, user_id=client_user.id)]
+    assert names == ["Reversing the car", "Lifting a box"]
+    twice = submit(browser, url, {"name_1": "lifting a box"})
+    assert twice.status_code == 422 and "You already have this activity." in twice.text
+    purposes = [e.purpose for e in fetch_all(app, AccessLogEntry, client_id=client_user.id)]
+    assert "named PSFS activities with the client" in purposes
+    assert "Reversing the car" in logged_in_client.get("/psfs").text
+
+
 def test_without_the_pain_part_the_therapist_sees_no_psfs(app, logged_in_client, client_user):
     name_activities(logged_in_client)
     score_all(logged_in_client, [2, 3, 4])
@@ -211,6 +229,7 @@ def test_without_the_pain_part_the_therapist_sees_no_psfs(app, logged_in_client,
     page = browser.get(client_page).text
     assert "Ask to re-score" not in page and "Activity score" not in page
     assert browser.get(f"{client_page}/psfs/score").status_code == 404
+    assert browser.get(f"{client_page}/psfs/activities").status_code == 404
     assert submit(browser, f"{client_page}/psfs/ask", page=client_page).status_code == 404
     assert count_rows(app, PsfsRequest) == 0
 

@@ -49,22 +49,33 @@ def index():
 @bp.route("/psfs/activities", methods=["GET", "POST"])
 @client_required
 def name_activities():
-    activities = active_activities(current_user.id)
+    return _naming_page(current_user, url_for("outcomes.index"), url_for("outcomes.score"))
+
+
+def _naming_page(client, back_url: str, done_url: str):
+    """Name up to the free places of `client`'s activities: the client's own page, or their
+    therapist's with them."""
+    activities = active_activities(client.id)
     free = PSFS_MAX_ACTIVITIES - len(activities)
     if free == 0:
         flash(
-            f"You have {PSFS_MAX_ACTIVITIES} activities, the most there can be. Retire one to "
+            f"There are {PSFS_MAX_ACTIVITIES} activities, the most there can be. Retire one to "
             "name another.",
             "info",
         )
-        return redirect(url_for("outcomes.index"))
+        return redirect(back_url)
     form = ActivitiesForm(free, [activity.name for activity in activities])
     if form.validate_on_submit():
-        add_activities(current_user.id, form.names())
-        flash("Your activities are saved. Score them whenever suits you.", "success")
-        return redirect(url_for("outcomes.score"))
+        add_activities(client.id, form.names())
+        flash("The activities are saved. Score them whenever suits.", "success")
+        return redirect(done_url)
     return render_form(
-        "outcomes/activities.html", form, activities=activities, first_time=not activities
+        "outcomes/activities.html",
+        form,
+        activities=activities,
+        first_time=not activities,
+        client=client,
+        back_url=back_url,
     )
 
 
@@ -190,6 +201,16 @@ def ask(client, share):
     else:
         flash(f"{client.name} already has a request to score their activities.", "info")
     return redirect(url_for("therapist.client", client_id=client.id) + "#psfs-actions")
+
+
+@bp.route("/therapist/clients/<id:client_id>/psfs/activities", methods=["GET", "POST"])
+@shared_client("named PSFS activities with the client", opened="opened PSFS activities")
+def name_with_client(client, share):
+    _psfs_shared(share)
+    back_url = url_for("therapist.client", client_id=client.id) + "#psfs-actions"
+    return _naming_page(
+        client, back_url, url_for("outcomes.score_with_client", client_id=client.id)
+    )
 
 
 @bp.route("/therapist/clients/<id:client_id>/psfs/score", methods=["GET", "POST"])
