@@ -42,6 +42,12 @@ def settings_for(database_url: str) -> dict:
     }
 
 
+def without_form_token(page: str) -> str:
+    """A page with its form tokens blanked: they carry the second they were made, so two
+    renderings of the same page differ there only."""
+    return re.sub(r'(name="csrf_token"[^>]*value=")[^"]+"', r'\1"', page)
+
+
 def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "page has no CSRF token"
