@@ -11,6 +11,9 @@ from pathlib import Path
 from flask import Flask, current_app, request, send_from_directory
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .extensions import limiter
+from .limits import configured, signed_in_account
+
 # MPO: the JPEG with extra frames that many phone cameras write.
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 SCALED_WHILE_DECODED = {"JPEG", "MPO"}
@@ -26,9 +29,13 @@ class PhotoRefused(ValueError):
 
 def accepts_photo(view):
     """Marks a view whose form may carry a photo: its requests may be larger than the site's
-    MAX_CONTENT_LENGTH, up to PHOTO_MAX_BYTES and some room for the other fields."""
-    view.accepts_photo = True
-    return view
+    MAX_CONTENT_LENGTH, up to PHOTO_MAX_BYTES and some room for the other fields, and each
+    account may send PHOTO_RATE_LIMIT of them (decoding a picture is the costly part)."""
+    limited = limiter.limit(
+        configured("PHOTO_RATE_LIMIT"), key_func=signed_in_account, methods=["POST"]
+    )(view)
+    limited.accepts_photo = True
+    return limited
 
 
 def _allow_photo_sized_requests(endpoint, values):

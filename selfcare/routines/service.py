@@ -76,7 +76,7 @@ def own_exercises(user_id: int) -> list[Exercise]:
     )
 
 
-def save_exercise(exercise: Exercise, form) -> None:
+def save_exercise(exercise: Exercise, form) -> Exercise:
     """Write an ExerciseForm (already validated) into the exercise: a new photo replaces the
     old one, and a replaced or removed photo's file is deleted once the change is saved."""
     exercise.name = form.name.data.strip()
@@ -93,6 +93,7 @@ def save_exercise(exercise: Exercise, form) -> None:
     db.session.commit()
     if old_photo != exercise.photo:
         delete_unused_photo(old_photo)
+    return exercise
 
 
 def delete_unused_photo(name: str | None) -> None:

@@ -4,8 +4,7 @@ from flask_login import current_user, login_required
 from ..access import client_required, one_of_or_404, owned_or_404
 from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
 from ..dates import format_day, local_today
-from ..extensions import db, limiter
-from ..limits import configured, signed_in_account
+from ..extensions import db
 from ..merge import mark_conflicts, merge_edits, read_snapshot, readable, snapshot_text
 from ..models import Exercise, Routine, RoutineLog
 from ..pages import delete_after_confirmation, history_page, render_form
@@ -376,12 +375,10 @@ def exercises():
 @bp.route("/exercises/new", methods=["GET", "POST"])
 @client_required
 @accepts_photo
-@limiter.limit(configured("PHOTO_RATE_LIMIT"), key_func=signed_in_account, methods=["POST"])
 def new_exercise():
     form = ExerciseForm()
     if form.validate_on_submit():
-        exercise = Exercise(owner_id=current_user.id)
-        save_exercise(exercise, form)
+        exercise = save_exercise(Exercise(owner_id=current_user.id), form)
         flash(f"“{exercise.name}” is in your library.", "success")
         return redirect(url_for("routines.exercises"))
     return render_form("routines/new_exercise.html", form)

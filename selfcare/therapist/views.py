@@ -193,12 +193,10 @@ def _exercise_form_page(form: ExerciseForm, exercise: Exercise | None = None):
 @bp.route("/therapist/exercises/new", methods=["GET", "POST"])
 @therapist_required
 @accepts_photo
-@limiter.limit(configured("PHOTO_RATE_LIMIT"), key_func=signed_in_account, methods=["POST"])
 def new_exercise():
     form = ExerciseForm()
     if form.validate_on_submit():
-        exercise = Exercise(owner_id=current_user.id)
-        save_exercise(exercise, form)
+        exercise = save_exercise(Exercise(owner_id=current_user.id), form)
         flash(f"“{exercise.name}” is in your exercises.", "success")
         return redirect(url_for("therapist.exercises"))
     return _exercise_form_page(form)
@@ -207,7 +205,6 @@ def new_exercise():
 @bp.route("/therapist/exercises/<id:exercise_id>", methods=["GET", "POST"])
 @therapist_required
 @accepts_photo
-@limiter.limit(configured("PHOTO_RATE_LIMIT"), key_func=signed_in_account, methods=["POST"])
 def edit_exercise(exercise_id):
     exercise = owned_or_404(Exercise, exercise_id, "owner_id")
     form = ExerciseForm(
