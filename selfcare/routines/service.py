@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_
+from sqlalchemy.orm import lazyload
 
 from .. import insights
 from ..clinical import EXERCISE_LIBRARY
@@ -534,6 +535,7 @@ def more_sessions_planned(routine: Routine, day: date) -> bool:
 @dataclass(frozen=True)
 class RoutineCard:
     routine: Routine
+    exercise_count: int
     times_today: int
     last_logged_at: datetime | None
     # The last log today has an effort or a note: undoing it takes more than a tap's worth.
@@ -544,9 +546,16 @@ class RoutineCard:
 
 def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
     """Active routines with how often, and when last, each was logged on `day`, and where each
-    programme's plan stands (three queries, whatever the count: a week has a few dozen logs)."""
-    routines = db.session.scalars(
-        db.select(Routine)
+    programme's plan stands (three queries, whatever the count: a week has a few dozen logs).
+    The cards count the exercises rather than load them with their how-to texts."""
+    exercise_count = (
+        db.select(func.count(RoutineItem.id))
+        .where(RoutineItem.routine_id == Routine.id)
+        .scalar_subquery()
+    )
+    routines = db.session.execute(
+        db.select(Routine, exercise_count)
+        .options(lazyload(Routine.items))
         .filter_by(user_id=user_id, archived=False)
         .order_by(Routine.created_at, Routine.id)
     ).all()
@@ -558,7 +567,7 @@ def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
     ):
         logs.setdefault(row.routine_id, []).append(row)
     week: dict[int, dict[date, int]] = {}
-    if any(routine.plan for routine in routines):
+    if any(routine.plan for routine, _ in routines):
         # A plan's week holds `day` and at most six days before it.
         for routine_id, logged_day, count in db.session.execute(
             db.select(RoutineLog.routine_id, RoutineLog.day, func.count())
@@ -570,12 +579,13 @@ def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
         ):
             week.setdefault(routine_id, {})[logged_day] = count
     cards = []
-    for routine in routines:
+    for routine, exercises in routines:
         today = logs.get(routine.id, [])
         last = today[-1] if today else None
         cards.append(
             RoutineCard(
                 routine,
+                exercises,
                 len(today),
                 last.logged_at if last else None,
                 bool(last and (last.effort is not None or last.note)),
