@@ -72,6 +72,7 @@ def pages(heavy_id: int, years: int = 5) -> list[Page]:
     return [
         Page("ceiling (bare Flask)", None, "/", server="ceiling"),
         Page("naive 90-day page", None, "/naive", server="naive"),
+        Page("signed-in floor (app, trivial page)", HEAVY_CLIENT, "/floor", server="floor"),
         Page("/today", HEAVY_CLIENT, "/today"),
         Page("POST check-in", HEAVY_CLIENT, "/today", post=True),
         Page("/checkins", HEAVY_CLIENT, "/checkins"),
@@ -287,11 +288,14 @@ def main(argv: list[str] | None = None) -> None:
     ]
     clients = {email: logged_in_client(app, email) for email in {p.email for p in chosen} if email}
     static = {
-        page.label: in_process(app, clients[page.email], page) for page in chosen if page.email
+        page.label: in_process(app, clients[page.email], page)
+        for page in chosen
+        if page.server == "app"
     }
     servers = {
         "ceiling": Gunicorn({}, workers=WORKERS, app="bench.ceiling:app"),
         "naive": Gunicorn(env, workers=WORKERS, app="bench.naive:app"),
+        "floor": Gunicorn(env, workers=WORKERS, app="bench.floor:app"),
         "app": Gunicorn(env, workers=WORKERS),
     }
     bases = {name: server.__enter__() for name, server in servers.items()}
@@ -356,6 +360,10 @@ def render(rows, database: str, args) -> str:
         "do not, and are the figures to compare between runs. SQL statements and bytes are "
         "counted in the process for one request; a POST's first-visit KB is the page it "
         "redirects to.",
+        "",
+        "The signed-in floor (bench/floor.py) is this app serving a page that only greets the "
+        "signed-in person: what every signed-in page pays before its own work (session cookie, "
+        "sign-in row and user, security headers). No signed-in page can be cheaper.",
         "",
         "Growth with years of history and with clients: [benchmarks-growth.md]"
         "(benchmarks-growth.md) (`--scale`). Two servers behind nginx: "
