@@ -64,7 +64,6 @@ from tests.harness import Gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS = 2000
-DAYS = 2 * 365
 THERAPISTS = CLIENTS // SHARING_CLIENTS  # each with 500 clients, as the bench therapist has
 SECOND_OPINION_EVERY = 5  # every fifth client also shares with one more therapist
 REGIONS_EACH = 5
@@ -140,14 +139,16 @@ def psycopg_url(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
-def is_built(url: str) -> bool:
-    """Whether the database holds a complete large build (written in one transaction)."""
+def is_built(url: str, years: int) -> bool:
+    """Whether the database holds a complete large build (written in one transaction) with
+    `years` of history."""
     with psycopg.connect(psycopg_url(url)) as connection:
         users = connection.execute("SELECT to_regclass('users')").fetchone()[0]
         if users is None:
             return False
         query = "SELECT 1 FROM users WHERE email = %s"
-        return connection.execute(query, (LAST_CLIENT_EMAIL,)).fetchone() is not None
+        complete = connection.execute(query, (LAST_CLIENT_EMAIL,)).fetchone() is not None
+    return complete and built_years(url) == years
 
 
 def recreate_database(url: str) -> None:
@@ -181,7 +182,7 @@ def _holds_only_large_data(url: str) -> bool:
         return others == 0
 
 
-def generate(url: str, log=print) -> dict[str, int]:
+def generate(url: str, years: int, log=print) -> dict[str, int]:
     """Build the large database from nothing; returns rows written per table."""
     started = time.monotonic()
     recreate_database(url)
@@ -198,7 +199,7 @@ def generate(url: str, log=print) -> dict[str, int]:
     with psycopg.connect(psycopg_url(url)) as connection:
         exercises = _library(connection)
         tables = Tables()
-        generator = Generator(tables, exercises, password_hash)
+        generator = Generator(tables, exercises, password_hash, days=years * 365)
         with connection.cursor() as cursor:
             generator.add_therapists()
             for first in range(0, CLIENTS, BATCH):
@@ -223,23 +224,37 @@ def generate(url: str, log=print) -> dict[str, int]:
         connection.execute(
             sql.SQL("COMMENT ON DATABASE {} IS {}").format(
                 sql.Identifier(connection.info.dbname),
-                sql.Literal(f"{GENERATED} {seconds:.0f} s"),
+                sql.Literal(f"{GENERATED} {seconds:.0f} s, {years} years each"),
             )
         )
     log(f"analysed: {seconds:.0f} s")
     return tables.written
 
 
-def generation_seconds(url: str) -> int | None:
-    """How long the database took to generate, as noted on it."""
+def _generation_note(url: str) -> list[str]:
+    """What generate noted on the database: seconds it took, "s,", years, "years each"."""
     with psycopg.connect(psycopg_url(url)) as connection:
         comment = connection.execute(
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
             "WHERE datname = current_database()"
         ).fetchone()[0]
     if not comment or not comment.startswith(GENERATED):
+        return []
+    return comment.removeprefix(GENERATED).split()
+
+
+def generation_seconds(url: str) -> int | None:
+    """How long the database took to generate, as noted on it."""
+    note = _generation_note(url)
+    return int(note[0]) if note else None
+
+
+def built_years(url: str) -> int | None:
+    """Years of history per client, as noted on it (2 for a build noted before it said)."""
+    note = _generation_note(url)
+    if not note:
         return None
-    return int(comment.removeprefix(GENERATED).split()[0])
+    return int(note[2]) if len(note) > 2 else 2
 
 
 def _library(connection) -> dict[str, tuple]:
@@ -254,15 +269,17 @@ def _library(connection) -> dict[str, tuple]:
 class Generator:
     """Rows of therapists and clients, following the demo history model."""
 
-    def __init__(self, tables: Tables, exercises: dict[str, tuple], password_hash: str) -> None:
+    def __init__(
+        self, tables: Tables, exercises: dict[str, tuple], password_hash: str, days: int
+    ) -> None:
         self.tables = tables
         self.password_hash = password_hash
         self.exercises = exercises
         self.zone = ZoneInfo(TIMEZONE)
         self.now = datetime.now(UTC)
         self.end = datetime.now(self.zone).date()
-        self.start = self.end - timedelta(days=DAYS - 1)
-        self.days = [self.start + timedelta(days=offset) for offset in range(DAYS)]
+        self.start = self.end - timedelta(days=days - 1)
+        self.days = [self.start + timedelta(days=offset) for offset in range(days)]
         # Local clock minus UTC on each day (summer time), worked out once rather than per row.
         self.offsets = {
             day: datetime.combine(day, clock(12), self.zone).utcoffset() for day in self.days
@@ -405,8 +422,8 @@ def main(args) -> None:
     url = large["SQLALCHEMY_DATABASE_URI"]
     if not url.startswith("postgresql"):
         sys.exit("--large needs DATABASE_URL naming a PostgreSQL database (created when missing).")
-    if args.rebuild or not is_built(url):
-        generate(url)
+    if args.rebuild or not is_built(url, args.years):
+        generate(url, args.years)
     built_in = generation_seconds(url)
     counts = row_counts(url)
     print(counts, flush=True)
@@ -421,7 +438,7 @@ def main(args) -> None:
         app, heavy_id = prepare(side.config)  # builds the standard database when missing
         side.pages = [
             page
-            for page in pages(heavy_id, years=DAYS // 365 if side.name == "large" else 5)
+            for page in pages(heavy_id, years=args.years if side.name == "large" else 5)
             if page.server == "app" and (not args.only or args.only in page.label)
         ]
         side.clients = {
@@ -461,7 +478,8 @@ def main(args) -> None:
     report = render(sides, counts, built_in, baseline_url, args)
     print(report)
     if not args.no_write and not args.only:
-        (ROOT / "docs" / "benchmarks-large.md").write_text(report)
+        suffix = "" if args.years == 2 else f"-{args.years}-years"
+        (ROOT / "docs" / f"benchmarks-large{suffix}.md").write_text(report)
 
 
 def backend_ticks(url: str) -> dict[int, int]:
@@ -497,15 +515,16 @@ def render(sides: list[Side], counts: dict, built_in: int | None, baseline_url: 
     lines = [
         "# Benchmarks: the large PostgreSQL database",
         "",
-        f"Run on {date.today():%Y-%m-%d} with `DATABASE_URL=… make bench BENCH_ARGS=--large` "
+        f"Run on {date.today():%Y-%m-%d} with `DATABASE_URL=… make bench "
+        f"BENCH_ARGS='--large --years {args.years}'` "
         f"(bench/large.py), {os.cpu_count()} cores shared with other work, gunicorn with "
         f"{WORKERS} sync workers per database; wrk with 4 connections, {args.rounds} rounds of "
         f"{args.seconds:g} s per page and database, interleaved, medians.",
         "",
-        f"Large database: {CLIENTS:,} clients with two years each ({REGIONS_EACH} regions, two "
-        f"routines), {THERAPISTS} therapists with {SHARING_CLIENTS} clients each and one more "
-        f"sharing with every {SECOND_OPINION_EVERY}th client; the bench client is one of the "
-        f"first therapist's. "
+        f"Large database: {CLIENTS:,} clients with {args.years} years each ({REGIONS_EACH} "
+        f"regions, two routines), {THERAPISTS} therapists with {SHARING_CLIENTS} clients each "
+        f"and one more sharing with every {SECOND_OPINION_EVERY}th client; the bench client is "
+        "one of the first therapist's. "
         + (
             f"Generated in {built_in / 60:.1f} minutes (COPY, one transaction, ANALYZE). "
             if built_in is not None

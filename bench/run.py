@@ -258,6 +258,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--rebuild", action="store_true", help="--large: generate it again")
     parser.add_argument(
+        "--years", type=int, default=2, help="--large: years of history per client (default 2)"
+    )
+    parser.add_argument(
         "--baseline", help="--large: the standard database's URL (default: selfcare_bench)"
     )
     parser.add_argument("--no-write", action="store_true", help="print, don't write docs/")
