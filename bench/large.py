@@ -142,7 +142,11 @@ def psycopg_url(url: str) -> str:
 def is_built(url: str, years: int) -> bool:
     """Whether the database holds a complete large build (written in one transaction) with
     `years` of history."""
-    with psycopg.connect(psycopg_url(url)) as connection:
+    try:
+        connection = psycopg.connect(psycopg_url(url))
+    except psycopg.OperationalError:
+        return False  # no such database yet (a server that is down fails again in generate)
+    with connection:
         users = connection.execute("SELECT to_regclass('users')").fetchone()[0]
         if users is None:
             return False
