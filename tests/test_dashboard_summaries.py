@@ -20,7 +20,7 @@ from selfcare.models import (
     User,
     utcnow,
 )
-from selfcare.therapist.service import _refresh_summaries, dashboard_rows
+from selfcare.therapist.service import RANK_COLUMNS, _refresh_summaries, dashboard_rows
 
 from .helpers import count_rows, fetch_all, form_values, log_in, make_user
 from .test_dashboard_attention import CHIN_TUCK, client_names, dashboard, sharing_client
@@ -171,3 +171,84 @@ def test_two_therapists_and_two_workers_keep_one_summary(app):
         # Two workers finding the same client stale both keep it: the second overwrites.
         assert _refresh_summaries(stale, zone_today) == _refresh_summaries(stale, zone_today)
     assert count_rows(app, ClientSummary) == 1
+
+
+def random_change(rng, client_ids: list[int], today) -> str:
+    """One write to a random client's last two weeks, of a kind a person or the app makes:
+    check-ins added, edited and deleted, scores changed and removed, logs added, edited and
+    deleted. Returns what it did, for the failure message."""
+    client_id = rng.choice(client_ids)
+    checkins = db.session.scalars(
+        db.select(CheckIn).where(CheckIn.user_id == client_id, CheckIn.day > today - timedelta(14))
+    ).all()
+    logs = db.session.scalars(db.select(RoutineLog).filter_by(user_id=client_id)).all()
+    kind = rng.choice(
+        ["add check-in", "edit score", "drop score", "day kind", "delete check-in"]
+        + ["add log", "edit log", "delete log"]
+    )
+    if kind == "add check-in":
+        taken = {checkin.day for checkin in checkins}
+        day = today - timedelta(days=rng.randrange(14))
+        if day in taken:
+            return "nothing (day taken)"
+        scores = [PainScore(region="neck", score=rng.randint(0, 10))]
+        db.session.add(CheckIn(user_id=client_id, day=day, scores=scores))
+    elif kind == "add log":
+        routine = db.session.scalar(db.select(Routine).filter_by(user_id=client_id))
+        item = RoutineLogItem(
+            exercise_id=routine.items[0].exercise_id,
+            pain_during=rng.choice([None, 3, 8]),
+            difficulty=rng.choice([None, "too_hard"]),
+        )
+        day = today - timedelta(days=rng.randrange(14))
+        db.session.add(RoutineLog(user_id=client_id, routine=routine, day=day, items=[item]))
+    elif kind.endswith("log"):
+        if not logs:
+            return "nothing (no log)"
+        log = rng.choice(logs)
+        if kind == "delete log":
+            db.session.delete(log)
+        else:
+            log.items[0].pain_during = rng.choice([None, 1, 9])
+            log.items[0].difficulty = rng.choice([None, "about_right", "too_hard"])
+    else:
+        scored = [checkin for checkin in checkins if checkin.scores]
+        if not scored:
+            return "nothing (no check-in)"
+        checkin = rng.choice(scored)
+        if kind == "edit score":
+            rng.choice(checkin.scores).score = rng.randint(0, 10)
+        elif kind == "drop score":
+            db.session.delete(rng.choice(checkin.scores))
+        elif kind == "day kind":
+            checkin.day_kind = rng.choice(["normal", "rest", "flare"])
+        else:
+            db.session.delete(checkin)
+    db.session.commit()
+    return f"{kind} for client {client_id}"
+
+
+def kept_summaries() -> dict[int, tuple]:
+    """Every client's kept figures and rank columns, unmasked, after both dashboards read them."""
+    return {
+        row.user_id: (row.figures, *(getattr(row, name) for name in RANK_COLUMNS))
+        for row in db.session.scalars(db.select(ClientSummary))
+    }
+
+
+def test_kept_summaries_equal_a_recomputation_after_random_writes(app):
+    therapists = [make_user(app, "therapist"), make_user(app, "therapist")]
+    rng = random.Random(18)
+    random_world(app, rng, therapists)
+    with app.app_context():
+        client_ids = list(db.session.scalars(db.select(Share.client_id).distinct()))
+        done = []
+        for _ in range(40):  # compared after each: another write can't hide a missed one
+            done.append(random_change(rng, client_ids, local_today("Europe/London")))
+            kept_rows = [dashboard_rows(therapist.id) for therapist in therapists]
+            kept = kept_summaries()
+            db.session.execute(db.delete(ClientSummary))
+            db.session.commit()
+            assert kept_rows == [dashboard_rows(therapist.id) for therapist in therapists], done
+            assert kept == kept_summaries(), done
+    assert sum(not change.startswith("nothing") for change in done) > 25
