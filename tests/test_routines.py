@@ -197,6 +197,27 @@ def test_done_today_logs_every_exercise_once_per_submission(app, logged_in_clien
     assert "Done today at" in logged_in_client.get("/today").text
 
 
+def test_today_reads_routines_with_todays_logs_in_one_statement(
+    app, logged_in_client, count_queries
+):
+    """The cards count exercises and today's logs in SQL: no exercise rows (with their how-to
+    texts) loaded, no statement per routine."""
+    neck = make_routine(app, logged_in_client)
+    make_routine(app, logged_in_client, name="Back", slugs=("cat_cow",))
+    tap_routine(logged_in_client, neck, "done")
+    tap_routine(logged_in_client, neck, "again")
+    with count_queries() as counter:
+        page = logged_in_client.get("/today").text
+    from_routines = [s for s in counter.statements if re.match(r"SELECT routines\.", s)]
+    assert len(from_routines) == 1
+    assert not [s for s in counter.statements if re.match(r"SELECT routine_(items|logs)\.", s)]
+    assert "3 exercises" in page and "1 exercise<" in page
+    assert (
+        "(2 times)" in page.split('id="routine-')[1]
+        and "Done today at" not in page.split('id="routine-')[2]
+    )
+
+
 def test_a_second_log_the_same_day_is_a_deliberate_choice(app, logged_in_client, client_user):
     routine_id = make_routine(app, logged_in_client)
     page = logged_in_client.get("/today").text

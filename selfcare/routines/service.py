@@ -546,28 +546,29 @@ class RoutineCard:
 
 def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
     """Active routines with how often, and when last, each was logged on `day`, and where each
-    programme's plan stands (three queries, whatever the count: a week has a few dozen logs).
+    programme's plan stands: one query, and one more for a week of logs when a plan runs.
     The cards count the exercises rather than load them with their how-to texts."""
-    exercise_count = (
-        db.select(func.count(RoutineItem.id))
-        .where(RoutineItem.routine_id == Routine.id)
-        .scalar_subquery()
+    todays_logs = db.select(RoutineLog).where(
+        RoutineLog.user_id == user_id, RoutineLog.day == day, RoutineLog.routine_id == Routine.id
     )
-    routines = db.session.execute(
-        db.select(Routine, exercise_count)
+    last_log = todays_logs.order_by(RoutineLog.logged_at.desc(), RoutineLog.id.desc()).limit(1)
+    has_details = (RoutineLog.effort.is_not(None)) | (func.coalesce(RoutineLog.note, "") != "")
+    rows = db.session.execute(
+        db.select(
+            Routine,
+            db.select(func.count(RoutineItem.id))
+            .where(RoutineItem.routine_id == Routine.id)
+            .scalar_subquery(),
+            todays_logs.with_only_columns(func.count()).scalar_subquery(),
+            last_log.with_only_columns(RoutineLog.logged_at).scalar_subquery(),
+            last_log.with_only_columns(has_details).scalar_subquery(),
+        )
         .options(lazyload(Routine.items))
         .filter_by(user_id=user_id, archived=False)
         .order_by(Routine.created_at, Routine.id)
     ).all()
-    logs: dict[int, list] = {}
-    for row in db.session.execute(
-        db.select(RoutineLog.routine_id, RoutineLog.logged_at, RoutineLog.effort, RoutineLog.note)
-        .where(RoutineLog.user_id == user_id, RoutineLog.day == day)
-        .order_by(RoutineLog.logged_at, RoutineLog.id)
-    ):
-        logs.setdefault(row.routine_id, []).append(row)
     week: dict[int, dict[date, int]] = {}
-    if any(routine.plan for routine, _ in routines):
+    if any(row.Routine.plan for row in rows):
         # A plan's week holds `day` and at most six days before it.
         for routine_id, logged_day, count in db.session.execute(
             db.select(RoutineLog.routine_id, RoutineLog.day, func.count())
@@ -578,23 +579,19 @@ def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
             .group_by(RoutineLog.routine_id, RoutineLog.day)
         ):
             week.setdefault(routine_id, {})[logged_day] = count
-    cards = []
-    for routine, exercises in routines:
-        today = logs.get(routine.id, [])
-        last = today[-1] if today else None
-        cards.append(
-            RoutineCard(
-                routine,
-                exercises,
-                len(today),
-                last.logged_at if last else None,
-                bool(last and (last.effort is not None or last.note)),
-                insights.plan_day(routine.plan, week.get(routine.id, {}), day)
-                if routine.plan
-                else None,
-            )
+    return [
+        RoutineCard(
+            routine,
+            exercises,
+            times_today,
+            last_logged_at,
+            bool(last_has_details),
+            insights.plan_day(routine.plan, week.get(routine.id, {}), day)
+            if routine.plan
+            else None,
         )
-    return cards
+        for routine, exercises, times_today, last_logged_at, last_has_details in rows
+    ]
 
 
 @dataclass(frozen=True)
