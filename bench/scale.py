@@ -163,7 +163,8 @@ def main(args) -> None:
     report = render(history_rows, client_rows, database)
     print(report)
     if not args.no_write:
-        (ROOT / "docs" / "benchmarks-growth.md").write_text(report)
+        suffix = "" if database == "sqlite" else f"-{database}"
+        (ROOT / "docs" / f"benchmarks-growth{suffix}.md").write_text(report)
 
 
 def _chart(name: str, title: str, rows: dict, columns: list[str], database: str) -> str:
