@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from sqlalchemy import bindparam
+
 from ..extensions import db
 from ..models import Appointment
 
@@ -25,15 +27,19 @@ def appointments_of(client_id: int) -> list[Appointment]:
     )
 
 
+# Built once: Today shows it on every view (see checkins.service).
+_LATEST_THERAPIST_NOTE = (
+    db.select(Appointment)
+    .where(
+        Appointment.client_id == bindparam("client_id"),
+        Appointment.note.is_not(None),
+        Appointment.created_by_id != bindparam("client_id"),
+    )
+    .order_by(Appointment.day.desc(), Appointment.id.desc())
+    .limit(1)
+)
+
+
 def latest_therapist_note(client_id: int) -> Appointment | None:
     """The newest appointment note a therapist wrote for the client, shown on their Today page."""
-    return db.session.scalar(
-        db.select(Appointment)
-        .where(
-            Appointment.client_id == client_id,
-            Appointment.note.is_not(None),
-            Appointment.created_by_id != client_id,
-        )
-        .order_by(Appointment.day.desc(), Appointment.id.desc())
-        .limit(1)
-    )
+    return db.session.scalar(_LATEST_THERAPIST_NOTE, {"client_id": client_id})

@@ -9,6 +9,7 @@ from datetime import timedelta
 from flask import current_app, g, request, session
 from flask_login import login_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
 from ..drafts import DRAFT_KEY, carry_over
@@ -173,9 +174,13 @@ def current_sign_in() -> SignIn | None:
     return g.get("sign_in")
 
 
+# Built once: every signed-in request runs it (see checkins.service).
+_SIGN_IN_BY_TOKEN = db.select(SignIn).where(SignIn.token_hash == bindparam("token_hash"))
+
+
 def live_sign_in(token: str) -> SignIn | None:
     """The open sign-in with this token, or None; one found past its lifetime is ended."""
-    sign_in = db.session.scalar(db.select(SignIn).filter_by(token_hash=_hash(token)))
+    sign_in = db.session.scalar(_SIGN_IN_BY_TOKEN, {"token_hash": _hash(token)})
     if sign_in is None or sign_in.ended_at is not None:
         return None
     now = utcnow()

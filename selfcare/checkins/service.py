@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -20,13 +21,23 @@ DETAIL_FIELDS = (
 )
 
 
+# Built once with bind parameters: building a statement costs several times running it,
+# and Today runs these on every view (docs/benchmarks.md).
+_TRACKED_REGIONS = (
+    db.select(TrackedRegion.region)
+    .where(TrackedRegion.user_id == bindparam("user_id"))
+    .order_by(TrackedRegion.position, TrackedRegion.id)
+)
+_CHECKIN_OF_DAY = (
+    db.select(CheckIn)
+    .where(CheckIn.user_id == bindparam("user_id"), CheckIn.day == bindparam("day"))
+    .options(joinedload(CheckIn.scores))
+)
+
+
 def tracked_regions(user_id: int) -> list[str]:
     """The regions the client chose, or the defaults until they choose (they can't choose none)."""
-    stored = db.session.scalars(
-        db.select(TrackedRegion.region)
-        .filter_by(user_id=user_id)
-        .order_by(TrackedRegion.position, TrackedRegion.id)
-    ).all()
+    stored = db.session.scalars(_TRACKED_REGIONS, {"user_id": user_id}).all()
     return [region for region in stored if region in REGIONS] or list(DEFAULT_REGIONS)
 
 
@@ -43,10 +54,8 @@ def set_tracked_regions(user_id: int, regions: list[str]) -> None:
 
 def checkin_for(user_id: int, day: date) -> CheckIn | None:
     """The day's check-in with its scores, in one query."""
-    query = (
-        db.select(CheckIn).filter_by(user_id=user_id, day=day).options(joinedload(CheckIn.scores))
-    )
-    return db.session.execute(query).unique().scalar_one_or_none()
+    found = db.session.execute(_CHECKIN_OF_DAY, {"user_id": user_id, "day": day})
+    return found.unique().scalar_one_or_none()
 
 
 def save_checkin(

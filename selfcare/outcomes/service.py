@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from markupsafe import Markup
-from sqlalchemy import exists, func, select
+from sqlalchemy import bindparam, exists, func, select
 
 from .. import insights, svgchart
 from ..dates import format_day
@@ -101,7 +101,7 @@ def ask_to_rescore(client_id: int, therapist_id: int) -> bool:
     return True
 
 
-def _open_request(client_id: int):
+def _open_request(client_id):  # an id, or the bind parameter of one
     return exists().where(PsfsRequest.client_id == client_id, PsfsRequest.answered_at.is_(None))
 
 
@@ -109,16 +109,20 @@ def has_open_request(client_id: int) -> bool:
     return db.session.scalar(select(_open_request(client_id)))
 
 
+# Built once: Today asks it on every view (see checkins.service).
+_TODAY_STATUS = select(
+    select(func.max(PsfsScoring.day))
+    .where(PsfsScoring.user_id == bindparam("user_id"))
+    .scalar_subquery(),
+    exists().where(PsfsActivity.user_id == bindparam("user_id"), PsfsActivity.retired_at.is_(None)),
+    _open_request(bindparam("user_id")),
+)
+
+
 def today_status(user_id: int, today: date) -> str:
     """What Today offers (insights.psfs_due), in one query."""
     last_day, has_activities, requested = db.session.execute(
-        select(
-            select(func.max(PsfsScoring.day))
-            .where(PsfsScoring.user_id == user_id)
-            .scalar_subquery(),
-            exists().where(PsfsActivity.user_id == user_id, PsfsActivity.retired_at.is_(None)),
-            _open_request(user_id),
-        )
+        _TODAY_STATUS, {"user_id": user_id}
     ).one()
     return insights.psfs_due(last_day, today, bool(requested), bool(has_activities))
 

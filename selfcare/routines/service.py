@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import bindparam, func, or_
 from sqlalchemy.orm import lazyload
 
 from .. import insights
@@ -544,16 +544,17 @@ class RoutineCard:
     plan_day: insights.PlanDay | None = None
 
 
-def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
-    """Active routines with how often, and when last, each was logged on `day`, and where each
-    programme's plan stands: one query, and one more for a week of logs when a plan runs.
-    The cards count the exercises rather than load them with their how-to texts."""
+def _routine_cards_statement():
+    """Active routines of :user_id, each with its exercise count, how often it was logged on
+    :day, and when and with what details last."""
     todays_logs = db.select(RoutineLog).where(
-        RoutineLog.user_id == user_id, RoutineLog.day == day, RoutineLog.routine_id == Routine.id
+        RoutineLog.user_id == bindparam("user_id"),
+        RoutineLog.day == bindparam("day"),
+        RoutineLog.routine_id == Routine.id,
     )
     last_log = todays_logs.order_by(RoutineLog.logged_at.desc(), RoutineLog.id.desc()).limit(1)
-    has_details = (RoutineLog.effort.is_not(None)) | (func.coalesce(RoutineLog.note, "") != "")
-    rows = db.session.execute(
+    has_details = RoutineLog.effort.is_not(None) | (func.coalesce(RoutineLog.note, "") != "")
+    return (
         db.select(
             Routine,
             db.select(func.count(RoutineItem.id))
@@ -564,9 +565,20 @@ def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
             last_log.with_only_columns(has_details).scalar_subquery(),
         )
         .options(lazyload(Routine.items))
-        .filter_by(user_id=user_id, archived=False)
+        .where(Routine.user_id == bindparam("user_id"), Routine.archived.is_(False))
         .order_by(Routine.created_at, Routine.id)
-    ).all()
+    )
+
+
+# Built once: Today runs it on every view (see checkins.service).
+_ROUTINE_CARDS = _routine_cards_statement()
+
+
+def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
+    """Active routines with how often, and when last, each was logged on `day`, and where each
+    programme's plan stands: one query, and one more for a week of logs when a plan runs.
+    The cards count the exercises rather than load them with their how-to texts."""
+    rows = db.session.execute(_ROUTINE_CARDS, {"user_id": user_id, "day": day}).all()
     week: dict[int, dict[date, int]] = {}
     if any(row.Routine.plan for row in rows):
         # A plan's week holds `day` and at most six days before it.
