@@ -4,7 +4,7 @@ trends, selfcare/trends/service.py) can be kept under (client, version) and is s
 the version moves, in every worker and on every server, with no extra query to find out: the
 counter arrives with the user row that each request loads anyway."""
 
-from sqlalchemy import event, select, update
+from sqlalchemy import bindparam, event, select, update
 from sqlalchemy.orm import Session
 
 from .models import (
@@ -22,20 +22,24 @@ from .models import (
 _OWNED_BY_USER = (CheckIn, Measurement, Routine, RoutineLog, TrackedRegion)
 
 
-def note_history_change(session: Session, user_ids) -> None:
-    """Called for writes that bypass the unit of work (bulk inserts of generated data)."""
-    ids = sorted(set(user_ids))
-    if ids:
-        _raise_versions(session, User.id.in_(ids))
-
-
-def _raise_versions(session: Session, which_users) -> None:
-    session.execute(
+def _raising_versions(which_users):
+    return (
         update(User)
         .where(which_users)
         .values(history_version=User.history_version + 1)
         .execution_options(synchronize_session=False)
     )
+
+
+# Built once, as every write to a history runs it (statements cost more to build than to run).
+_RAISE_VERSIONS = _raising_versions(User.id.in_(bindparam("user_ids", expanding=True)))
+
+
+def note_history_change(session: Session, user_ids) -> None:
+    """Called for writes that bypass the unit of work (bulk inserts of generated data)."""
+    ids = sorted(set(user_ids))
+    if ids:
+        session.execute(_RAISE_VERSIONS, {"user_ids": ids})
 
 
 def _changed_owners(session: Session) -> tuple[set[int], set[int]]:
@@ -70,4 +74,4 @@ def _raise_history_versions(session, flush_context, instances) -> None:
     note_history_change(session, users)
     if checkins:
         owners = select(CheckIn.user_id).where(CheckIn.id.in_(checkins))
-        _raise_versions(session, User.id.in_(owners))
+        session.execute(_raising_versions(User.id.in_(owners)))
