@@ -1,3 +1,5 @@
+from functools import lru_cache
+
 from wtforms import (
     DateField,
     Form,
@@ -128,8 +130,9 @@ class QueuedEntryForm(Form):
             raise ValidationError("Which routine?")
 
 
-def checkin_form(region_keys: list[str], checkin=None, **form_kwargs) -> CheckInForm:
-    """A check-in form with a pain row for each region, filled from `checkin` when editing."""
+@lru_cache(maxsize=256)
+def _form_class(region_keys: tuple[str, ...]) -> type[CheckInForm]:
+    """The form class for these regions, made once per worker: making a class is slow."""
     fields = {
         REGION_FIELD_PREFIX + key: ScaleField(
             REGIONS[key].label, low=PAIN_LOW_ANCHOR, high=PAIN_HIGH_ANCHOR
@@ -137,7 +140,13 @@ def checkin_form(region_keys: list[str], checkin=None, **form_kwargs) -> CheckIn
         for key in region_keys
     }
     form_class = type("RegionCheckInForm", (CheckInForm,), fields)
-    form_class.region_keys = tuple(region_keys)
+    form_class.region_keys = region_keys
+    return form_class
+
+
+def checkin_form(region_keys: list[str], checkin=None, **form_kwargs) -> CheckInForm:
+    """A check-in form with a pain row for each region, filled from `checkin` when editing."""
+    form_class = _form_class(tuple(region_keys))
     if checkin is None:
         return form_class(**form_kwargs)
     scores = checkin.score_by_region()
