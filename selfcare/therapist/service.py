@@ -216,13 +216,21 @@ def _name_contains(search: str):
 
 def _refresh_stale_summaries(sharing) -> None:
     """Works out again the summaries of the sharing clients whose history version moved since,
-    or whose local day did, with one query for their time zones and one for who is stale."""
-    zones = db.session.scalars(
-        db.select(User.timezone).distinct().join(Share, Share.client_id == User.id).where(*sharing)
+    or whose local day did. One small query tells, per time zone and day computed on, whether
+    any is stale; only then does a second read who."""
+    version_moved = ClientSummary.user_id.is_(None) | (
+        ClientSummary.history_version != User.history_version
+    )
+    kept_days = db.session.execute(
+        db.select(User.timezone, ClientSummary.computed_on, func.count().filter(version_moved))
+        .join(Share, Share.client_id == User.id)
+        .outerjoin(ClientSummary, ClientSummary.user_id == User.id)
+        .where(*sharing)
+        .group_by(User.timezone, ClientSummary.computed_on)
     ).all()
     # One "today" per time zone, read once: the SQL windows and the flags agree even at midnight.
-    zone_today = {zone: local_today(zone) for zone in zones}
-    if not zone_today:
+    zone_today = {timezone: local_today(timezone) for timezone, _, _ in kept_days}
+    if all(day == zone_today[timezone] and not moved for timezone, day, moved in kept_days):
         return
     zone_days = _zone_days(zone_today)
     stale = db.session.execute(
@@ -230,12 +238,7 @@ def _refresh_stale_summaries(sharing) -> None:
         .join(Share, Share.client_id == User.id)
         .join(zone_days, zone_days.c.timezone == User.timezone)
         .outerjoin(ClientSummary, ClientSummary.user_id == User.id)
-        .where(
-            *sharing,
-            ClientSummary.user_id.is_(None)
-            | (ClientSummary.history_version != User.history_version)
-            | (ClientSummary.computed_on != zone_days.c.today),
-        )
+        .where(*sharing, version_moved | (ClientSummary.computed_on != zone_days.c.today))
         .order_by(User.id)  # upserts lock rows in one order: no deadlock between two workers
     ).all()
     if stale:
