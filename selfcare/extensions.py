@@ -12,9 +12,11 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, String, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.functions import FunctionElement
 
 
 def owner_only(path: Path) -> None:
@@ -52,6 +54,29 @@ limiter = Limiter(key_func=lambda: request.remote_addr or "unknown")
 compress = Compress()
 
 
+class unicode_lower(FunctionElement):
+    """lower() for every script: SQLite's own lower() folds ASCII letters only, so on SQLite
+    this is Python's str.lower, registered on each connection (_tune_sqlite)."""
+
+    type = String()
+    name = "unicode_lower"
+    inherit_cache = True
+
+
+@compiles(unicode_lower)
+def _lower(element, compiler, **kw):
+    return f"lower({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(unicode_lower, "sqlite")
+def _python_lower(element, compiler, **kw):
+    return f"unicode_lower({compiler.process(element.clauses, **kw)})"
+
+
+def _lowered(text: str | None) -> str | None:
+    return None if text is None else text.lower()
+
+
 @event.listens_for(Engine, "connect")
 def _tune_connection(dbapi_connection, _record):
     if isinstance(dbapi_connection, sqlite3.Connection):
@@ -72,7 +97,8 @@ def _tune_postgresql(dbapi_connection) -> None:
 
 def _tune_sqlite(dbapi_connection) -> None:
     """SQLite leaves foreign keys off and locks readers out by default; fix both. The file holds
-    health data: only its owner may read it."""
+    health data: only its owner may read it. unicode_lower is the lower() names are searched
+    and sorted by."""
     cursor = dbapi_connection.cursor()
     for _, name, path in cursor.execute("PRAGMA database_list").fetchall():
         if name == "main" and path:
@@ -82,3 +108,4 @@ def _tune_sqlite(dbapi_connection) -> None:
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    dbapi_connection.create_function("unicode_lower", 1, _lowered, deterministic=True)

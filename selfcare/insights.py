@@ -480,35 +480,3 @@ def too_hard_twice(feedback: Sequence[ExerciseFeedback]) -> list[str]:
     for said in feedback:
         last_two[said.exercise] = [*last_two.get(said.exercise, [])[-1:], said.difficulty]
     return [name for name, said in last_two.items() if said == ["too_hard", "too_hard"]]
-
-
-def attention_rank(
-    worsening_rises: Sequence[float],
-    worst_pain_during: int | None,
-    too_hard: int,
-    inactive: bool,
-) -> tuple:
-    """Sort key for "needs a look", most urgent first: pain worse by a clinically important
-    change (the larger the total rise over regions, then the more regions, the sooner), then
-    pain during an exercise (the higher the sooner), then exercises too hard twice, then a quiet
-    spell; clients with none of these last."""
-    return attention_rank_of(
-        sum(worsening_rises), len(worsening_rises), worst_pain_during, too_hard, inactive
-    )
-
-
-def attention_rank_of(
-    total_rise: float,
-    regions_worse: int,
-    worst_pain_during: int | None,
-    too_hard: int,
-    inactive: bool,
-) -> tuple:
-    """attention_rank from the sum and count of the rises (as a kept summary holds them)."""
-    if regions_worse:
-        return (0, -total_rise, -regions_worse)
-    if worst_pain_during is not None:
-        return (1, -worst_pain_during, 0)
-    if too_hard:
-        return (2, -too_hard, 0)
-    return (3, 0, 0) if inactive else (4, 0, 0)

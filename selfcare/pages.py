@@ -59,13 +59,14 @@ def history_page(query):
     )
 
 
-class ListPagination(Pagination):
-    """Flask-SQLAlchemy's pagination over a list already in memory (?page=N, 404 past the end).
-    Pass `page=page_number()`."""
+class CountedPagination(Pagination):
+    """Flask-SQLAlchemy's pagination (?page=N, 404 past the end) over a total counted beforehand
+    and `fetch(offset, limit)`, which reads one page. Pass `page=page_number()`."""
 
     def _query_items(self) -> list:
-        items = self._query_args["items"]
-        return items[self._query_offset : self._query_offset + self.per_page]
+        if self._query_offset >= self._query_args["total"]:
+            return []  # past the end: nothing to ask the database
+        return self._query_args["fetch"](self._query_offset, self.per_page)
 
     def _query_count(self) -> int:
-        return len(self._query_args["items"])
+        return self._query_args["total"]

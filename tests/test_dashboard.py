@@ -14,6 +14,7 @@ from selfcare.models import CheckIn, PainScore, Routine, RoutineLog, Share, User
 from selfcare.therapist.service import dashboard_rows
 
 from .helpers import log_in, make_user
+from .test_dashboard_attention import client_names
 
 
 def add_clients(app, therapist_id: int, count: int, pain_by_age=None, prefix="bulk"):
@@ -96,7 +97,7 @@ def test_query_count_does_not_grow_with_500_clients(app, count_queries):
     add_clients(app, few.id, 5, prefix="few")
     add_clients(app, many.id, 500, prefix="many")
     # The first view works every client's summary out and keeps it; the next reads them.
-    for most in (11, 6):
+    for most in (13, 7):
         few_count, _ = dashboard_queries(app, count_queries, few)
         many_count, page = dashboard_queries(app, count_queries, many)
         assert "500 clients" in page and page.count("Many Client") == 50  # 50 a page
@@ -231,3 +232,59 @@ def test_a_new_clients_routine_share_counts_from_their_first_day(app):
         db.session.commit()
         [row] = dashboard_rows(therapist.id)
     assert row.adherence == 1.0
+
+
+def test_pages_follow_the_order_and_the_filter(app):
+    therapist = make_user(app, "therapist")
+    add_clients(app, therapist.id, 60, prefix="steady")
+    add_clients(app, therapist.id, 55, lambda age: 7 if age < 7 else 4, prefix="worse")
+    with app.app_context():
+        everyone = [row.client.name for row in dashboard_rows(therapist.id)]
+    assert everyone[:55] == [f"Worse Client {n:03d}" for n in range(55)]
+    browser = app.test_client()
+    log_in(browser, therapist)
+    second = browser.get("/therapist?page=2").text
+    assert client_names(second) == everyone[50:100] and "Page 2 of 3" in second
+    assert "115 clients, 55 need a look" in second
+    worse = browser.get("/therapist?flag=worse&page=2").text
+    assert client_names(worse) == everyone[50:55] and "Page 2 of 2" in worse
+    assert 'href="/therapist?page=1&amp;flag=worse">Newer</a>' in worse
+    assert browser.get("/therapist?flag=worse&page=3").status_code == 404
+    assert browser.get("/therapist?q=nobody&page=2").status_code == 404
+
+
+def test_names_in_order_case_aside_then_by_account(app):
+    therapist = make_user(app, "therapist")
+    ids = {}
+    for name in ("bea", "Adam", "Carl", "adele", "Sam", "Sam"):
+        client = make_user(app, name=name)
+        ids.setdefault(name, []).append(client.id)
+        with app.app_context():
+            db.session.add(Share(client_id=client.id, therapist_id=therapist.id))
+            db.session.commit()
+    with app.app_context():
+        rows = dashboard_rows(therapist.id)
+    assert [row.client.name for row in rows] == ["Adam", "adele", "bea", "Carl", "Sam", "Sam"]
+    assert [row.client.id for row in rows[4:]] == sorted(ids["Sam"])
+
+
+def test_search_folds_every_script_and_takes_wildcards_literally(app):
+    therapist = make_user(app, "therapist")
+    names = ["Émile Zola", "Emil Nolde", "Юлия Орлова", "Ana 50% Off", "Ana 500", "Bo_Bo", "BoxBo"]
+    for name in [*names, "Back\\Slash"]:
+        client = make_user(app, name=name)
+        with app.app_context():
+            db.session.add(Share(client_id=client.id, therapist_id=therapist.id))
+            db.session.commit()
+    browser = app.test_client()
+    log_in(browser, therapist)
+
+    def found(search):
+        return client_names(browser.get("/therapist", query_string={"q": search}).text)
+
+    assert found("émile") == found("ÉMILE") == ["Émile Zola"]
+    assert found("юлия") == ["Юлия Орлова"]
+    assert found("50%") == ["Ana 50% Off"]
+    assert found("o_b") == ["Bo_Bo"]
+    assert found("\\") == ["Back\\Slash"]
+    assert found("%") == ["Ana 50% Off"]

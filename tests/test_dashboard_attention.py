@@ -157,3 +157,45 @@ def test_exercise_flags_cost_no_query_per_client(app, count_queries):
         assert page.count(f"{CHIN_TUCK} too hard twice") == (1 if therapist is few else 4)
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_order_of_attention_within_each_flag_and_as_far_as_shares_cover(app):
+    therapist = make_user(app, "therapist")
+    sharing_client(app, therapist.id, "Nia Nothing")
+    sharing_client(app, therapist.id, "Quin Quiet", quiet=True)
+    sharing_client(app, therapist.id, "Hal Hard", feedback=[(2, "too_hard"), (3, "too_hard")])
+    sharing_client(app, therapist.id, "Pam Seven", feedback=[(7, "too_hard"), (7, "too_hard")])
+    sharing_client(app, therapist.id, "Pip Nine", feedback=[(9, None)])
+    # The same total rise of 4 points: over more regions comes first.
+    sharing_client(app, therapist.id, "Una One", last_week=4, this_week=8)
+    sharing_client(app, therapist.id, "Duo Two", this_week=6, regions=REGIONS_3[:2])
+    sharing_client(app, therapist.id, "Tia Three", this_week=7, regions=REGIONS_3)
+    # Worse in pain and in pain during exercises, but their shares leave those parts out.
+    sharing_client(app, therapist.id, "Abe Routines Only", this_week=9, parts="routines")
+    painful = [(9, "too_hard"), (9, "too_hard")]
+    sharing_client(app, therapist.id, "Ada Pain Only", feedback=painful, parts="pain")
+    page = dashboard(app, therapist)
+    assert client_names(page) == [
+        "Tia Three",
+        "Duo Two",
+        "Una One",
+        "Pip Nine",
+        "Pam Seven",
+        "Hal Hard",
+        "Quin Quiet",
+        "Abe Routines Only",
+        "Ada Pain Only",
+        "Nia Nothing",
+    ]
+    assert "10 clients, 7 need a look" in page
+    assert 'href="/therapist?flag=worse">Pain worse (3)</a>' in page
+    assert 'href="/therapist?flag=pain">Pain during an exercise (2)</a>' in page
+    assert 'href="/therapist?flag=too_hard">Too hard twice (2)</a>' in page
+    assert 'href="/therapist?flag=quiet">No check-in for 4+ days (1)</a>' in page
+    assert client_names(dashboard(app, therapist, "?flag=worse")) == [
+        "Tia Three",
+        "Duo Two",
+        "Una One",
+    ]
+    assert client_names(dashboard(app, therapist, "?flag=too_hard")) == ["Pam Seven", "Hal Hard"]
+    assert "2 clients with “too hard twice”" in dashboard(app, therapist, "?flag=too_hard")

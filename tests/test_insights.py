@@ -434,19 +434,3 @@ def test_too_hard_only_twice_in_a_row_on_the_same_exercise():
     assert insights.too_hard_twice(unanswered) == []
     # Only the last two count: easier since then means the flag is down.
     assert insights.too_hard_twice([said("A", difficulty=hard)] * 2 + [said("A", 3, right)]) == []
-
-
-def test_attention_puts_worsening_first_then_pain_during_then_too_hard_then_quiet():
-    rank = insights.attention_rank
-    ranks = {
-        "worse in three regions": rank([2.5, 2.0, 3.0], None, 0, False),
-        # The same total rise: spread over more regions comes first.
-        "worse in two regions, 2 points in all": rank([1.0, 1.0], None, 0, False),
-        "worse in one region by 2": rank([2.0], 9, 0, True),
-        "pain 9 during": rank([], 9, 0, True),
-        "pain 7 during": rank([], 7, 2, False),
-        "too hard twice": rank([], None, 1, True),
-        "quiet": rank([], None, 0, True),
-        "nothing": rank([], None, 0, False),
-    }
-    assert sorted(ranks, key=ranks.get) == list(ranks)

@@ -1,7 +1,8 @@
-"""The dashboard: one row per sharing client, read from the kept client summaries; the stale
-ones are worked out again in one batch of queries however many clients. The
-weekly sums are totalled in SQL, so the work does not grow with the days of history loaded;
-the rules that read them (MCID, minimum days, forgiving adherence) stay in insights."""
+"""The dashboard: one row per sharing client, read from the kept client summaries, which are
+sorted, counted, filtered and paged in SQL; the stale ones are worked out again in one batch of
+queries however many clients. The weekly sums are totalled in SQL, so the work does not grow
+with the days of history loaded; the rules that read them (MCID, minimum days, forgiving
+adherence) stay in insights."""
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
@@ -20,6 +21,7 @@ from sqlalchemy import (
     func,
     literal,
     null,
+    or_,
 )
 from sqlalchemy import values as values_table
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -29,7 +31,7 @@ from .. import insights
 from ..access import share_in_force
 from ..clinical import REGIONS, DayKind
 from ..dates import local_today, to_local
-from ..extensions import db
+from ..extensions import db, unicode_lower
 from ..models import (
     CheckIn,
     ClientSummary,
@@ -88,14 +90,6 @@ class ClientRow:
     def flagged(self) -> bool:
         return bool(self.flags)
 
-    def attention(self) -> tuple:
-        return insights.attention_rank(
-            self.worsening_rises,
-            max(self.painful_exercises.values(), default=None),
-            len(self.too_hard_exercises),
-            self.inactive,
-        )
-
 
 @dataclass(frozen=True)
 class ClientFacts:
@@ -117,95 +111,138 @@ Weeks = dict[str | None, dict[int, insights.Tally]]  # region -> week -> tally
 RANK_COLUMNS = ("worse_rise", "worse_regions", "inactive", "worst_pain_during", "too_hard")
 
 
-class Listed(NamedTuple):
-    """A sharing client as the dashboard sorts, counts, filters and pages them: no figures."""
+def _share_covers(part: str):
+    """Share.parts (comma-separated) holds `part`: no part's name is inside another's."""
+    return Share.parts.like(f"%{part}%")
 
-    client: ClientName
-    parts: frozenset[str]
-    flags: frozenset[str]
-    attention: tuple
 
-    @property
-    def flagged(self) -> bool:
-        return bool(self.flags)
+# The flags (FLAGS) as SQL conditions on a sharing client's kept ranks, as far as the share
+# covers them (_row masks the figures alike). Pain felt during an exercise is a pain score too:
+# it needs both parts. The rank column comes first: most rows stop there, before the share.
+_SHARES_PAIN, _SHARES_ROUTINES = _share_covers("pain"), _share_covers("routines")
+RAISED = {
+    "worse": (ClientSummary.worse_regions > 0) & _SHARES_PAIN,
+    "pain": ClientSummary.worst_pain_during.is_not(None) & _SHARES_PAIN & _SHARES_ROUTINES,
+    "too_hard": (ClientSummary.too_hard > 0) & _SHARES_ROUTINES,
+    "quiet": ClientSummary.inactive & _SHARES_PAIN,
+}
+# "Needs a look", most urgent first: pain worse by a clinically important change (the larger
+# the total rise over regions, then the more regions, the sooner), then pain during an exercise
+# (the higher the sooner), then exercises too hard twice (the more the sooner), then a quiet
+# spell; clients with none of these last. Then by name, case aside, and by id for a stable order.
+ATTENTION_ORDER = (
+    case(
+        (RAISED["worse"], 0),
+        (RAISED["pain"], 1),
+        (RAISED["too_hard"], 2),
+        (RAISED["quiet"], 3),
+        else_=4,
+    ),
+    case(
+        (RAISED["worse"], ClientSummary.worse_rise),
+        (RAISED["pain"], ClientSummary.worst_pain_during),
+        (RAISED["too_hard"], ClientSummary.too_hard),
+        else_=0,
+    ).desc(),
+    case((RAISED["worse"], ClientSummary.worse_regions), else_=0).desc(),
+    unicode_lower(User.name),
+    User.id,
+)
+
+
+class DashboardCounts(NamedTuple):
+    total: int  # clients the search finds
+    flagged: int  # of those, the ones with a flag
+    by_flag: dict[str, int]
+
+
+class SharingClients:
+    """A therapist's sharing clients as the dashboard lists them: sorted, counted, filtered and
+    paged in SQL over the kept ranks (client_summaries), so a request's Python work follows the
+    page, not the number of clients. Made, it first works out again, in one batch, the
+    summaries of the clients who wrote since or whose day moved on."""
+
+    def __init__(self, therapist_id: int, search: str = ""):
+        sharing = (Share.therapist_id == therapist_id, share_in_force())
+        _refresh_stale_summaries(sharing)
+        self._where = [*sharing]
+        if search:
+            self._where.append(_name_contains(search))
+
+    def _select(self, *columns):
+        # Inner join: a client who began sharing after the refresh shows from the next view.
+        return (
+            db.select(*columns)
+            .select_from(User)
+            .join(Share, Share.client_id == User.id)
+            .join(ClientSummary, ClientSummary.user_id == User.id)
+            .where(*self._where)
+        )
+
+    def counts(self) -> DashboardCounts:
+        total, flagged, *by_flag = db.session.execute(
+            self._select(
+                func.count(),
+                func.count().filter(or_(*RAISED.values())),
+                *(func.count().filter(raised) for raised in RAISED.values()),
+            )
+        ).one()
+        return DashboardCounts(total, flagged, dict(zip(RAISED, by_flag, strict=True)))
+
+    def rows(self, flag: str = "", offset: int = 0, limit: int | None = None) -> list[ClientRow]:
+        """The rows in the order of attention, those with `flag` only when given."""
+        query = self._select(User.id, User.name, Share.parts, ClientSummary.figures)
+        if flag:
+            query = query.where(RAISED[flag])
+        return [
+            _row(ClientName(user_id, name), Share.parts_of(parts), figures)
+            for user_id, name, parts, figures in db.session.execute(
+                query.order_by(*ATTENTION_ORDER).offset(offset).limit(limit)
+            )
+        ]
 
 
 def dashboard_rows(therapist_id: int) -> list[ClientRow]:
-    return page_rows(dashboard_list(therapist_id))
+    """Every sharing client's row, most urgent first."""
+    return SharingClients(therapist_id).rows()
 
 
-def dashboard_list(therapist_id: int) -> list[Listed]:
-    """Every sharing client, most urgent first, from one query over the kept summaries
-    (client_summaries); the clients who wrote since, or whose day moved on, are worked out
-    again together and kept, so the queries stay the same however many clients there are."""
-    listed = db.session.execute(
-        db.select(
-            User.id,
-            User.name,
-            User.timezone,
-            User.history_version,
-            Share.parts,
-            ClientSummary.history_version.label("summary_version"),
-            ClientSummary.computed_on,
-            *(getattr(ClientSummary, name) for name in RANK_COLUMNS),
-        )
+def _name_contains(search: str):
+    """The client's name holds `search`, case aside in every script, % and _ taken literally."""
+    escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = unicode_lower(literal(f"%{escaped}%"))
+    return unicode_lower(User.name).like(pattern, escape="\\")
+
+
+def _refresh_stale_summaries(sharing) -> None:
+    """Works out again the summaries of the sharing clients whose history version moved since,
+    or whose local day did. One small query tells, per time zone and day computed on, whether
+    any is stale; only then does a second read who."""
+    version_moved = ClientSummary.user_id.is_(None) | (
+        ClientSummary.history_version != User.history_version
+    )
+    kept_days = db.session.execute(
+        db.select(User.timezone, ClientSummary.computed_on, func.count().filter(version_moved))
         .join(Share, Share.client_id == User.id)
         .outerjoin(ClientSummary, ClientSummary.user_id == User.id)
-        .where(Share.therapist_id == therapist_id, share_in_force())
+        .where(*sharing)
+        .group_by(User.timezone, ClientSummary.computed_on)
     ).all()
     # One "today" per time zone, read once: the SQL windows and the flags agree even at midnight.
-    zone_today = {zone: local_today(zone) for zone in {entry.timezone for entry in listed}}
-    stale = sorted(
-        (
-            entry
-            for entry in listed
-            if entry.summary_version != entry.history_version
-            or entry.computed_on != zone_today[entry.timezone]
-        ),
-        key=lambda entry: entry.id,  # upserts lock rows in one order: no deadlock between two
-    )
-    fresh = _refresh_summaries(stale, zone_today) if stale else {}
-    first_rank = len(listed[0]) - len(RANK_COLUMNS) if listed else 0
-    clients = [_listed(entry, fresh.get(entry.id) or entry[first_rank:]) for entry in listed]
-    return sorted(clients, key=lambda client: (client.attention, client.client.name.lower()))
-
-
-def _listed(entry, ranks) -> Listed:
-    """The client's flags and place in the order, as far as their share covers."""
-    worse_rise, worse_regions, inactive, worst_pain_during, too_hard = ranks
-    parts = Share.parts_of(entry.parts)
-    if "pain" not in parts:
-        # Pain felt during an exercise is a pain score too.
-        worse_regions, inactive, worst_pain_during = 0, False, None
-    if "routines" not in parts:
-        worst_pain_during, too_hard = None, 0
-    raised = {
-        "worse": bool(worse_regions),
-        "pain": worst_pain_during is not None,
-        "too_hard": bool(too_hard),
-        "quiet": inactive,
-    }
-    return Listed(
-        client=ClientName(entry.id, entry.name),
-        parts=parts,
-        flags=frozenset(flag for flag, up in raised.items() if up),
-        attention=insights.attention_rank_of(
-            worse_rise, worse_regions, worst_pain_during, too_hard, inactive
-        ),
-    )
-
-
-def page_rows(listed: list[Listed]) -> list[ClientRow]:
-    """The full rows of the clients a page shows, in its order: one query for their figures."""
-    figures = dict(
-        db.session.execute(
-            db.select(ClientSummary.user_id, ClientSummary.figures).where(
-                ClientSummary.user_id.in_([entry.client.id for entry in listed])
-            )
-        ).all()
-    )
-    # A client who closed their account between the two queries is left out, not an error.
-    return [_row(entry, figures[entry.client.id]) for entry in listed if entry.client.id in figures]
+    zone_today = {timezone: local_today(timezone) for timezone, _, _ in kept_days}
+    if all(day == zone_today[timezone] and not moved for timezone, day, moved in kept_days):
+        return
+    zone_days = _zone_days(zone_today)
+    stale = db.session.execute(
+        db.select(User.id, User.timezone, User.history_version)
+        .join(Share, Share.client_id == User.id)
+        .join(zone_days, zone_days.c.timezone == User.timezone)
+        .outerjoin(ClientSummary, ClientSummary.user_id == User.id)
+        .where(*sharing, version_moved | (ClientSummary.computed_on != zone_days.c.today))
+        .order_by(User.id)  # upserts lock rows in one order: no deadlock between two workers
+    ).all()
+    if stale:
+        _refresh_summaries(stale, zone_today)
 
 
 def _refresh_summaries(stale, zone_today: dict[str, date]) -> dict[int, tuple]:
@@ -255,26 +292,34 @@ def _refresh_summaries(stale, zone_today: dict[str, date]) -> dict[int, tuple]:
     return ranks
 
 
-def _client_calendar(client_ids: list[int], zone_today: dict[str, date]):
-    """Each client's own days, as a table the queries join: clients live in different
-    time zones, so "the last 7 days" starts on a different date for each. Built per time zone
-    (a handful) rather than per client, since a VALUES list is compiled anew on every request."""
+ZONE_DAYS = ("today", "week_start", "previous_start", "adherence_start")
+
+
+def _zone_days(zone_today: dict[str, date]):
+    """Each time zone's today and the windows the dashboard looks at, as a table to join:
+    built per time zone (a handful) rather than per client, since a VALUES list is compiled
+    anew on every request."""
     rows = []
     for timezone, today in zone_today.items():
         week_start, previous_start = insights.week_bounds(today)
         adherence_start = today - timedelta(days=insights.DASHBOARD_ADHERENCE_DAYS - 1)
         rows.append((timezone, today, week_start, previous_start, adherence_start))
-    names = ("today", "week_start", "previous_start", "adherence_start")
-    zone_days = (
-        values_table(column("timezone", String), *(column(name, Date) for name in names))
+    return (
+        values_table(column("timezone", String), *(column(name, Date) for name in ZONE_DAYS))
         .data(rows)
         .cte("zone_days")
     )
+
+
+def _client_calendar(client_ids: list[int], zone_today: dict[str, date]):
+    """Each client's own days, as a table the queries join: clients live in different
+    time zones, so "the last 7 days" starts on a different date for each."""
+    zone_days = _zone_days(zone_today)
     return (
         db.select(
             User.id.label("user_id"),
             User.created_at.label("joined_at"),
-            *(zone_days.c[name] for name in names),
+            *(zone_days.c[name] for name in ZONE_DAYS),
         )
         .join(zone_days, zone_days.c.timezone == User.timezone)
         .where(User.id.in_(client_ids))
@@ -516,14 +561,13 @@ def _ranks(figures: dict) -> tuple:
     )
 
 
-def _row(entry: Listed, figures: dict) -> ClientRow:
+def _row(client: ClientName, parts: frozenset[str], figures: dict) -> ClientRow:
     """One client's row, as far as their share covers: pain (check-ins) and routines."""
-    parts = entry.parts
     pain, routines = "pain" in parts, "routines" in parts
     worse = figures["worse"] if pain else {}
     last_checkin = figures["last_checkin"] if pain else None
     return ClientRow(
-        client=entry.client,
+        client=client,
         last_checkin=last_checkin and date.fromisoformat(last_checkin),
         latest_pain=figures["latest_pain"] if pain else None,
         week_average=figures["week_average"] if pain else None,

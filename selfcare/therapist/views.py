@@ -1,4 +1,3 @@
-from collections import Counter
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
@@ -20,7 +19,7 @@ from ..exports import csv_zip_download, fhir_download
 from ..extensions import db, limiter
 from ..limits import configured, signed_in_account
 from ..models import Exercise, Routine
-from ..pages import ListPagination, page_number, render_form
+from ..pages import CountedPagination, page_number, render_form
 from ..photos import accepts_photo
 from ..routines.forms import ExerciseForm
 from ..routines.service import (
@@ -34,7 +33,7 @@ from ..sharing.service import InviteError, redeem_invite
 from ..trends.service import DEFAULT_RANGE, RANGES, build_report, build_trends
 from . import bp
 from .forms import LinkForm
-from .service import FLAGS, dashboard_list, page_rows
+from .service import FLAGS, SharingClients
 
 DASHBOARD_PAGE_SIZE = 50
 # How far back a client's page lists each exercise's logs.
@@ -44,36 +43,31 @@ EXERCISE_HISTORY_DAYS = 28
 @bp.get("/therapist")
 @therapist_required
 def dashboard():
-    clients = dashboard_list(current_user.id)
     search = request.args.get("q", "").strip()
-    if search:
-        clients = [entry for entry in clients if search.lower() in entry.client.name.lower()]
-    flag_counts = Counter(flag for entry in clients for flag in entry.flags)
-    flagged = sum(entry.flagged for entry in clients)
+    clients = SharingClients(current_user.id, search)
+    counts = clients.counts()
     # An unknown flag shows everyone rather than an error: it can only come from an edited link.
     flag = request.args.get("flag", "") if request.args.get("flag") in FLAGS else ""
-    if flag:
-        clients = [entry for entry in clients if flag in entry.flags]
-    page = ListPagination(
+    page = CountedPagination(
         page=page_number(),
         per_page=DASHBOARD_PAGE_SIZE,
         max_per_page=DASHBOARD_PAGE_SIZE,
-        items=clients,
+        total=counts.by_flag[flag] if flag else counts.total,
+        fetch=lambda offset, limit: clients.rows(flag, offset, limit),
     )
-    rows = page_rows(page.items)  # the figures of the page's clients only
     page_html = render_template(
         "therapist/dashboard.html",
         page=page,
-        rows=rows,
+        rows=page.items,
         search=search,
         flag=flag,
         flags=FLAGS,
-        flag_counts=flag_counts,
-        flagged=flagged,
+        flag_counts=counts.by_flag,
+        flagged=counts.flagged,
         today=local_today(current_user.timezone),
     )
     # After rendering: the log's commit would expire the rows the page reads.
-    log_dashboard_views([row.client for row in rows])
+    log_dashboard_views([row.client for row in page.items])
     return page_html
 
 
