@@ -372,7 +372,9 @@ def render(rows, database: str, args) -> str:
         "(benchmarks-growth.md) (`--scale`). Two servers behind nginx: "
         "[benchmarks-two-servers.md](benchmarks-two-servers.md) (`--two-servers`). 2,000 clients "
         "with two years each on PostgreSQL: [benchmarks-large.md](benchmarks-large.md) "
-        "(`--large`).",
+        "(`--large`), and with five: [benchmarks-large-5-years.md](benchmarks-large-5-years.md) "
+        "(`--large --years 5`). The dashboard's kept summaries, sorted and paged in SQL: "
+        "[benchmarks-dashboard.md](benchmarks-dashboard.md).",
         "",
         "| page | " + " | ".join(title for title, _, _ in COLUMNS) + " |",
         "| --- |" + " ---: |" * len(COLUMNS),
