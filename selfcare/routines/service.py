@@ -639,27 +639,48 @@ class RoutineHistory:
 
 def routine_histories(user_id: int, routines: list[Routine], start: date) -> list[RoutineHistory]:
     """Per routine, each exercise's logs from `start` on: done or skipped, pain during it and how
-    it felt; and the notes of those logs. One query (the items come with their logs)."""
-    logs = db.session.scalars(
-        db.select(RoutineLog)
+    it felt; and the notes of those logs. One query of plain rows: a month of logs with their
+    exercises is hundreds of objects otherwise."""
+    rows = db.session.execute(
+        db.select(
+            RoutineLog.id,
+            RoutineLog.routine_id,
+            RoutineLog.day,
+            RoutineLog.note,
+            Exercise.name,
+            RoutineLogItem.done,
+            RoutineLogItem.pain_during,
+            RoutineLogItem.difficulty,
+        )
+        .outerjoin(RoutineLogItem, RoutineLogItem.log_id == RoutineLog.id)
+        .outerjoin(Exercise, Exercise.id == RoutineLogItem.exercise_id)
         .where(
             RoutineLog.user_id == user_id,
             RoutineLog.routine_id.in_([routine.id for routine in routines]),
             RoutineLog.day >= start,
         )
-        .order_by(RoutineLog.day.desc(), RoutineLog.logged_at.desc(), RoutineLog.id.desc())
+        .order_by(
+            RoutineLog.day.desc(),
+            RoutineLog.logged_at.desc(),
+            RoutineLog.id.desc(),
+            RoutineLogItem.id,
+        )
     ).all()
     histories = []
     for routine in routines:
         entries: dict[str, list[ExerciseEntry]] = {item.exercise.name: [] for item in routine.items}
         notes = []
-        for log in (log for log in logs if log.routine_id == routine.id):
-            for item in log.items:
-                entries.setdefault(item.exercise.name, []).append(
-                    ExerciseEntry(log.day, item.done, item.pain_during, item.difficulty)
+        noted = set()
+        for log_id, _, day, note, name, done, pain_during, difficulty in (
+            row for row in rows if row.routine_id == routine.id
+        ):
+            if name is not None:
+                entries.setdefault(name, []).append(
+                    ExerciseEntry(day, done, pain_during, difficulty)
                 )
-            if log.note:
-                notes.append((log.day, log.note))
-        exercises = [ExerciseHistory(name, rows) for name, rows in entries.items()]
+            if note and log_id not in noted:
+                noted.add(log_id)
+                notes.append((day, note))
+        exercises = [ExerciseHistory(exercise, logged) for exercise, logged in entries.items()]
         histories.append(RoutineHistory(routine, exercises, notes))
     return histories
