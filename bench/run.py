@@ -39,7 +39,7 @@ from tests.harness import CSRF, Gunicorn
 from tests.helpers import QueryCounter, form_values
 
 ROOT = Path(__file__).resolve().parent.parent
-WORKERS = 2  # per core on this 2-core machine, as the README's sizing rule says (measured)
+WORKERS = 2  # one per core on this 2-core machine, as the README's sizing rule says (measured)
 CONNECTIONS = 4
 TICKS_PER_SECOND = os.sysconf("SC_CLK_TCK")
 ASSET = re.compile(r'(?:href|src)="(/assets/[^"]+)"')
@@ -204,7 +204,7 @@ def warm_up(url: str, cookie: str | None, post: bool) -> None:
     are not what a running server spends."""
     if post:
         return  # the GETs of the same page that come before it in each round warm it
-    for _ in range(4 * WORKERS):
+    for _ in range(16):  # enough for every worker of any size the bench runs
         request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
         with urllib.request.urlopen(request, timeout=30) as response:
             response.read()
@@ -256,6 +256,9 @@ def main(argv: list[str] | None = None) -> None:
         help="2,000 clients with two years each, in the PostgreSQL database DATABASE_URL names, "
         "against the standard one (bench/large.py)",
     )
+    parser.add_argument(
+        "--workers", type=int, default=WORKERS, help="gunicorn workers per server (sizing)"
+    )
     parser.add_argument("--rebuild", action="store_true", help="--large: generate it again")
     parser.add_argument(
         "--years", type=int, default=2, help="--large: years of history per client (default 2)"
@@ -296,10 +299,10 @@ def main(argv: list[str] | None = None) -> None:
         if page.server == "app"
     }
     servers = {
-        "ceiling": Gunicorn({}, workers=WORKERS, app="bench.ceiling:app"),
-        "naive": Gunicorn(env, workers=WORKERS, app="bench.naive:app"),
-        "floor": Gunicorn(env, workers=WORKERS, app="bench.floor:app"),
-        "app": Gunicorn(env, workers=WORKERS),
+        "ceiling": Gunicorn({}, workers=args.workers, app="bench.ceiling:app"),
+        "naive": Gunicorn(env, workers=args.workers, app="bench.naive:app"),
+        "floor": Gunicorn(env, workers=args.workers, app="bench.floor:app"),
+        "app": Gunicorn(env, workers=args.workers),
     }
     bases = {name: server.__enter__() for name, server in servers.items()}
     runs: dict[str, list[dict]] = {page.label: [] for page in chosen}
@@ -319,7 +322,7 @@ def main(argv: list[str] | None = None) -> None:
     database = config["SQLALCHEMY_DATABASE_URI"].split(":")[0].split("+")[0]
     report = render(rows, database, args)
     print(report)
-    if not args.no_write and not args.only:
+    if not args.no_write and not args.only and args.workers == WORKERS:
         suffix = "" if database == "sqlite" else f"-{database}"
         (ROOT / "docs" / f"benchmarks{suffix}.md").write_text(report)
 
@@ -353,10 +356,10 @@ def render(rows, database: str, args) -> str:
         f"# Benchmarks ({database})",
         "",
         f"Run on {date.today():%Y-%m-%d}, {os.cpu_count()} cores, {database}, gunicorn with "
-        f"{WORKERS} sync workers; wrk with {CONNECTIONS} connections, {args.rounds} interleaved "
-        f"rounds of {args.seconds:g} s per page, medians. Data: one client with 5 years of daily "
-        f"check-ins over 5 regions, one therapist with {SHARING_CLIENTS} sharing clients with a "
-        "year each (bench/data.py). Reproduce with `make bench`.",
+        f"{args.workers} sync workers; wrk with {CONNECTIONS} connections, {args.rounds} "
+        f"interleaved rounds of {args.seconds:g} s per page, medians. Data: one client with 5 "
+        f"years of daily check-ins over 5 regions, one therapist with {SHARING_CLIENTS} sharing "
+        "clients with a year each (bench/data.py). Reproduce with `make bench`.",
         "",
         "Requests per second depend on what else runs on the machine; CPU per request (the "
         "workers' own CPU time divided by the requests they served), SQL statements and bytes "
