@@ -14,6 +14,7 @@ Text scales with the viewBox: a chart drawn 320 units wide shows on a 320 px pho
 0.8 of its size, so its labels are 16 units to read at 12 px or more there.
 """
 
+import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -90,7 +91,13 @@ class ValueAxis:
 
     def ticks(self) -> list[float]:
         spread = self.high - self.low
-        step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100) if spread / s <= 5)
+        # At most five steps: the first of these (times ten, a hundred... for larger spreads).
+        step = next(
+            s * 10**power
+            for power in itertools.count()
+            for s in (1, 2, 5, 10, 20, 25, 50, 100)
+            if spread / (s * 10**power) <= 5
+        )
         first = step * -(-self.low // step)
         return [first + step * index for index in range(int((self.high - first) // step) + 1)]
 

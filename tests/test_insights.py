@@ -434,3 +434,11 @@ def test_too_hard_only_twice_in_a_row_on_the_same_exercise():
     assert insights.too_hard_twice(unanswered) == []
     # Only the last two count: easier since then means the flag is down.
     assert insights.too_hard_twice([said("A", difficulty=hard)] * 2 + [said("A", 3, right)]) == []
+
+
+def test_value_axis_keeps_a_few_round_ticks_whatever_the_spread():
+    """Pain 0-10, degrees, and milliseconds into the thousands (the benchmark's growth charts)."""
+    for high, step in [(4, 1), (10, 2), (90, 20), (860, 200), (1100, 250), (12_000, 2500)]:
+        ticks = ValueAxis(0, high).ticks()
+        assert ticks == [step * index for index in range(len(ticks))]
+        assert 3 <= len(ticks) <= 6 and ticks[-1] <= high
