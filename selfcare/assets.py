@@ -34,13 +34,21 @@ def _svg_policy(path: str) -> str:
     return "default-src 'none'; style-src " + (" ".join(hashes) or "'none'")
 
 
+@lru_cache(maxsize=256)
+def _static_file(folder: str, filename: str) -> str | None:
+    """The file's path under `folder`, or None: looked up once, as pages name six each."""
+    path = safe_join(folder, filename)
+    return path if path is not None and Path(path).is_file() else None
+
+
 def _asset_digest(filename: str) -> str:
-    path = safe_join(current_app.static_folder, filename)
-    if path is None or not Path(path).is_file():
-        abort(404)
     if current_app.debug:
+        _static_file.cache_clear()
         _file_digest.cache_clear()
         _svg_policy.cache_clear()
+    path = _static_file(current_app.static_folder, filename)
+    if path is None:
+        abort(404)
     return _file_digest(path)
 
 
