@@ -65,7 +65,8 @@ class unicode_lower(FunctionElement):
 
 @compiles(unicode_lower)
 def _lower(element, compiler, **kw):
-    return f"lower({compiler.process(element.clauses, **kw)})"
+    # Compared and sorted by code point, as on SQLite, whatever the database's collation.
+    return f'(lower({compiler.process(element.clauses, **kw)}) COLLATE "C")'
 
 
 @compiles(unicode_lower, "sqlite")

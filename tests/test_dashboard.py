@@ -288,3 +288,4 @@ def test_search_folds_every_script_and_takes_wildcards_literally(app):
     assert found("o_b") == ["Bo_Bo"]
     assert found("\\") == ["Back\\Slash"]
     assert found("%") == ["Ana 50% Off"]
+    assert found("a\x00") == found("\x00") == []  # a NUL: no name holds one, and no error

@@ -18,6 +18,7 @@ from sqlalchemy import (
     column,
     distinct,
     exists,
+    false,
     func,
     literal,
     null,
@@ -209,6 +210,8 @@ def dashboard_rows(therapist_id: int) -> list[ClientRow]:
 
 def _name_contains(search: str):
     """The client's name holds `search`, case aside in every script, % and _ taken literally."""
+    if "\x00" in search:
+        return false()  # no name holds one, and PostgreSQL refuses it in text
     escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = unicode_lower(literal(f"%{escaped}%"))
     return unicode_lower(User.name).like(pattern, escape="\\")
