@@ -47,7 +47,7 @@ from bench.run import (
 )
 from bench.scale import create_postgres_database
 from selfcare import create_app
-from selfcare.clinical import REGIONS, DayKind
+from selfcare.clinical import REGIONS
 from selfcare.demo import (
     DEMO_PASSWORD,
     DEMO_ROUTINES,
@@ -55,6 +55,7 @@ from selfcare.demo import (
     checkin_row,
     demo_pain,
     measurement_rows,
+    simulate_days,
 )
 from selfcare.extensions import db
 from selfcare.models import CLIENT, SHARE_PARTS, THERAPIST
@@ -360,19 +361,10 @@ class Generator:
         """Check-ins with their scores, routine logs with their items: generate_history's model
         (selfcare/demo.py) written as COPY rows."""
         add = self.tables.add
-        momentum, flare_left, skipped_yesterday = 0.0, 0, False
-        for day in self.days:
-            weekend = day.weekday() >= 5
-            did_routines = rng.random() < profile.adherence * (0.8 if weekend else 1.0)
-            momentum = momentum * 0.95 + (0.05 if did_routines else 0.0)
-            if flare_left == 0 and rng.random() < profile.flare_chance:
-                flare_left = rng.randint(2, 4)
-            flaring = flare_left > 0
-            flare_left = max(0, flare_left - 1)
-            if rng.random() < profile.checkin_rate:
-                rest = not did_routines and rng.random() < 0.4
-                kind = DayKind.FLARE if flaring else (DayKind.REST if rest else DayKind.NORMAL)
-                row = checkin_row(user_id, day, kind, rng, flaring)
+        for simulated in simulate_days(self.days, profile, rng):
+            day, flaring = simulated.day, simulated.flaring
+            if simulated.checkin_kind:
+                row = checkin_row(user_id, day, simulated.checkin_kind, rng, flaring)
                 stamp = self._stamp(day, clock(9))
                 checkin_id = add(
                     "checkins",
@@ -382,10 +374,15 @@ class Generator:
                 )
                 for region, base in profile.regions.items():
                     score = demo_pain(
-                        base, momentum, profile.improvement, skipped_yesterday, flaring, rng
+                        base,
+                        simulated.momentum,
+                        profile.improvement,
+                        simulated.skipped_yesterday,
+                        flaring,
+                        rng,
                     )
                     add("pain_scores", checkin_id, region, score)
-            if did_routines:
+            if simulated.did_routines:
                 for index, (routine_id, doses) in enumerate(routines):
                     if rng.random() < (0.92 if index == 0 else 0.85):
                         at = clock(8 + 12 * index, rng.randint(0, 59))
@@ -397,7 +394,6 @@ class Generator:
                         )
                         for exercise_id, *dose in doses:
                             add("routine_log_items", log_id, exercise_id, True, *dose)
-            skipped_yesterday = not did_routines
         for row in measurement_rows(user_id, self.start, self.end, profile, rng):
             add(
                 "measurements",

@@ -5,8 +5,9 @@ The history generator is shared with the benchmarks (bench/), which ask it for y
 
 import math
 import random
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import insert
@@ -88,6 +89,41 @@ class HistoryProfile:
     worse_lately: float = 0.0  # extra pain over the last 7 days
 
 
+@dataclass(frozen=True)
+class SimulatedDay:
+    day: date
+    did_routines: bool
+    momentum: float  # running share of recent days with routines: drives improvement
+    flaring: bool
+    skipped_yesterday: bool
+    checkin_kind: DayKind | None  # None: no check-in that day
+
+
+def simulate_days(days: Iterable[date], profile: HistoryProfile, rng) -> Iterator[SimulatedDay]:
+    """The day-by-day model of every generated history (the demo's and the large benchmark's):
+    routines kept or not, flares, whether and how the client checks in. The caller draws the
+    day's pain and routine times from the same `rng` before asking for the next day, so one
+    seed always gives the same history."""
+    momentum, flare_left, skipped_yesterday = 0.0, 0, False
+    for day in days:
+        weekend = day.weekday() >= 5
+        did_routines = rng.random() < profile.adherence * (0.8 if weekend else 1.0)
+        momentum = momentum * 0.95 + (0.05 if did_routines else 0.0)
+        if flare_left == 0 and rng.random() < profile.flare_chance:
+            flare_left = rng.randint(2, 4)
+        flaring = flare_left > 0
+        flare_left = max(0, flare_left - 1)
+        kind = None
+        if rng.random() < profile.checkin_rate:
+            if flaring:
+                kind = DayKind.FLARE
+            else:
+                rest = not did_routines and rng.random() < 0.4
+                kind = DayKind.REST if rest else DayKind.NORMAL
+        yield SimulatedDay(day, did_routines, momentum, flaring, skipped_yesterday, kind)
+        skipped_yesterday = not did_routines
+
+
 def generate_history(
     user: User, routine_ids: list[int], days: int, profile: HistoryProfile, seed: int
 ) -> dict[str, int]:
@@ -101,41 +137,25 @@ def generate_history(
     start = end - timedelta(days=days - 1)
     routine_items = _routine_items(routine_ids)
     checkins, scores_by_day, logs, log_items = [], {}, [], []
-    momentum = 0.0  # running share of recent days with routines: drives improvement
-    flare_left = 0
-    skipped_yesterday = False
     active_until = end - timedelta(days=profile.quiet_days)
-    for offset in range(days):
-        day = start + timedelta(days=offset)
-        if day > active_until:
-            break
+    calendar = [start + timedelta(days=offset) for offset in range(days)]
+    for simulated in simulate_days([day for day in calendar if day <= active_until], profile, rng):
+        day, flaring = simulated.day, simulated.flaring
         recent_bump = profile.worse_lately if (end - day).days < 7 else 0.0
-        weekend = day.weekday() >= 5
-        did_routines = rng.random() < profile.adherence * (0.8 if weekend else 1.0)
-        momentum = momentum * 0.95 + (0.05 if did_routines else 0.0)
-        if flare_left == 0 and rng.random() < profile.flare_chance:
-            flare_left = rng.randint(2, 4)
-        flaring = flare_left > 0
-        flare_left = max(0, flare_left - 1)
-        if rng.random() < profile.checkin_rate:
-            kind = (
-                DayKind.FLARE
-                if flaring
-                else (DayKind.REST if not did_routines and rng.random() < 0.4 else DayKind.NORMAL)
-            )
-            checkins.append(checkin_row(user.id, day, kind, rng, flaring))
+        if simulated.checkin_kind:
+            checkins.append(checkin_row(user.id, day, simulated.checkin_kind, rng, flaring))
             scores_by_day[day] = {
                 region: demo_pain(
                     base + recent_bump,
-                    momentum,
+                    simulated.momentum,
                     profile.improvement,
-                    skipped_yesterday,
+                    simulated.skipped_yesterday,
                     flaring,
                     rng,
                 )
                 for region, base in profile.regions.items()
             }
-        if did_routines:
+        if simulated.did_routines:
             for index, routine_id in enumerate(routine_ids):
                 if rng.random() < (0.92 if index == 0 else 0.85):
                     moment = datetime.combine(day, time(8 + 12 * index, rng.randint(0, 59)), zone)
@@ -143,7 +163,6 @@ def generate_history(
                         continue
                     logs.append(_log_row(user.id, routine_id, day, moment, rng))
                     log_items.append(_felt(routine_items[routine_id], flaring, feel))
-        skipped_yesterday = not did_routines
     _insert_checkins(checkins, scores_by_day)
     _insert_logs(logs, log_items)
     measurements = measurement_rows(user.id, start, end, profile, rng)
