@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 import psycopg
 from flask_migrate import upgrade
 from psycopg import sql
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import make_url, text
 
 from bench.data import FIVE_REGIONS, HEAVY_CLIENT, SHARING_CLIENTS, THERAPIST_EMAIL
 from bench.run import (
@@ -45,7 +45,7 @@ from bench.run import (
     server_env,
     settings,
 )
-from bench.scale import create_postgres_database
+from bench.scale import create_postgres_database, database_server
 from selfcare import create_app
 from selfcare.clinical import REGIONS
 from selfcare.demo import (
@@ -158,12 +158,7 @@ def is_built(url: str, years: int) -> bool:
 
 def recreate_database(url: str) -> None:
     """Drop and create the database, unless it holds something other than a large build."""
-    server, name = url.rsplit("/", 1)
-    engine = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        exists = connection.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
-        )
+    with database_server(url) as (connection, name, exists):
         if exists and not _holds_only_large_data(url):
             sys.exit(
                 f"{name} holds data that is not the large benchmark's: name an empty or new "
@@ -172,7 +167,6 @@ def recreate_database(url: str) -> None:
         if exists:
             connection.execute(text(f'DROP DATABASE "{name}"'))
         connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
 
 
 def _holds_only_large_data(url: str) -> bool:

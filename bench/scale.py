@@ -14,6 +14,7 @@ docs/benchmarks-growth.md and docs/benchmarks-*.svg.
 import os
 import statistics
 import time
+from contextlib import contextmanager
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -74,16 +75,24 @@ def open_app(name: str):
     return app
 
 
-def create_postgres_database(url: str) -> None:
+@contextmanager
+def database_server(url: str):
+    """`with database_server(url) as (connection, name, exists):` an autocommit connection to
+    the PostgreSQL server of `url`, the database's name, and whether it exists yet."""
     server, name = url.rsplit("/", 1)
     engine = create_engine(f"{server}/postgres", isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        exists = connection.scalar(
-            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}
-        )
+    try:
+        with engine.connect() as connection:
+            query = text("SELECT 1 FROM pg_database WHERE datname = :n")
+            yield connection, name, connection.scalar(query, {"n": name}) is not None
+    finally:
+        engine.dispose()
+
+
+def create_postgres_database(url: str) -> None:
+    with database_server(url) as (connection, name, exists):
         if not exists:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
 
 
 def build_history(years: int) -> None:
