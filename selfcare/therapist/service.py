@@ -248,11 +248,10 @@ def _refresh_stale_summaries(sharing) -> None:
         _refresh_summaries(stale, zone_today)
 
 
-def _refresh_summaries(stale, zone_today: dict[str, date]) -> dict[int, tuple]:
-    """The figures of the `stale` clients, computed in one batch and kept; returns their
-    RANK_COLUMNS. The version kept is the one read before the history, so a write in between
-    leaves the summary stale, never newer than it claims; two workers keeping the same client
-    both write true figures."""
+def _refresh_summaries(stale, zone_today: dict[str, date]) -> None:
+    """The figures of the `stale` clients, computed in one batch and kept. The version kept is
+    the one read before the history, so a write in between leaves the summary stale, never
+    newer than it claims; two workers keeping the same client both write true figures."""
     calendar = _client_calendar([entry.id for entry in stale], zone_today)
     weeks = _weekly_tallies(calendar)
     facts = _client_facts(calendar)
@@ -269,7 +268,6 @@ def _refresh_summaries(stale, zone_today: dict[str, date]) -> dict[int, tuple]:
         )
         for entry in stale
     }
-    ranks = {user_id: _ranks(figures) for user_id, figures in summaries.items()}
     dialect_insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
     upsert = dialect_insert[db.engine.dialect.name](ClientSummary)
     db.session.execute(
@@ -286,13 +284,12 @@ def _refresh_summaries(stale, zone_today: dict[str, date]) -> dict[int, tuple]:
                 "history_version": entry.history_version,
                 "computed_on": zone_today[entry.timezone],
                 "figures": summaries[entry.id],
-                **dict(zip(RANK_COLUMNS, ranks[entry.id], strict=True)),
+                **dict(zip(RANK_COLUMNS, _ranks(summaries[entry.id]), strict=True)),
             }
             for entry in stale
         ],
     )
     db.session.commit()
-    return ranks
 
 
 ZONE_DAYS = ("today", "week_start", "previous_start", "adherence_start")
