@@ -334,3 +334,17 @@ def test_right_to_left_notes_and_names_get_their_own_direction(app, client):
     today = client.get("/today").text
     assert re.search(r'<textarea[^>]* dir="auto"[^>]* name="note"', today)
     assert re.search(r'<input[^>]* dir="auto"[^>]* name="medication_note"', today)
+
+
+def test_each_person_sees_their_own_day_type_and_medication(app, client):
+    """The day type and medication answer are built once per value and kept for every request:
+    two people with different answers each see their own."""
+    flaring, resting = make_user(app, name="Fay Flare"), make_user(app, name="Rex Rest")
+    other = app.test_client()
+    log_in(client, flaring)
+    log_in(other, resting)
+    checkin(client, day_kind="flare", medication_taken="yes")
+    checkin(other, day_kind="rest", medication_taken="no")
+    for browser, kind, medication in [(client, "flare", "yes"), (other, "rest", "no")]:
+        shown = form_values(browser.get("/today").text, "checkin-form")
+        assert (shown["day_kind"], shown["medication_taken"]) == (kind, medication)
