@@ -68,6 +68,13 @@ TAP_TARGETS = """() => {
 }"""
 
 # The size each chart label is drawn at: its font size in chart units times the chart's scale.
+# Navigation labels broken inside a word: more lines than the label has words.
+NAV_LABELS_SPLIT = """() => [...document.querySelectorAll('.bottom-nav a')].filter(link => {
+  const range = document.createRange();
+  range.selectNodeContents(link);
+  const lines = new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size;
+  return lines > link.textContent.trim().split(/\\s+/).length;
+}).map(link => link.textContent.trim())"""
 CHART_TEXT_SIZES = """() => [...document.querySelectorAll("svg.chart text")]
   .filter((text) => text.getBoundingClientRect().width > 0)
   .map((text) => {
@@ -149,6 +156,7 @@ def test_therapist_pages_fit_a_phone(therapist_page, live_server, people, width,
         assert axe_violations(page) == [], f"{path} at {width} px ({scheme})"
     sizes = page.evaluate(CHART_TEXT_SIZES)
     assert sizes and min(sizes) >= 12, f"report chart text at {width} px: {min(sizes):.1f} px"
+    assert page.evaluate(NAV_LABELS_SPLIT) == [], f"navigation at {width} px"
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
