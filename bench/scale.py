@@ -37,7 +37,7 @@ from selfcare.demo import (
     generate_history,
 )
 from selfcare.extensions import db
-from selfcare.history import note_history_change
+from selfcare.figures.listener import note_history_change
 from selfcare.models import CLIENT, THERAPIST, User
 from selfcare.routines.service import sync_exercise_library
 

@@ -36,7 +36,6 @@ def create_app(config: dict | None = None) -> Flask:
         converters,
         drafts,
         errors,
-        history,
         home,
         mail,
         photos,
@@ -51,6 +50,7 @@ def create_app(config: dict | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .checkins import bp as checkins_bp
     from .cli import register_commands
+    from .figures import listener as figures_listener
     from .measurements import bp as measurements_bp
     from .outcomes import bp as outcomes_bp
     from .programmes import bp as programmes_bp
@@ -63,7 +63,7 @@ def create_app(config: dict | None = None) -> Flask:
     security_log.init_app(app)
     converters.init_app(app)
     drafts.init_app(app)
-    history.init_app(app)
+    figures_listener.init_app(app)
     errors.init_app(app)
     mail.init_app(app)
     security.init_app(app)

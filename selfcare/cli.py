@@ -1,5 +1,5 @@
 """Command-line tasks: `flask seed-demo`, `flask sync-library`, `flask backup`,
-`flask send-reminders`."""
+`flask send-reminders`, `flask refresh-figures`."""
 
 import click
 from flask import Flask, current_app
@@ -64,3 +64,12 @@ def register_commands(app: Flask) -> None:
                 else:
                     release(claim)
         click.echo(f"{sent} reminder{'' if sent == 1 else 's'} sent")
+
+    @app.cli.command("refresh-figures")
+    def refresh_figures_command():
+        """Work out the figures of the sharing clients that wrote since, or whose kept days run
+        out tomorrow (safe every few minutes, on several machines at once)."""
+        from .figures.kept import refresh_sharing_clients
+
+        count = refresh_sharing_clients()
+        click.echo(f"{count} client{'' if count == 1 else 's'} worked out")

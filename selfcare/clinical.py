@@ -86,6 +86,11 @@ class Movement:
     lowest: float  # values outside lowest..highest are refused as implausible
     highest: float
     needs_helper: bool
+    # How much two measurements by the same person differ by error alone (the minimal
+    # detectable change): a smaller change is not a real one.
+    detectable_change: float
+    # Whether healthy adults have a range to compare with (fingertip-to-floor has none).
+    has_norm: bool
 
     @property
     def unit_name(self) -> str:
@@ -104,6 +109,22 @@ class Movement:
         return f"{value:g}{self.unit_symbol}"
 
 
+_MEASUREMENT_ERROR = _DATA["mcid"]
+# Measures with no healthy-adult norm, as the reference notes say (0 cm is not a norm for
+# fingertip-to-floor: it only means touching the floor).
+NO_NORM = frozenset({"fingertip_to_floor"})
+
+
+def _detectable_change(movement: str) -> float:
+    """Fingertip-to-floor and the Schober test have their own figures; every angle takes
+    goniometry's by one tester, as a client measures themselves."""
+    if movement == "fingertip_to_floor":
+        return _MEASUREMENT_ERROR["fingertip_to_floor_cm"]["mdc_cm"]
+    if movement == "modified_schober":
+        return _MEASUREMENT_ERROR["modified_schober_cm"]["sdc_cm"]
+    return _MEASUREMENT_ERROR["goniometry_deg"]["same_tester"]
+
+
 MOVEMENTS: dict[str, Movement] = {
     item["id"]: Movement(
         key=item["id"],
@@ -117,6 +138,8 @@ MOVEMENTS: dict[str, Movement] = {
         lowest=item["validation_min"],
         highest=item["validation_max"],
         needs_helper=item["needs_helper"],
+        detectable_change=_detectable_change(item["id"]),
+        has_norm=item["id"] not in NO_NORM,
     )
     for item in _DATA["rom_movements"]
 }
@@ -157,6 +180,8 @@ _MCID = _DATA["mcid"]["nprs"]
 MCID_NECK_POINTS = _MCID["by_condition"]["neck_pain"]["alt_absolute_points"]
 MCID_POINTS = _MCID["absolute_points"]
 MCID_PERCENT = _MCID["percent"]
+# The smallest change of one person's 0-10 rating that is more than the scale's own scatter.
+PAIN_MDC_POINTS = _MCID["mdc_points"]
 
 # The Patient-Specific Functional Scale: the client's own activities, each 0 (unable) to
 # 10 (as before the problem); the score is their mean, and higher is better.

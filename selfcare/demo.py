@@ -16,7 +16,7 @@ from .auth.service import DEMO_CLIENT_EMAIL, DEMO_THERAPIST_EMAIL, create_user, 
 from .clinical import DayKind
 from .dates import local_today
 from .extensions import db
-from .history import note_history_change
+from .figures.listener import note_history_change
 from .models import (
     CLIENT,
     THERAPIST,

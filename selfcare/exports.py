@@ -7,7 +7,7 @@ import json
 import uuid
 import zipfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Response
 from sqlalchemy import literal
@@ -16,7 +16,9 @@ from .clinical import DIFFICULTIES, MOVEMENTS, PAIN_LOINC, REGIONS
 from .dates import to_local
 from .dose import Dose
 from .extensions import db
-from .insights import psfs_mean
+from .figures.kept import exercise_names, figures_of
+from .figures.texts import figures_json
+from .insights import AVERAGE_WINDOW_DAYS, psfs_mean
 from .models import (
     ALL_PARTS,
     Appointment,
@@ -113,11 +115,72 @@ def csv_files(client: User, parts: frozenset[str] = ALL_PARTS) -> dict[str, byte
     blank = (frozenset() if "notes" in parts else NOTE_COLUMNS) | (
         frozenset() if "pain" in parts else PAIN_COLUMNS
     )
-    return {
+    files = {
         name: table.as_csv(blank)
         for name, table in _tables(client).items()
         if PART_OF_FILE.get(name, "always") in parts | {"always"}
     }
+    files["figures.csv"] = _figures_table(client, parts).as_csv()
+    return files
+
+
+FIGURE_HEADERS = [
+    "figure",
+    "region",
+    "from",
+    "to",
+    "value",
+    "days",
+    "compared with",
+    "days compared",
+    "real change",
+]
+
+
+def _figures_table(client: User, parts: frozenset[str]) -> Table:
+    """The client's figures today, as every page shows them (figures/kept.py), one per row:
+    the first day, adherence, and per region the 7-day average and its two comparisons."""
+    kept = figures_of(client).masked(parts)
+    figures = figures_json(kept, exercise_names([kept]))
+    today = figures["date"]
+    rows = [["first day", "", figures["first_day"], today, "", "", "", "", ""]]
+    adherence = figures["adherence"]
+    if adherence:
+        rows.append(
+            [
+                "planned sessions done" if adherence["against_plan"] else "days with a routine",
+                "",
+                adherence["from"],
+                adherence["to"],
+                adherence["share"],
+                adherence["done"],
+                adherence["counted"],
+                "",
+                "",
+            ]
+        )
+    week_start = (kept.day - timedelta(days=AVERAGE_WINDOW_DAYS - 1)).isoformat()
+    for region, each in figures["regions"].items():
+        rows.append(["7-day average", region, week_start, today, each["average"], each["days"]])
+        for label, compared in (
+            ("last 7 days against the 7 before", each["this_week"]),
+            (f"since the session on {figures['session']}", each["since_session"]),
+        ):
+            if compared:
+                rows.append(
+                    [
+                        label,
+                        region,
+                        "",
+                        today,
+                        compared["after"],
+                        compared["days_after"],
+                        compared["before"],
+                        compared["days_before"],
+                        "yes" if compared["real"] else "no",
+                    ]
+                )
+    return Table(FIGURE_HEADERS, [row + [""] * (len(FIGURE_HEADERS) - len(row)) for row in rows])
 
 
 def _tables(client: User) -> dict[str, Table]:

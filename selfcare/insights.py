@@ -11,6 +11,7 @@ from .clinical import (
     MCID_NECK_POINTS,
     MCID_PERCENT,
     MCID_POINTS,
+    PAIN_MDC_POINTS,
     PSFS_MDC_ITEM,
     PSFS_MDC_MEAN,
     PSFS_RESCORE_DAYS,
@@ -18,13 +19,14 @@ from .clinical import (
 
 AVERAGE_WINDOW_DAYS = 7
 # A 7-day average from one or two check-ins swings with a single bad day; three is the least
-# that says something about the week.
+# that says something about the week. A change needs as many scored days on each side.
 MIN_DAYS_FOR_AVERAGE = 3
+MIN_DAYS_FOR_CHANGE = MIN_DAYS_FOR_AVERAGE
 INACTIVE_AFTER_DAYS = 4
 # Week-to-week shifts of the dashboard's overall pain below this many points are noise.
 TREND_THRESHOLD = 0.5
-# The dashboard's routine share looks at the last two weeks.
-DASHBOARD_ADHERENCE_DAYS = 14
+# Adherence, wherever it is shown, covers the last two weeks (or the client's days so far).
+ADHERENCE_WINDOW_DAYS = 14
 # "Does my routine help?" compares next-day pain after days with and without a routine. Below
 # ten days in each group one flare day moves a mean by more than the MCID, so any difference
 # would be noise dressed up as a finding.
@@ -41,8 +43,8 @@ def days_between(start: date, end: date) -> list[date]:
 
 @dataclass(frozen=True)
 class Tally:
-    """The sum and count of the values in a window: what a database aggregate hands back, so
-    the dashboard can total weeks in SQL and still apply the rules below."""
+    """The sum and count of the values in a window (one value a day): what a database aggregate
+    hands back, so figures can be totalled in SQL and still go through the rules below."""
 
     total: float = 0.0
     count: int = 0
@@ -50,6 +52,9 @@ class Tally:
     def mean(self, minimum: int = 1) -> float | None:
         """None with fewer than `minimum` values (and always for an empty window)."""
         return self.total / self.count if self.count >= max(1, minimum) else None
+
+    def __add__(self, other: "Tally") -> "Tally":
+        return Tally(self.total + other.total, self.count + other.count)
 
 
 def tally(series: Series, start: date, end: date) -> Tally:
@@ -88,33 +93,20 @@ def rolling_mean(series: Series, start: date, end: date) -> dict[date, float | N
     return result
 
 
-def block_means(series: Series, start: date, end: date, size: int) -> dict[date, float | None]:
-    """Means over consecutive blocks of `size` days from `start`, keyed by each block's first
-    day; None for a block without values. One pass over the series."""
-    sums: dict[int, float] = {}
-    counts: dict[int, int] = {}
-    for day, value in series.items():
-        if start <= day <= end:
-            block = (day - start).days // size
-            sums[block] = sums.get(block, 0.0) + value
-            counts[block] = counts.get(block, 0) + 1
-    blocks = (end - start).days // size + 1
-    return {
-        start + timedelta(days=block * size): (
-            sums[block] / counts[block] if block in counts else None
-        )
-        for block in range(blocks)
-    }
-
-
 def mcid_points(region: str, baseline: float) -> float:
     """The smallest pain change a patient notices, in points on the 0-10 scale, for a region and
-    a starting level. The single place this rule lives."""
+    a starting level: the neck's own figure, else about 2 points or 30 % of the starting level,
+    whichever is reached first."""
     if region == "neck":
         return MCID_NECK_POINTS
-    # Either about 2 points or 30 % of the starting level, whichever is reached first; but never
-    # under 1 point, below which a change is within day-to-day scatter.
-    return max(1.0, min(MCID_POINTS, baseline * MCID_PERCENT / 100))
+    return min(MCID_POINTS, baseline * MCID_PERCENT / 100)
+
+
+def change_threshold(region: str, baseline: float) -> float:
+    """How far pain must move to count as a real change: both what a patient notices (the MCID)
+    and more than the scale's own scatter between two ratings (its MDC). At low baselines the
+    MDC is the larger: 30 % of 2/10 is well within what the scale varies by itself."""
+    return max(mcid_points(region, baseline), PAIN_MDC_POINTS)
 
 
 @dataclass(frozen=True)
@@ -122,6 +114,9 @@ class Change:
     before: float
     after: float
     meaningful: bool
+    # The scored days each side rests on (0 where a figure is not a mean of days).
+    days_before: int = 0
+    days_after: int = 0
 
     @property
     def delta(self) -> float:
@@ -134,33 +129,78 @@ class Change:
         return "up" if self.delta > 0 else "down"
 
 
-def pain_change(region: str, before: float | None, after: float | None) -> Change | None:
-    if before is None or after is None:
+def pain_change(region: str, before: Tally, after: Tally) -> Change | None:
+    """Pain in one window against another: None unless each side has MIN_DAYS_FOR_CHANGE scored
+    days; real (`meaningful`) only when it reaches the change threshold. The single place this
+    rule lives, for every page, the dashboard, the API and the exports."""
+    start, end = before.mean(MIN_DAYS_FOR_CHANGE), after.mean(MIN_DAYS_FOR_CHANGE)
+    if start is None or end is None:
         return None
-    meaningful = abs(after - before) >= mcid_points(region, before) - 1e-9
-    return Change(before, after, meaningful)
+    meaningful = abs(end - start) >= change_threshold(region, start) - 1e-9
+    return Change(start, end, meaningful, before.count, after.count)
+
+
+Window = tuple[date, date]
+
+
+def last_week(today: date) -> Window:
+    """The last 7 days, today included."""
+    return today - timedelta(days=AVERAGE_WINDOW_DAYS - 1), today
 
 
 def week_bounds(today: date) -> tuple[date, date]:
     """First days of the last 7 days and of the 7 before them."""
-    week_start = today - timedelta(days=AVERAGE_WINDOW_DAYS - 1)
+    week_start = last_week(today)[0]
     return week_start, week_start - timedelta(days=AVERAGE_WINDOW_DAYS)
 
 
-def weekly_change(region: str, previous: Tally, current: Tally) -> Change | None:
-    """The last 7 days against the 7 before them, each needing MIN_DAYS_FOR_AVERAGE values."""
-    return pain_change(
-        region, previous.mean(MIN_DAYS_FOR_AVERAGE), current.mean(MIN_DAYS_FOR_AVERAGE)
-    )
-
-
-def last_week_change(series: Series, region: str, today: date) -> Change | None:
+def weekly_windows(today: date) -> tuple[Window, Window]:
+    """The 7 days before the last 7, and the last 7: what "worse this week" compares."""
     week_start, previous_start = week_bounds(today)
-    return weekly_change(
-        region,
-        tally(series, previous_start, week_start - timedelta(days=1)),
-        tally(series, week_start, today),
+    return (previous_start, week_start - timedelta(days=1)), (week_start, today)
+
+
+def windows_around(pivot: date, today: date) -> tuple[Window, Window] | None:
+    """The 7 days up to `pivot` (a session's day, the end of a range's first week) and the last
+    7 days after it: the two sides never share a day, so a change since a session only counts
+    what came after it. None while no day after the pivot has come."""
+    after_start = max(pivot + timedelta(days=1), last_week(today)[0])
+    if after_start > today:
+        return None
+    return (pivot - timedelta(days=AVERAGE_WINDOW_DAYS - 1), pivot), (after_start, today)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Pain in one window against another, with the scored days each side rests on."""
+
+    region: str
+    before: Tally
+    after: Tally
+
+    @property
+    def change(self) -> Change | None:
+        return pain_change(self.region, self.before, self.after)
+
+    @property
+    def threshold(self) -> float | None:
+        """How far pain must move from this baseline to count as a real change."""
+        start = self.before.mean()
+        return None if start is None else change_threshold(self.region, start)
+
+
+def comparison(region: str, series: Series, windows: tuple[Window, Window]) -> Comparison:
+    """A daily series compared from the first window to the second."""
+    (before_start, before_end), (after_start, after_end) = windows
+    return Comparison(
+        region, tally(series, before_start, before_end), tally(series, after_start, after_end)
     )
+
+
+def measurement_change(before: float, after: float, detectable: float) -> Change:
+    """Two range-of-motion measurements: real only when the change reaches what one person's
+    readings vary by between two measurements (the movement's minimal detectable change)."""
+    return Change(before, after, abs(after - before) >= detectable - 1e-9)
 
 
 def trend_arrow(change: Change | None) -> str:
@@ -172,69 +212,81 @@ def trend_arrow(change: Change | None) -> str:
 
 
 def worsened(change: Change | None) -> bool:
-    """Pain up by at least the MCID: the flag the therapist sees."""
+    """Pain up by a real change: the flag the therapist sees."""
     return bool(change and change.meaningful and change.delta > 0)
 
 
-def is_worsening(series: Series, region: str, today: date) -> bool:
-    return worsened(last_week_change(series, region, today))
+def first_day(joined: date, *entries: date | None) -> date:
+    """The client's first day: the day they joined, or their first entry if it is earlier (an
+    entry may be dated back). Every count of "days since" starts here."""
+    return min([joined, *(day for day in entries if day is not None)])
 
 
-def is_inactive(last_checkin: date | None, today: date) -> bool:
-    """No check-in for INACTIVE_AFTER_DAYS days (or never)."""
+def is_inactive(last_checkin: date | None, today: date, since: date) -> bool:
+    """No check-in for INACTIVE_AFTER_DAYS days (or never); never for a client whose first day
+    (`since`) is more recent than that."""
+    if (today - since).days < INACTIVE_AFTER_DAYS:
+        return False
     return last_checkin is None or (today - last_checkin).days >= INACTIVE_AFTER_DAYS
 
 
-def change_since(series: Series, region: str, since: date, today: date) -> Change | None:
-    """Pain in the week up to `since` (a therapy session, the start of a range) against the
-    last 7 days."""
-    before = window_mean(series, since - timedelta(days=AVERAGE_WINDOW_DAYS - 1), since, 1)
-    after = window_mean(series, today - timedelta(days=AVERAGE_WINDOW_DAYS - 1), today, 1)
-    return pain_change(region, before, after)
+def adherence_start(today: date, since: date) -> date:
+    """Where adherence is counted from: ADHERENCE_WINDOW_DAYS back, never before the first day."""
+    return max(today - timedelta(days=ADHERENCE_WINDOW_DAYS - 1), since)
 
 
 @dataclass(frozen=True)
 class Adherence:
-    routine_days: int
-    counted_days: int  # days in the range, less rest and flare days that had no routine
-    share: float | None
-    streak: int
+    """Routines done from `start` to `end`: planned sessions done out of those planned when the
+    client has a programme with a plan in the window, else days with a routine out of the days
+    counted. Rest and flare days without a routine are taken out (`resting`), and today counts
+    only once something is done."""
+
+    start: date
+    end: date
+    done: int
+    counted: int
+    resting: int
+    against_plan: bool
+
+    @property
+    def share(self) -> float | None:
+        return self.done / self.counted if self.counted else None
 
 
 def adherence(
-    routine_days: Iterable[date], rest_days: Iterable[date], start: date, end: date
+    plans: Iterable[tuple["Plan", Mapping[date, int]]],
+    routine_days: Iterable[date],
+    rest_days: Iterable[date],
+    start: date,
+    today: date,
 ) -> Adherence:
-    """A forgiving share: days with at least one routine out of the days in range, where rest and
-    flare days don't count against anyone. The streak of routine days in a row skips over rest
-    and flare days too, and today (not over yet) never ends it."""
-    done = set(routine_days)
-    resting = set(rest_days) - done
-    days = days_between(start, end)
-    routine_count = sum(1 for day in days if day in done)
-    resting_count = sum(1 for day in days if day in resting)
-    share = adherence_share(routine_count, resting_count, len(days))
-    streak = 0
-    for day in reversed(days):
+    """The one adherence figure. `plans` are the programmes' plans with their sessions per day;
+    `routine_days` the days with any routine logged."""
+    done_days = {day for day in routine_days if start <= day <= today}
+    resting = {day for day in rest_days if start <= day <= today} - done_days
+    planned = plans_adherence(plans, resting, start, today)
+    if planned is not None:
+        return Adherence(start, today, planned.done, planned.planned, len(resting), True)
+    counted = [day for day in days_between(start, today) if day not in resting]
+    # Today, not over yet, never counts against anyone: only once a routine is done.
+    counted_days = sum(1 for day in counted if day < today or day in done_days)
+    return Adherence(start, today, len(done_days), counted_days, len(resting), False)
+
+
+def streak(routine_days: Iterable[date], rest_days: Iterable[date], today: date, since: date):
+    """Routine days in a row up to today, looking no further back than `since`: rest and flare
+    days don't break it, and today (not over yet) never ends it."""
+    done, resting = set(routine_days), set(rest_days)
+    count = 0
+    day = today
+    while day >= since:
         if day in done:
-            streak += 1
-        elif day in resting or day == end:
-            continue
-        else:
+            count += 1
+        elif day not in resting and day != today:
             break
-    return Adherence(routine_count, len(days) - resting_count, share, streak)
-
-
-def days_counted(first_day: date, today: date, window_days: int) -> int:
-    """Days of a trailing window that the client was here for: a new client is never measured
-    against days before their first one."""
-    return max(0, min(window_days, (today - first_day).days + 1))
-
-
-def adherence_share(routine_days: int, resting_days: int, days: int) -> float | None:
-    """Days with a routine out of the days in range, not counting rest and flare days that had
-    no routine; None when every day was one of those."""
-    counted = days - resting_days
-    return routine_days / counted if counted else None
+        day -= timedelta(days=1)
+    return count
 
 
 @dataclass(frozen=True)
@@ -249,19 +301,26 @@ class RoutineEffect:
         return self.after_routine - self.after_none
 
 
-def routine_effect(pain: Series, routine_days: Iterable[date]) -> RoutineEffect | None:
-    """Mean pain on the day after a routine day vs after a day without one. None until each group
-    has MIN_DAYS_PER_GROUP days. A correlation, not a proof: bad days may keep people from
-    their routine, rather than the other way round."""
+def after_routine_tallies(
+    pain: Series, routine_days: Iterable[date], start: date, end: date
+) -> tuple[Tally, Tally]:
+    """Pain from start to end on the days after a routine day, and on the days after none."""
     done = set(routine_days)
     after_routine, after_none = [], []
     for day, value in pain.items():
-        previous = day - timedelta(days=1)
-        (after_routine if previous in done else after_none).append(value)
-    if min(len(after_routine), len(after_none)) < MIN_DAYS_PER_GROUP:
+        if start <= day <= end:
+            (after_routine if day - timedelta(days=1) in done else after_none).append(value)
+    return Tally(sum(after_routine), len(after_routine)), Tally(sum(after_none), len(after_none))
+
+
+def routine_effect(after_routine: Tally, after_none: Tally) -> RoutineEffect | None:
+    """Mean pain on the day after a routine day vs after a day without one. None until each
+    group has MIN_DAYS_PER_GROUP days. A correlation, not a proof: bad days may keep people from
+    their routine, rather than the other way round."""
+    if min(after_routine.count, after_none.count) < MIN_DAYS_PER_GROUP:
         return None
     return RoutineEffect(
-        fmean(after_routine), fmean(after_none), len(after_routine), len(after_none)
+        after_routine.mean(), after_none.mean(), after_routine.count, after_none.count
     )
 
 
@@ -320,17 +379,14 @@ def psfs_due(last_scored: date | None, today: date, requested: bool, has_activit
 
 
 @dataclass(frozen=True)
-class Plan:
-    """How often a programme is meant to be done, from `starts_on` to `ends_on` (open when
-    None): `times_per_day` sessions on each planned day, and either `days_per_week` days of
-    each week of the plan (weeks counted from its first day; the client picks the days) or the
+class Frequency:
+    """How often a programme is meant to be done: `times_per_day` sessions on each planned day,
+    and either `days_per_week` days of each week of the plan (the client picks the days) or the
     chosen `weekdays` (0 is Monday)."""
 
-    starts_on: date
-    ends_on: date | None = None
     times_per_day: int = 1
     days_per_week: int | None = None
-    weekdays: frozenset[int] = frozenset()  # 0 is Monday
+    weekdays: frozenset[int] = frozenset()
 
     def text(self) -> str:
         """How a person says it: "3 days a week", "Mon, Wed, Fri, twice a day"."""
@@ -343,14 +399,6 @@ class Plan:
         times = self.times_per_day
         return days + {1: "", 2: ", twice a day"}.get(times, f", {times} times a day")
 
-    def runs_on(self, day: date) -> bool:
-        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
-
-    def week_of(self, day: date) -> tuple[date, date]:
-        """First and last day of the plan's week that holds `day`."""
-        first = day - timedelta(days=(day - self.starts_on).days % 7)
-        return first, first + timedelta(days=6)
-
     def sessions_on(self, span: list[date], free: list[date]) -> int:
         """Sessions planned in `span`, days of one week, of which `free` are not rest or flare
         days. A weekdays plan plans its free chosen days. A days-per-week plan lets the client
@@ -362,6 +410,45 @@ class Plan:
             share_of_week = int((self.days_per_week or 7) * len(span) / 7 + 0.5)
             planned_days = min(share_of_week, len(free))
         return planned_days * self.times_per_day
+
+
+@dataclass(frozen=True, kw_only=True)
+class Plan(Frequency):
+    """A programme's plan from `starts_on` to `ends_on` (open when None), with its frequency now
+    and the ones it had before (`earlier`: each with the first day it no longer applied, oldest
+    first). Weeks are counted from the first day; each week keeps the frequency in force when it
+    began, so a change applies from the next week and never rewrites a week gone by."""
+
+    starts_on: date
+    ends_on: date | None = None
+    earlier: tuple[tuple[date, Frequency], ...] = ()
+
+    @property
+    def frequency(self) -> Frequency:
+        return Frequency(self.times_per_day, self.days_per_week, self.weekdays)
+
+    def runs_on(self, day: date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+    def week_of(self, day: date) -> tuple[date, date]:
+        """First and last day of the plan's week that holds `day`."""
+        first = day - timedelta(days=(day - self.starts_on).days % 7)
+        return first, first + timedelta(days=6)
+
+    def frequency_in_week_of(self, day: date) -> Frequency:
+        """The frequency the week holding `day` counts by: the one in force on its first day."""
+        week_start, _ = self.week_of(day)
+        for until, frequency in self.earlier:
+            if week_start < until:
+                return frequency
+        return self.frequency
+
+    def change_takes_effect(self, today: date) -> date | None:
+        """When a change of frequency made today starts to count: the next week of the plan, or
+        None while the plan has not begun (the change is then the plan)."""
+        if today < self.starts_on:
+            return None
+        return self.week_of(today)[1] + timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -381,9 +468,9 @@ def plan_adherence(
     plan: Plan, sessions: Mapping[date, int], rest_days: Iterable[date], start: date, today: date
 ) -> PlanAdherence:
     """Planned sessions done from `start` to `today`, within the plan's dates. Each day counts
-    at most `times_per_day` sessions and each week at most what it planned, so which days of
-    the week were used does not matter. A rest or flare day without a session is taken out of
-    the plan. A week not over yet counts only what is done, until too few days are left to
+    at most its `times_per_day` sessions and each week at most what it planned, so which days
+    of the week were used does not matter. A rest or flare day without a session is taken out
+    of the plan. A week not over yet counts only what is done, until too few days are left to
     reach its plan: today, or any day still to come, never counts against anyone."""
     resting = set(rest_days)
     first = max(start, plan.starts_on)
@@ -391,14 +478,16 @@ def plan_adherence(
     result = PlanAdherence(0, 0)
     week_start, _ = plan.week_of(first)
     while week_start <= last:
+        frequency = plan.frequency_in_week_of(week_start)
         week_end = week_start + timedelta(days=6)
         if plan.ends_on is not None:
             week_end = min(week_end, plan.ends_on)
         span = days_between(max(first, week_start), week_end)
         days = [day for day in span if sessions.get(day) or day not in resting]
-        done = sum(min(sessions.get(day, 0), plan.times_per_day) for day in days if day <= last)
-        whole = plan.sessions_on(span, days)
-        still_possible = plan.times_per_day * sum(1 for day in days if day >= today)
+        per_day = frequency.times_per_day
+        done = sum(min(sessions.get(day, 0), per_day) for day in days if day <= last)
+        whole = frequency.sessions_on(span, days)
+        still_possible = per_day * sum(1 for day in days if day >= today)
         planned = max(whole - still_possible, min(done, whole))
         result += PlanAdherence(min(done, planned), planned)
         week_start += timedelta(days=7)
@@ -432,25 +521,34 @@ class PlanDay:
     # Days-per-week plans: days with a session this week of the plan, today included.
     week_days_done: int | None = None
     days_per_week: int | None = None
+    # A changed frequency that starts with the next week of the plan: (that day, the new one).
+    coming: tuple[date, Frequency] | None = None
 
 
 def plan_day(plan: Plan, sessions: Mapping[date, int], today: date) -> PlanDay | None:
-    """Today in a plan; None outside its dates. A weekdays plan is due on its days; a
-    days-per-week plan until the week's days are done (and on a day already begun)."""
+    """Today in a plan, by the frequency this week counts by; None outside its dates. A weekdays
+    plan is due on its days; a days-per-week plan until the week's days are done (and on a day
+    already begun)."""
     if not plan.runs_on(today):
         return None
+    frequency = plan.frequency_in_week_of(today)
+    week_start, week_end = plan.week_of(today)
+    coming = None
+    if frequency != plan.frequency:
+        coming = (week_end + timedelta(days=1), plan.frequency)
     done_today = sessions.get(today, 0)
-    if plan.weekdays:
-        return PlanDay(today.weekday() in plan.weekdays, done_today, plan.times_per_day)
-    per_week = plan.days_per_week or 7
-    week_start, _ = plan.week_of(today)
+    if frequency.weekdays:
+        due = today.weekday() in frequency.weekdays
+        return PlanDay(due, done_today, frequency.times_per_day, coming=coming)
+    per_week = frequency.days_per_week or 7
     earlier = sum(1 for day in days_between(week_start, today) if sessions.get(day) and day < today)
     return PlanDay(
         due=earlier < per_week or done_today > 0,
         done_today=done_today,
-        times_per_day=plan.times_per_day,
+        times_per_day=frequency.times_per_day,
         week_days_done=earlier + (1 if done_today else 0),
         days_per_week=per_week,
+        coming=coming,
     )
 
 

@@ -27,7 +27,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from .clinical import DayKind
 from .dose import Dose
 from .extensions import db
-from .insights import Plan
+from .figures.feeds import Feeds, NoFigures
+from .insights import Frequency, Plan
 from .passwords import hash_password, needs_rehash, verify_password
 
 # Ids are INTEGER columns; this is the largest PostgreSQL holds (SQLite allows more).
@@ -62,6 +63,7 @@ class UTCDateTime(TypeDecorator):
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __figures__ = Feeds(owner="id", columns=("timezone", "created_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -138,6 +140,7 @@ class TrackedRegion(db.Model):
     """A body region the client rates on their daily check-in."""
 
     __tablename__ = "tracked_regions"
+    __figures__ = NoFigures("which regions Today asks about; pages read it as they are drawn")
     __table_args__ = (UniqueConstraint("user_id", "region"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -150,6 +153,7 @@ class CheckIn(db.Model):
     """One per client per local day; pain scores hang off it, one per rated region."""
 
     __tablename__ = "checkins"
+    __figures__ = Feeds(owner="user_id", day="day", period_offsets=(0,))
     __table_args__ = (
         UniqueConstraint("user_id", "day"),
         CheckConstraint("stiffness BETWEEN 0 AND 10", name="stiffness_range"),
@@ -184,6 +188,7 @@ class CheckIn(db.Model):
 
 class PainScore(db.Model):
     __tablename__ = "pain_scores"
+    __figures__ = Feeds(owner="checkin.user_id", day="checkin.day", period_offsets=(0,))
     __table_args__ = (
         UniqueConstraint("checkin_id", "region"),
         CheckConstraint("score BETWEEN 0 AND 10", name="score_range"),
@@ -203,6 +208,7 @@ class Exercise(DoseColumns, db.Model):
     themselves (owner set)."""
 
     __tablename__ = "exercises"
+    __figures__ = NoFigures("kept figures name exercises by id; names are read as pages are drawn")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -223,6 +229,7 @@ class Exercise(DoseColumns, db.Model):
 
 class Routine(db.Model):
     __tablename__ = "routines"
+    __figures__ = Feeds(owner="user_id")  # plans, archiving
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = _owner()
@@ -239,6 +246,9 @@ class Routine(db.Model):
     weekdays: Mapped[str | None] = mapped_column(String(7))  # "024" is Mon, Wed, Fri
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
+    # The frequencies it had before, oldest first: [{"until": "2026-12-14", "times_per_day": 1,
+    # "days_per_week": 3, "weekdays": null}], each ending the day its successor took effect.
+    past_frequencies: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     assigned_by: Mapped["User | None"] = relationship(foreign_keys=[assigned_by_id], lazy="joined")
     items: Mapped[list["RoutineItem"]] = relationship(
@@ -255,30 +265,55 @@ class Routine(db.Model):
 
     @property
     def plan(self) -> Plan | None:
-        return self.plan_from(
-            self.starts_on, self.ends_on, self.times_per_day, self.days_per_week, self.weekdays
-        )
+        return self.plan_from(*(getattr(self, column) for column in self.PLAN_COLUMNS))
 
     # The plan columns, in plan_from's order, for queries that read them without the rows.
-    PLAN_COLUMNS = ("starts_on", "ends_on", "times_per_day", "days_per_week", "weekdays")
+    PLAN_COLUMNS = (
+        "starts_on",
+        "ends_on",
+        "times_per_day",
+        "days_per_week",
+        "weekdays",
+        "past_frequencies",
+    )
 
     @staticmethod
-    def plan_from(starts_on, ends_on, times_per_day, days_per_week, weekdays) -> Plan | None:
+    def plan_from(
+        starts_on, ends_on, times_per_day, days_per_week, weekdays, past_frequencies=()
+    ) -> Plan | None:
         if starts_on is None:
             return None
         return Plan(
             starts_on=starts_on,
             ends_on=ends_on,
-            times_per_day=times_per_day,
-            days_per_week=days_per_week,
-            weekdays=frozenset(int(day) for day in weekdays or ""),
+            **Routine.frequency_fields(times_per_day, days_per_week, weekdays),
+            earlier=tuple(
+                (
+                    date.fromisoformat(past["until"]),
+                    Frequency(
+                        **Routine.frequency_fields(
+                            past["times_per_day"], past["days_per_week"], past["weekdays"]
+                        )
+                    ),
+                )
+                for past in past_frequencies or ()
+            ),
         )
+
+    @staticmethod
+    def frequency_fields(times_per_day, days_per_week, weekdays) -> dict:
+        return {
+            "times_per_day": times_per_day,
+            "days_per_week": days_per_week,
+            "weekdays": frozenset(int(day) for day in weekdays or ""),
+        }
 
 
 class RoutineItem(DoseColumns, db.Model):
     """One exercise in a routine with the dose for it: sets x reps, a hold, or a duration."""
 
     __tablename__ = "routine_items"
+    __figures__ = NoFigures("a routine's exercises and doses: no figure counts them")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     routine_id: Mapped[int] = mapped_column(
@@ -297,6 +332,7 @@ class ProgrammeChange(db.Model):
     """What a therapist changed in a programme at one save, in words the client reads."""
 
     __tablename__ = "programme_changes"
+    __figures__ = NoFigures("what a therapist changed, in words the client reads")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     routine_id: Mapped[int] = mapped_column(
@@ -314,6 +350,7 @@ class ProgrammeTemplate(db.Model):
     their doses and notes, not tied to a client or to dates."""
 
     __tablename__ = "programme_templates"
+    __figures__ = NoFigures("a therapist's own templates, tied to no client")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     therapist_id: Mapped[int] = _owner()
@@ -330,6 +367,9 @@ class RoutineLog(db.Model):
     """A routine done on a day. Several a day are fine (morning and evening)."""
 
     __tablename__ = "routine_logs"
+    __figures__ = Feeds(
+        owner="user_id", day="day", period_offsets=(1,)
+    )  # next day: after a routine
     __table_args__ = (
         UniqueConstraint("user_id", "submission_id"),
         Index("ix_routine_logs_user_day", "user_id", "day"),
@@ -358,6 +398,7 @@ class RoutineLogItem(DoseColumns, db.Model):
     """What was actually done of one exercise in a logged routine."""
 
     __tablename__ = "routine_log_items"
+    __figures__ = Feeds(owner="log.user_id")  # pain during, too hard
     __table_args__ = (
         CheckConstraint("pain_during BETWEEN 0 AND 10", name="pain_during_range"),
         CheckConstraint(
@@ -383,6 +424,7 @@ class Measurement(db.Model):
     """A range-of-motion measurement: movement, side, value in the movement's unit, day."""
 
     __tablename__ = "measurements"
+    __figures__ = Feeds(owner="user_id")  # the first day
     __table_args__ = (
         UniqueConstraint("user_id", "submission_id"),
         Index("ix_measurements_user_movement_day", "user_id", "movement", "day"),
@@ -405,6 +447,7 @@ class Appointment(db.Model):
     chart; a therapist's note on it shows on the client's Today page."""
 
     __tablename__ = "appointments"
+    __figures__ = Feeds(owner="client_id")  # since the last session
     __table_args__ = (Index("ix_appointments_client_day", "client_id", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -451,6 +494,7 @@ class Invite(SharedParts, db.Model):
     """A short single-use code a client gives a therapist to start sharing."""
 
     __tablename__ = "invites"
+    __figures__ = NoFigures("a code to start sharing")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_id: Mapped[int] = _owner()
@@ -466,6 +510,9 @@ class Share(SharedParts, db.Model):
     day, if any, has not passed; only the parts it covers."""
 
     __tablename__ = "shares"
+    __figures__ = NoFigures(
+        "what a therapist sees is masked from the kept figures as they are read"
+    )
     __table_args__ = (
         UniqueConstraint("client_id", "therapist_id"),
         Index("ix_shares_therapist_active", "therapist_id", "revoked_at"),
@@ -481,20 +528,44 @@ class Share(SharedParts, db.Model):
     therapist: Mapped[User] = relationship(foreign_keys=[therapist_id], lazy="joined")
 
 
-class ClientSummary(db.Model):
-    """A client's dashboard figures, every part unmasked (each share masks its own), kept while
-    the client's history version and local day are those they were computed for."""
+class PainPeriod(db.Model):
+    """A client's pain scores over one week (Monday on) or calendar month, per region ("*": each
+    day's mean over the regions rated), with the days after a routine day apart: what the long
+    charts, tables and "after a routine" read instead of years of daily rows. Kept in the
+    transaction of each write by figures/periods.py."""
 
-    __tablename__ = "client_summaries"
+    __tablename__ = "pain_periods"
+    __figures__ = NoFigures("figures kept themselves (figures/periods.py)")
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
+    period: Mapped[str] = mapped_column(String(5), primary_key=True)  # "week" or "month"
+    starts_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    region: Mapped[str] = mapped_column(String(32), primary_key=True)
+    total: Mapped[float] = mapped_column(Float)
+    days: Mapped[int] = mapped_column(Integer)
+    after_routine_total: Mapped[float] = mapped_column(Float)
+    after_routine_days: Mapped[int] = mapped_column(Integer)
+
+
+class KeptFigures(db.Model):
+    """A client's figures as they stand on one of their local days (figures/kept.py), every part
+    unmasked (each share masks its own as it reads them). Worked out for today and the days
+    ahead at once, so a new day finds its row waiting; stale once the client's history version
+    moves past the one they were worked out from."""
+
+    __tablename__ = "kept_figures"
+    __figures__ = NoFigures("figures kept themselves (figures/kept.py)")
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
     history_version: Mapped[int] = mapped_column(Integer)
-    computed_on: Mapped[date] = mapped_column(Date)
     figures: Mapped[dict] = mapped_column(JSON)
-    # What ranks and flags the row, unmasked, so a dashboard sorts and counts every client
-    # without reading their figures: pain part, then routines part.
+    # What ranks and flags the client on a dashboard, unmasked, so it sorts and counts every
+    # client without reading their figures: pain part, then routines part.
     worse_rise: Mapped[float] = mapped_column(Float)  # total rise over the regions worse
     worse_regions: Mapped[int] = mapped_column(SmallInteger)
     inactive: Mapped[bool] = mapped_column(Boolean)
@@ -506,6 +577,7 @@ class AccessLogEntry(db.Model):
     """A therapist opened a client's data. The client reads these on their sharing page."""
 
     __tablename__ = "access_log"
+    __figures__ = NoFigures("who looked, for the client to read")
     __table_args__ = (
         Index("ix_access_log_client_when", "client_id", "viewed_at"),
         # The dashboard asks which of its clients it logged today: a few rows, however many
@@ -534,6 +606,7 @@ class ApiToken(db.Model):
     token once, when it is made."""
 
     __tablename__ = "api_tokens"
+    __figures__ = NoFigures("credentials")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = _owner()
@@ -556,6 +629,7 @@ class SignIn(db.Model):
     another device, at a password change, or when it outlives its idle or absolute lifetime."""
 
     __tablename__ = "sign_ins"
+    __figures__ = NoFigures("credentials")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = _owner()
@@ -578,6 +652,7 @@ class Reminder(db.Model):
     client turns it on."""
 
     __tablename__ = "reminders"
+    __figures__ = NoFigures("when to remind; the sender reads it as it runs")
     __table_args__ = (
         UniqueConstraint("user_id", "routine_id"),
         # The constraint above lets NULLs repeat: this keeps one check-in reminder per client.
@@ -609,6 +684,7 @@ class ReminderChannels(db.Model):
     (only its SHA-256 is stored)."""
 
     __tablename__ = "reminder_channels"
+    __figures__ = NoFigures("how reminders reach the client")
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
@@ -623,6 +699,7 @@ class ReminderClaim(db.Model):
     for the one note after a quiet week (its day is then that of the last check-in)."""
 
     __tablename__ = "reminder_claims"
+    __figures__ = NoFigures("which reminders went out")
     __table_args__ = (UniqueConstraint("user_id", "what", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -638,6 +715,7 @@ class PsfsActivity(db.Model):
     scores, and renaming keeps them too (the scores point at the row, not the name)."""
 
     __tablename__ = "psfs_activities"
+    __figures__ = NoFigures("PSFS activity names; the PSFS panel is worked out as it is drawn")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = _owner()
@@ -651,6 +729,7 @@ class PsfsScoring(db.Model):
     client, or by their therapist with them (`entered_by_id`)."""
 
     __tablename__ = "psfs_scorings"
+    __figures__ = Feeds(owner="user_id")  # the first day
     __table_args__ = (
         UniqueConstraint("user_id", "submission_id"),
         Index("ix_psfs_scorings_user_day", "user_id", "day"),
@@ -674,6 +753,7 @@ class PsfsScoring(db.Model):
 
 class PsfsScore(db.Model):
     __tablename__ = "psfs_scores"
+    __figures__ = NoFigures("PSFS scores; the PSFS panel is worked out as it is drawn")
     __table_args__ = (
         UniqueConstraint("scoring_id", "activity_id"),
         CheckConstraint("score BETWEEN 0 AND 10", name="score_range"),
@@ -697,6 +777,7 @@ class PsfsRequest(db.Model):
     next scoring answers it."""
 
     __tablename__ = "psfs_requests"
+    __figures__ = NoFigures("a therapist asked to re-score: what Today offers, read fresh")
     __table_args__ = (Index("ix_psfs_requests_client_open", "client_id", "answered_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -208,29 +208,31 @@ def rom_chart(
     title: str,
     description: str,
     series: Mapping[str | None, Mapping[date, float]],
-    band: tuple[float, float],
+    band: tuple[float, float] | None,
     value_range: tuple[float, float],
     start: date,
     end: date,
     appointments: Iterable[date] = (),
 ) -> Markup:
-    """Measurements over time against a shaded band of healthy-adult values. Left side (or no
-    side): dots; right side: squares."""
+    """Measurements over time against a shaded band of healthy-adult values (none where the
+    measure has no norm). Left side (or no side): dots; right side: squares."""
     time_axis = TimeAxis(start, end)
     values = [value for points in series.values() for value in points.values()]
     low = min([value_range[0], *values])
     high = max([value_range[1], *values])
     pad = (high - low) * 0.08 or 1
     value_axis = ValueAxis(low - pad, high + pad)
-    band_top, band_bottom = (
-        value_axis.y(min(band[1], value_axis.high)),
-        value_axis.y(max(band[0], value_axis.low)),
-    )
-    band_height = _num(max(0, band_bottom - band_top))
-    body = [
-        f'<rect class="chart-band" x="{LEFT}" y="{_num(band_top)}" '
-        f'width="{WIDTH - LEFT - RIGHT}" height="{band_height}"/>'
-    ]
+    body = []
+    if band is not None:
+        band_top, band_bottom = (
+            value_axis.y(min(band[1], value_axis.high)),
+            value_axis.y(max(band[0], value_axis.low)),
+        )
+        band_height = _num(max(0, band_bottom - band_top))
+        body.append(
+            f'<rect class="chart-band" x="{LEFT}" y="{_num(band_top)}" '
+            f'width="{WIDTH - LEFT - RIGHT}" height="{band_height}"/>'
+        )
     body += _axes(time_axis, value_axis) + _appointment_markers(time_axis, appointments)
     for side, points in series.items():
         ordered = sorted(points.items())

@@ -2,13 +2,27 @@
 
 import uuid
 from collections import OrderedDict
+from types import SimpleNamespace
 
 from flask import Flask, current_app, request
 from flask_login import current_user
 from markupsafe import Markup
 
+from . import insights
 from .assets import asset_url
 from .dates import format_day, format_moment
+from .figures.texts import adherence_text, figure_value
+
+# The numbers the rules run on, for the sentences that name them: a changed rule changes them.
+RULES = SimpleNamespace(
+    average_window_days=insights.AVERAGE_WINDOW_DAYS,
+    min_days_for_average=insights.MIN_DAYS_FOR_AVERAGE,
+    min_days_for_change=insights.MIN_DAYS_FOR_CHANGE,
+    inactive_after_days=insights.INACTIVE_AFTER_DAYS,
+    adherence_window_days=insights.ADHERENCE_WINDOW_DAYS,
+    pain_during_flag=insights.PAIN_DURING_FLAG,
+    min_days_per_group=insights.MIN_DAYS_PER_GROUP,
+)
 
 # (page, label, icon, the blueprints or pages the tab stays highlighted on)
 CLIENT_NAV = [
@@ -74,6 +88,9 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(format_day, "day")
     app.add_template_filter(_local_time, "local_time")
     app.add_template_global(asset_url)
+    app.add_template_global(RULES, "rules")
+    app.add_template_filter(figure_value)
+    app.add_template_filter(adherence_text)
     app.add_template_global(cached_markup)
     # For one-tap forms that carry a submission id (see forms.SubmissionIdField).
     app.add_template_global(lambda: str(uuid.uuid4()), "new_submission_id")

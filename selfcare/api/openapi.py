@@ -71,6 +71,60 @@ PROBLEM = {
 }
 
 
+_COMPARISON = _nullable(
+    {
+        "type": "object",
+        "description": "Mean pain in two windows, each from at least 3 scored days; `real` "
+        "when the change reaches both the clinically important and the detectable change.",
+        "properties": {
+            "before": {"type": "number"},
+            "after": {"type": "number"},
+            "days_before": {"type": "integer"},
+            "days_after": {"type": "integer"},
+            "real": {"type": "boolean"},
+        },
+    }
+)
+_REGION_FIGURES = {
+    "type": "object",
+    "properties": {
+        "average": _nullable({"type": "number", "description": "Mean of the last 7 days."}),
+        "days": {"type": "integer", "description": "Days with a score in the last 7."},
+        "this_week": _COMPARISON,
+        "since_session": _COMPARISON,
+        "worse": {"type": "boolean"},
+    },
+}
+FIGURES = {
+    "type": "object",
+    "required": ["date", "first_day", "regions", "adherence", "inactive"],
+    "properties": {
+        "date": DATE,
+        "first_day": DATE,
+        "last_checkin": _nullable(DATE),
+        "latest_pain": _nullable({"type": "number"}),
+        "session": _nullable(DATE),
+        "regions": {"type": "object", "additionalProperties": _REGION_FIGURES},
+        "overall": _nullable(_REGION_FIGURES),
+        "adherence": {
+            "type": "object",
+            "properties": {
+                "from": DATE,
+                "to": DATE,
+                "done": {"type": "integer"},
+                "counted": {"type": "integer"},
+                "share": _nullable({"type": "number"}),
+                "against_plan": {"type": "boolean"},
+                "resting_days": {"type": "integer"},
+            },
+        },
+        "inactive": {"type": "boolean"},
+        "painful_exercises": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "too_hard_exercises": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+
 def _page(item: str) -> dict:
     return {
         "type": "object",
@@ -125,6 +179,15 @@ def openapi_document() -> dict:
             "/checkins": _collection("CheckIn", "NewCheckIn", "daily check-ins"),
             "/routine-logs": _collection("RoutineLog", "NewRoutineLog", "routine logs"),
             "/measurements": _collection("Measurement", "NewMeasurement", "measurements"),
+            "/figures": {
+                "get": {
+                    "summary": "Your figures today, the same as every page shows",
+                    "responses": {
+                        "200": _json(_ref("Figures"), "Your figures on your local today."),
+                        **{key: ERRORS[key] for key in ("401", "403")},
+                    },
+                }
+            },
         },
         "components": {
             "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
@@ -235,6 +298,7 @@ def openapi_document() -> dict:
                         },
                     }
                 ),
+                "Figures": FIGURES,
                 "Measurement": {
                     "type": "object",
                     "required": ["id", "movement", "value", "unit", "date"],

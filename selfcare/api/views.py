@@ -16,6 +16,8 @@ from ..clinical import MOVEMENTS, REGIONS
 from ..dates import local_today, past_day_problem
 from ..errors import problem
 from ..extensions import csrf, db
+from ..figures.kept import exercise_names, figures_of
+from ..figures.texts import figures_json
 from ..measurements.forms import MeasurementForm
 from ..measurements.service import add_measurement
 from ..models import CheckIn, Measurement, Routine, RoutineLog, User, utcnow
@@ -194,6 +196,14 @@ def checkin_json(checkin: CheckIn) -> dict:
         "medication_note": checkin.medication_note,
         "note": checkin.note,
     }
+
+
+@bp.get("/figures")
+@token_required
+def figures():
+    """Your figures today, as every page shows them."""
+    kept = figures_of(g.api_user)
+    return figures_json(kept, exercise_names([kept]))
 
 
 @bp.get("/checkins")

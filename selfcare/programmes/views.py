@@ -167,7 +167,7 @@ def edit(client, share, programme_id):
         removed_item_ids={int(entry.row_key.data) for entry in form.items if entry.remove.data},
         added=[by_id[exercise_id] for exercise_id in form.add_exercise_ids.data],
     )
-    changes, merge = save_programme(routine, current_user, sent)
+    changes, merge = save_programme(routine, current_user, sent, local_today(client.timezone))
     if merge.conflicts:
         # Nothing was saved. The page shows what is stored now with this page's changes on
         # top, each clash named next to its field; saving again keeps this page's values.

@@ -11,6 +11,7 @@ from ..clinical import EXERCISE_LIBRARY
 from ..dates import format_day
 from ..dose import Dose
 from ..extensions import db
+from ..insights import Plan
 from ..merge import Merge, merge_edits, read_snapshot
 from ..models import (
     Exercise,
@@ -305,7 +306,9 @@ class ProgrammeEdit:
     added: list[Exercise]
 
 
-def save_programme(routine: Routine, therapist: User, edit: ProgrammeEdit) -> tuple[list, Merge]:
+def save_programme(
+    routine: Routine, therapist: User, edit: ProgrammeEdit, client_today: date
+) -> tuple[list, Merge]:
     """Apply a therapist's save and record what it changed; returns the changes in words and
     the merge, field by field, with what is stored now: a field changed here and elsewhere
     since the page was loaded is a conflict, and then nothing is saved."""
@@ -320,17 +323,47 @@ def save_programme(routine: Routine, therapist: User, edit: ProgrammeEdit) -> tu
     merge = merge_edits(read_snapshot(edit.loaded), sent, stored_programme_fields(routine))
     if merge.conflicts:  # nothing is saved behind a conflict: the page asks first
         return [], merge
+    before_plan = routine.plan
     write_programme_fields(routine, merge.changes)
+    counts_from = _keep_past_frequency(routine, before_plan, client_today)
     for item in [item for item in routine.items if item.id in edit.removed_item_ids]:
         routine.items.remove(item)
     for exercise in edit.added:
         add_exercise(routine, exercise, commit=False)
     db.session.flush()  # the added items get their ids, which the snapshot keys them by
     changes = describe_changes(before, programme_snapshot(routine))
+    if counts_from is not None:
+        changes.append(f"the new frequency counts from {format_day(counts_from, 'short')}")
     if changes:
         record_change(routine, therapist, changes)
     db.session.commit()
     return changes, merge
+
+
+def _keep_past_frequency(routine: Routine, before: Plan | None, today: date) -> date | None:
+    """A running programme whose frequency changed keeps the old one until its week is over
+    (insights.Plan): returns the day the new one counts from, None when nothing is kept."""
+    after = routine.plan
+    if before is None or after is None or before.frequency == after.frequency:
+        return None
+    counts_from = after.change_takes_effect(today)
+    if counts_from is None:  # not begun yet: the change is the plan
+        return None
+    past = list(routine.past_frequencies or [])
+    if past and date.fromisoformat(past[-1]["until"]) >= counts_from:
+        return counts_from  # changed before this week: it keeps the frequency it began with
+    old = before.frequency
+    weekdays = "".join(str(day) for day in sorted(old.weekdays)) or None
+    past.append(
+        {
+            "until": counts_from.isoformat(),
+            "times_per_day": old.times_per_day,
+            "days_per_week": old.days_per_week,
+            "weekdays": weekdays,
+        }
+    )
+    routine.past_frequencies = past
+    return counts_from
 
 
 def record_change(routine: Routine, therapist: User, changes: list[str]) -> None:

@@ -1,26 +1,31 @@
-"""Everything a trends page shows for one client, loaded in a fixed number of queries (however
-many years of history there are) and turned into charts, summaries and tables."""
+"""Everything a trends page shows for one client. The figures every page shares (7-day averages,
+changes, the change since the last session, adherence, flags) come from the client's kept
+figures (figures/kept.py); what belongs to the range shown is read here: daily rows for up to
+DAILY_UP_TO_DAYS days, the kept pain periods (figures/periods.py) for longer ranges, so a
+range of ten years reads a few hundred rows and no page keeps anything of its own."""
 
-from collections import OrderedDict, defaultdict
-from dataclasses import dataclass, field, replace
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import Row, func, literal
+from sqlalchemy import Row, func, literal, or_, select
 
 from .. import insights, svgchart
 from ..checkins.service import tracked_regions
 from ..clinical import MOVEMENTS, REGIONS, DayKind, Movement
-from ..dates import format_day, local_today, to_local
+from ..dates import format_day
 from ..extensions import db
+from ..figures import periods
+from ..figures.kept import ClientFigures, RegionFigures, exercise_names, figures_of
+from ..figures.texts import adherence_text, average_text
+from ..insights import Comparison, Tally
 from ..models import (
     ALL_PARTS,
     Appointment,
     CheckIn,
     Measurement,
     PainScore,
-    Routine,
     RoutineLog,
     User,
 )
@@ -33,104 +38,13 @@ RANGES = {
     "all": ("All", None),
 }
 DEFAULT_RANGE = "3m"
+# Ranges up to this long are drawn day by day; up to WEEKLY_UP_TO_DAYS week by week, and
+# longer ones month by month, from the kept periods.
+DAILY_UP_TO_DAYS = 120
+WEEKLY_UP_TO_DAYS = 800
 CALENDAR_WEEKS_PHONE = 12
 CALENDAR_WEEKS_WIDE = 52
 ROM_TABLE_ROWS = 10
-
-
-@dataclass
-class ClientHistory:
-    """The raw series for one client, as loaded from the database."""
-
-    pain: dict[str, dict[date, float]] = field(default_factory=lambda: defaultdict(dict))
-    rest_days: set[date] = field(default_factory=set)
-    logs_per_day: dict[date, int] = field(default_factory=dict)
-    # Each active programme's plan with its sessions per day (adherence against the plan).
-    plans: list[tuple[insights.Plan, dict[date, int]]] = field(default_factory=list)
-    measurements: list[Row] = field(default_factory=list)
-    appointments: list[Appointment] = field(default_factory=list)
-    tracked: list[str] = field(default_factory=list)
-
-    def first_day(self, fallback: date) -> date:
-        days = [min(series) for series in self.pain.values() if series]
-        days += [min(self.logs_per_day)] if self.logs_per_day else []
-        days += [m.day for m in self.measurements[:1]]
-        return min(days, default=fallback)
-
-
-def load_history(client_id: int, since: date | None, today: date) -> ClientHistory:
-    """Seven queries, whatever the amount of history: pain scores, rest/flare days, routine logs
-    per routine and day, the programmes' plans, measurements, appointments, tracked regions."""
-    history = ClientHistory()
-    # Plain Core execution: these are thousands of tuples, and the ORM layer would only slow
-    # them down.
-    core = db.session.connection()
-
-    def recent(column):
-        return column >= since if since else True
-
-    pain_rows = core.execute(
-        db.select(CheckIn.day, PainScore.region, PainScore.score)
-        .join(PainScore, PainScore.checkin_id == CheckIn.id)
-        .where(CheckIn.user_id == client_id, CheckIn.day <= today, recent(CheckIn.day))
-    ).all()  # fetchall in one go; iterating the result fetches row by row
-    for day, region, score in pain_rows:
-        history.pain[region][day] = score
-    history.rest_days = set(
-        core.execute(
-            db.select(CheckIn.day).where(
-                CheckIn.user_id == client_id,
-                CheckIn.day_kind != DayKind.NORMAL,
-                recent(CheckIn.day),
-            )
-        ).scalars()
-    )
-    sessions: dict[int, dict[date, int]] = defaultdict(dict)
-    for routine_id, day, count in core.execute(
-        db.select(RoutineLog.routine_id, RoutineLog.day, func.count(RoutineLog.id))
-        .where(RoutineLog.user_id == client_id, RoutineLog.day <= today, recent(RoutineLog.day))
-        .group_by(RoutineLog.routine_id, RoutineLog.day)
-    ):
-        sessions[routine_id][day] = count
-        history.logs_per_day[day] = history.logs_per_day.get(day, 0) + count
-    history.plans = [
-        (Routine.plan_from(*plan), sessions.get(routine_id, {}))
-        for routine_id, *plan in core.execute(
-            db.select(Routine.id, *(getattr(Routine, name) for name in Routine.PLAN_COLUMNS)).where(
-                Routine.user_id == client_id,
-                Routine.starts_on.is_not(None),
-                Routine.archived.is_(False),
-            )
-        )
-    ]
-    history.measurements = core.execute(
-        db.select(Measurement.movement, Measurement.side, Measurement.value, Measurement.day)
-        .where(Measurement.user_id == client_id, recent(Measurement.day))
-        .order_by(Measurement.day, Measurement.id)
-    ).all()
-    history.appointments = list(
-        db.session.scalars(
-            db.select(Appointment).filter_by(client_id=client_id).order_by(Appointment.day)
-        )
-    )
-    # Kept with cached trends after this request: out of the session, a later commit can't
-    # expire them.
-    for appointment in history.appointments:
-        db.session.expunge(appointment)
-    history.tracked = tracked_regions(client_id)
-    return history
-
-
-@dataclass(frozen=True)
-class PanelContext:
-    """What every panel of one trends page shares: its dates and the appointments on them."""
-
-    start: date
-    today: date
-    bucket_days: int
-    appointment_days: list[date]
-    last_appointment: Appointment | None
-    routine_days: set[date]
 
 
 @dataclass(frozen=True)
@@ -138,11 +52,17 @@ class PainPanel:
     region: str
     label: str
     chart: Markup
-    summary: str
-    over_range: insights.Change | None
-    since_appointment: insights.Change | None
-    worsening: bool
+    figures: RegionFigures | None  # the kept figures: 7-day average, this week, since a session
+    over_range: Comparison | None  # the range's first scored week against the last 7 days
     routine_effect: insights.RoutineEffect | None
+
+    @property
+    def worse(self) -> bool:
+        return bool(self.figures and self.figures.worse)
+
+    @property
+    def summary(self) -> str:
+        return average_text(self.label, self.figures)
 
 
 @dataclass(frozen=True)
@@ -150,18 +70,27 @@ class RomPanel:
     movement: Movement
     chart: Markup
     summary: str
+    changes: list["RomChange"]
     latest: list[Row]
+
+
+@dataclass(frozen=True)
+class RomChange:
+    """First and latest measurement of one side of a movement in the range, judged against the
+    movement's measurement error."""
+
+    side: str | None
+    first: tuple[date, float]
+    latest: tuple[date, float]
+    real: bool
 
 
 @dataclass(frozen=True)
 class AdherencePanel:
     phone_chart: Markup
     wide_chart: Markup
-    result: insights.Adherence
-    rest_days_in_range: int
-    summary: str
-    # Against the programmes' plans, when the client has a programme with a plan in range.
-    planned: insights.PlanAdherence | None = None
+    figure: insights.Adherence
+    streak: int
 
 
 @dataclass(frozen=True)
@@ -176,6 +105,7 @@ class PainTable:
 
     headers: list[str]
     rows: list[PainTableRow]
+    period: str  # "week", "month" or "quarter"
 
 
 @dataclass(frozen=True)
@@ -186,6 +116,8 @@ class Trends:
     start: date
     region: str | None
     region_choices: list[tuple[str, str]]
+    figures: ClientFigures  # the client's kept figures, as far as `parts` covers
+    exercise_names: dict[int, str]
     pain: list[PainPanel]
     pain_table: PainTable
     rom: list[RomPanel]
@@ -193,211 +125,326 @@ class Trends:
     appointments: list[Appointment]
     last_appointment: Appointment | None
     is_empty: bool
-    # Days with any pain score; the pain charts wait until there are enough to draw a line.
+    # Days with any pain score in the range; the pain charts wait until there are enough.
     pain_days: int
-    charts_ready: bool
-    first_day: date  # the client's first day: joined, or their first entry if earlier
     parts: frozenset[str]  # what the viewer may see of the client's data
-    bucket_days: int
-    # The activity scores (PSFS), shared with the pain scores; None before the first scoring.
-    psfs: PsfsPanel | None = None
+    bucket_days: int  # 1, 7 or 30: day by day, week by week, month by month
+    psfs: PsfsPanel | None = None  # the activity scores (PSFS), shared with the pain scores
+
+    @property
+    def charts_ready(self) -> bool:
+        return self.pain_days >= insights.MIN_DAYS_FOR_AVERAGE
+
+    @property
+    def first_day(self) -> date:
+        return self.figures.first_day
 
 
-# Computed trends per worker, most recently used last. A page of five years costs several
-# times a cached one (docs/benchmarks.md); a client's write raises their history version, which
-# is part of the key, so a cached entry is never shown after the data under it changed.
-TRENDS_CACHE_SIZE = 64
+@dataclass(frozen=True)
+class _Range:
+    start: date
+    today: date
+    period: str | None  # None: day by day
+    appointment_days: list[date]
+
+    @property
+    def bucket_days(self) -> int:
+        return {None: 1, periods.WEEK: 7, periods.MONTH: 30}[self.period]
+
+
+def _range(range_key: str, figures: ClientFigures, appointment_days: list[date]) -> _Range:
+    today = figures.day
+    days = RANGES[range_key][1]
+    start = today - timedelta(days=days - 1) if days else min(figures.first_day, today)
+    start = min(start, today - timedelta(days=RANGES["2w"][1] - 1))
+    span = (today - start).days
+    if span <= DAILY_UP_TO_DAYS:
+        return _Range(start, today, None, appointment_days)
+    period = periods.WEEK if span <= WEEKLY_UP_TO_DAYS else periods.MONTH
+    # Drawn by period, the range takes in the whole of its first one.
+    return _Range(periods.period_start(period, start), today, period, appointment_days)
 
 
 def build_trends(
     client: User,
     range_key: str,
     region: str | None,
-    today: date | None = None,
     parts: frozenset[str] = ALL_PARTS,
 ) -> Trends:
     """The trends of what `parts` names (everything for the client's own page; a therapist's
     share may cover less)."""
-    today = today or local_today(client.timezone)
     range_key = range_key if range_key in RANGES else DEFAULT_RANGE
-    cache = current_app.extensions.setdefault("trends_cache", OrderedDict())
-    key = (client.id, client.history_version, client.timezone, today, range_key, region, parts)
-    if key in cache:
-        cache.move_to_end(key)
-        return replace(cache[key], client=client)
-    trends = _compute_trends(client, range_key, region, today, parts)
-    cache[key] = trends
-    if len(cache) > TRENDS_CACHE_SIZE:
-        cache.popitem(last=False)
-    return trends
-
-
-def _compute_trends(
-    client: User, range_key: str, region: str | None, today: date, parts: frozenset[str]
-) -> Trends:
-    days = RANGES[range_key][1]
-    calendar_start = today - timedelta(weeks=CALENDAR_WEEKS_WIDE)
-    if days:
-        start = today - timedelta(days=days - 1)
-        # One extra window for the first rolling averages and the week-before comparison.
-        since = min(start - timedelta(days=2 * insights.AVERAGE_WINDOW_DAYS), calendar_start)
-        history = load_history(client.id, since, today)
-    else:
-        history = load_history(client.id, None, today)
-        start = min(history.first_day(today), today - timedelta(days=13))
-    shown_regions = [key for key in REGIONS if key in history.tracked or history.pain.get(key)]
+    figures = figures_of(client).masked(parts)
+    appointments = list(
+        db.session.scalars(
+            select(Appointment).filter_by(client_id=client.id).order_by(Appointment.day)
+        )
+    )
+    shown = _range(range_key, figures, [appointment.day for appointment in appointments])
+    today = shown.today
+    tracked = tracked_regions(client.id)
+    pain = _PainInRange.load(client.id, shown, "routines" in parts) if "pain" in parts else None
+    shown_regions = [key for key in REGIONS if key in tracked or (pain and pain.regions.get(key))]
     region = region if region in shown_regions else None
-    bucket_days = 1 if (today - start).days <= 120 else 7 if (today - start).days <= 800 else 30
-    last_appointment = next((a for a in reversed(history.appointments) if a.day <= today), None)
-    context = PanelContext(
-        start=start,
-        today=today,
-        bucket_days=bucket_days,
-        appointment_days=[appointment.day for appointment in history.appointments],
-        last_appointment=last_appointment,
-        # What days had a routine is the routines part: without it, no routine effect either.
-        routine_days=set(history.logs_per_day) if "routines" in parts else set(),
-    )
-    if "pain" not in parts:
-        history.pain.clear()
-    pain_days = {day for series in history.pain.values() for day in series}
-    first_day = history.first_day(to_local(client.created_at, client.timezone).date())
-    psfs = (
-        psfs_panel(load_psfs(client.id), today, context.appointment_days)
-        if "pain" in parts
-        else None
-    )
     pain_panels = [
-        _pain_panel(key, history.pain.get(key, {}), context)
+        pain.panel(key, figures.pain.get(key))
         for key in shown_regions
-        if region in (None, key) and "pain" in parts
+        if pain is not None and region in (None, key)
     ]
+    psfs = psfs_panel(load_psfs(client.id), today, shown.appointment_days) if pain else None
+    rom = _rom_panels(client.id, shown) if "motion" in parts else []
+    adherence = _adherence_panel(client.id, figures) if figures.adherence else None
     return Trends(
         client=client,
         today=today,
         range_key=range_key,
-        start=start,
+        start=shown.start,
         region=region,
         region_choices=[(key, REGIONS[key].label) for key in shown_regions],
+        figures=figures,
+        exercise_names=exercise_names([figures]),
         pain=pain_panels,
-        pain_table=_pain_table(history, [panel.region for panel in pain_panels], start, today),
-        rom=_rom_panels(history.measurements, context) if "motion" in parts else [],
-        # Counted from the client's first day: a new client is never measured against days
-        # before they joined.
-        adherence=None
-        if "routines" not in parts
-        else _adherence_panel(history, max(start, first_day), today),
-        appointments=history.appointments,
-        last_appointment=last_appointment,
-        is_empty=not (
-            pain_days
-            or psfs
-            or ("routines" in parts and history.logs_per_day)
-            or ("motion" in parts and history.measurements)
-        ),
+        pain_table=pain.table([panel.region for panel in pain_panels])
+        if pain
+        else PainTable([], [], "week"),
+        rom=rom,
+        adherence=adherence,
+        appointments=appointments,
+        last_appointment=next((a for a in reversed(appointments) if a.day <= today), None),
+        is_empty=not figures.has_entries(parts),
+        pain_days=pain.days if pain else 0,
         parts=parts,
-        pain_days=len(pain_days),
-        first_day=first_day,
-        charts_ready=len(pain_days) >= insights.MIN_DAYS_FOR_AVERAGE,
-        bucket_days=bucket_days,
+        bucket_days=shown.bucket_days,
         psfs=psfs,
     )
 
 
-def _buckets(
-    series: dict[date, float], start: date, end: date, size: int
-) -> dict[date, float | None]:
-    """Means over consecutive blocks of `size` days, placed at each block's middle day."""
-    return {
-        min(end, block_start + timedelta(days=(size - 1) // 2)): mean
-        for block_start, mean in insights.block_means(series, start, end, size).items()
+class _PainInRange:
+    """The pain scores of a range: daily rows for a short range, kept periods for a long one."""
+
+    def __init__(self, shown: _Range, with_routines: bool):
+        self.shown = shown
+        self.with_routines = with_routines
+        self.regions: dict[str, dict[date, float]] = defaultdict(dict)  # daily, or period means
+        self.routine_days: set[date] = set()
+        self.kept: dict[str, dict[date, periods.PeriodPain]] = {}
+        self.months: dict[str, dict[date, periods.PeriodPain]] = {}
+        # Daily scores for "over this range": all of them day by day, else just its two ends.
+        self.comparison_days: dict[str, dict[date, float]] = {}
+        self.days = 0
+
+    @classmethod
+    def load(cls, client_id: int, shown: _Range, with_routines: bool) -> "_PainInRange":
+        self = cls(shown, with_routines)
+        if shown.period is None:
+            self._load_days(client_id)
+        else:
+            self._load_periods(client_id)
+        return self
+
+    def _load_days(self, client_id: int) -> None:
+        shown = self.shown
+        # A week more than the range, for the first 7-day averages.
+        first = shown.start - timedelta(days=insights.AVERAGE_WINDOW_DAYS)
+        rows = db.session.execute(
+            select(CheckIn.day, PainScore.region, PainScore.score)
+            .join(PainScore, PainScore.checkin_id == CheckIn.id)
+            .where(CheckIn.user_id == client_id, CheckIn.day.between(first, shown.today))
+        ).all()
+        for day, region, score in rows:
+            self.regions[region][day] = score
+        self.comparison_days = self.regions
+        self.days = len({day for day, _, _ in rows if day >= shown.start})
+        if self.with_routines:
+            self.routine_days = set(
+                db.session.scalars(
+                    select(RoutineLog.day)
+                    .where(
+                        RoutineLog.user_id == client_id,
+                        RoutineLog.day.between(first, shown.today),
+                    )
+                    .distinct()
+                )
+            )
+
+    def _load_periods(self, client_id: int) -> None:
+        shown = self.shown
+        self.kept = periods.read(db.session, client_id, shown.period, shown.start, shown.today)
+        self.months = (
+            self.kept
+            if shown.period == periods.MONTH
+            else periods.read(db.session, client_id, periods.MONTH, shown.start, shown.today)
+        )
+        for region, kept in self.kept.items():
+            if region != periods.ALL_REGIONS:
+                self.regions[region] = {first: each.all_days.mean() for first, each in kept.items()}
+        self.days = sum(
+            each.all_days.count for each in self.kept.get(periods.ALL_REGIONS, {}).values()
+        )
+        self.comparison_days = _comparison_days(
+            client_id, list(self.regions), shown.start, shown.today
+        )
+
+    def panel(self, key: str, figures: RegionFigures | None) -> PainPanel:
+        shown = self.shown
+        label = REGIONS[key].label
+        series = self.regions.get(key, {})
+        if shown.period is None:
+            scores = {day: value for day, value in series.items() if day >= shown.start}
+            average = insights.rolling_mean(series, shown.start, shown.today)
+            note = "Dots: daily scores. Line: 7-day average."
+            after_routine, after_none = insights.after_routine_tallies(
+                series, self.routine_days, shown.start, shown.today
+            )
+        else:
+            # Each period's mean, placed at its middle day.
+            size = shown.bucket_days
+            average = {
+                min(shown.today, first + timedelta(days=size // 2)): mean
+                for first, mean in series.items()
+            }
+            scores = average
+            every = "weekly" if shown.period == periods.WEEK else "monthly"
+            note = f"Dots and line: {every} averages."
+            kept = self.kept.get(key, {}).values()
+            after_routine = sum((each.after_routine for each in kept), Tally())
+            after_none = sum((each.after_none for each in kept), Tally())
+        summary = average_text(label, figures)  # the panel's own, for the chart's description
+        chart = svgchart.pain_chart(
+            chart_id=f"pain-{key}",
+            title=f"{label} pain, 0 to 10",
+            description=f"{summary} {note}",
+            scores=scores,
+            average=average,
+            start=shown.start,
+            end=shown.today,
+            appointments=shown.appointment_days,
+        )
+        return PainPanel(
+            region=key,
+            label=label,
+            chart=chart,
+            figures=figures,
+            over_range=_over_range(key, self.comparison_days.get(key, {}), shown),
+            routine_effect=insights.routine_effect(after_routine, after_none)
+            if self.with_routines
+            else None,
+        )
+
+    def table(self, regions: list[str]) -> PainTable:
+        """Weeks for a short range, months for a weekly one, quarters for a monthly one."""
+        shown = self.shown
+        headers = [REGIONS[key].label for key in regions]
+        if shown.period is None:
+            period, blocks = (
+                "week",
+                {
+                    key: _blocks(self.regions.get(key, {}), shown.start, shown.today)
+                    for key in regions
+                },
+            )
+        else:
+            quarters = shown.period == periods.MONTH
+            period = "quarter" if quarters else "month"
+            blocks = {key: _merge_months(self.months.get(key, {}), quarters) for key in regions}
+        starts = sorted({first for each in blocks.values() for first in each}, reverse=True)
+        rows = [
+            PainTableRow(
+                format_day(max(first, shown.start)),
+                [_fmt_mean(blocks[key].get(first)) for key in regions],
+            )
+            for first in starts
+        ]
+        return PainTable(headers, rows, period)
+
+
+def _blocks(series: dict[date, float], start: date, today: date) -> dict[date, Tally]:
+    """Daily scores from start to today by week (Monday on)."""
+    blocks: dict[date, Tally] = defaultdict(Tally)
+    for day, value in series.items():
+        if start <= day <= today:
+            blocks[periods.period_start(periods.WEEK, day)] += Tally(value, 1)
+    return blocks
+
+
+def _merge_months(months: dict[date, periods.PeriodPain], quarters: bool) -> dict[date, Tally]:
+    merged: dict[date, Tally] = defaultdict(Tally)
+    for first, each in months.items():
+        key = first.replace(month=(first.month - 1) // 3 * 3 + 1) if quarters else first
+        merged[key] += each.all_days
+    return merged
+
+
+def _fmt_mean(value: Tally | None) -> str:
+    mean = value.mean() if value else None
+    return "–" if mean is None else _fmt(mean)
+
+
+def _comparison_days(
+    client_id: int, regions: list[str], start: date, today: date
+) -> dict[str, dict[date, float]]:
+    """For a range drawn by period: each region's daily scores in its first 7 days with a score
+    in the range, and in the last 7 days, the two ends of "over this range". Two queries,
+    whatever the length of the range."""
+    if not regions:
+        return {}
+
+    def first_day(region):
+        return (
+            select(CheckIn.day)
+            .join(PainScore, PainScore.checkin_id == CheckIn.id)
+            .where(CheckIn.user_id == client_id, CheckIn.day >= start, PainScore.region == region)
+            .order_by(CheckIn.day)
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    firsts = dict(
+        zip(regions, db.session.execute(select(*map(first_day, regions))).one(), strict=True)
+    )
+    windows = {insights.last_week(today)} | {
+        (day, day + timedelta(days=insights.AVERAGE_WINDOW_DAYS - 1))
+        for day in firsts.values()
+        if day is not None
     }
+    days: dict[str, dict[date, float]] = defaultdict(dict)
+    for day, region, score in db.session.execute(
+        select(CheckIn.day, PainScore.region, PainScore.score)
+        .join(PainScore, PainScore.checkin_id == CheckIn.id)
+        .where(
+            CheckIn.user_id == client_id,
+            or_(*(CheckIn.day.between(first, last) for first, last in sorted(windows))),
+        )
+    ):
+        if region in firsts and firsts[region] is not None and day >= firsts[region]:
+            days[region][day] = score
+    return days
+
+
+def _over_range(key: str, daily: dict[date, float], shown: _Range) -> Comparison | None:
+    """The region's first 7 days with a score in the range against the last 7 days (the two
+    never share a day)."""
+    first = min((day for day in daily if day >= shown.start), default=None)
+    if first is None:
+        return None
+    pivot = first + timedelta(days=insights.AVERAGE_WINDOW_DAYS - 1)
+    windows = insights.windows_around(pivot, shown.today)
+    return insights.comparison(key, daily, windows) if windows else None
 
 
 def _fmt(value: float) -> str:
     return f"{value:.1f}"
 
 
-def _pain_summary(key: str, label: str, series, today: date) -> str:
-    change = insights.last_week_change(series, key, today)
-    if change is None:
-        current = insights.window_mean(series, today - timedelta(days=6), today)
-        if current is None:
-            return f"No {label.lower()} scores in the last 7 days."
-        return f"{label} pain averaged {_fmt(current)} in the last 7 days."
-    trend = {"up": "up from", "down": "down from", "same": "the same as"}[change.direction]
-    return (
-        f"{label} pain averaged {_fmt(change.after)} in the last 7 days, "
-        f"{trend} {_fmt(change.before)} in the 7 days before."
-    )
-
-
-def _pain_panel(key: str, series: dict[date, float], context: PanelContext) -> PainPanel:
-    start, today, bucket_days = context.start, context.today, context.bucket_days
-    label = REGIONS[key].label
-    if bucket_days == 1:
-        points = {day: value for day, value in series.items() if day >= start}
-        average = insights.rolling_mean(series, start, today)
-        note = "Dots: daily scores. Line: 7-day average."
-    else:
-        average = _buckets(series, start, today, bucket_days)
-        points = {day: value for day, value in average.items() if value is not None}
-        note = f"Dots and line: {'weekly' if bucket_days == 7 else 'monthly'} averages."
-    summary = _pain_summary(key, label, series, today)
-    chart = svgchart.pain_chart(
-        chart_id=f"pain-{key}",
-        title=f"{label} pain, 0 to 10",
-        description=f"{summary} {note}",
-        scores=points,
-        average=average,
-        start=start,
-        end=today,
-        appointments=context.appointment_days,
-    )
-    in_range = {day: value for day, value in series.items() if day >= start}
-    return PainPanel(
-        region=key,
-        label=label,
-        chart=chart,
-        summary=summary,
-        over_range=insights.change_since(in_range, key, _first(in_range, start), today)
-        if in_range
-        else None,
-        since_appointment=insights.change_since(series, key, context.last_appointment.day, today)
-        if context.last_appointment
-        else None,
-        worsening=insights.is_worsening(series, key, today),
-        routine_effect=insights.routine_effect(in_range, context.routine_days),
-    )
-
-
-def _first(series: dict[date, float], fallback: date) -> date:
-    return min(series, default=fallback) + timedelta(days=insights.AVERAGE_WINDOW_DAYS - 1)
-
-
-def _pain_table(history: ClientHistory, regions: list[str], start: date, today: date) -> PainTable:
-    span = (today - start).days
-    size = 7 if span <= 120 else 30 if span <= 800 else 91
-    headers = [REGIONS[key].label for key in regions]
-    columns = [
-        insights.block_means(history.pain.get(key, {}), start, today, size) for key in regions
-    ]
-    rows = []
-    for block_start in columns[0] if columns else []:
-        means = [column[block_start] for column in columns]
-        if any(mean is not None for mean in means):
-            rows.append(
-                PainTableRow(
-                    format_day(block_start), ["–" if m is None else _fmt(m) for m in means]
-                )
-            )
-    return PainTable(headers, list(reversed(rows)))
-
-
-def _rom_panels(measurements: list[Row], context: PanelContext) -> list[RomPanel]:
+def _rom_panels(client_id: int, shown: _Range) -> list[RomPanel]:
+    measurements = db.session.execute(
+        select(Measurement.movement, Measurement.side, Measurement.value, Measurement.day)
+        .where(Measurement.user_id == client_id, Measurement.day.between(shown.start, shown.today))
+        .order_by(Measurement.day, Measurement.id)
+    ).all()
     grouped: dict[str, list[Row]] = defaultdict(list)
     for measurement in measurements:
-        if measurement.day >= context.start and measurement.movement in MOVEMENTS:
+        if measurement.movement in MOVEMENTS:
             grouped[measurement.movement].append(measurement)
     panels = []
     for key, rows in grouped.items():
@@ -405,11 +452,18 @@ def _rom_panels(measurements: list[Row], context: PanelContext) -> list[RomPanel
         series: dict[str | None, dict[date, float]] = defaultdict(dict)
         for row in rows:
             series[row.side][row.day] = row.value
-        if movement.higher_is_better:
-            band = (movement.normal_min, float("inf"))
-        else:
-            band = (float("-inf"), movement.normal_typical)
-        summary = _rom_summary(movement, series)
+        changes = [
+            _rom_change(movement, side, points)
+            for side, points in sorted(series.items(), key=lambda item: item[0] or "")
+        ]
+        summary = rom_summary(movement, changes)
+        band = None
+        if movement.has_norm:
+            band = (
+                (movement.normal_min, float("inf"))
+                if movement.higher_is_better
+                else (float("-inf"), movement.normal_typical)
+            )
         chart = svgchart.rom_chart(
             chart_id=f"rom-{key}",
             title=f"{movement.label}, in {movement.unit_name}",
@@ -417,62 +471,83 @@ def _rom_panels(measurements: list[Row], context: PanelContext) -> list[RomPanel
             series=series,
             band=band,
             value_range=(movement.normal_min, movement.normal_typical),
-            start=context.start,
-            end=context.today,
-            appointments=context.appointment_days,
+            start=shown.start,
+            end=shown.today,
+            appointments=shown.appointment_days,
         )
-        panels.append(RomPanel(movement, chart, summary, list(reversed(rows))[:ROM_TABLE_ROWS]))
+        latest = list(reversed(rows))[:ROM_TABLE_ROWS]
+        panels.append(RomPanel(movement, chart, summary, changes, latest))
     return panels
 
 
-def _rom_summary(movement: Movement, series) -> str:
+def _rom_change(movement: Movement, side: str | None, points: dict[date, float]) -> RomChange:
+    ordered = sorted(points.items())
+    first, latest = ordered[0], ordered[-1]
+    change = insights.measurement_change(first[1], latest[1], movement.detectable_change)
+    return RomChange(side, first, latest, len(ordered) > 1 and change.meaningful)
+
+
+def rom_summary(movement: Movement, changes: list[RomChange]) -> str:
+    """Each side's first and latest measurement, the change judged against the movement's
+    measurement error, and the healthy range where there is one."""
     parts = []
-    for side, points in sorted(series.items(), key=lambda item: item[0] or ""):
-        ordered = sorted(points.items())
-        first, last = ordered[0], ordered[-1]
-        who = f"{side.title()}: " if side else ""
-        if len(ordered) == 1:
-            parts.append(f"{who}{movement.format(last[1])} on {format_day(last[0], 'short')}")
-        else:
-            parts.append(
-                f"{who}{movement.format(first[1])} on {format_day(first[0], 'short')}, "
-                f"{movement.format(last[1])} on {format_day(last[0], 'short')}"
-            )
-    healthy = (
-        f"healthy adults reach about {movement.format(movement.normal_min)} or more"
-        if movement.higher_is_better
-        else f"healthy adults reach {movement.format(movement.normal_typical)} or less"
-    )
-    return "; ".join(parts) + f". Shaded: {healthy}."
-
-
-def _adherence_panel(history: ClientHistory, start: date, today: date) -> AdherencePanel:
-    rest_in_range = {day for day in history.rest_days if start <= day <= today}
-    result = insights.adherence(history.logs_per_day, rest_in_range, start, today)
-    resting = len(rest_in_range - set(history.logs_per_day))
-    planned = insights.plans_adherence(history.plans, rest_in_range, start, today)
-    if planned is not None:
-        summary = _planned_summary(planned, resting)
-    elif result.share is None:
-        summary = "No days to count yet."
-    elif result.routine_days == 0:
-        summary = "No routine days yet in this period."
-    else:
-        summary = (
-            f"Routines on {result.routine_days} of {result.counted_days} "
-            f"{'day' if result.counted_days == 1 else 'days'} "
-            f"({result.share:.0%})"
-            + (f", not counting {resting} rest or flare days" if resting else "")
-            + "."
+    error = movement.format(movement.detectable_change)
+    for change in changes:
+        who = f"{change.side.title()}: " if change.side else ""
+        (first_day, first), (last_day, last) = change.first, change.latest
+        if first_day == last_day:
+            parts.append(f"{who}{movement.format(last)} on {format_day(last_day, 'short')}")
+            continue
+        text = (
+            f"{who}{movement.format(first)} on {format_day(first_day, 'short')}, "
+            f"{movement.format(last)} on {format_day(last_day, 'short')}"
         )
+        if change.real:
+            better = (last > first) == movement.higher_is_better
+            verdict = "better" if better else "worse"
+            text += f" ({verdict}: more than the {error} a measurement varies by)"
+        else:
+            text += f" (within the {error} a measurement varies by)"
+        parts.append(text)
+    if not movement.has_norm:
+        healthy = "there is no healthy-adult norm for this test; lower is better"
+    elif movement.higher_is_better:
+        healthy = (
+            f"shaded: healthy adults reach about {movement.format(movement.normal_min)} or more"
+        )
+    else:
+        healthy = f"shaded: healthy adults reach {movement.format(movement.normal_typical)} or less"
+    return "; ".join(parts) + f". {healthy[0].upper()}{healthy[1:]}."
+
+
+def _adherence_panel(client_id: int, figures: ClientFigures) -> AdherencePanel:
+    """The routine calendar of the last 52 weeks, the kept adherence figure, and the streak."""
+    today = figures.day
+    since = today - timedelta(weeks=CALENDAR_WEEKS_WIDE)
+    logs_per_day = dict(
+        db.session.execute(
+            select(RoutineLog.day, func.count())
+            .where(RoutineLog.user_id == client_id, RoutineLog.day.between(since, today))
+            .group_by(RoutineLog.day)
+        ).all()
+    )
+    rest_days = set(
+        db.session.scalars(
+            select(CheckIn.day).where(
+                CheckIn.user_id == client_id,
+                CheckIn.day.between(since, today),
+                CheckIn.day_kind != DayKind.NORMAL,
+            )
+        )
+    )
 
     def calendar(weeks, suffix):
         return svgchart.adherence_calendar(
             chart_id=f"calendar-{suffix}",
             title=f"Routine days, last {weeks} weeks",
-            description=summary,
-            logs_per_day=history.logs_per_day,
-            rest_days=history.rest_days,
+            description=adherence_text(figures.adherence),
+            logs_per_day=logs_per_day,
+            rest_days=rest_days,
             end=today,
             weeks=weeks,
         )
@@ -480,21 +555,8 @@ def _adherence_panel(history: ClientHistory, start: date, today: date) -> Adhere
     return AdherencePanel(
         calendar(CALENDAR_WEEKS_PHONE, "phone"),
         calendar(CALENDAR_WEEKS_WIDE, "wide"),
-        result,
-        resting,
-        summary,
-        planned,
-    )
-
-
-def _planned_summary(planned: insights.PlanAdherence, resting: int) -> str:
-    if planned.share is None:
-        return "Nothing in the plan has come round yet in this period."
-    sessions = "session" if planned.planned == 1 else "sessions"
-    return (
-        f"Planned {sessions} done: {planned.done} of {planned.planned} ({planned.share:.0%})"
-        + (f", not counting {resting} rest or flare days" if resting else "")
-        + "."
+        figures.adherence,
+        insights.streak(logs_per_day, rest_days, today, max(since, figures.first_day)),
     )
 
 
@@ -513,7 +575,7 @@ class Report:
 def build_report(client: User, range_key: str, parts: frozenset[str] = ALL_PARTS) -> Report:
     trends = build_trends(client, range_key, None, parts=parts)
     notes = db.session.scalars(
-        db.select(CheckIn)
+        select(CheckIn)
         .where(
             CheckIn.user_id == client.id,
             CheckIn.note.is_not(None),

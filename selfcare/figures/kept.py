@@ -1,0 +1,564 @@
+"""A client's figures as they stand on a day: the 7-day averages and changes per region, the change
+since the last session, adherence, inactivity and the exercise flags. Every page, the dashboard,
+the API and the exports read them from here, so one client shows one number for each.
+
+They are worked out in batches (one client after a write, or every stale client of a dashboard),
+from a fortnight of rows, for today and FIGURES_AHEAD_DAYS days ahead, and kept in the database
+(models.KeptFigures): every worker and server reads the same rows, and a new local day finds its
+row already there. A write raises the client's history version (figures/listener.py), and with
+it every kept day of theirs is stale until worked out again."""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from sqlalchemy import Date, Float, Integer, String, cast, column, func, select
+from sqlalchemy import values as values_table
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from .. import insights
+from ..access import share_in_force
+from ..clinical import REGIONS, DayKind
+from ..dates import local_today, to_local
+from ..extensions import db
+from ..insights import Tally
+from ..models import (
+    ALL_PARTS,
+    Appointment,
+    CheckIn,
+    Exercise,
+    KeptFigures,
+    Measurement,
+    PainScore,
+    PsfsScoring,
+    Routine,
+    RoutineLog,
+    RoutineLogItem,
+    Share,
+    User,
+)
+from .periods import ALL_REGIONS
+
+# Each kind of entry, with the share part that covers it (activity scores go with pain).
+ENTRY_PARTS = {"checkin": "pain", "routine": "routines", "measurement": "motion", "psfs": "pain"}
+# Worked out for today and this many days ahead: a client quiet for longer is worked out again
+# when next read (or by `flask refresh-figures`).
+FIGURES_AHEAD_DAYS = 7
+# How far back the windows reach: the 7 days before the last 7.
+LOOKBACK_DAYS = 2 * insights.AVERAGE_WINDOW_DAYS - 1
+
+
+@dataclass(frozen=True)
+class RegionFigures:
+    """One region's pain (or, as ALL_REGIONS, each day's mean over the regions rated)."""
+
+    region: str
+    week: Tally  # the last 7 days
+    previous: Tally  # the 7 days before them
+    # The 7 days up to the last session and the days since it (at most the last 7); both None
+    # without a session.
+    before_session: Tally | None = None
+    after_session: Tally | None = None
+
+    @property
+    def average(self) -> float | None:
+        """The 7-day average: from MIN_DAYS_FOR_AVERAGE scored days."""
+        return self.week.mean(insights.MIN_DAYS_FOR_AVERAGE)
+
+    @property
+    def this_week(self) -> insights.Comparison:
+        """The last 7 days against the 7 before them: "worse this week"."""
+        return insights.Comparison(self.region, self.previous, self.week)
+
+    @property
+    def week_change(self) -> insights.Change | None:
+        return self.this_week.change
+
+    @property
+    def since_session(self) -> insights.Comparison | None:
+        if self.before_session is None or self.after_session is None:
+            return None
+        return insights.Comparison(self.region, self.before_session, self.after_session)
+
+    @property
+    def worse(self) -> bool:
+        return insights.worsened(self.week_change)
+
+    @property
+    def label(self) -> str:
+        return REGIONS[self.region].label if self.region in REGIONS else "All regions"
+
+
+@dataclass(frozen=True)
+class ClientFigures:
+    """A client's figures on `day`, of the parts `parts` covers (all of them for the client;
+    a share may cover less: `masked`)."""
+
+    day: date
+    first_day: date
+    last_checkin: date | None
+    latest_pain: float | None  # the mean of the newest check-in's scores
+    session: date | None  # the last appointment on or before the day
+    pain: dict[str, RegionFigures]  # in the order of REGIONS, then ALL_REGIONS
+    adherence: insights.Adherence | None
+    painful_exercises: dict[int, int]  # exercise id -> highest pain during it, highest first
+    too_hard_exercises: tuple[int, ...]
+    # The first day of each kind of entry the client has made (ENTRY_PARTS' keys).
+    first_entries: dict[str, date] = field(default_factory=dict)
+    parts: frozenset[str] = ALL_PARTS
+
+    def has_entries(self, parts: frozenset[str]) -> bool:
+        """Whether the client has recorded anything of `parts`."""
+        return any(ENTRY_PARTS[kind] in parts for kind in self.first_entries)
+
+    @property
+    def regions(self) -> list[RegionFigures]:
+        return [figures for key, figures in self.pain.items() if key != ALL_REGIONS]
+
+    @property
+    def overall(self) -> RegionFigures | None:
+        return self.pain.get(ALL_REGIONS)
+
+    @property
+    def inactive(self) -> bool:
+        if "pain" not in self.parts:
+            return False
+        return insights.is_inactive(self.last_checkin, self.day, self.first_day)
+
+    @property
+    def worse(self) -> dict[str, float]:
+        """Region -> how many points it rose, for the regions worse this week."""
+        return {
+            figures.region: figures.week_change.delta for figures in self.regions if figures.worse
+        }
+
+    @property
+    def trend(self) -> str:
+        return insights.trend_arrow(self.overall.week_change) if self.overall else ""
+
+    @property
+    def week_average(self) -> float | None:
+        return self.overall.average if self.overall else None
+
+    def masked(self, parts: frozenset[str]) -> "ClientFigures":
+        """What a share of `parts` shows: pain figures with "pain", adherence and exercises felt
+        too hard with "routines", pain during an exercise (a pain score) with both."""
+        pain, routines = "pain" in parts, "routines" in parts
+        return replace(
+            self,
+            last_checkin=self.last_checkin if pain else None,
+            latest_pain=self.latest_pain if pain else None,
+            pain=self.pain if pain else {},
+            adherence=self.adherence if routines else None,
+            painful_exercises=self.painful_exercises if pain and routines else {},
+            too_hard_exercises=self.too_hard_exercises if routines else (),
+            parts=frozenset(parts),
+        )
+
+    def ranks(self) -> dict:
+        """What orders and flags the client on a dashboard (KeptFigures' rank columns)."""
+        worse = self.worse
+        return {
+            "worse_rise": sum(worse.values()),
+            "worse_regions": len(worse),
+            "inactive": self.inactive,
+            "worst_pain_during": max(self.painful_exercises.values(), default=None),
+            "too_hard": len(self.too_hard_exercises),
+        }
+
+    def to_json(self) -> dict:
+        def tally(value: Tally | None):
+            return None if value is None else [value.total, value.count]
+
+        adherence = self.adherence
+        return {
+            "day": self.day.isoformat(),
+            "first_day": self.first_day.isoformat(),
+            "last_checkin": self.last_checkin and self.last_checkin.isoformat(),
+            "latest_pain": self.latest_pain,
+            "session": self.session and self.session.isoformat(),
+            "pain": {
+                key: [
+                    tally(each.week),
+                    tally(each.previous),
+                    tally(each.before_session),
+                    tally(each.after_session),
+                ]
+                for key, each in self.pain.items()
+            },
+            "adherence": adherence
+            and [
+                adherence.start.isoformat(),
+                adherence.done,
+                adherence.counted,
+                adherence.resting,
+                adherence.against_plan,
+            ],
+            "painful": [[exercise, pain] for exercise, pain in self.painful_exercises.items()],
+            "too_hard": list(self.too_hard_exercises),
+            "first_entries": {kind: day.isoformat() for kind, day in self.first_entries.items()},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "ClientFigures":
+        def day(value):
+            return value and date.fromisoformat(value)
+
+        def tally(value):
+            return None if value is None else Tally(*value)
+
+        today = date.fromisoformat(data["day"])
+        adherence = data["adherence"]
+        return cls(
+            day=today,
+            first_day=day(data["first_day"]),
+            last_checkin=day(data["last_checkin"]),
+            latest_pain=data["latest_pain"],
+            session=day(data["session"]),
+            pain={
+                key: RegionFigures(key, *(tally(value) for value in values))
+                for key, values in data["pain"].items()
+            },
+            adherence=adherence and insights.Adherence(day(adherence[0]), today, *adherence[1:]),
+            painful_exercises=dict(data["painful"]),
+            too_hard_exercises=tuple(data["too_hard"]),
+            first_entries={kind: day(first) for kind, first in data["first_entries"].items()},
+        )
+
+
+# Loading: what the figures of a batch of clients are worked out from.
+
+
+class Client(NamedTuple):
+    id: int
+    timezone: str
+    history_version: int
+
+
+@dataclass
+class _History:
+    """One client's rows for the figures: a fortnight, and the days before their last session."""
+
+    joined: date
+    first_entries: list[date | None]
+    last_checkin: date | None
+    latest_pain: float | None
+    pain: dict[str, dict[date, float]] = field(default_factory=lambda: defaultdict(dict))
+    rest_days: set[date] = field(default_factory=set)
+    routine_days: set[date] = field(default_factory=set)
+    sessions: dict[int, dict[date, int]] = field(default_factory=lambda: defaultdict(dict))
+    plans: list[tuple[int, insights.Plan]] = field(default_factory=list)
+    feedback: list[tuple[date, insights.ExerciseFeedback]] = field(default_factory=list)
+    appointments: list[date] = field(default_factory=list)
+
+
+def _first(model, day_column, client):
+    return (
+        select(day_column).where(model.user_id == client).order_by(day_column).limit(1)
+    ).scalar_subquery()
+
+
+def _load_facts(ids: list[int]) -> dict[int, _History]:
+    """Joined, first entries of each kind, and the newest check-in with its mean: one query,
+    each figure a subquery that seeks one client's rows through an index."""
+    client = User.id
+    newest = (
+        select(CheckIn.day)
+        .where(CheckIn.user_id == client)
+        .order_by(CheckIn.day.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    latest_pain = (
+        select(func.avg(cast(PainScore.score, Float)))
+        .join(CheckIn, PainScore.checkin_id == CheckIn.id)
+        .where(CheckIn.user_id == client, CheckIn.day == newest.correlate(User))
+        .scalar_subquery()
+    )
+    histories = {}
+    for user_id, timezone, created_at, last, mean, *firsts in db.session.execute(
+        select(
+            client,
+            User.timezone,
+            User.created_at,
+            newest,
+            latest_pain,
+            _first(CheckIn, CheckIn.day, client),
+            _first(RoutineLog, RoutineLog.day, client),
+            _first(Measurement, Measurement.day, client),
+            _first(PsfsScoring, PsfsScoring.day, client),
+        ).where(client.in_(ids))
+    ):
+        joined = to_local(created_at, timezone).date()
+        histories[user_id] = _History(joined, firsts, last, mean)
+    return histories
+
+
+def _windows(rows: list[tuple[int, date, date]]):
+    """(client, first day, last day) rows as a table to join."""
+    return (
+        values_table(
+            column("user_id", Integer), column("first", Date), column("last", Date), name="windows"
+        )
+        .data(rows)
+        .cte("windows")
+    )
+
+
+def _load(clients: Sequence[Client], todays: dict[int, date]) -> dict[int, _History]:
+    ids = [entry.id for entry in clients]
+    histories = _load_facts(ids)
+    for client_id, day in db.session.execute(
+        select(Appointment.client_id, Appointment.day)
+        .where(Appointment.client_id.in_(ids))
+        .order_by(Appointment.day)
+    ):
+        histories[client_id].appointments.append(day)
+
+    recent = [(i, todays[i] - timedelta(days=LOOKBACK_DAYS), todays[i]) for i in ids]
+    # The days before each client's last session, where those lie further back.
+    rows = list(recent)
+    for client_id, first, today in recent:
+        session = _last_on_or_before(histories[client_id].appointments, today)
+        if session is not None and session < first:
+            before = session - timedelta(days=insights.AVERAGE_WINDOW_DAYS - 1)
+            rows.append((client_id, before, session))
+    windows = _windows(rows)
+    recent_windows = _windows(recent)
+
+    in_windows = (CheckIn.user_id == windows.c.user_id) & CheckIn.day.between(
+        windows.c.first, windows.c.last
+    )
+    for user_id, day, kind, region, score in db.session.execute(
+        select(CheckIn.user_id, CheckIn.day, CheckIn.day_kind, PainScore.region, PainScore.score)
+        .join(windows, in_windows)
+        .outerjoin(PainScore, PainScore.checkin_id == CheckIn.id)
+    ):
+        history = histories[user_id]
+        if region is not None:
+            history.pain[region][day] = score
+        if kind != DayKind.NORMAL:
+            history.rest_days.add(day)
+    for history in histories.values():
+        days: dict[date, list[float]] = defaultdict(list)
+        for series in history.pain.values():
+            for day, score in series.items():
+                days[day].append(score)
+        history.pain[ALL_REGIONS] = {day: sum(v) / len(v) for day, v in days.items()}
+
+    in_recent = (RoutineLog.user_id == recent_windows.c.user_id) & RoutineLog.day.between(
+        recent_windows.c.first, recent_windows.c.last
+    )
+    for user_id, routine_id, day, count in db.session.execute(
+        select(RoutineLog.user_id, RoutineLog.routine_id, RoutineLog.day, func.count())
+        .join(recent_windows, in_recent)
+        .group_by(RoutineLog.user_id, RoutineLog.routine_id, RoutineLog.day)
+    ):
+        histories[user_id].sessions[routine_id][day] = count
+        histories[user_id].routine_days.add(day)
+    for user_id, day, exercise, pain_during, difficulty in db.session.execute(
+        select(
+            RoutineLog.user_id,
+            RoutineLog.day,
+            RoutineLogItem.exercise_id,
+            RoutineLogItem.pain_during,
+            RoutineLogItem.difficulty,
+        )
+        .join(recent_windows, in_recent)
+        .join(RoutineLogItem, RoutineLogItem.log_id == RoutineLog.id)
+        .order_by(RoutineLog.day, RoutineLog.logged_at, RoutineLog.id, RoutineLogItem.id)
+    ):
+        said = insights.ExerciseFeedback(exercise, pain_during, difficulty)
+        histories[user_id].feedback.append((day, said))
+    for user_id, routine_id, *plan in db.session.execute(
+        select(
+            Routine.user_id,
+            Routine.id,
+            *(getattr(Routine, name) for name in Routine.PLAN_COLUMNS),
+        ).where(
+            Routine.user_id.in_(ids), Routine.starts_on.is_not(None), Routine.archived.is_(False)
+        )
+    ):
+        histories[user_id].plans.append((routine_id, Routine.plan_from(*plan)))
+    return histories
+
+
+def _last_on_or_before(days: list[date], day: date) -> date | None:
+    return next((d for d in reversed(days) if d <= day), None)
+
+
+def _figures_on(history: _History, day: date) -> ClientFigures:
+    """The figures on `day` (today or a day ahead) from the rows loaded for today."""
+    first_day = insights.first_day(history.joined, *history.first_entries)
+    previous, week = insights.weekly_windows(day)
+    session = _last_on_or_before(history.appointments, day)
+    around = insights.windows_around(session, day) if session else None
+    pain = {}
+    for key in [*REGIONS, ALL_REGIONS]:
+        series = history.pain.get(key)
+        if not series:
+            continue
+        figures = RegionFigures(
+            key, insights.tally(series, *week), insights.tally(series, *previous)
+        )
+        if session is not None:
+            before_window = (session - timedelta(days=insights.AVERAGE_WINDOW_DAYS - 1), session)
+            figures = replace(
+                figures,
+                before_session=insights.tally(series, *before_window),
+                after_session=insights.tally(series, *around[1]) if around else Tally(),
+            )
+        if figures.week.count or figures.previous.count or figures.before_session:
+            pain[key] = figures
+    window_start = day - timedelta(days=insights.ADHERENCE_WINDOW_DAYS - 1)
+    feedback = [said for logged, said in history.feedback if window_start <= logged <= day]
+    return ClientFigures(
+        day=day,
+        first_day=first_day,
+        last_checkin=history.last_checkin,
+        latest_pain=history.latest_pain,
+        session=session,
+        pain=pain,
+        adherence=insights.adherence(
+            [(plan, history.sessions.get(routine, {})) for routine, plan in history.plans],
+            history.routine_days,
+            history.rest_days,
+            insights.adherence_start(day, first_day),
+            day,
+        ),
+        painful_exercises=insights.painful_exercises(feedback),
+        too_hard_exercises=tuple(insights.too_hard_twice(feedback)),
+        first_entries={
+            kind: first
+            for kind, first in zip(ENTRY_PARTS, history.first_entries, strict=True)
+            if first is not None
+        },
+    )
+
+
+def work_out(clients: Sequence[Client]) -> dict[int, ClientFigures]:
+    """The figures of `clients` today and in the days ahead, kept; returns today's. The version
+    kept is the one read before the history, so a write in between leaves them stale, never
+    newer than they claim; two workers keeping the same client both write true figures."""
+    if not clients:
+        return {}
+    todays = {entry.id: local_today(entry.timezone) for entry in clients}
+    histories = _load(clients, todays)
+    kept, today_figures = [], {}
+    for entry in sorted(clients, key=lambda entry: entry.id):  # one lock order for upserts
+        for ahead in range(FIGURES_AHEAD_DAYS + 1):
+            day = todays[entry.id] + timedelta(days=ahead)
+            figures = _figures_on(histories[entry.id], day)
+            if not ahead:
+                today_figures[entry.id] = figures
+            kept.append(
+                {
+                    "user_id": entry.id,
+                    "day": day,
+                    "history_version": entry.history_version,
+                    "figures": figures.to_json(),
+                    **figures.ranks(),
+                }
+            )
+    _keep(kept, [entry.id for entry in clients], min(todays.values()))
+    return today_figures
+
+
+_RANK_COLUMNS = ("worse_rise", "worse_regions", "inactive", "worst_pain_during", "too_hard")
+
+
+def _keep(rows: list[dict], ids: list[int], oldest_today: date) -> None:
+    dialect_insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
+    upsert = dialect_insert[db.engine.dialect.name](KeptFigures)
+    db.session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=[KeptFigures.user_id, KeptFigures.day],
+            set_={
+                name: upsert.excluded[name]
+                for name in ("history_version", "figures", *_RANK_COLUMNS)
+            },
+            # Never a newer kept row replaced by an older one (two workers, or a command).
+            where=KeptFigures.history_version <= upsert.excluded.history_version,
+        ),
+        rows,
+    )
+    # Days gone by: nobody reads them again.
+    db.session.execute(
+        KeptFigures.__table__.delete().where(
+            KeptFigures.user_id.in_(ids), KeptFigures.day < oldest_today - timedelta(days=1)
+        )
+    )
+    db.session.commit()
+
+
+def figures_of(client: User) -> ClientFigures:
+    """A client's figures today: their kept row while it is fresh, else worked out now."""
+    today = local_today(client.timezone)
+    kept = db.session.scalar(
+        select(KeptFigures.figures).where(
+            KeptFigures.user_id == client.id,
+            KeptFigures.day == today,
+            KeptFigures.history_version == client.history_version,
+        )
+    )
+    if kept is not None:
+        return ClientFigures.from_json(kept)
+    return work_out([Client(client.id, client.timezone, client.history_version)])[client.id]
+
+
+def exercise_names(figures: Iterable[ClientFigures]) -> dict[int, str]:
+    """The names of the exercises the figures flag, in one query."""
+    ids = {
+        exercise
+        for each in figures
+        for exercise in (*each.painful_exercises, *each.too_hard_exercises)
+    }
+    if not ids:
+        return {}
+    found = db.session.execute(select(Exercise.id, Exercise.name).where(Exercise.id.in_(ids)))
+    return dict(found.tuples().all())
+
+
+def zone_days(zone_today: dict[str, date]):
+    """Each time zone's day, as a table to join: built per time zone (a handful) rather than
+    per client, since a VALUES list is compiled anew on every request."""
+    rows = list(zone_today.items()) or [("UTC", None)]
+    return (
+        values_table(column("timezone", String), column("today", Date), name="zone_days")
+        .data(rows)
+        .cte("zone_days")
+    )
+
+
+def fresh_on(day_column):
+    """A join condition: the client's kept figures of `day_column`, while they are fresh."""
+    return (
+        (KeptFigures.user_id == User.id)
+        & (KeptFigures.day == day_column)
+        & (KeptFigures.history_version == User.history_version)
+    )
+
+
+def refresh_sharing_clients(ahead: int = 1, batch: int = 500) -> int:
+    """Work out the figures of every sharing client whose kept ones are stale, or missing for
+    the day `ahead` days from today (so a dashboard opened then finds them): for
+    `flask refresh-figures`, run by cron. Safe on several machines at once: each keeps true
+    figures, and a kept row is never replaced by an older one. Returns how many."""
+    sharing = select(Share.client_id).where(share_in_force())
+    timezones = db.session.scalars(
+        select(User.timezone).where(User.id.in_(sharing)).distinct()
+    ).all()
+    days = zone_days({zone: local_today(zone) + timedelta(days=ahead) for zone in timezones})
+    stale = db.session.execute(
+        select(User.id, User.timezone, User.history_version)
+        .join(days, days.c.timezone == User.timezone)
+        .outerjoin(KeptFigures, fresh_on(days.c.today))
+        .where(User.id.in_(sharing), KeptFigures.user_id.is_(None))
+        .order_by(User.id)
+    ).all()
+    for first in range(0, len(stale), batch):
+        work_out([Client(*entry) for entry in stale[first : first + batch]])
+    return len(stale)

@@ -1,0 +1,66 @@
+"""One flush listener carries every write to the figures it changes, as each model declares
+(`__figures__`, figures/feeds.py): in the write's own transaction it raises the client's history
+version (users.history_version, which marks their kept figures stale in every worker and on
+every server at once) and works out again the pain periods of the days it touched."""
+
+from collections.abc import Iterable
+
+from sqlalchemy import bindparam, event, update
+from sqlalchemy.orm import Session
+
+from ..models import User
+from . import periods
+from .feeds import Feeds
+
+# Built once, as every write to a history runs it (statements cost more to build than to run).
+_RAISE_VERSIONS = (
+    update(User)
+    .where(User.id.in_(bindparam("user_ids", expanding=True)))
+    .values(history_version=User.history_version + 1)
+    .execution_options(synchronize_session=False)
+)
+_TOUCHED = "figures_touched_days"
+
+
+def _raise_versions(session: Session, user_ids: Iterable[int]) -> None:
+    ids = sorted(set(user_ids))
+    if ids:
+        session.execute(_RAISE_VERSIONS, {"user_ids": ids})
+
+
+def note_history_change(session: Session, user_ids) -> None:
+    """For rows written around the unit of work (bulk inserts of generated data): the clients'
+    versions raised and their pain periods worked out anew."""
+    ids = set(user_ids)
+    _raise_versions(session, ids)
+    periods.rebuild(session, ids)
+
+
+def _before_flush(session: Session, flush_context, instances) -> None:
+    owners: set[int] = set()
+    touched = session.info.setdefault(_TOUCHED, set())
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        feeds = getattr(type(instance), "__figures__", None)
+        if not isinstance(feeds, Feeds):
+            continue
+        if instance in session.dirty and not (
+            session.is_modified(instance) and feeds.matters(instance)
+        ):
+            continue
+        who = feeds.owners(instance)
+        owners |= who
+        touched.update((owner, day) for owner in who for day in feeds.period_days(instance))
+    _raise_versions(session, owners)
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    touched = session.info.pop(_TOUCHED, None)
+    if touched:
+        periods.update(session, touched)
+
+
+def init_app(app) -> None:
+    """Every session carries its writes to the figures (one listener pair, however many apps)."""
+    if not event.contains(Session, "before_flush", _before_flush):
+        event.listen(Session, "before_flush", _before_flush)
+        event.listen(Session, "after_flush", _after_flush)

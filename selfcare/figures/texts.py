@@ -1,0 +1,135 @@
+"""The kept figures in words: one sentence for each, the same on every page, and a short fixed
+form of each figure for the `data-figure` values pages carry (so tests can compare pages)."""
+
+from datetime import date
+
+from .. import insights
+from ..dates import format_day
+from .kept import ClientFigures, RegionFigures
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def average_text(label: str, figures: RegionFigures | None) -> str:
+    """The region's 7-day average in words, with the days it rests on: the same sentence on
+    Trends, the report and the therapist's page."""
+    days = figures.week.count if figures else 0
+    average = figures.average if figures else None
+    if average is None:
+        if not days:
+            return f"No {label.lower()} scores in the last 7 days."
+        scores = "1 score" if days == 1 else f"{days} scores"
+        return (
+            f"{label}: {scores} in the last 7 days, too few for an average "
+            f"({insights.MIN_DAYS_FOR_AVERAGE} needed)."
+        )
+    text = f"{label} pain averaged {_fmt(average)} over {days} days of the last 7"
+    change = figures.week_change
+    if change is None:
+        return text + "."
+    trend = {"up": "up from", "down": "down from", "same": "the same as"}[change.direction]
+    return (
+        text + f", {trend} {_fmt(change.before)} in the 7 days before ({change.days_before} days)."
+    )
+
+
+def adherence_text(figure: insights.Adherence) -> str:
+    """The adherence figure in words, saying what it counts and from when: the same sentence on
+    Trends, the report, the therapist's page and the calendar's description."""
+    days = (figure.end - figure.start).days + 1
+    when = (
+        f"in the last {days} days"
+        if days >= insights.ADHERENCE_WINDOW_DAYS
+        else f"since {format_day(figure.start, 'short')}"
+    )
+    resting = (
+        f", not counting {figure.resting} rest or flare {'day' if figure.resting == 1 else 'days'}"
+        if figure.resting
+        else ""
+    )
+    if figure.share is None:
+        if figure.against_plan:
+            return f"Nothing in the plan has come round yet {when}{resting}."
+        return f"No days to count yet {when}{resting}."
+    if figure.against_plan:
+        sessions = "session" if figure.counted == 1 else "sessions"
+        return (
+            f"Planned {sessions} done {when}: {figure.done} of {figure.counted} "
+            f"({figure.share:.0%}){resting}."
+        )
+    return (
+        f"Routines {when}: on {figure.done} of {figure.counted} "
+        f"{'day' if figure.counted == 1 else 'days'} ({figure.share:.0%}){resting}."
+    )
+
+
+def figure_value(value) -> str:
+    """A figure as a short fixed text: a comparison as "3.00>5.00:real" (or "small", or "none"
+    below the days it needs), adherence as "done/counted", a day as ISO, a number with two
+    decimals."""
+    if value is None:
+        return "none"
+    if isinstance(value, insights.Comparison):
+        change = value.change
+        if change is None:
+            return "none"
+        return f"{change.before:.2f}>{change.after:.2f}:{'real' if change.meaningful else 'small'}"
+    if isinstance(value, insights.Adherence):
+        return f"{value.done}/{value.counted}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return f"{value:.2f}"
+
+
+def _comparison_json(comparison: insights.Comparison | None) -> dict | None:
+    change = comparison.change if comparison else None
+    if change is None:
+        return None
+    return {
+        "before": round(change.before, 2),
+        "after": round(change.after, 2),
+        "days_before": change.days_before,
+        "days_after": change.days_after,
+        "real": change.meaningful,
+    }
+
+
+def figures_json(figures: ClientFigures, names: dict[int, str]) -> dict:
+    """The kept figures as the API gives them (and the export writes them)."""
+
+    def region_json(each: RegionFigures) -> dict:
+        return {
+            "average": each.average and round(each.average, 2),
+            "days": each.week.count,
+            "this_week": _comparison_json(each.this_week),
+            "since_session": _comparison_json(each.since_session),
+            "worse": each.worse,
+        }
+
+    adherence = figures.adherence
+    return {
+        "date": figures.day.isoformat(),
+        "first_day": figures.first_day.isoformat(),
+        "last_checkin": figures.last_checkin and figures.last_checkin.isoformat(),
+        "latest_pain": figures.latest_pain and round(figures.latest_pain, 2),
+        "session": figures.session and figures.session.isoformat(),
+        "regions": {each.region: region_json(each) for each in figures.regions},
+        "overall": figures.overall and region_json(figures.overall),
+        "adherence": adherence
+        and {
+            "from": adherence.start.isoformat(),
+            "to": adherence.end.isoformat(),
+            "done": adherence.done,
+            "counted": adherence.counted,
+            "share": adherence.share and round(adherence.share, 4),
+            "against_plan": adherence.against_plan,
+            "resting_days": adherence.resting,
+        },
+        "inactive": figures.inactive,
+        "painful_exercises": {
+            names.get(exercise, ""): pain for exercise, pain in figures.painful_exercises.items()
+        },
+        "too_hard_exercises": [names.get(exercise, "") for exercise in figures.too_hard_exercises],
+    }
