@@ -8,7 +8,7 @@ from sqlalchemy import insert
 
 from selfcare import insights
 from selfcare.clinical import REGIONS
-from selfcare.dates import local_today
+from selfcare.dates import local_today, to_local
 from selfcare.extensions import db
 from selfcare.models import CheckIn, PainScore, Routine, RoutineLog, Share, User
 from selfcare.therapist.service import dashboard_rows
@@ -97,7 +97,7 @@ def test_query_count_does_not_grow_with_500_clients(app, count_queries):
     add_clients(app, few.id, 5, prefix="few")
     add_clients(app, many.id, 500, prefix="many")
     # The first view works every client's summary out and keeps it; the next reads them.
-    for most in (13, 7):
+    for most in (14, 7):
         few_count, _ = dashboard_queries(app, count_queries, few)
         many_count, page = dashboard_queries(app, count_queries, many)
         assert "500 clients" in page and page.count("Many Client") == 50  # 50 a page
@@ -120,11 +120,12 @@ def test_flags_and_flagged_first(app, count_queries):
     # Worse by a clinically important change needs a look before a quiet week.
     assert names == ["Worse Client 000", "Quiet Client", "Steady Client 000"]
     worse_row, quiet_row, steady_row = rows
-    assert quiet_row.inactive and not quiet_row.worsening_regions
-    assert worse_row.worsening_regions == ["Neck", "Lower back"] and worse_row.trend == "up"
-    assert not steady_row.flagged and steady_row.trend == "same"
-    assert steady_row.latest_pain == 4 and steady_row.week_average == 4
-    assert steady_row.adherence == 0.5
+    assert quiet_row.figures.inactive and not quiet_row.figures.worse
+    assert list(worse_row.figures.worse) == ["neck", "lower_back"]
+    assert worse_row.figures.trend == "up"
+    assert not steady_row.flagged and steady_row.figures.trend == "same"
+    assert steady_row.figures.latest_pain == 4 and steady_row.figures.week_average == 4
+    assert steady_row.figures.adherence.share == 0.5
     _, page = dashboard_queries(app, count_queries, therapist)
     assert "Neck worse" in page and "no check-in for 4+ days" in page
 
@@ -160,19 +161,28 @@ def expected_row(app, user_id: int, timezone: str) -> dict:
             db.select(RoutineLog.day).filter_by(user_id=user_id)
         ).all()
         rest_days = [checkin.day for checkin in checkins if checkin.day_kind != "normal"]
-        change = insights.last_week_change(overall, "", today)
+        previous, week = insights.weekly_windows(today)
+        joined = to_local(db.session.get(User, user_id).created_at, timezone).date()
+        first_day = insights.first_day(
+            joined, min((c.day for c in checkins), default=None), min(routine_days, default=None)
+        )
         return {
             "last_checkin": last.day if last else None,
             "latest_pain": overall.get(last.day) if last else None,
-            "week_average": insights.window_mean(overall, today - timedelta(days=6), today),
-            "trend": insights.trend_arrow(change),
+            "week_average": insights.window_mean(overall, *week, insights.MIN_DAYS_FOR_AVERAGE),
+            "trend": insights.trend_arrow(
+                insights.comparison("*", overall, (previous, week)).change
+            ),
             "adherence": insights.adherence(
-                routine_days, rest_days, today - timedelta(days=13), today
+                [], routine_days, rest_days, insights.adherence_start(today, first_day), today
             ).share,
-            "worsening_regions": [
-                REGIONS[region].label
+            "worse": [
+                region
                 for region in REGIONS
-                if region in by_region and insights.is_worsening(by_region[region], region, today)
+                if region in by_region
+                and insights.worsened(
+                    insights.comparison(region, by_region[region], (previous, week)).change
+                )
             ],
         }
 
@@ -211,8 +221,17 @@ def test_sql_totals_agree_with_the_rules_applied_day_by_day(app, seed):
     for user_id, timezone in clients:
         row = rows[user_id]
         expected = expected_row(app, user_id, timezone)
+        figures = row.figures
+        actual_values = {
+            "last_checkin": figures.last_checkin,
+            "latest_pain": figures.latest_pain,
+            "week_average": figures.week_average,
+            "trend": figures.trend,
+            "adherence": figures.adherence.share,
+            "worse": list(figures.worse),
+        }
         for field, value in expected.items():
-            actual = getattr(row, field)
+            actual = actual_values[field]
             assert actual == (pytest.approx(value) if isinstance(value, float) else value), (
                 field,
                 timezone,
@@ -231,7 +250,7 @@ def test_a_new_clients_routine_share_counts_from_their_first_day(app):
         db.session.add(RoutineLog(user_id=newcomer.id, routine_id=routine.id, day=today))
         db.session.commit()
         [row] = dashboard_rows(therapist.id)
-    assert row.adherence == 1.0
+    assert row.figures.adherence.share == 1.0
 
 
 def test_pages_follow_the_order_and_the_filter(app):

@@ -36,83 +36,143 @@ def test_rolling_mean_window_is_seven_days_inclusive():
     assert insights.rolling_mean(series, TODAY, TODAY)[TODAY] == pytest.approx(1.0)
 
 
+def scored(*values: float) -> insights.Tally:
+    """A window of daily scores."""
+    return insights.Tally(sum(values), len(values))
+
+
 def test_empty_and_single_point_series():
     assert insights.rolling_mean({}, days_ago(3), TODAY) == {
         days_ago(n): None for n in range(3, -1, -1)
     }
-    assert insights.last_week_change({TODAY: 5}, "neck", TODAY) is None
+    assert insights.pain_change("neck", scored(), scored(5)) is None
     assert insights.window_mean({TODAY: 5}, TODAY, TODAY) == 5
-    assert insights.routine_effect({}, []) is None
-    assert insights.adherence([], [], TODAY, TODAY).share == 0.0
+    assert insights.routine_effect(scored(), scored()) is None
+    # Day one without a routine yet: today never counts against anyone.
+    assert insights.adherence([], [], [], TODAY, TODAY).share is None
+    assert insights.adherence([], [TODAY], [], TODAY, TODAY).share == 1.0
 
 
 @pytest.mark.parametrize(
     ("region", "before", "after", "meaningful"),
     [
-        ("neck", 5.0, 3.5, True),  # 1.5 points: the neck MCID
-        ("neck", 5.0, 3.6, False),
+        ("neck", 5.0, 3.2, True),  # 1.8 points: the neck MCID (1.5) and the MDC (1.77)
+        ("neck", 5.0, 3.5, False),  # the neck MCID, but within the scale's own scatter
         ("lower_back", 6.0, 4.0, True),  # 2 points
         ("lower_back", 6.0, 4.3, False),  # 1.7 points, 28 %
-        ("lower_back", 4.0, 2.8, True),  # 1.2 points is 30 % of 4
-        ("upper_back", 2.0, 1.4, False),  # 30 % but under one point: noise
+        ("lower_back", 4.0, 2.0, True),  # 30 % of 4 is 1.2: the MDC decides
+        ("lower_back", 4.0, 2.8, False),  # 30 % of 4 and more, but under the MDC
+        ("upper_back", 2.0, 1.0, False),  # half of a low baseline: still under the MDC
         ("upper_back", 3.0, 5.0, True),  # worse counts the same way
     ],
 )
-def test_mcid_rule(region, before, after, meaningful):
-    assert insights.pain_change(region, before, after).meaningful is meaningful
+def test_a_real_change_reaches_both_the_mcid_and_the_mdc(region, before, after, meaningful):
+    change = insights.pain_change(region, scored(before, before, before), scored(after, after, after))
+    assert change.meaningful is meaningful
+    assert (change.days_before, change.days_after) == (3, 3)
 
 
-def test_worsening_flag_needs_the_mcid_rise_over_the_previous_week():
+def test_a_change_needs_three_scored_days_on_each_side():
+    assert insights.pain_change("neck", scored(6, 6), scored(2, 2, 2)) is None
+    assert insights.pain_change("neck", scored(6, 6, 6), scored(2, 2)) is None
+    change = insights.pain_change("neck", scored(6, 6, 6), scored(2, 2, 2))
+    assert change.meaningful and change.delta == -4
+
+
+def test_the_mdc_comes_from_the_reference_data():
+    assert insights.PAIN_MDC_POINTS == 1.77
+    assert insights.change_threshold("upper_back", 2.0) == 1.77
+    assert insights.change_threshold("lower_back", 8.0) == 2.0
+
+
+def test_worse_this_week_needs_a_real_rise_over_the_week_before():
+    def this_week(scores):
+        previous, week = insights.weekly_windows(TODAY)
+        return insights.comparison("lower_back", scores, (previous, week)).change
+
     calm = {days_ago(n): 5 for n in range(7, 14)}
-    worse = {days_ago(n): 7 for n in range(7)}
-    assert insights.is_worsening({**calm, **worse}, "lower_back", TODAY)
-    slightly = {days_ago(n): 6 for n in range(7)}  # 1 point, 20 %: under the MCID of 1.5
-    assert not insights.is_worsening({**calm, **slightly}, "lower_back", TODAY)
-    better = {days_ago(n): 1 for n in range(7)}
-    assert not insights.is_worsening({**calm, **better}, "lower_back", TODAY)
+    assert insights.worsened(this_week({**calm, **{days_ago(n): 7 for n in range(7)}}))
+    slightly = {days_ago(n): 6 for n in range(7)}  # 1 point, 20 %: under the threshold
+    assert not insights.worsened(this_week({**calm, **slightly}))
+    assert not insights.worsened(this_week({**calm, **{days_ago(n): 1 for n in range(7)}}))
+    # Two bad days are not a week.
+    assert this_week({**calm, days_ago(0): 9, days_ago(1): 9}) is None
 
 
-def test_inactivity_after_four_days_without_a_checkin():
-    assert not insights.is_inactive(days_ago(3), TODAY)
-    assert insights.is_inactive(days_ago(4), TODAY)
-    assert insights.is_inactive(None, TODAY)
+def test_inactivity_after_four_days_without_a_checkin_but_never_before_day_four():
+    long_ago = days_ago(100)
+    assert not insights.is_inactive(days_ago(3), TODAY, long_ago)
+    assert insights.is_inactive(days_ago(4), TODAY, long_ago)
+    assert insights.is_inactive(None, TODAY, long_ago)
+    # Joined today, or three days ago, never checked in: not "quiet", just new.
+    assert not insights.is_inactive(None, TODAY, TODAY)
+    assert not insights.is_inactive(None, TODAY, days_ago(3))
+    assert insights.is_inactive(None, TODAY, days_ago(4))
+
+
+def test_the_first_day_is_joining_or_an_earlier_entry():
+    assert insights.first_day(days_ago(3), None, days_ago(1)) == days_ago(3)
+    assert insights.first_day(days_ago(3), days_ago(8), None) == days_ago(8)
+    assert insights.first_day(days_ago(3)) == days_ago(3)
 
 
 def test_adherence_forgives_rest_and_flare_days():
     start = days_ago(9)
     routine = [days_ago(n) for n in (0, 1, 2, 4, 6, 8)]
     rest = [days_ago(3), days_ago(5)]
-    result = insights.adherence(routine, rest, start, TODAY)
-    assert result.counted_days == 8  # ten days less two rest days
-    assert result.routine_days == 6
+    result = insights.adherence([], routine, rest, start, TODAY)
+    assert result.counted == 8  # ten days less two rest days
+    assert (result.done, result.resting, result.against_plan) == (6, 2, False)
     assert result.share == pytest.approx(0.75)
-    assert result.streak == 6 - 1  # 0,1,2 then rest 3, 4, rest 5, 6; day 7 was missed
+    assert insights.streak(routine, rest, TODAY, start) == 6 - 1  # day 7 was missed
+
+
+def test_today_counts_only_once_something_is_done():
+    start = days_ago(2)
+    assert insights.adherence([], [days_ago(1)], [], start, TODAY).counted == 2
+    assert insights.adherence([], [days_ago(1), TODAY], [], start, TODAY).counted == 3
 
 
 def test_streak_is_not_broken_by_today_not_being_done_yet():
     routine = [days_ago(1), days_ago(2)]
-    assert insights.adherence(routine, [], days_ago(5), TODAY).streak == 2
+    assert insights.streak(routine, [], TODAY, days_ago(5)) == 2
+    assert insights.streak(routine, [], TODAY, days_ago(1)) == 1  # no further back than asked
 
 
 def test_routine_effect_needs_ten_days_in_each_group():
     routine_days = {days_ago(n) for n in range(1, 60, 2)}
     pain = {days_ago(n): (3 if days_ago(n + 1) in routine_days else 5) for n in range(58)}
-    effect = insights.routine_effect(pain, routine_days)
+    tallies = insights.after_routine_tallies(pain, routine_days, days_ago(60), TODAY)
+    effect = insights.routine_effect(*tallies)
     assert effect.after_routine == 3 and effect.after_none == 5
     assert effect.difference == -2
-    few = dict(list(pain.items())[:15])
-    assert insights.routine_effect(few, routine_days) is None
+    few = insights.after_routine_tallies(pain, routine_days, days_ago(14), TODAY)
+    assert insights.routine_effect(*few) is None
 
 
-def test_change_since_a_session():
+def test_change_since_a_session_counts_only_the_days_after_it():
     series = {days_ago(n): 6 for n in range(20, 27)} | {days_ago(n): 3 for n in range(7)}
-    change = insights.change_since(series, "neck", days_ago(20), TODAY)
+    windows = insights.windows_around(days_ago(20), TODAY)
+    change = insights.comparison("neck", series, windows).change
     assert (change.before, change.after, change.direction, change.meaningful) == (
         6,
         3,
         "down",
         True,
     )
+    # A session two days ago: one check-in since is not a change yet, and the days before the
+    # session are not counted as after it.
+    recent = {days_ago(n): 6 for n in range(2, 9)} | {TODAY: 2}
+    windows = insights.windows_around(days_ago(2), TODAY)
+    assert windows[1] == (days_ago(1), TODAY)
+    assert insights.comparison("neck", recent, windows).change is None
+    assert insights.windows_around(TODAY, TODAY) is None
+
+
+def test_a_measurement_change_is_real_from_the_movements_own_error():
+    assert insights.measurement_change(40, 44, 4).meaningful
+    assert not insights.measurement_change(40, 43, 4).meaningful
+    assert not insights.measurement_change(20, 16, 4.5).meaningful
 
 
 def test_chart_lines_break_at_gaps_and_carry_no_script():
@@ -192,16 +252,6 @@ def test_calendar_marks_rest_days_apart_from_missed_days():
     assert 'class="heat-more"' in svg and 'class="heat-one"' in svg and 'class="heat-rest"' in svg
 
 
-def test_block_means_group_days_and_leave_empty_blocks_empty():
-    series = {days_ago(13): 2, days_ago(12): 4, days_ago(1): 6}
-    blocks = insights.block_means(series, days_ago(13), TODAY, 7)
-    assert blocks == {days_ago(13): 3.0, days_ago(6): 6.0}
-    assert insights.block_means({}, days_ago(13), TODAY, 7) == {
-        days_ago(13): None,
-        days_ago(6): None,
-    }
-
-
 def test_rolling_mean_matches_the_plain_definition():
     series = {days_ago(n): (n * 7) % 11 for n in range(60) if n % 5 != 3}
     fast = insights.rolling_mean(series, days_ago(40), TODAY)
@@ -239,7 +289,7 @@ def test_psfs_higher_is_better_unlike_pain():
     assert insights.psfs_verdict(insights.psfs_change(3.0, 4.0)) == "same"
     assert insights.psfs_verdict(insights.psfs_change(None, 4.0)) == ""
     # Pain going up by as much is the opposite: worse.
-    assert insights.worsened(insights.pain_change("lower_back", 3.0, 6.0))
+    assert insights.worsened(insights.pain_change("lower_back", scored(3, 3, 3), scored(6, 6, 6)))
 
 
 def test_psfs_item_changes_compare_activities_scored_both_times():
@@ -407,6 +457,37 @@ def test_several_programmes_add_up():
         [(weekly, {MONDAY: 1, today: 1}), (daily, {MONDAY: 1})], [], MONDAY, today
     )
     assert (result.done, result.planned) == (3, 8)
+
+
+def test_a_changed_frequency_counts_from_the_next_week_and_keeps_the_weeks_before():
+    """A therapist moves a plan from 3 to 5 days a week on the Thursday of its second week: that
+    week is still counted against 3 days, the ones after against 5."""
+    thursday = MONDAY + timedelta(days=10)
+    before = insights.Plan(starts_on=MONDAY, days_per_week=3)
+    counts_from = before.change_takes_effect(thursday)
+    assert counts_from == MONDAY + timedelta(days=14)
+    plan = insights.Plan(
+        starts_on=MONDAY,
+        days_per_week=5,
+        earlier=((counts_from, insights.Frequency(days_per_week=3)),),
+    )
+    done = [MONDAY + timedelta(days=offset) for offset in (0, 2, 4, 7, 8, 9)]
+    sunday = MONDAY + timedelta(days=13)
+    result = insights.plan_adherence(plan, every_day_of(done), [], MONDAY, sunday)
+    assert (result.done, result.planned) == (6, 6)
+    # Today in the week of the change: 3 days, and what comes next.
+    today = insights.plan_day(plan, every_day_of(done), thursday)
+    assert (today.week_days_done, today.days_per_week) == (3, 3)
+    assert today.coming == (counts_from, insights.Frequency(days_per_week=5))
+    # The next week, once over, counts 5.
+    later = insights.plan_adherence(plan, {}, [], counts_from, counts_from + timedelta(days=7))
+    assert later.planned == 5
+    assert insights.plan_day(plan, {}, counts_from).coming is None
+
+
+def test_a_change_before_the_plan_begins_is_the_plan():
+    plan = insights.Plan(starts_on=MONDAY + timedelta(days=7), days_per_week=3)
+    assert plan.change_takes_effect(MONDAY) is None
 
 
 def said(exercise, pain=None, difficulty=None):

@@ -352,27 +352,31 @@ def _load(clients: Sequence[Client], todays: dict[int, date]) -> dict[int, _Hist
     in_recent = (RoutineLog.user_id == recent_windows.c.user_id) & RoutineLog.day.between(
         recent_windows.c.first, recent_windows.c.last
     )
-    for user_id, routine_id, day, count in db.session.execute(
-        select(RoutineLog.user_id, RoutineLog.routine_id, RoutineLog.day, func.count())
-        .join(recent_windows, in_recent)
-        .group_by(RoutineLog.user_id, RoutineLog.routine_id, RoutineLog.day)
-    ):
-        histories[user_id].sessions[routine_id][day] = count
-        histories[user_id].routine_days.add(day)
-    for user_id, day, exercise, pain_during, difficulty in db.session.execute(
+    # Each log of the fortnight with what was said of its exercises, oldest first.
+    counted: set[int] = set()
+    for log_id, user_id, routine_id, day, exercise, pain_during, difficulty in db.session.execute(
         select(
+            RoutineLog.id,
             RoutineLog.user_id,
+            RoutineLog.routine_id,
             RoutineLog.day,
             RoutineLogItem.exercise_id,
             RoutineLogItem.pain_during,
             RoutineLogItem.difficulty,
         )
         .join(recent_windows, in_recent)
-        .join(RoutineLogItem, RoutineLogItem.log_id == RoutineLog.id)
+        .outerjoin(RoutineLogItem, RoutineLogItem.log_id == RoutineLog.id)
         .order_by(RoutineLog.day, RoutineLog.logged_at, RoutineLog.id, RoutineLogItem.id)
     ):
-        said = insights.ExerciseFeedback(exercise, pain_during, difficulty)
-        histories[user_id].feedback.append((day, said))
+        history = histories[user_id]
+        if log_id not in counted:
+            counted.add(log_id)
+            sessions = history.sessions[routine_id]
+            sessions[day] = sessions.get(day, 0) + 1
+            history.routine_days.add(day)
+        if exercise is not None:
+            said = insights.ExerciseFeedback(exercise, pain_during, difficulty)
+            history.feedback.append((day, said))
     for user_id, routine_id, *plan in db.session.execute(
         select(
             Routine.user_id,
@@ -463,14 +467,14 @@ def work_out(clients: Sequence[Client]) -> dict[int, ClientFigures]:
                     **figures.ranks(),
                 }
             )
-    _keep(kept, [entry.id for entry in clients], min(todays.values()))
+    _keep(kept)
     return today_figures
 
 
 _RANK_COLUMNS = ("worse_rise", "worse_regions", "inactive", "worst_pain_during", "too_hard")
 
 
-def _keep(rows: list[dict], ids: list[int], oldest_today: date) -> None:
+def _keep(rows: list[dict]) -> None:
     dialect_insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
     upsert = dialect_insert[db.engine.dialect.name](KeptFigures)
     db.session.execute(
@@ -484,12 +488,6 @@ def _keep(rows: list[dict], ids: list[int], oldest_today: date) -> None:
             where=KeptFigures.history_version <= upsert.excluded.history_version,
         ),
         rows,
-    )
-    # Days gone by: nobody reads them again.
-    db.session.execute(
-        KeptFigures.__table__.delete().where(
-            KeptFigures.user_id.in_(ids), KeptFigures.day < oldest_today - timedelta(days=1)
-        )
     )
     db.session.commit()
 
@@ -519,7 +517,7 @@ def exercise_names(figures: Iterable[ClientFigures]) -> dict[int, str]:
     if not ids:
         return {}
     found = db.session.execute(select(Exercise.id, Exercise.name).where(Exercise.id.in_(ids)))
-    return dict(found.tuples().all())
+    return {exercise: name for exercise, name in found}
 
 
 def zone_days(zone_today: dict[str, date]):
@@ -561,4 +559,8 @@ def refresh_sharing_clients(ahead: int = 1, batch: int = 500) -> int:
     ).all()
     for first in range(0, len(stale), batch):
         work_out([Client(*entry) for entry in stale[first : first + batch]])
+    # Days gone by everywhere: nobody reads them again.
+    yesterday = min(local_today(zone) for zone in timezones or ["UTC"]) - timedelta(days=1)
+    db.session.execute(KeptFigures.__table__.delete().where(KeptFigures.day < yesterday))
+    db.session.commit()
     return len(stale)

@@ -54,15 +54,10 @@ def adherence_text(figure: insights.Adherence) -> str:
             return f"Nothing in the plan has come round yet {when}{resting}."
         return f"No days to count yet {when}{resting}."
     if figure.against_plan:
-        sessions = "session" if figure.counted == 1 else "sessions"
-        return (
-            f"Planned {sessions} done {when}: {figure.done} of {figure.counted} "
-            f"({figure.share:.0%}){resting}."
-        )
-    return (
-        f"Routines {when}: on {figure.done} of {figure.counted} "
-        f"{'day' if figure.counted == 1 else 'days'} ({figure.share:.0%}){resting}."
-    )
+        what = "Planned session" if figure.counted == 1 else "Planned sessions"
+        return f"{what} done {when}: {figure.done} of {figure.counted} ({figure.share:.0%}){resting}."
+    what = "Routine day" if figure.counted == 1 else "Routine days"
+    return f"{what} {when}: {figure.done} of {figure.counted} ({figure.share:.0%}){resting}."
 
 
 def figure_value(value) -> str:
