@@ -299,7 +299,8 @@ def test_bad_offline_entries_are_refused_with_nothing_written(app, logged_in_cli
 
 def test_a_saved_check_in_costs_only_its_own_statements(logged_in_client, count_queries):
     """The save redirects to Today, so it loads nothing only the page shows (routines, the
-    therapist's note), reads the day once with its scores, and doesn't reload the user."""
+    therapist's note), reads the day once with its scores, and doesn't reload the user; in the
+    same transaction it works out again the week and month of pain it changed."""
     submit(logged_in_client, "/today", {"pain_neck": "4"})
     values = form_values(logged_in_client.get("/today").text, "checkin-form")
     values["pain_neck"] = "6"
@@ -307,10 +308,12 @@ def test_a_saved_check_in_costs_only_its_own_statements(logged_in_client, count_
         response = logged_in_client.post("/today", data=values)
     assert response.status_code == 302
     statements = [" ".join(statement.split()) for statement in counter.statements]
-    assert not [s for s in statements if "routine" in s or "appointments" in s]
+    periods = [s for s in statements if "pain_periods" in s]
+    assert len(periods) == 2  # the day's week and month: deleted and worked out again
+    assert not [s for s in statements if ("routine" in s or "appointments" in s) and s not in periods]
     assert len([s for s in statements if s.startswith("SELECT checkins.id")]) == 1
     assert not [s for s in statements if s.startswith("SELECT users.id")]
-    assert len(statements) <= 5
+    assert len(statements) <= 7
     assert form_values(logged_in_client.get("/today").text, "checkin-form")["pain_neck"] == "6"
 
 

@@ -93,10 +93,10 @@ def upgrade():
             "user_id", "period", "starts_on", "region", name=op.f("pk_pain_periods")
         ),
     )
-    with op.batch_alter_table("routines") as batch_op:
-        batch_op.add_column(
-            sa.Column("past_frequencies", sa.JSON(), server_default="[]", nullable=False)
-        )
+    # Plain ADD COLUMN on both databases: a table copy would cascade-delete routine items.
+    op.add_column(
+        "routines", sa.Column("past_frequencies", sa.JSON(), server_default="[]", nullable=False)
+    )
     dates = _DATES[op.get_bind().dialect.name]
     for period in ("week", "month"):
         op.execute(
@@ -105,8 +105,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("routines") as batch_op:
-        batch_op.drop_column("past_frequencies")
+    op.drop_column("routines", "past_frequencies")
     op.drop_table("pain_periods")
     op.drop_table("kept_figures")
     op.create_table(
