@@ -204,19 +204,20 @@ def test_one_side_alone_is_enough(app, logged_in_client):
 
 def test_measure_with_the_phone_is_offered_only_where_it_is_valid(logged_in_client):
     """The section is in the page hidden; static/js/inclinometer.js shows it where the phone has
-    a motion sensor. Each movement gets the angle its hold changes."""
+    a motion sensor. Each movement names the phone axis its hold turns the phone about."""
     flexion = logged_in_client.get("/measurements/new/cervical_flexion").text
-    assert '<section class="inclinometer" hidden data-axis="beta"' in flexion
+    assert '<section class="inclinometer" hidden data-axis="z"' in flexion
     assert 'data-target="value">Measure with this phone</button>' in flexion
+    assert "That's my end position" in flexion
     assert "inclinometer.js" in flexion
     rotation = logged_in_client.get(ROTATION).text
-    assert 'data-axis="alpha"' in rotation
+    assert 'data-axis="y"' in rotation  # lying down: the head turns the phone about its long side
     assert 'data-target="left">Measure left with this phone' in rotation
     assert 'data-target="right">Measure right with this phone' in rotation
     assert (
-        'data-axis="gamma"'
-        in logged_in_client.get("/measurements/new/cervical_lateral_flexion").text
+        'data-axis="z"' in logged_in_client.get("/measurements/new/cervical_lateral_flexion").text
     )
-    for not_valid in ("hip_flexion", "shoulder_abduction", "lumbar_extension"):
+    # Lumbar flexion needs two phones and a helper; one phone would read the hips too.
+    for not_valid in ("hip_flexion", "shoulder_abduction", "lumbar_extension", "lumbar_flexion"):
         page = logged_in_client.get(f"/measurements/new/{not_valid}").text
         assert "inclinometer" not in page, not_valid
