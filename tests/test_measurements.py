@@ -1,7 +1,11 @@
 from datetime import timedelta
 
+from markupsafe import escape
+
+from selfcare.clinical import MOVEMENTS
 from selfcare.dates import local_today
 from selfcare.extensions import db
+from selfcare.measurements.phone import PHONE_MEASURABLE
 from selfcare.models import Measurement
 
 from .helpers import count_rows, csrf_token_from, fetch_all, form_values, log_in, make_user, submit
@@ -221,3 +225,10 @@ def test_measure_with_the_phone_is_offered_only_where_it_is_valid(logged_in_clie
     for not_valid in ("hip_flexion", "shoulder_abduction", "lumbar_extension", "lumbar_flexion"):
         page = logged_in_client.get(f"/measurements/new/{not_valid}").text
         assert "inclinometer" not in page, not_valid
+
+
+def test_the_typed_how_to_and_the_phone_steps_describe_the_same_hold(logged_in_client):
+    for key, hold in PHONE_MEASURABLE.items():
+        assert hold.place in MOVEMENTS[key].how_to, key
+        page = logged_in_client.get(f"/measurements/new/{key}").text
+        assert page.count(str(escape(hold.place))) == 2, key  # in the how-to and in step 1
