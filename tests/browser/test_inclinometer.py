@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..helpers import PASSWORD, make_user
+from .helpers import PHONE
 
 pytestmark = pytest.mark.browser
 FLEXION = "/measurements/new/cervical_flexion"
@@ -99,17 +100,21 @@ def readings(angles, hold, kind="motion", noise=0.0, seed=0, **hold_options):
     return [[GRAVITY * c for c in up] for up in ups]
 
 
+def log_in_a_new_client(page, live_server, live_app) -> None:
+    client = make_user(live_app, name="Ines Inclinometer")
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email").fill(client.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/today")
+
+
 @pytest.fixture
 def measuring(phone, live_server, live_app):
     """A logged-in phone with a fake clock; call it with a movement's form."""
     errors = []
     phone.on("pageerror", lambda error: errors.append(str(error)))
-    client = make_user(live_app, name="Ines Inclinometer")
-    phone.goto(f"{live_server}/login")
-    phone.get_by_label("Email").fill(client.email)
-    phone.get_by_label("Password").fill(PASSWORD)
-    phone.get_by_role("button", name="Log in").click()
-    phone.wait_for_url("**/today")
+    log_in_a_new_client(phone, live_server, live_app)
     phone.clock.install()
 
     def open_form(form: str):
@@ -287,10 +292,26 @@ def test_measure_and_save_through_chromiums_own_sensor(measuring):
 
 
 def test_the_phone_mode_is_hidden_without_a_motion_sensor(measuring):
-    page = measuring("/today")
+    page = measuring(FLEXION)
+    expect(page.get_by_role("button", name="Measure with this phone")).to_be_visible()
     page.context.add_init_script(
         "delete window.DeviceMotionEvent; delete window.DeviceOrientationEvent;"
     )
-    page.goto(page.url.replace("/today", FLEXION))
+    page.reload()
     expect(page.get_by_label("Measurement (degrees)")).to_be_visible()
     expect(page.get_by_role("button", name="Measure with this phone")).to_be_hidden()
+
+
+def test_the_phone_section_passes_the_accessibility_check(
+    browser, live_server, live_app, check_accessibility
+):
+    # axe is added as a script, which the CSP (kept on in the tests above) would refuse.
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True)
+    page = context.new_page()
+    log_in_a_new_client(page, live_server, live_app)
+    page.goto(f"{live_server}{ROTATION}")
+    check_accessibility(page, "range of motion: measure with this phone")
+    page.get_by_role("button", name="Measure left with this phone").click()
+    expect(page.get_by_role("button", name="That's my end position")).to_be_visible()
+    check_accessibility(page, "range of motion: measuring with the phone")
+    context.close()
