@@ -1,47 +1,56 @@
-"""The phone as an inclinometer: the movements it measures validly, how it is held, and which
-of the DeviceOrientation angles changes. static/js/inclinometer.js turns the change of that angle
-between two still holds into degrees."""
+"""The phone as an inclinometer: the movements it measures validly, how it is held, and about
+which of the phone's own axes the movement turns it. static/js/inclinometer.js measures how far
+gravity turns about that axis between the start and the end hold."""
 
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class PhoneHold:
-    axis: str  # "beta" (tilt forward and back), "gamma" (tilt to the side), "alpha" (turning)
-    place: str  # where the phone goes, in plain words
+    # The phone's own axis the movement turns it about (as the browser's motion sensor names
+    # them): "z" comes out of the screen, "y" runs along the long side, "x" along the short one.
+    # The angle is measured in the plane at right angles to it, the plane the movement is in.
+    axis: str
+    place: str  # where the phone goes, in plain words; the movement's typed how-to says the same
     move: str  # what to do once the start is taken
 
 
+# Flat against the head, the screen is in the plane the head moves in: the head turns the phone
+# about the axis out of its screen, whichever way up the phone is.
+SIDE_OF_HEAD = (
+    "Sit tall. Hold the phone upright with its back flat against the side of your head, "
+    "just in front of your ear."
+)
 FOREHEAD = "Sit tall. Hold the phone upright with its back flat against your forehead."
-TOP_OF_HEAD = (
-    "Sit tall. Lay the phone flat on top of your head, screen up, its long side pointing "
-    "to your nose."
+# Lying on the back, turning the head tilts a phone on the forehead, which gravity measures;
+# sitting, turning is about the vertical and only a compass could read it (poorly, R20).
+LYING_DOWN = (
+    "Lie on your back, facing the ceiling. Lay the phone flat on your forehead, screen up, "
+    "its long side pointing to the top of your head."
 )
 
 # The movements the clinical reference data (shared/reference/clinical-notes.md, R19-R23) finds
-# a phone on the head or back measures well enough at home; every other movement is typed only.
+# a phone on the head measures well enough at home; every other movement is typed only.
+# Not lumbar flexion: the reference measures it with two inclinometers, top and bottom of the
+# low back, held by a helper, and takes the difference; one phone on the low back also reads
+# the hips' bending, and would be compared with a norm for the low back alone.
 PHONE_MEASURABLE: dict[str, PhoneHold] = {
     "cervical_flexion": PhoneHold(
-        "beta", FOREHEAD, "Bend your head forward, chin to chest, as far as is comfortable."
+        "z", SIDE_OF_HEAD, "Nod your chin down towards your chest, as far as is comfortable."
     ),
     "cervical_extension": PhoneHold(
-        "beta", FOREHEAD, "Tip your head back to look up, as far as is comfortable."
+        "z", SIDE_OF_HEAD, "Tip your head back to look at the ceiling, as far as is comfortable."
     ),
     "cervical_lateral_flexion": PhoneHold(
-        "gamma",
-        TOP_OF_HEAD,
-        "Tip your ear towards that shoulder, as far as is comfortable, without turning.",
+        "z",
+        FOREHEAD,
+        "Tip your ear towards that shoulder, as far as is comfortable, without lifting the "
+        "shoulder or turning your head.",
     ),
     "cervical_rotation": PhoneHold(
-        "alpha",
-        TOP_OF_HEAD,
-        "Turn your head to that side, as far as is comfortable. (Turning is read by the "
-        "phone's compass, less exact than tilting: keep away from metal and magnets.)",
-    ),
-    "lumbar_flexion": PhoneHold(
-        "beta",
-        "Stand tall. Hold the phone upright with its back flat against the middle of your "
-        "lower back.",
-        "Bend forward slowly, as far as is comfortable, knees straight.",
+        "y",
+        LYING_DOWN,
+        "Turn your head to that side, as far as is comfortable, the back of your head "
+        "staying on the bed or floor.",
     ),
 }

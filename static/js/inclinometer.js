@@ -1,97 +1,207 @@
 // "Measure with this phone" on the range-of-motion form: the phone's motion sensor as an
-// inclinometer. Hold still at the start, move, hold still at the end; the change of one
-// DeviceOrientation angle between the two holds (which one: data-axis, from
-// selfcare/measurements/phone.py) is filled into the value field for the person to check.
-// Typed entry always works; this section stays hidden where the browser has no such sensor.
+// inclinometer. Keep still at the start, move, keep still at the end, come back: how far gravity
+// turned between the start and the furthest hold, about the phone axis the movement turns it
+// about (data-axis, from selfcare/measurements/phone.py), is filled into the value field for the
+// person to check. Typed entry always works; the section stays hidden without a motion sensor.
 
-const STILL_SPREAD = 1; // degrees: readings this close together count as holding still
-const STILL_FOR = 1000; // milliseconds of holding still that make a hold
-const SAMPLE_EVERY = 100; // milliseconds between looks at the latest reading
-const LEAST_MOVEMENT = 5; // degrees the phone must move before the end hold counts
+const SAMPLE_EVERY = 100; // milliseconds; each sample is the mean of the readings since the last
+const STILL_SPREAD = 2.5; // degrees: a hand holding a phone to the head stays this close
+const STILL_FOR = 1000; // milliseconds of keeping still that make a hold
+const LEAST_MOVEMENT = 5; // degrees the phone must turn before a hold counts as an end
+// Share of gravity that must lie in the movement's plane at the start; less and the phone is
+// held otherwise than the steps say, and its angle in that plane would mean nothing.
+const IN_PLANE_AT_LEAST = 0.7;
 const NO_READING_AFTER = 3000; // milliseconds without a reading: the device has no sensor
+const GIVE_UP_AFTER = 60000; // milliseconds after the start: the furthest hold is the end
+const PLANES = { x: [1, 2], y: [2, 0], z: [0, 1] }; // the two axes across each phone axis
 
-// The one place with the math: degrees turned about `axis` between two readings, across the
-// wrap at ±180 (or 0/360 for alpha), so 350° to 10° is 20°.
-function degreesBetween(axis, start, end) {
-  const change = end[axis] - start[axis];
-  return Math.abs(((change % 360) + 540) % 360 - 180);
+// The one place with the geometry: the degrees gravity turned about one of the phone's own axes
+// between two readings. Both vectors are projected onto the plane across that axis (the plane
+// the movement is in), so a little sideways wobble, and which way round the phone is held in
+// that plane, don't count. Vectors, not Euler angles: beta and gamma jump about near upright
+// (their singularity), a vector doesn't. Browsers disagree on the vector's sign (iOS negates it);
+// the angle between two vectors is the same either way.
+function degreesTurned(axis, from, to) {
+  const [i, j] = PLANES[axis];
+  const cross = from[i] * to[j] - from[j] * to[i];
+  const dot = from[i] * to[i] + from[j] * to[j];
+  return Math.abs((Math.atan2(cross, dot) * 180) / Math.PI);
+}
+
+// "Up" in the phone's own axes from DeviceOrientation angles (rotations Z, X', Y''), for
+// browsers without devicemotion: the vector is smooth where the angles are not.
+function upFromAngles(beta, gamma) {
+  const b = (beta * Math.PI) / 180;
+  const g = (gamma * Math.PI) / 180;
+  return [-Math.cos(b) * Math.sin(g), Math.sin(b), Math.cos(b) * Math.cos(g)];
+}
+
+const unit = (v) => {
+  const length = Math.hypot(...v) || 1;
+  return v.map((c) => c / length);
+};
+const degreesApart = (a, b) =>
+  (Math.acos(Math.min(1, a[0] * b[0] + a[1] * b[1] + a[2] * b[2])) * 180) / Math.PI;
+
+// A hold: every sample of the last second within STILL_SPREAD of their mean direction, which
+// (averaging away the shake) is the direction measured.
+function heldDirection(samples) {
+  const mean = unit(samples.reduce((sum, [, v]) => sum.map((c, k) => c + v[k]), [0, 0, 0]));
+  return samples.every(([, v]) => degreesApart(v, mean) <= STILL_SPREAD) ? mean : null;
 }
 
 async function sensorAllowed() {
-  // iOS-style browsers ask the person first; the call must come from a tap.
-  if (typeof DeviceOrientationEvent.requestPermission !== "function") return true;
+  // iOS-style browsers ask the person first; the call must come from a tap, and one answer
+  // covers motion and orientation.
+  const kind = [window.DeviceMotionEvent, window.DeviceOrientationEvent].find(
+    (k) => k && typeof k.requestPermission === "function",
+  );
+  if (!kind) return true;
   try {
-    return (await DeviceOrientationEvent.requestPermission()) === "granted";
+    return (await kind.requestPermission()) === "granted";
   } catch {
     return false;
   }
 }
 
-function buzz() {
-  if (navigator.vibrate) navigator.vibrate(200);
+function buzz(pattern) {
+  if (navigator.vibrate) navigator.vibrate(pattern);
 }
 
 function measure(section, input) {
   const axis = section.dataset.axis;
   const status = section.querySelector(".inclinometer-status");
-  let latest = null;
-  let samples = []; // [time, reading] of the last STILL_FOR milliseconds
-  let start = null;
-  const begun = Date.now();
-
-  const onReading = (event) => {
-    if (event[axis] === null) return; // a browser without the sensor sends empty readings
-    const first = latest === null;
-    latest = { alpha: event.alpha, beta: event.beta, gamma: event.gamma };
-    if (first) status.textContent = "Hold still at the start…";
-    if (start) status.textContent = `Moved ${Math.round(degreesBetween(axis, start, latest))}° so far.`;
+  const endButton = section.querySelector(".js-end");
+  const say = (text) => {
+    if (status.textContent !== text) status.textContent = text;
   };
+  const begun = Date.now();
+  let source = null; // "motion" once devicemotion has sent a reading; "orientation" until then
+  let sum = [0, 0, 0]; // the readings since the last sample, added up
+  let sample = null; // their direction, kept while a sensor that reports only changes is quiet
+  let samples = []; // [time, direction] of the last STILL_FOR milliseconds
+  let start = null; // the direction held at the start
+  let started = 0;
+  let best = 0; // degrees of the furthest hold since the start
+  let holdBuzzed = false; // the hold going on now has buzzed already
+
+  const reading = (v, from) => {
+    if (source !== from) {
+      // The first reading, or devicemotion after orientation: start over, never mix sensors.
+      source = from;
+      sum = [0, 0, 0];
+      sample = null;
+      samples = [];
+      start = null;
+      best = 0;
+    }
+    sum = sum.map((c, k) => c + v[k]);
+  };
+  const onMotion = (event) => {
+    const g = event.accelerationIncludingGravity;
+    if (g && g.x !== null && g.y !== null && g.z !== null) reading([g.x, g.y, g.z], "motion");
+  };
+  const onOrientation = (event) => {
+    if (source === "motion" || event.beta === null || event.gamma === null) return;
+    reading(upFromAngles(event.beta, event.gamma), "orientation");
+  };
+
   const finish = (message) => {
     clearInterval(timer);
-    window.removeEventListener("deviceorientation", onReading);
+    window.removeEventListener("devicemotion", onMotion);
+    window.removeEventListener("deviceorientation", onOrientation);
+    endButton.removeEventListener("click", end);
+    endButton.hidden = true;
+    section.querySelectorAll(".js-measure").forEach((button) => (button.disabled = false));
     section.classList.remove("measuring");
-    status.textContent = message;
+    say(message);
   };
-  const heldStill = (now) => {
-    samples.push([now, latest]);
-    samples = samples.filter(([time]) => now - time <= STILL_FOR);
-    if (now - samples[0][0] < STILL_FOR - SAMPLE_EVERY) return false;
-    const values = samples.map(([, reading]) => reading[axis]);
-    return values.every((value) => degreesBetween(axis, { [axis]: value }, latest) <= STILL_SPREAD);
-  };
+  // The end is the furthest hold, however many pauses came before it.
+  function end() {
+    if (!start) {
+      finish(
+        "The phone didn't keep still at the start. Try again, or type the number you measured.",
+      );
+      return;
+    }
+    if (best < LEAST_MOVEMENT) {
+      finish(
+        `The phone turned less than ${LEAST_MOVEMENT}°, too little to measure. ` +
+          "Try again, or type the number you measured.",
+      );
+      return;
+    }
+    const degrees = Math.round(best);
+    input.value = String(degrees);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    buzz([200, 100, 200]);
+    finish(`Measured ${degrees}°. Check the number above, change it if you like, and save.`);
+    input.focus();
+  }
 
-  const timer = setInterval(() => {
+  const tick = () => {
     const now = Date.now();
-    if (!latest) {
+    if (start && now - started > GIVE_UP_AFTER) return end();
+    if (!source) {
       if (now - begun > NO_READING_AFTER) {
         finish("This device doesn't report its angle. Please type the number you measured.");
       }
       return;
     }
-    if (!heldStill(now)) return;
+    if (sum.some((c) => c !== 0)) sample = unit(sum);
+    sum = [0, 0, 0];
+    if (!sample) return;
+    samples.push([now, sample]);
+    samples = samples.filter(([time]) => now - time < STILL_FOR);
+    const hold = now - samples[0][0] >= STILL_FOR * 0.8 ? heldDirection(samples) : null;
+
     if (!start) {
-      start = latest;
+      if (!hold) return;
+      const [i, j] = PLANES[axis];
+      if (Math.hypot(hold[i], hold[j]) < IN_PLANE_AT_LEAST) {
+        say("Hold the phone as step 1 says, then keep still.");
+        return;
+      }
+      start = hold;
+      started = now;
       samples = [];
-      buzz();
-      status.textContent = "Start taken. Now move, then keep still at the end.";
-    } else if (degreesBetween(axis, start, latest) >= LEAST_MOVEMENT) {
-      const degrees = Math.round(degreesBetween(axis, start, latest));
-      buzz();
-      input.value = String(degrees);
-      input.dispatchEvent(new Event("input", { bubbles: true }));
-      input.focus();
-      finish(`Measured ${degrees}°. Check the number above, change it if you like, and save.`);
+      buzz(200);
+      say("Start taken. Now move, then keep still at the end until it buzzes.");
+      return;
     }
-  }, SAMPLE_EVERY);
+
+    const angle = degreesTurned(axis, start, sample);
+    if (!hold) {
+      holdBuzzed = false;
+      if (angle >= STILL_SPREAD) say(`Moved ${Math.round(angle)}° so far.`);
+    } else {
+      const held = degreesTurned(axis, start, hold);
+      if (held > best) {
+        best = held;
+        if (best >= LEAST_MOVEMENT) {
+          if (!holdBuzzed) buzz(200);
+          holdBuzzed = true;
+          say(`Held at ${Math.round(best)}°. Go further if you can, or come back to the start.`);
+        }
+      }
+    }
+    // Coming back towards the start ends the reading; a pause on the way out does not.
+    if (best >= LEAST_MOVEMENT && angle <= best / 2) end();
+  };
 
   section.classList.add("measuring");
-  status.textContent = "Reading the sensor…";
-  window.addEventListener("deviceorientation", onReading);
+  section.querySelectorAll(".js-measure").forEach((button) => (button.disabled = true));
+  endButton.hidden = false;
+  endButton.addEventListener("click", end);
+  say("Reading the sensor… Keep still at the start.");
+  const timer = setInterval(tick, SAMPLE_EVERY);
+  window.addEventListener("devicemotion", onMotion);
+  window.addEventListener("deviceorientation", onOrientation);
 }
 
 document.addEventListener("DOMContentLoaded", () => {
   const section = document.querySelector(".inclinometer");
-  if (!section || !("DeviceOrientationEvent" in window)) return;
+  if (!section || !("DeviceMotionEvent" in window || "DeviceOrientationEvent" in window)) return;
   section.hidden = false;
   section.querySelectorAll(".js-measure").forEach((button) => {
     button.addEventListener("click", async () => {

@@ -1,6 +1,5 @@
-"""On a phone: sharing a code by copy or share sheet, taking back a stop, and measuring a
-movement with the phone's own motion sensor (Chromium's device-orientation override, and a fake
-clock for the still holds)."""
+"""On a phone: sharing a code by copy or share sheet, and taking back a stop. (Measuring with
+the phone's motion sensor: test_inclinometer.py.)"""
 
 import pytest
 from playwright.sync_api import expect
@@ -14,7 +13,6 @@ from .helpers import PHONE
 
 pytestmark = pytest.mark.browser
 PHONE_CONTEXT = {"viewport": PHONE, "is_mobile": True, "has_touch": True}
-FLEXION = "/measurements/new/cervical_flexion"
 
 
 def logged_in_phone(browser, live_server, live_app, **context):
@@ -89,57 +87,4 @@ def test_stopping_a_share_asks_first_and_can_be_undone(browser, live_server, liv
     with live_app.app_context():
         share = db.session.scalar(db.select(Share).filter_by(client_id=client.id))
         assert (share.revoked_at, share.parts) == (None, "pain")
-    page.context.close()
-
-
-def test_measure_a_neck_flexion_with_the_phone(browser, live_server, live_app):
-    page, _ = logged_in_phone(browser, live_server, live_app)
-    page.clock.install()
-    page.goto(f"{live_server}{FLEXION}")
-    sensor = page.context.new_cdp_session(page)
-
-    def hold_phone(beta: float) -> None:
-        sensor.send(
-            "DeviceOrientation.setDeviceOrientationOverride",
-            {"alpha": 10, "beta": beta, "gamma": 0},
-        )
-
-    hold_phone(90)  # upright against the forehead
-    measure = page.get_by_role("button", name="Measure with this phone")
-    assert min(tap_size(measure)) >= 44
-    measure.click()
-    expect(page.get_by_text("Hold still at the start…")).to_be_visible()
-    page.clock.run_for(1500)
-    expect(page.get_by_text("Start taken.")).to_be_visible()
-    hold_phone(50)  # chin towards the chest: the phone tips 40 degrees
-    expect(page.get_by_text("Moved 40° so far.")).to_be_visible()
-    page.clock.run_for(1500)
-    expect(page.get_by_text("Measured 40°.")).to_be_visible()
-    value = page.get_by_label("Measurement (degrees)")
-    expect(value).to_have_value("40")
-    expect(value).to_be_focused()
-    page.get_by_role("button", name="Save measurement").click()
-    expect(page.get_by_text("Neck: chin to chest: 40° saved.")).to_be_visible()
-
-    # The one function with the math, across the wrap of each angle.
-    page.goto(f"{live_server}/measurements/new/cervical_rotation")
-    cases = {
-        "alpha 350 to 10": ("alpha", 350, 10, 20),
-        "alpha 10 to 300": ("alpha", 10, 300, 70),
-        "beta 90 to 130": ("beta", 90, 130, 40),
-        "beta 170 to -170": ("beta", 170, -170, 20),
-        "gamma -10 to 25": ("gamma", -10, 25, 35),
-    }
-    for label, (axis, start, end, degrees) in cases.items():
-        found = page.evaluate(f"degreesBetween('{axis}', {{{axis}: {start}}}, {{{axis}: {end}}})")
-        assert found == degrees, label
-    page.context.close()
-
-
-def test_the_phone_mode_is_hidden_without_a_motion_sensor(browser, live_server, live_app):
-    page, _ = logged_in_phone(browser, live_server, live_app)
-    page.context.add_init_script("delete window.DeviceOrientationEvent;")
-    page.goto(f"{live_server}{FLEXION}")
-    expect(page.get_by_label("Measurement (degrees)")).to_be_visible()
-    expect(page.get_by_role("button", name="Measure with this phone")).to_be_hidden()
     page.context.close()
