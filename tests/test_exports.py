@@ -71,6 +71,7 @@ def test_csv_export_has_every_kind_with_units_and_dates(app, logged_in_client):
         "measurements.csv",
         "appointments.csv",
         "psfs.csv",
+        "figures.csv",
     }
     assert [row["date"] for row in files["checkins.csv"]][0] == "2026-01-15"
     assert (

@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 
 from selfcare import create_app
 from selfcare.auth.service import create_user
-from selfcare.dates import local_today
+from selfcare.dates import format_day, local_today
 from selfcare.extensions import db
 from selfcare.models import (
     Exercise,
@@ -21,6 +21,7 @@ from selfcare.models import (
     User,
 )
 from selfcare.therapist.service import dashboard_rows
+from selfcare.figures.texts import adherence_text
 from selfcare.trends.service import build_trends
 
 from .helpers import (
@@ -323,8 +324,8 @@ def test_adherence_is_measured_against_the_plan_on_the_dashboard_trends_and_repo
             db.session.add(RoutineLog(user_id=client_user.id, routine_id=routine_id, day=day))
         db.session.commit()
         [row] = dashboard_rows(therapist.id)
-    assert row.adherence == 1.0
-    summary = "Planned sessions done: 6 of 6 (100%)."
+    assert row.figures.adherence.share == 1.0
+    summary = "Planned sessions done in the last 14 days: 6 of 6 (100%)."
     assert summary in browser.get(f"/therapist/clients/{client_user.id}/report?range=14d").text
     assert summary in logged_in_client.get("/trends?range=14d").text
     assert "100%" in browser.get("/therapist").text
@@ -336,7 +337,9 @@ def test_day_one_of_a_plan_reads_kindly(app, logged_in_client, client_user):
     add_programme(app, client_user.id, therapist.id, "New", starts_on=today, days_per_week=3)
     with app.app_context():
         trends = build_trends(db.session.get(User, client_user.id), "14d", None)
-    assert trends.adherence.summary == "Nothing in the plan has come round yet in this period."
+    assert adherence_text(trends.adherence.figure) == (
+        f"Nothing in the plan has come round yet since {format_day(today, 'short')}."
+    )
 
 
 BEFORE_PROGRAMMES = "e1b4d2c8a6f0"

@@ -245,11 +245,13 @@ def test_share_scope_holds_on_every_page_that_shows_client_data(app, logged_in_c
     charts = browser.get(base).text
     assert "Neck: turning the head" in charts and 'aria-labelledby="pain-' not in charts
     assert "Shared with you: range-of-motion measurements" in charts
-    assert 'id="routines"' not in charts and "Routines on" not in charts
+    assert 'id="routines"' not in charts and "Routine days" not in charts
     report = browser.get(f"{base}/report").text
     assert "private" not in report and "Neck pain" not in report
     files = read_zip(browser.get(f"{base}/export.zip").data)
-    assert set(files) == {"measurements.csv", "appointments.csv"}
+    assert set(files) == {"measurements.csv", "appointments.csv", "figures.csv"}
+    # The figures a motion-only share shows: the first day, nothing of pain or routines.
+    assert [row["figure"] for row in files["figures.csv"]] == ["first day"]
     assert files["measurements.csv"][0]["note"] == ""
     bundle = browser.get(f"{base}/export.fhir.json").json
     kinds = {entry["resource"]["resourceType"] for entry in bundle["entry"]}
