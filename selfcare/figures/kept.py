@@ -523,7 +523,8 @@ def exercise_names(figures: Iterable[ClientFigures]) -> dict[int, str]:
 def zone_days(zone_today: dict[str, date]):
     """Each time zone's day, as a table to join: built per time zone (a handful) rather than
     per client, since a VALUES list is compiled anew on every request."""
-    rows = list(zone_today.items()) or [("UTC", None)]
+    # A VALUES list can't be empty: without time zones, a row no client's zone matches.
+    rows = list(zone_today.items()) or [("", date.min)]
     return (
         values_table(column("timezone", String), column("today", Date), name="zone_days")
         .data(rows)
