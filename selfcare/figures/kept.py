@@ -93,6 +93,15 @@ class RegionFigures:
 
 
 @dataclass(frozen=True)
+class ProgrammeWeek:
+    """Where a programme with a plan stands on the day (insights.plan_day), as Today shows it."""
+
+    routine_id: int
+    name: str
+    day: insights.PlanDay
+
+
+@dataclass(frozen=True)
 class ClientFigures:
     """A client's figures on `day`, of the parts `parts` covers (all of them for the client;
     a share may cover less: `masked`)."""
@@ -106,6 +115,7 @@ class ClientFigures:
     adherence: insights.Adherence | None
     painful_exercises: dict[int, int]  # exercise id -> highest pain during it, highest first
     too_hard_exercises: tuple[int, ...]
+    programmes: list[ProgrammeWeek] = field(default_factory=list)  # running on the day
     # The first day of each kind of entry the client has made (ENTRY_PARTS' keys).
     first_entries: dict[str, date] = field(default_factory=dict)
     parts: frozenset[str] = ALL_PARTS
@@ -155,6 +165,7 @@ class ClientFigures:
             adherence=self.adherence if routines else None,
             painful_exercises=self.painful_exercises if pain and routines else {},
             too_hard_exercises=self.too_hard_exercises if routines else (),
+            programmes=self.programmes if routines else [],
             parts=frozenset(parts),
         )
 
@@ -199,6 +210,7 @@ class ClientFigures:
             ],
             "painful": [[exercise, pain] for exercise, pain in self.painful_exercises.items()],
             "too_hard": list(self.too_hard_exercises),
+            "programmes": [_programme_json(each) for each in self.programmes],
             "first_entries": {kind: day.isoformat() for kind, day in self.first_entries.items()},
         }
 
@@ -225,8 +237,37 @@ class ClientFigures:
             adherence=adherence and insights.Adherence(day(adherence[0]), today, *adherence[1:]),
             painful_exercises=dict(data["painful"]),
             too_hard_exercises=tuple(data["too_hard"]),
+            programmes=[_programme_from_json(each) for each in data["programmes"]],
             first_entries={kind: day(first) for kind, first in data["first_entries"].items()},
         )
+
+
+def _programme_json(each: ProgrammeWeek) -> list:
+    plan = each.day
+    coming = None
+    if plan.coming:
+        first, frequency = plan.coming
+        weekdays = sorted(frequency.weekdays)
+        coming = [first.isoformat(), frequency.times_per_day, frequency.days_per_week, weekdays]
+    return [
+        each.routine_id,
+        each.name,
+        plan.due,
+        plan.done_today,
+        plan.times_per_day,
+        plan.week_days_done,
+        plan.days_per_week,
+        coming,
+    ]
+
+
+def _programme_from_json(data: list) -> ProgrammeWeek:
+    routine_id, name, *plan, coming = data
+    if coming:
+        first, times, per_week, weekdays = coming
+        frequency = insights.Frequency(times, per_week, frozenset(weekdays))
+        coming = (date.fromisoformat(first), frequency)
+    return ProgrammeWeek(routine_id, name, insights.PlanDay(*plan, coming=coming))
 
 
 # Loading: what the figures of a batch of clients are worked out from.
@@ -250,7 +291,7 @@ class _History:
     rest_days: set[date] = field(default_factory=set)
     routine_days: set[date] = field(default_factory=set)
     sessions: dict[int, dict[date, int]] = field(default_factory=lambda: defaultdict(dict))
-    plans: list[tuple[int, insights.Plan]] = field(default_factory=list)
+    plans: list[tuple[int, str, insights.Plan]] = field(default_factory=list)
     feedback: list[tuple[date, insights.ExerciseFeedback]] = field(default_factory=list)
     appointments: list[date] = field(default_factory=list)
 
@@ -377,16 +418,17 @@ def _load(clients: Sequence[Client], todays: dict[int, date]) -> dict[int, _Hist
         if exercise is not None:
             said = insights.ExerciseFeedback(exercise, pain_during, difficulty)
             history.feedback.append((day, said))
-    for user_id, routine_id, *plan in db.session.execute(
+    for user_id, routine_id, name, *plan in db.session.execute(
         select(
             Routine.user_id,
             Routine.id,
+            Routine.name,
             *(getattr(Routine, name) for name in Routine.PLAN_COLUMNS),
         ).where(
             Routine.user_id.in_(ids), Routine.starts_on.is_not(None), Routine.archived.is_(False)
         )
     ):
-        histories[user_id].plans.append((routine_id, Routine.plan_from(*plan)))
+        histories[user_id].plans.append((routine_id, name, Routine.plan_from(*plan)))
     return histories
 
 
@@ -427,7 +469,7 @@ def _figures_on(history: _History, day: date) -> ClientFigures:
         session=session,
         pain=pain,
         adherence=insights.adherence(
-            [(plan, history.sessions.get(routine, {})) for routine, plan in history.plans],
+            [(plan, history.sessions.get(routine, {})) for routine, _, plan in history.plans],
             history.routine_days,
             history.rest_days,
             insights.adherence_start(day, first_day),
@@ -435,6 +477,11 @@ def _figures_on(history: _History, day: date) -> ClientFigures:
         ),
         painful_exercises=insights.painful_exercises(feedback),
         too_hard_exercises=tuple(insights.too_hard_twice(feedback)),
+        programmes=[
+            ProgrammeWeek(routine, name, plan_day)
+            for routine, name, plan in sorted(history.plans)
+            if (plan_day := insights.plan_day(plan, history.sessions.get(routine, {}), day))
+        ],
         first_entries={
             kind: first
             for kind, first in zip(ENTRY_PARTS, history.first_entries, strict=True)
