@@ -445,8 +445,8 @@ class Plan(Frequency):
 
     def change_takes_effect(self, today: date) -> date | None:
         """When a change of frequency made today starts to count: the next week of the plan, or
-        None while the plan has not begun (the change is then the plan)."""
-        if today < self.starts_on:
+        None on or before its first day (the change is then the plan: nothing was counted)."""
+        if today <= self.starts_on:
             return None
         return self.week_of(today)[1] + timedelta(days=1)
 

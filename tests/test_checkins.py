@@ -310,7 +310,9 @@ def test_a_saved_check_in_costs_only_its_own_statements(logged_in_client, count_
     statements = [" ".join(statement.split()) for statement in counter.statements]
     periods = [s for s in statements if "pain_periods" in s]
     assert len(periods) == 2  # the day's week and month: deleted and worked out again
-    assert not [s for s in statements if ("routine" in s or "appointments" in s) and s not in periods]
+    assert not [
+        s for s in statements if ("routine" in s or "appointments" in s) and s not in periods
+    ]
     assert len([s for s in statements if s.startswith("SELECT checkins.id")]) == 1
     assert not [s for s in statements if s.startswith("SELECT users.id")]
     assert len(statements) <= 7

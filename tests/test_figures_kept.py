@@ -191,9 +191,7 @@ def test_a_new_day_finds_its_figures_waiting(app, monkeypatch, count_queries):
     assert not any("INSERT INTO kept_figures" in statement for statement in counter.statements)
     with app.app_context():
         day = local_today("Europe/London", later)
-        kept = db.session.scalar(
-            select(KeptFigures.figures).filter_by(user_id=client.id, day=day)
-        )
+        kept = db.session.scalar(select(KeptFigures.figures).filter_by(user_id=client.id, day=day))
         user = db.session.get(User, client.id)
         db.session.execute(db.delete(KeptFigures))
         db.session.commit()
@@ -286,8 +284,12 @@ def random_change(rng, client_ids: list[int], today) -> str:
     elif kind == "measurement":
         db.session.add(
             Measurement(
-                user_id=client_id, movement="cervical_rotation", side="left", value=60,
-                unit="deg", day=today - timedelta(days=rng.randrange(60)),
+                user_id=client_id,
+                movement="cervical_rotation",
+                side="left",
+                value=60,
+                unit="deg",
+                day=today - timedelta(days=rng.randrange(60)),
             )  # fmt: skip
         )
     elif kind == "psfs":
@@ -330,8 +332,16 @@ def kept_figures() -> dict[tuple[int, date], tuple]:
 
 def kept_periods() -> set[tuple]:
     return {
-        (row.user_id, row.period, row.starts_on, row.region, round(row.total, 6), row.days,
-         round(row.after_routine_total, 6), row.after_routine_days)  # fmt: skip
+        (
+            row.user_id,
+            row.period,
+            row.starts_on,
+            row.region,
+            round(row.total, 6),
+            row.days,
+            round(row.after_routine_total, 6),
+            row.after_routine_days,
+        )  # fmt: skip
         for row in db.session.scalars(db.select(PainPeriod))
     }
 

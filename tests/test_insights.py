@@ -67,7 +67,9 @@ def test_empty_and_single_point_series():
     ],
 )
 def test_a_real_change_reaches_both_the_mcid_and_the_mdc(region, before, after, meaningful):
-    change = insights.pain_change(region, scored(before, before, before), scored(after, after, after))
+    change = insights.pain_change(
+        region, scored(before, before, before), scored(after, after, after)
+    )
     assert change.meaningful is meaningful
     assert (change.days_before, change.days_after) == (3, 3)
 

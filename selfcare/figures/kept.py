@@ -564,7 +564,7 @@ def exercise_names(figures: Iterable[ClientFigures]) -> dict[int, str]:
     if not ids:
         return {}
     found = db.session.execute(select(Exercise.id, Exercise.name).where(Exercise.id.in_(ids)))
-    return {exercise: name for exercise, name in found}
+    return dict(found.all())
 
 
 def zone_days(zone_today: dict[str, date]):

@@ -55,7 +55,9 @@ def adherence_text(figure: insights.Adherence) -> str:
         return f"No days to count yet {when}{resting}."
     if figure.against_plan:
         what = "Planned session" if figure.counted == 1 else "Planned sessions"
-        return f"{what} done {when}: {figure.done} of {figure.counted} ({figure.share:.0%}){resting}."
+        return (
+            f"{what} done {when}: {figure.done} of {figure.counted} ({figure.share:.0%}){resting}."
+        )
     what = "Routine day" if figure.counted == 1 else "Routine days"
     return f"{what} {when}: {figure.done} of {figure.counted} ({figure.share:.0%}){resting}."
 
@@ -67,10 +69,11 @@ def figure_value(value) -> str:
     if value is None:
         return "none"
     if isinstance(value, insights.Comparison):
-        change = value.change
-        if change is None:
+        value = value.change
+        if value is None:
             return "none"
-        return f"{change.before:.2f}>{change.after:.2f}:{'real' if change.meaningful else 'small'}"
+    if isinstance(value, insights.Change):
+        return f"{value.before:.2f}>{value.after:.2f}:{'real' if value.meaningful else 'small'}"
     if isinstance(value, insights.Adherence):
         return f"{value.done}/{value.counted}"
     if isinstance(value, date):
