@@ -1,7 +1,7 @@
 """The user's own calendar and how dates read: "today" is the day where the user lives, not on
 the server, and an entry's day is judged against it."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -60,3 +60,15 @@ def past_day_problem(day: date, today: date) -> str | None:
     if day > today:
         return "That date is in the future. Choose today or an earlier day."
     return too_early_problem(day)
+
+
+def format_duration(span: timedelta) -> str:
+    """How long, as a sentence says it: "7 days", "10 minutes", "an hour"."""
+    seconds = int(span.total_seconds())
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            if count == 1:
+                return "an hour" if unit == "hour" else f"a {unit}"
+            return f"{count} {unit}s"
+    return f"{seconds} seconds"

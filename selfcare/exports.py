@@ -161,9 +161,12 @@ def _figures_table(client: User, parts: frozenset[str]) -> Table:
         )
     week_start = (kept.day - timedelta(days=AVERAGE_WINDOW_DAYS - 1)).isoformat()
     for region, each in figures["regions"].items():
-        rows.append(["7-day average", region, week_start, today, each["average"], each["days"]])
+        week = AVERAGE_WINDOW_DAYS
+        rows.append(
+            [f"{week}-day average", region, week_start, today, each["average"], each["days"]]
+        )
         for label, compared in (
-            ("last 7 days against the 7 before", each["this_week"]),
+            (f"last {week} days against the {week} before", each["this_week"]),
             (f"since the session on {figures['session']}", each["since_session"]),
         ):
             if compared:

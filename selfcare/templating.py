@@ -10,8 +10,9 @@ from markupsafe import Markup
 
 from . import insights
 from .assets import asset_url
-from .dates import format_day, format_moment
+from .dates import format_day, format_duration, format_moment
 from .figures.texts import adherence_text, figure_value
+from .sharing.service import INVITE_LIFETIME, UNDO_WINDOW
 
 # The numbers the rules run on, for the sentences that name them: a changed rule changes them.
 RULES = SimpleNamespace(
@@ -22,6 +23,8 @@ RULES = SimpleNamespace(
     adherence_window_days=insights.ADHERENCE_WINDOW_DAYS,
     pain_during_flag=insights.PAIN_DURING_FLAG,
     min_days_per_group=insights.MIN_DAYS_PER_GROUP,
+    invite_lifetime=INVITE_LIFETIME,
+    undo_window=UNDO_WINDOW,
 )
 
 # (page, label, icon, the blueprints or pages the tab stays highlighted on)
@@ -86,6 +89,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.context_processor(lambda: {"navigation": _navigation()})
     app.add_template_filter(format_day, "day")
+    app.add_template_filter(format_duration, "duration")
     app.add_template_filter(_local_time, "local_time")
     app.add_template_global(asset_url)
     app.add_template_global(RULES, "rules")

@@ -1,11 +1,11 @@
 """Pure functions: no app, no database."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from selfcare import clinical
-from selfcare.dates import local_today, timezone_names
+from selfcare.dates import format_duration, local_today, timezone_names
 from selfcare.dose import Dose
 from selfcare.forms import optional_bool, optional_int
 
@@ -60,3 +60,11 @@ def test_reference_data_is_complete():
     assert all(exercise.how_to for exercise in clinical.EXERCISE_LIBRARY)
     assert clinical.MOVEMENTS["fingertip_to_floor"].higher_is_better is False
     assert tuple(range(11)) == clinical.PAIN_VALUES
+
+
+def test_durations_read_as_a_sentence_says_them():
+    assert format_duration(timedelta(days=7)) == "7 days"
+    assert format_duration(timedelta(minutes=10)) == "10 minutes"
+    assert format_duration(timedelta(hours=1)) == "an hour"
+    assert format_duration(timedelta(days=1)) == "a day"
+    assert format_duration(timedelta(minutes=90)) == "90 minutes"

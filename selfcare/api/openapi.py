@@ -1,6 +1,7 @@
 """The OpenAPI 3 description of /api/v1, served at /api/v1/openapi.json."""
 
 from ..clinical import MOVEMENTS, REGIONS, DayKind
+from ..insights import AVERAGE_WINDOW_DAYS, MIN_DAYS_FOR_CHANGE
 from ..models import MAX_ID
 
 SCORE = {"type": "integer", "minimum": 0, "maximum": 10}
@@ -74,7 +75,8 @@ PROBLEM = {
 _COMPARISON = _nullable(
     {
         "type": "object",
-        "description": "Mean pain in two windows, each from at least 3 scored days; `real` "
+        "description": f"Mean pain in two windows, each from at least {MIN_DAYS_FOR_CHANGE} scored "
+        "days; `real` "
         "when the change reaches both the clinically important and the detectable change.",
         "properties": {
             "before": {"type": "number"},
@@ -88,8 +90,13 @@ _COMPARISON = _nullable(
 _REGION_FIGURES = {
     "type": "object",
     "properties": {
-        "average": _nullable({"type": "number", "description": "Mean of the last 7 days."}),
-        "days": {"type": "integer", "description": "Days with a score in the last 7."},
+        "average": _nullable(
+            {"type": "number", "description": f"Mean of the last {AVERAGE_WINDOW_DAYS} days."}
+        ),
+        "days": {
+            "type": "integer",
+            "description": f"Days with a score in the last {AVERAGE_WINDOW_DAYS}.",
+        },
         "this_week": _COMPARISON,
         "since_session": _COMPARISON,
         "worse": {"type": "boolean"},

@@ -7,6 +7,8 @@ from .. import insights
 from ..dates import format_day
 from .kept import ClientFigures, RegionFigures
 
+WEEK = insights.AVERAGE_WINDOW_DAYS
+
 
 def _fmt(value: float) -> str:
     return f"{value:.1f}"
@@ -19,19 +21,20 @@ def average_text(label: str, figures: RegionFigures | None) -> str:
     average = figures.average if figures else None
     if average is None:
         if not days:
-            return f"No {label.lower()} scores in the last 7 days."
+            return f"No {label.lower()} scores in the last {WEEK} days."
         scores = "1 score" if days == 1 else f"{days} scores"
         return (
-            f"{label}: {scores} in the last 7 days, too few for an average "
+            f"{label}: {scores} in the last {WEEK} days, too few for an average "
             f"({insights.MIN_DAYS_FOR_AVERAGE} needed)."
         )
-    text = f"{label} pain averaged {_fmt(average)} over {days} days of the last 7"
+    text = f"{label} pain averaged {_fmt(average)} over {days} days of the last {WEEK}"
     change = figures.week_change
     if change is None:
         return text + "."
     trend = {"up": "up from", "down": "down from", "same": "the same as"}[change.direction]
     return (
-        text + f", {trend} {_fmt(change.before)} in the 7 days before ({change.days_before} days)."
+        text
+        + f", {trend} {_fmt(change.before)} in the {WEEK} days before ({change.days_before} days)."
     )
 
 
