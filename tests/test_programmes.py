@@ -11,6 +11,7 @@ from selfcare import create_app
 from selfcare.auth.service import create_user
 from selfcare.dates import format_day, local_today
 from selfcare.extensions import db
+from selfcare.figures.texts import adherence_text
 from selfcare.models import (
     Exercise,
     ProgrammeChange,
@@ -21,7 +22,6 @@ from selfcare.models import (
     User,
 )
 from selfcare.therapist.service import dashboard_rows
-from selfcare.figures.texts import adherence_text
 from selfcare.trends.service import build_trends
 
 from .helpers import (

@@ -6,7 +6,7 @@ import pytest
 from selfcare.dates import format_day, local_today
 from selfcare.demo import HistoryProfile, create_demo_routines, generate_history
 from selfcare.extensions import db
-from selfcare.models import Appointment, CheckIn, PainScore, RoutineLog, User
+from selfcare.models import Appointment, CheckIn, Measurement, PainScore, RoutineLog, User
 from selfcare.routines.service import create_routine, visible_exercises
 from selfcare.trends.service import build_trends
 
@@ -226,3 +226,96 @@ def test_one_clients_write_leaves_anothers_cached_trends(app, client_user):
         db.session.add(CheckIn(user_id=client_user.id, day=date(2020, 1, 1)))
         db.session.commit()
         assert db.session.get(User, other.id).history_version == before
+
+
+def add_scores(app, user_id, scores_by_age: dict[int, int], region="neck", kind="normal"):
+    with app.app_context():
+        today = local_today(db.session.get(User, user_id).timezone)
+        for age, score in scores_by_age.items():
+            db.session.add(
+                CheckIn(
+                    user_id=user_id,
+                    day=today - timedelta(days=age),
+                    day_kind=kind,
+                    scores=[PainScore(region=region, score=score)],
+                )
+            )
+        db.session.commit()
+        return today
+
+
+def test_one_score_after_a_session_is_not_a_change(app, logged_in_client, client_user):
+    """It read "Neck: 6.0 → 4.0 (better, a change people notice)" from one check-in."""
+    today = add_scores(app, client_user.id, dict.fromkeys(range(2, 12), 6) | {0: 2})
+    with app.app_context():
+        db.session.add(Appointment(client_id=client_user.id, day=today - timedelta(days=2)))
+        db.session.commit()
+    page = " ".join(re.sub(r"<[^>]+>", "", logged_in_client.get("/trends").text).split())
+    assert (
+        "Neck: not enough scores to compare yet (7 and 1 scored days; 3 needed on each side)"
+        in (page)
+    )
+    assert "a change people notice" not in page.split("Since the last session")[1].split("</ul>")[0]
+
+
+def test_a_low_baseline_is_not_worse_within_the_scales_own_error(
+    app, logged_in_client, client_user
+):
+    """2/10 to 3.4/10 is 70 % more but within the 1.77 points the scale varies by itself."""
+    add_scores(app, client_user.id, dict.fromkeys(range(7, 14), 2) | dict.fromkeys(range(4), 3))
+    add_scores(app, client_user.id, dict.fromkeys(range(4, 7), 4))
+    page = logged_in_client.get("/trends").text
+    assert "worse this week" not in page
+    assert "(a small change, under the 1.8 points that count as real)" in page
+
+
+def test_the_report_compares_like_with_like(app, logged_in_client, client_user):
+    today = add_scores(app, client_user.id, dict.fromkeys(range(20), 5))
+    with app.app_context():
+        db.session.add(Appointment(client_id=client_user.id, day=today - timedelta(days=10)))
+        db.session.commit()
+    report = logged_in_client.get("/report").text
+    this_week = report.split("<h2>This week</h2>")[1].split("</table>")[0]
+    assert "The 7 days before → the last 7" in this_week and "Since" not in this_week
+    since = report.split("Since the last session")[1].split("</table>")[0]
+    assert "The 7 days up to the session against the days since it" in since
+    assert "5.0 → 5.0 (about the same) (7 and 7 scored days)" in " ".join(
+        re.sub(r"<[^>]+>", "", since).split()
+    )
+
+
+def test_range_of_motion_changes_are_judged_against_measurement_error(
+    app, logged_in_client, client_user
+):
+    with app.app_context():
+        today = local_today("Europe/London")
+        for age, (rotation, reach) in {30: (60, 20), 0: (63, 12)}.items():
+            day = today - timedelta(days=age)
+            db.session.add_all(
+                [
+                    Measurement(
+                        user_id=client_user.id,
+                        movement="cervical_rotation",
+                        side="left",
+                        value=rotation,
+                        unit="deg",
+                        day=day,
+                    ),
+                    Measurement(
+                        user_id=client_user.id,
+                        movement="fingertip_to_floor",
+                        value=reach,
+                        unit="cm",
+                        day=day,
+                    ),
+                ]  # fmt: skip
+            )
+        db.session.commit()
+    page = logged_in_client.get("/trends").text
+    rotation = page.partition('id="rom-cervical_rotation')[2].partition("</figure>")[0]
+    assert "(within the 4° a measurement varies by)" in rotation
+    assert 'class="chart-band"' in rotation
+    reach = page.partition('id="rom-fingertip_to_floor')[2].partition("</figure>")[0]
+    assert "(better: more than the 4.5 cm a measurement varies by)" in reach
+    assert 'class="chart-band"' not in reach
+    assert "There is no healthy-adult norm for this test; lower is better." in reach

@@ -280,7 +280,7 @@ class Client(NamedTuple):
 
 
 @dataclass
-class _History:
+class History:
     """One client's rows for the figures: a fortnight, and the days before their last session."""
 
     joined: date
@@ -302,7 +302,7 @@ def _first(model, day_column, client):
     ).scalar_subquery()
 
 
-def _load_facts(ids: list[int]) -> dict[int, _History]:
+def _load_facts(ids: list[int]) -> dict[int, History]:
     """Joined, first entries of each kind, and the newest check-in with its mean: one query,
     each figure a subquery that seeks one client's rows through an index."""
     client = User.id
@@ -334,7 +334,7 @@ def _load_facts(ids: list[int]) -> dict[int, _History]:
         ).where(client.in_(ids))
     ):
         joined = to_local(created_at, timezone).date()
-        histories[user_id] = _History(joined, firsts, last, mean)
+        histories[user_id] = History(joined, firsts, last, mean)
     return histories
 
 
@@ -349,7 +349,7 @@ def _windows(rows: list[tuple[int, date, date]]):
     )
 
 
-def _load(clients: Sequence[Client], todays: dict[int, date]) -> dict[int, _History]:
+def _load(clients: Sequence[Client], todays: dict[int, date]) -> dict[int, History]:
     ids = [entry.id for entry in clients]
     histories = _load_facts(ids)
     for client_id, day in db.session.execute(
@@ -364,9 +364,9 @@ def _load(clients: Sequence[Client], todays: dict[int, date]) -> dict[int, _Hist
     rows = list(recent)
     for client_id, first, today in recent:
         session = _last_on_or_before(histories[client_id].appointments, today)
-        if session is not None and session < first:
-            before = session - timedelta(days=insights.AVERAGE_WINDOW_DAYS - 1)
-            rows.append((client_id, before, session))
+        before = session and session - timedelta(days=insights.AVERAGE_WINDOW_DAYS - 1)
+        if before is not None and before < first:
+            rows.append((client_id, before, min(session, first - timedelta(days=1))))
     windows = _windows(rows)
     recent_windows = _windows(recent)
 
@@ -436,7 +436,7 @@ def _last_on_or_before(days: list[date], day: date) -> date | None:
     return next((d for d in reversed(days) if d <= day), None)
 
 
-def _figures_on(history: _History, day: date) -> ClientFigures:
+def figures_on(history: History, day: date) -> ClientFigures:
     """The figures on `day` (today or a day ahead) from the rows loaded for today."""
     first_day = insights.first_day(history.joined, *history.first_entries)
     previous, week = insights.weekly_windows(day)
@@ -457,7 +457,11 @@ def _figures_on(history: _History, day: date) -> ClientFigures:
                 before_session=insights.tally(series, *before_window),
                 after_session=insights.tally(series, *around[1]) if around else Tally(),
             )
-        if figures.week.count or figures.previous.count or figures.before_session:
+        if (
+            figures.week.count
+            or figures.previous.count
+            or (session and figures.before_session.count)
+        ):
             pain[key] = figures
     window_start = day - timedelta(days=insights.ADHERENCE_WINDOW_DAYS - 1)
     feedback = [said for logged, said in history.feedback if window_start <= logged <= day]
@@ -502,7 +506,7 @@ def work_out(clients: Sequence[Client]) -> dict[int, ClientFigures]:
     for entry in sorted(clients, key=lambda entry: entry.id):  # one lock order for upserts
         for ahead in range(FIGURES_AHEAD_DAYS + 1):
             day = todays[entry.id] + timedelta(days=ahead)
-            figures = _figures_on(histories[entry.id], day)
+            figures = figures_on(histories[entry.id], day)
             if not ahead:
                 today_figures[entry.id] = figures
             kept.append(
