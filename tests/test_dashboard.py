@@ -308,3 +308,20 @@ def test_search_folds_every_script_and_takes_wildcards_literally(app):
     assert found("\\") == ["Back\\Slash"]
     assert found("%") == ["Ana 50% Off"]
     assert found("a\x00") == found("\x00") == []  # a NUL: no name holds one, and no error
+
+
+def test_a_client_who_joined_minutes_ago_is_not_flagged(app):
+    """It read "no check-in for 4+ days" and "routines 0 %" for a client of a few minutes."""
+    therapist = make_user(app, "therapist")
+    newcomer = make_user(app, name="Just Joined")
+    with app.app_context():
+        db.session.add(Share(client_id=newcomer.id, therapist_id=therapist.id))
+        db.session.add(Routine(user_id=newcomer.id, name="Neck"))
+        db.session.commit()
+        [row] = dashboard_rows(therapist.id)
+    assert not row.flagged and not row.figures.inactive
+    assert row.figures.adherence.share is None  # nothing to count yet, never 0 %
+    browser = app.test_client()
+    log_in(browser, therapist)
+    page = browser.get("/therapist").text
+    assert "no check-in for" not in page.split("<tbody>")[1] and "0%" not in page

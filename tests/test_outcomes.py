@@ -308,3 +308,24 @@ def test_deleting_the_account_removes_every_psfs_row(app, logged_in_client, clie
     assert count_rows(app, User, id=client_user.id) == 0
     for model in (PsfsActivity, PsfsScoring, PsfsScore, PsfsRequest):
         assert count_rows(app, model) == 0, model
+
+
+def test_a_new_scoring_shows_at_once_on_every_page(app, logged_in_client, client_user):
+    """Trends, the report and the therapist's page kept the old score after a new scoring (a
+    cache that PSFS writes did not reach): nothing is kept per worker now."""
+    browser, _ = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client))
+    name_activities(logged_in_client)
+    score_all(logged_in_client, [2, 3, 4])
+    set_scoring_day(app, 28)
+    pages = {
+        "trends": lambda: logged_in_client.get("/trends").text,
+        "report": lambda: logged_in_client.get("/report").text,
+        "therapist": lambda: browser.get(f"/therapist/clients/{client_user.id}").text,
+    }
+    for read in pages.values():
+        assert "Activity score 3.0 out of 10" in read() or "Latest mean 3.0" in read()
+    score_all(logged_in_client, [6, 6, 6], save_again="y")
+    for where, read in pages.items():
+        page = read()
+        assert "Activity score 6.0 out of 10" in page or "Latest mean 6.0" in page, where

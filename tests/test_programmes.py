@@ -446,3 +446,37 @@ def test_a_twice_a_day_programme_offers_and_saves_its_second_session(
     # Past the plan, a third asks first.
     assert session_log().status_code == 409
     assert count_rows(app, RoutineLog, routine_id=routine_id) == 2
+
+
+def test_a_plan_changed_mid_week_keeps_the_week_it_began_with(app, logged_in_client, client_user):
+    """A therapist moves a programme from 3 to 5 days a week on a Thursday: Today said "2 of 3",
+    then "2 of 5", and the weeks before were counted against 5 days. The week goes on with 3
+    and says what comes next; the weeks before keep their plan on every page."""
+    browser, therapist = sharing_therapist(app, logged_in_client)
+    today = local_today("Europe/London")
+    # The plan's weeks start on the weekday three days ago, so today is its fourth day.
+    starts_on = today - timedelta(days=10)
+    routine_id = add_programme(
+        app, client_user.id, therapist.id, "Neck", starts_on=starts_on, days_per_week=3
+    )
+    with app.app_context():
+        for offset in (0, 2, 4, 7, 8):
+            day = starts_on + timedelta(days=offset)
+            db.session.add(RoutineLog(user_id=client_user.id, routine_id=routine_id, day=day))
+        db.session.commit()
+    before = plan_line(logged_in_client.get("/today").text, routine_id)
+    assert before == "Planned today. 2 of 3 days this week."
+    trends_before = logged_in_client.get("/trends").text
+    url = programme_url(client_user.id, routine_id)
+    data = form_values(browser.get(url).text, "programme-form") | {"days_per_week": "5"}
+    assert browser.post(url, data=data).status_code == 302
+    next_week = format_day(starts_on + timedelta(days=14), "short")
+    assert plan_line(logged_in_client.get("/today").text, routine_id) == (
+        f"Planned today. 2 of 3 days this week. From {next_week}: 5 days a week."
+    )
+    # The adherence of the fortnight is the same figure as before the change.
+    adherence = re.compile(r"Planned sessions done since [^<]*")
+    trends_after = logged_in_client.get("/trends").text
+    assert adherence.search(trends_after).group() == adherence.search(trends_before).group()
+    [change] = fetch_all(app, ProgrammeChange, routine_id=routine_id)
+    assert change.summary.endswith(f"the new frequency counts from {next_week}")
