@@ -518,3 +518,31 @@ def test_each_feeding_model_raises_its_clients_version(app):
         db.session.get(User, client.id).name = "Renamed"
         db.session.commit()
         assert db.session.get(User, client.id).history_version == before
+
+
+def test_the_refresh_command_works_out_whom_tomorrow_needs_and_drops_days_gone_by(
+    app, monkeypatch
+):
+    """Run by cron on several machines at once: it works out the sharing clients that wrote
+    since or whose kept days run out, once, and forgets days nobody reads again."""
+    therapist = make_user(app, "therapist")
+    clients = [sharing_client(app, therapist.id, f"Client {n}") for n in range(3)]
+    make_user(app, name="Not sharing")
+
+    def refresh():
+        result = app.test_cli_runner().invoke(args=["refresh-figures"])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    assert refresh() == "3 clients worked out\n"
+    assert refresh() == "0 clients worked out\n"
+    assert count_rows(app, KeptFigures) == 3 * (FIGURES_AHEAD_DAYS + 1)
+    set_this_weeks_pain(app, clients[0].id, 9)
+    assert refresh() == "1 client worked out\n"
+    # A week later, the days kept have run out: worked out again, and the old days dropped.
+    later = utcnow() + timedelta(days=FIGURES_AHEAD_DAYS)
+    monkeypatch.setattr(dates, "utcnow", lambda: later)
+    assert refresh() == "3 clients worked out\n"
+    with app.app_context():
+        oldest = db.session.scalar(db.select(db.func.min(KeptFigures.day)))
+    assert oldest >= local_today("Europe/London", later) - timedelta(days=1)

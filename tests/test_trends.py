@@ -67,7 +67,7 @@ def test_charts_summaries_and_tables_for_a_history(app, logged_in_client, client
     page = logged_in_client.get("/trends").text
     for region in ("Neck", "Upper back", "Lower back", "Left shoulder", "Right hip"):
         assert f"<h3>{region}" in page
-    assert "days of the last 7" in page and "in the 7 days before" in page
+    assert "days of the last 7." in page and "This week against the 7 days before: " in page
     assert "Pain as a table" in page and '<th scope="row">' in page
     assert "Routine days in the last 14 days: " in page and "calendar-wide" in page
     assert "Neck: turning the head" in page and 'class="chart-band"' in page

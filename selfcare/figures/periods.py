@@ -52,7 +52,7 @@ def periods_between(period: str, start: date, end: date) -> list[date]:
     return firsts
 
 
-# Date arithmetic in SQL, as each database spells it.
+# Date arithmetic in SQL, as each database spells it ({} is the day).
 class _WeekStart(FunctionElement):
     type = Date()
     inherit_cache = True
@@ -68,35 +68,33 @@ class _DayBefore(FunctionElement):
     inherit_cache = True
 
 
-@compiles(_WeekStart, "sqlite")
-def _week_start_sqlite(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)}, 'weekday 0', '-6 days')"
+_SPELLINGS = {
+    _WeekStart: {
+        "sqlite": "date({}, 'weekday 0', '-6 days')",
+        "postgresql": "CAST(date_trunc('week', {}) AS DATE)",
+    },
+    _MonthStart: {
+        "sqlite": "date({}, 'start of month')",
+        "postgresql": "CAST(date_trunc('month', {}) AS DATE)",
+    },
+    _DayBefore: {"sqlite": "date({}, '-1 day')", "postgresql": "({} - 1)"},
+}
 
 
-@compiles(_MonthStart, "sqlite")
-def _month_start_sqlite(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+def _spell(spelling: str):
+    def compile_element(element, compiler, **kw):
+        return spelling.format(compiler.process(element.clauses, **kw))
+
+    return compile_element
 
 
-@compiles(_DayBefore, "sqlite")
-def _day_before_sqlite(element, compiler, **kw):
-    return f"date({compiler.process(element.clauses, **kw)}, '-1 day')"
+def _register_spellings() -> None:
+    for element, by_dialect in _SPELLINGS.items():
+        for dialect, spelling in by_dialect.items():
+            compiles(element, dialect)(_spell(spelling))
 
 
-@compiles(_WeekStart, "postgresql")
-def _week_start_postgresql(element, compiler, **kw):
-    return f"CAST(date_trunc('week', {compiler.process(element.clauses, **kw)}) AS DATE)"
-
-
-@compiles(_MonthStart, "postgresql")
-def _month_start_postgresql(element, compiler, **kw):
-    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
-
-
-@compiles(_DayBefore, "postgresql")
-def _day_before_postgresql(element, compiler, **kw):
-    return f"({compiler.process(element.clauses, **kw)} - 1)"
-
+_register_spellings()
 
 _STARTS = {WEEK: _WeekStart, MONTH: _MonthStart}
 _COLUMNS = (

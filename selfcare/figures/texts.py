@@ -19,22 +19,14 @@ def average_text(label: str, figures: RegionFigures | None) -> str:
     Trends, the report and the therapist's page."""
     days = figures.week.count if figures else 0
     average = figures.average if figures else None
-    if average is None:
-        if not days:
-            return f"No {label.lower()} scores in the last {WEEK} days."
-        scores = "1 score" if days == 1 else f"{days} scores"
-        return (
-            f"{label}: {scores} in the last {WEEK} days, too few for an average "
-            f"({insights.MIN_DAYS_FOR_AVERAGE} needed)."
-        )
-    text = f"{label} pain averaged {_fmt(average)} over {days} days of the last {WEEK}"
-    change = figures.week_change
-    if change is None:
-        return text + "."
-    trend = {"up": "up from", "down": "down from", "same": "the same as"}[change.direction]
+    if average is not None:
+        return f"{label} pain averaged {_fmt(average)} over {days} days of the last {WEEK}."
+    if not days:
+        return f"No {label.lower()} scores in the last {WEEK} days."
+    scores = "1 score" if days == 1 else f"{days} scores"
     return (
-        text
-        + f", {trend} {_fmt(change.before)} in the {WEEK} days before ({change.days_before} days)."
+        f"{label}: {scores} in the last {WEEK} days, too few for an average "
+        f"({insights.MIN_DAYS_FOR_AVERAGE} needed)."
     )
 
 
