@@ -520,9 +520,7 @@ def test_each_feeding_model_raises_its_clients_version(app):
         assert db.session.get(User, client.id).history_version == before
 
 
-def test_the_refresh_command_works_out_whom_tomorrow_needs_and_drops_days_gone_by(
-    app, monkeypatch
-):
+def test_the_refresh_command_works_out_what_tomorrow_needs(app, monkeypatch):
     """Run by cron on several machines at once: it works out the sharing clients that wrote
     since or whose kept days run out, once, and forgets days nobody reads again."""
     therapist = make_user(app, "therapist")
