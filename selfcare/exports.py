@@ -130,6 +130,7 @@ FIGURE_HEADERS = [
     "from",
     "to",
     "value",
+    "of",
     "days",
     "compared with",
     "days compared",
@@ -139,51 +140,43 @@ FIGURE_HEADERS = [
 
 def _figures_table(client: User, parts: frozenset[str]) -> Table:
     """The client's figures today, as every page shows them (figures/kept.py), one per row:
-    the first day, adherence, and per region the 7-day average and its two comparisons."""
+    the first day, adherence (its share, done of counted), and per region the 7-day average and
+    its two comparisons (the later window's mean against the earlier's)."""
     kept = figures_of(client).masked(parts)
     figures = figures_json(kept, exercise_names([kept]))
     today = figures["date"]
-    rows = [["first day", "", figures["first_day"], today, "", "", "", "", ""]]
+
+    def row(figure, region="", start="", value="", of="", days="", compared=None):
+        before, before_days, real = "", "", ""
+        if compared:
+            before, before_days = compared["before"], compared["days_before"]
+            real = "yes" if compared["real"] else "no"
+        return [figure, region, start, today, value, of, days, before, before_days, real]
+
+    rows = [row("first day", start=figures["first_day"])]
     adherence = figures["adherence"]
     if adherence:
+        what = "planned sessions done" if adherence["against_plan"] else "days with a routine"
+        done, counted = adherence["done"], adherence["counted"]
         rows.append(
-            [
-                "planned sessions done" if adherence["against_plan"] else "days with a routine",
-                "",
-                adherence["from"],
-                adherence["to"],
-                adherence["share"],
-                adherence["done"],
-                adherence["counted"],
-                "",
-                "",
-            ]
+            row(what, start=adherence["from"], value=adherence["share"], of=f"{done}/{counted}")
         )
-    week_start = (kept.day - timedelta(days=AVERAGE_WINDOW_DAYS - 1)).isoformat()
+    week = AVERAGE_WINDOW_DAYS
+    week_start = (kept.day - timedelta(days=week - 1)).isoformat()
     for region, each in figures["regions"].items():
-        week = AVERAGE_WINDOW_DAYS
         rows.append(
-            [f"{week}-day average", region, week_start, today, each["average"], each["days"]]
+            row(f"{week}-day average", region, week_start, each["average"], days=each["days"])
         )
         for label, compared in (
             (f"last {week} days against the {week} before", each["this_week"]),
             (f"since the session on {figures['session']}", each["since_session"]),
         ):
             if compared:
+                after = compared["after"]
                 rows.append(
-                    [
-                        label,
-                        region,
-                        "",
-                        today,
-                        compared["after"],
-                        compared["days_after"],
-                        compared["before"],
-                        compared["days_before"],
-                        "yes" if compared["real"] else "no",
-                    ]
+                    row(label, region, value=after, days=compared["days_after"], compared=compared)
                 )
-    return Table(FIGURE_HEADERS, [row + [""] * (len(FIGURE_HEADERS) - len(row)) for row in rows])
+    return Table(FIGURE_HEADERS, rows)
 
 
 def _tables(client: User) -> dict[str, Table]:

@@ -67,11 +67,6 @@ def tally(series: Series, start: date, end: date) -> Tally:
     return Tally(sum(values), len(values))
 
 
-def window_mean(series: Series, start: date, end: date, minimum: int = 1) -> float | None:
-    """Mean of the values from start to end inclusive; None with fewer than `minimum` values."""
-    return tally(series, start, end).mean(minimum)
-
-
 def rolling_mean(series: Series, start: date, end: date) -> dict[date, float | None]:
     """Trailing 7-day mean for each day from start to end. Missing days are gaps, never zeros:
     a day's mean is None when it has no score itself or its window holds fewer than
@@ -487,7 +482,12 @@ def plan_adherence(
         per_day = frequency.times_per_day
         done = sum(min(sessions.get(day, 0), per_day) for day in days if day <= last)
         whole = frequency.sessions_on(span, days)
-        still_possible = per_day * sum(1 for day in days if day >= today)
+        # Days still to come that could bring the week's sessions: a weekdays plan's chosen
+        # ones (as Today says), any for a days-a-week plan.
+        chosen = frequency.weekdays or frozenset(range(7))
+        still_possible = per_day * sum(
+            1 for day in days if day >= today and day.weekday() in chosen
+        )
         planned = max(whole - still_possible, min(done, whole))
         result += PlanAdherence(min(done, planned), planned)
         week_start += timedelta(days=7)

@@ -74,8 +74,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the person last followed a link mailed to `email`; None until they have.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Raised with every write to the client's history (selfcare/history.py), so computed trends
-    # can be cached until it moves.
+    # Raised with every write to what the client's figures are worked out from
+    # (selfcare/figures/listener.py): kept figures of an older version are stale.
     history_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @staticmethod
@@ -462,7 +462,8 @@ class Appointment(db.Model):
 # logs and measurements. Every pain figure goes with "pain", also pain felt during an exercise.
 SHARE_PARTS = {
     "pain": "pain scores (also during exercises), check-ins and activity scores",
-    "routines": "routines and the days you did them",
+    # Rest and flare days go with routines too: adherence never counts them against anyone.
+    "routines": "routines, the days you did them, and your rest and flare days",
     "motion": "range-of-motion measurements",
     "notes": "your notes",
 }

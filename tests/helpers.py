@@ -19,6 +19,7 @@ from sqlalchemy import event
 from selfcare.auth.service import create_user
 from selfcare.extensions import db
 from selfcare.models import CLIENT, THERAPIST
+from selfcare.therapist.service import SharingClients
 
 PASSWORD = "correct horse battery"
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -296,3 +297,8 @@ def read_zip(data: bytes) -> dict[str, list[dict]]:
             name: list(csv.DictReader(io.StringIO(archive.read(name).decode("utf-8-sig"))))
             for name in archive.namelist()
         }
+
+
+def dashboard_rows(therapist_id: int) -> list:
+    """Every sharing client's dashboard row, most urgent first (in an app context)."""
+    return SharingClients(therapist_id).rows()

@@ -11,9 +11,8 @@ from selfcare.clinical import REGIONS
 from selfcare.dates import local_today, to_local
 from selfcare.extensions import db
 from selfcare.models import CheckIn, PainScore, Routine, RoutineLog, Share, User
-from selfcare.therapist.service import dashboard_rows
 
-from .helpers import log_in, make_user
+from .helpers import dashboard_rows, log_in, make_user
 from .test_dashboard_attention import client_names
 
 
@@ -169,7 +168,7 @@ def expected_row(app, user_id: int, timezone: str) -> dict:
         return {
             "last_checkin": last.day if last else None,
             "latest_pain": overall.get(last.day) if last else None,
-            "week_average": insights.window_mean(overall, *week, insights.MIN_DAYS_FOR_AVERAGE),
+            "week_average": insights.tally(overall, *week).mean(insights.MIN_DAYS_FOR_AVERAGE),
             "trend": insights.trend_arrow(
                 insights.comparison("*", overall, (previous, week)).change
             ),

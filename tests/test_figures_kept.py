@@ -6,11 +6,13 @@ import random
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from selfcare import dates
+from selfcare.account.service import delete_account
 from selfcare.dates import local_today, to_local
 from selfcare.extensions import db
-from selfcare.figures import periods
+from selfcare.figures import kept, periods
 from selfcare.figures.feeds import Feeds, NoFigures
 from selfcare.figures.kept import (
     FIGURES_AHEAD_DAYS,
@@ -40,9 +42,19 @@ from selfcare.models import (
     User,
     utcnow,
 )
-from selfcare.therapist.service import dashboard_rows
+from selfcare.therapist.service import SharingClients
 
-from .helpers import count_rows, fetch_all, form_values, log_in, make_user
+from .helpers import (
+    count_rows,
+    dashboard_rows,
+    fetch_all,
+    form_values,
+    log_in,
+    logged_in_therapist,
+    make_user,
+    new_invite_code,
+    redeem,
+)
 from .test_dashboard_attention import CHIN_TUCK, client_names, dashboard, sharing_client
 from .test_session_player import log_session
 
@@ -544,3 +556,81 @@ def test_the_refresh_command_works_out_what_tomorrow_needs(app, monkeypatch):
     with app.app_context():
         oldest = db.session.scalar(db.select(db.func.min(KeptFigures.day)))
     assert oldest >= local_today("Europe/London", later) - timedelta(days=1)
+
+
+def test_a_write_between_working_out_and_reading_keeps_the_client_listed(app):
+    """Another worker's committed write lands after this view worked a client out: the row it
+    just kept is read all the same (the next view reads the newer one)."""
+    therapist = make_user(app, "therapist")
+    client = sharing_client(app, therapist.id, "Bo Steady")
+    with app.app_context():
+        clients = SharingClients(therapist.id)
+        with Session(db.engine) as other:
+            old_day = local_today("Europe/London") - timedelta(days=20)
+            scores = [PainScore(region="neck", score=3)]
+            other.add(CheckIn(user_id=client.id, day=old_day, scores=scores))
+            other.commit()
+        assert clients.counts().total == 1
+        assert [row.client.name for row in clients.rows()] == ["Bo Steady"]
+
+
+def test_midnight_between_reading_the_day_and_working_out_keeps_the_client(app, monkeypatch):
+    """The dashboard reads each zone's today once and works out figures for that day, even
+    when the clock has passed midnight in between."""
+    therapist = make_user(app, "therapist")
+    sharing_client(app, therapist.id, "Bo Steady")
+    real = kept.local_today
+    monkeypatch.setattr(kept, "local_today", lambda zone, *a: real(zone, *a) + timedelta(days=1))
+    with app.app_context():
+        assert SharingClients(therapist.id).counts().total == 1
+
+
+def test_exercises_handed_over_when_a_therapist_leaves_are_named_by_their_copies(app):
+    """Kept figures name exercises by id: a departing therapist's exercise, copied into the
+    client's own, must not leave a flag naming nothing, or another person's exercise that takes
+    the freed id."""
+    leaving, staying = make_user(app, "therapist"), make_user(app, "therapist")
+    stranger = make_user(app, name="Stranger")
+    client = sharing_client(app, staying.id, "Cy Client")
+    with app.app_context():
+        own = Exercise(owner_id=leaving.id, name="Wall angel", kind="reps")
+        routine = Routine(user_id=client.id, name="From Leaving")
+        routine.items.append(RoutineItem(exercise=own, reps=5))
+        log = RoutineLog(user_id=client.id, routine=routine, day=local_today("Europe/London"))
+        log.items = [RoutineLogItem(exercise=own, pain_during=8)]
+        db.session.add_all([own, routine, log])
+        db.session.commit()
+    assert "pain 8 during Wall angel" in dashboard(app, staying)
+    with app.app_context():
+        delete_account(db.session.get(User, leaving.id))
+        db.session.add(Exercise(owner_id=stranger.id, name="Private rehab", kind="reps"))
+        db.session.commit()
+    page = dashboard(app, staying)
+    assert "pain 8 during Wall angel" in page and "Private rehab" not in page
+
+
+def test_a_share_without_a_kind_of_entry_dates_the_first_day_without_it(app, logged_in_client):
+    """A pain-only share's "recording since" is not the date of an unshared measurement."""
+    browser, therapist = logged_in_therapist(app)
+    redeem(browser, new_invite_code(logged_in_client, parts=["pain"]))
+    with app.app_context():
+        client = db.session.scalar(db.select(Share.client_id))
+        today = local_today("Europe/London")
+        db.session.add_all(
+            [
+                Measurement(
+                    user_id=client,
+                    movement="cervical_rotation",
+                    side="left",
+                    value=60,
+                    unit="deg",
+                    day=today - timedelta(days=300),
+                ),
+                CheckIn(user_id=client, day=today, scores=[PainScore(region="neck", score=3)]),
+            ]
+        )
+        db.session.commit()
+    page = browser.get(f"/therapist/clients/{client}?range=all").text
+    assert f'data-figure="first-day" value="{today.isoformat()}"' in page
+    own = logged_in_client.get("/trends?range=all").text
+    assert f'data-figure="first-day" value="{today - timedelta(days=300)}"' in own

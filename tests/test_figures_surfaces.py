@@ -169,7 +169,7 @@ def export_figures(rows: list[dict]) -> dict[str, set[str]]:
         if row["figure"] == "first day":
             found["first-day"].add(row["from"])
         elif row["figure"] in ("planned sessions done", "days with a routine"):
-            found["adherence"].add(f"{row['days']}/{row['compared with']}")
+            found["adherence"].add(row["of"])
     return found
 
 

@@ -46,7 +46,7 @@ def test_empty_and_single_point_series():
         days_ago(n): None for n in range(3, -1, -1)
     }
     assert insights.pain_change("neck", scored(), scored(5)) is None
-    assert insights.window_mean({TODAY: 5}, TODAY, TODAY) == 5
+    assert insights.tally({TODAY: 5}, TODAY, TODAY).mean() == 5
     assert insights.routine_effect(scored(), scored()) is None
     # Day one without a routine yet: today never counts against anyone.
     assert insights.adherence([], [], [], TODAY, TODAY).share is None
@@ -258,8 +258,8 @@ def test_rolling_mean_matches_the_plain_definition():
     series = {days_ago(n): (n * 7) % 11 for n in range(60) if n % 5 != 3}
     fast = insights.rolling_mean(series, days_ago(40), TODAY)
     for day, value in fast.items():
-        plain = insights.window_mean(
-            series, day - timedelta(days=6), day, insights.MIN_DAYS_FOR_AVERAGE
+        plain = insights.tally(series, day - timedelta(days=6), day).mean(
+            insights.MIN_DAYS_FOR_AVERAGE
         )
         if day not in series:
             plain = None  # the line breaks on days without a score
@@ -525,3 +525,18 @@ def test_value_axis_keeps_a_few_round_ticks_whatever_the_spread():
         ticks = ValueAxis(0, high).ticks()
         assert ticks == [step * index for index in range(len(ticks))]
         assert 3 <= len(ticks) <= 6 and ticks[-1] <= high
+
+
+def test_a_weekdays_plan_counts_a_missed_chosen_day_once_no_chosen_day_is_left():
+    """Mon, Wed, Fri, only Monday done: on Saturday (not a chosen day, as Today says) the week
+    can no longer reach its plan without a swap, so two of three count as planned."""
+    plan = insights.Plan(starts_on=MONDAY, weekdays=frozenset({0, 2, 4}))
+    saturday = MONDAY + timedelta(days=5)
+    result = insights.plan_adherence(plan, {MONDAY: 1}, [], MONDAY, saturday)
+    assert (result.done, result.planned) == (1, 3)
+    # A session on Saturday still counts for the week.
+    swapped = insights.plan_adherence(plan, {MONDAY: 1, saturday: 1}, [], MONDAY, saturday)
+    assert (swapped.done, swapped.planned) == (2, 3)
+    # Friday, not yet done: it may still come today.
+    friday = MONDAY + timedelta(days=4)
+    assert insights.plan_adherence(plan, {MONDAY: 1}, [], MONDAY, friday).planned == 2

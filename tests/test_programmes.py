@@ -21,12 +21,12 @@ from selfcare.models import (
     RoutineLog,
     User,
 )
-from selfcare.therapist.service import dashboard_rows
 from selfcare.trends.service import build_trends
 
 from .helpers import (
     PASSWORD,
     count_rows,
+    dashboard_rows,
     fetch_all,
     form_values,
     log_in,
@@ -480,3 +480,28 @@ def test_a_plan_changed_mid_week_keeps_the_week_it_began_with(app, logged_in_cli
     assert adherence.search(trends_after).group() == adherence.search(trends_before).group()
     [change] = fetch_all(app, ProgrammeChange, routine_id=routine_id)
     assert change.summary.endswith(f"the new frequency counts from {next_week}")
+
+
+def test_new_dates_start_the_plans_weeks_again(app, logged_in_client, client_user):
+    """Restarted today at 2 days a week after a change to 5 mid-week: the plan counts from
+    today with 2, never by the 3 it had before (its weeks started elsewhere)."""
+    browser, therapist = sharing_therapist(app, logged_in_client)
+    today = local_today("Europe/London")
+    routine_id = add_programme(
+        app,
+        client_user.id,
+        therapist.id,
+        "Neck",
+        starts_on=today - timedelta(days=10),
+        days_per_week=3,
+    )
+    url = programme_url(client_user.id, routine_id)
+    data = form_values(browser.get(url).text, "programme-form") | {"days_per_week": "5"}
+    assert browser.post(url, data=data).status_code == 302
+    data = form_values(browser.get(url).text, "programme-form")
+    data |= {"days_per_week": "2", "starts_on": today.isoformat()}
+    assert browser.post(url, data=data).status_code == 302
+    assert fetch_all(app, Routine, id=routine_id)[0].past_frequencies == []
+    assert plan_line(logged_in_client.get("/today").text, routine_id).startswith(
+        "Planned today. 0 of 2 days this week"
+    )

@@ -1,7 +1,7 @@
-"""How a change to a table reaches a client's figures, declared on each model as its `figures`
-attribute (models.py) and read by one flush listener (figures/listener.py). A model that holds
-a client's data either feeds their figures or says why not; tests/test_figures_kept.py walks the
-tables and fails for one that does neither, so a new model cannot be forgotten silently."""
+"""How a change to a table reaches a client's figures, declared on each model as its
+`__figures__` attribute (models.py) and read by one flush listener (figures/listener.py). A model
+that holds a client's data either feeds their figures or says why not; tests/test_figures_kept.py
+walks the tables and fails for one that does neither, so a new model can't be forgotten."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta

@@ -18,6 +18,7 @@ from sqlalchemy import Date, Float, Integer, String, cast, column, func, select
 from sqlalchemy import values as values_table
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
 
 from .. import insights
 from ..access import share_in_force
@@ -107,7 +108,8 @@ class ClientFigures:
     a share may cover less: `masked`)."""
 
     day: date
-    first_day: date
+    joined: date
+    first_day: date  # insights.first_day of the joining day and the first entries shown
     last_checkin: date | None
     latest_pain: float | None  # the mean of the newest check-in's scores
     session: date | None  # the last appointment on or before the day
@@ -157,8 +159,13 @@ class ClientFigures:
         """What a share of `parts` shows: pain figures with "pain", adherence and exercises felt
         too hard with "routines", pain during an exercise (a pain score) with both."""
         pain, routines = "pain" in parts, "routines" in parts
+        shown = {
+            kind: day for kind, day in self.first_entries.items() if ENTRY_PARTS[kind] in parts
+        }
         return replace(
             self,
+            first_day=insights.first_day(self.joined, *shown.values()),
+            first_entries=shown,
             last_checkin=self.last_checkin if pain else None,
             latest_pain=self.latest_pain if pain else None,
             pain=self.pain if pain else {},
@@ -187,6 +194,7 @@ class ClientFigures:
         adherence = self.adherence
         return {
             "day": self.day.isoformat(),
+            "joined": self.joined.isoformat(),
             "first_day": self.first_day.isoformat(),
             "last_checkin": self.last_checkin and self.last_checkin.isoformat(),
             "latest_pain": self.latest_pain,
@@ -226,6 +234,7 @@ class ClientFigures:
         adherence = data["adherence"]
         return cls(
             day=today,
+            joined=day(data["joined"]),
             first_day=day(data["first_day"]),
             last_checkin=day(data["last_checkin"]),
             latest_pain=data["latest_pain"],
@@ -467,6 +476,7 @@ def figures_on(history: History, day: date) -> ClientFigures:
     feedback = [said for logged, said in history.feedback if window_start <= logged <= day]
     return ClientFigures(
         day=day,
+        joined=history.joined,
         first_day=first_day,
         last_checkin=history.last_checkin,
         latest_pain=history.latest_pain,
@@ -494,13 +504,20 @@ def figures_on(history: History, day: date) -> ClientFigures:
     )
 
 
-def work_out(clients: Sequence[Client]) -> dict[int, ClientFigures]:
-    """The figures of `clients` today and in the days ahead, kept; returns today's. The version
-    kept is the one read before the history, so a write in between leaves them stale, never
-    newer than they claim; two workers keeping the same client both write true figures."""
+def work_out(
+    clients: Sequence[Client], zone_today: dict[str, date] | None = None
+) -> dict[int, ClientFigures]:
+    """The figures of `clients` today and in the days ahead, kept; returns today's. `zone_today`
+    is each time zone's today as the caller reads it (so a page read just before midnight finds
+    its day among those kept); by default, the clock's. The version kept is the one read before
+    the history, so a write in between leaves them stale, never newer than they claim; two
+    workers keeping the same client both write true figures."""
     if not clients:
         return {}
-    todays = {entry.id: local_today(entry.timezone) for entry in clients}
+    zone_today = zone_today or {}
+    todays = {
+        entry.id: zone_today.get(entry.timezone) or local_today(entry.timezone) for entry in clients
+    }
     histories = _load(clients, todays)
     kept, today_figures = [], {}
     for entry in sorted(clients, key=lambda entry: entry.id):  # one lock order for upserts
@@ -522,25 +539,24 @@ def work_out(clients: Sequence[Client]) -> dict[int, ClientFigures]:
     return today_figures
 
 
-_RANK_COLUMNS = ("worse_rise", "worse_regions", "inactive", "worst_pain_during", "too_hard")
+_RANKS = ("worse_rise", "worse_regions", "inactive", "worst_pain_during", "too_hard")
 
 
 def _keep(rows: list[dict]) -> None:
     dialect_insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
     upsert = dialect_insert[db.engine.dialect.name](KeptFigures)
-    db.session.execute(
-        upsert.on_conflict_do_update(
-            index_elements=[KeptFigures.user_id, KeptFigures.day],
-            set_={
-                name: upsert.excluded[name]
-                for name in ("history_version", "figures", *_RANK_COLUMNS)
-            },
-            # Never a newer kept row replaced by an older one (two workers, or a command).
-            where=KeptFigures.history_version <= upsert.excluded.history_version,
-        ),
-        rows,
+    keep = upsert.on_conflict_do_update(
+        index_elements=[KeptFigures.user_id, KeptFigures.day],
+        set_={name: upsert.excluded[name] for name in ("history_version", "figures", *_RANKS)},
+        # Never a newer kept row replaced by an older one (two workers, or a command).
+        where=KeptFigures.history_version <= upsert.excluded.history_version,
     )
-    db.session.commit()
+    try:
+        db.session.execute(keep, rows)
+        db.session.commit()
+    except IntegrityError:
+        # A client deleted their account meanwhile: nothing of theirs is kept or shown again.
+        db.session.rollback()
 
 
 def figures_of(client: User) -> ClientFigures:

@@ -22,7 +22,8 @@ _RAISE_VERSIONS = (
 _TOUCHED = "figures_touched_days"
 
 
-def _raise_versions(session: Session, user_ids: Iterable[int]) -> None:
+def raise_versions(session: Session, user_ids: Iterable[int]) -> None:
+    """For writes around the unit of work that change what figures read, but not pain."""
     ids = sorted(set(user_ids))
     if ids:
         session.execute(_RAISE_VERSIONS, {"user_ids": ids})
@@ -32,7 +33,7 @@ def note_history_change(session: Session, user_ids) -> None:
     """For rows written around the unit of work (bulk inserts of generated data): the clients'
     versions raised and their pain periods worked out anew."""
     ids = set(user_ids)
-    _raise_versions(session, ids)
+    raise_versions(session, ids)
     periods.rebuild(session, ids)
 
 
@@ -50,7 +51,7 @@ def _before_flush(session: Session, flush_context, instances) -> None:
         who = feeds.owners(instance)
         owners |= who
         touched.update((owner, day) for owner in who for day in feeds.period_days(instance))
-    _raise_versions(session, owners)
+    raise_versions(session, owners)
 
 
 def _after_flush(session: Session, flush_context) -> None:

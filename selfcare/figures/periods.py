@@ -43,15 +43,6 @@ def period_end(period: str, start: date) -> date:
     return (start.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
-def periods_between(period: str, start: date, end: date) -> list[date]:
-    """First days of the periods from the one holding `start` to the one holding `end`."""
-    firsts, first = [], period_start(period, start)
-    while first <= end:
-        firsts.append(first)
-        first = period_end(period, first) + timedelta(days=1)
-    return firsts
-
-
 # Date arithmetic in SQL, as each database spells it ({} is the day).
 class _WeekStart(FunctionElement):
     type = Date()

@@ -11,6 +11,7 @@ from ..clinical import EXERCISE_LIBRARY
 from ..dates import format_day
 from ..dose import Dose
 from ..extensions import db
+from ..figures.listener import raise_versions
 from ..insights import Plan
 from ..merge import Merge, merge_edits, read_snapshot
 from ..models import (
@@ -155,6 +156,8 @@ def hand_over_exercises(owner_id: int) -> list[str]:
                 )
         if exercise.photo:
             going.append(exercise.photo)
+    # Their kept figures name exercises by id: worked out again with the copies' ids.
+    raise_versions(db.session, {user for users in users_of.values() for user in users})
     return going
 
 
@@ -342,8 +345,12 @@ def save_programme(
 
 def _keep_past_frequency(routine: Routine, before: Plan | None, today: date) -> date | None:
     """A running programme whose frequency changed keeps the old one until its week is over
-    (insights.Plan): returns the day the new one counts from, None when nothing is kept."""
+    (insights.Plan): returns the day the new one counts from, None when nothing is kept. New
+    dates start the plan's weeks again, with no frequency before them."""
     after = routine.plan
+    if before is not None and after is not None and before.starts_on != after.starts_on:
+        routine.past_frequencies = []  # new dates: the plan's weeks start again
+        return None
     if before is None or after is None or before.frequency == after.frequency:
         return None
     counts_from = after.change_takes_effect(today)

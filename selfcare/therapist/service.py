@@ -123,23 +123,25 @@ class SharingClients:
         timezones = db.session.scalars(
             select(User.timezone).join(Share, Share.client_id == User.id).where(*sharing).distinct()
         ).all()
-        # One "today" per time zone, read once: the kept day and the flags agree at midnight.
-        self._zone_days = zone_days({zone: local_today(zone) for zone in timezones})
+        # One "today" per time zone, read once: what is worked out and what is read agree at
+        # midnight.
+        zone_today = {zone: local_today(zone) for zone in timezones}
+        self._zone_days = zone_days(zone_today)
         self._where = [*sharing]
         stale = db.session.execute(
             self._clients(User.id, User.timezone, User.history_version, kept=False).order_by(
                 User.id
             )
         ).all()
-        work_out([Client(*entry) for entry in stale])
+        work_out([Client(*entry) for entry in stale], zone_today)
         if search:
             self._where.append(_name_contains(search))
 
     def _clients(self, *columns, kept: bool = True):
-        """The sharing clients with their kept figures of today (`kept`), or those without
-        fresh ones."""
+        """The sharing clients with their kept figures of today (`kept`: those just worked out
+        among them, even if the client wrote since; the next view reads the newer), or those
+        without fresh ones."""
         today = self._zone_days
-        fresh = fresh_on(today.c.today)
         query = (
             select(*columns)
             .select_from(User)
@@ -147,7 +149,9 @@ class SharingClients:
             .join(today, today.c.timezone == User.timezone)
         )
         if kept:
-            return query.join(KeptFigures, fresh).where(*self._where)
+            of_today = (KeptFigures.user_id == User.id) & (KeptFigures.day == today.c.today)
+            return query.join(KeptFigures, of_today).where(*self._where)
+        fresh = fresh_on(today.c.today)
         return query.outerjoin(KeptFigures, fresh).where(
             *self._where, KeptFigures.user_id.is_(None)
         )
@@ -178,11 +182,6 @@ class SharingClients:
         ]
         names = exercise_names(figures for _, figures in found)
         return [ClientRow(client, figures, names) for client, figures in found]
-
-
-def dashboard_rows(therapist_id: int) -> list[ClientRow]:
-    """Every sharing client's row, most urgent first."""
-    return SharingClients(therapist_id).rows()
 
 
 def _name_contains(search: str):
