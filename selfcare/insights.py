@@ -23,8 +23,6 @@ AVERAGE_WINDOW_DAYS = 7
 MIN_DAYS_FOR_AVERAGE = 3
 MIN_DAYS_FOR_CHANGE = MIN_DAYS_FOR_AVERAGE
 INACTIVE_AFTER_DAYS = 4
-# Week-to-week shifts of the dashboard's overall pain below this many points are noise.
-TREND_THRESHOLD = 0.5
 # Adherence, wherever it is shown, covers the last two weeks (or the client's days so far).
 ADHERENCE_WINDOW_DAYS = 14
 # "Does my routine help?" compares next-day pain after days with and without a routine. Below
@@ -199,11 +197,11 @@ def measurement_change(before: float, after: float, detectable: float) -> Change
 
 
 def trend_arrow(change: Change | None) -> str:
-    """The dashboard's arrow: "up" or "down" only for a shift of TREND_THRESHOLD or more, else
+    """The dashboard's arrow: "up" or "down" only for a real change (as every flag), else
     "same"; "" when there is too little data to compare."""
     if change is None:
         return ""
-    return change.direction if abs(change.delta) >= TREND_THRESHOLD else "same"
+    return change.direction if change.meaningful else "same"
 
 
 def worsened(change: Change | None) -> bool:
@@ -523,6 +521,7 @@ class PlanDay:
     days_per_week: int | None = None
     # A changed frequency that starts with the next week of the plan: (that day, the new one).
     coming: tuple[date, Frequency] | None = None
+    week_start: date | None = None  # the first day of the plan's week that holds today
 
 
 def plan_day(plan: Plan, sessions: Mapping[date, int], today: date) -> PlanDay | None:
@@ -539,7 +538,9 @@ def plan_day(plan: Plan, sessions: Mapping[date, int], today: date) -> PlanDay |
     done_today = sessions.get(today, 0)
     if frequency.weekdays:
         due = today.weekday() in frequency.weekdays
-        return PlanDay(due, done_today, frequency.times_per_day, coming=coming)
+        return PlanDay(
+            due, done_today, frequency.times_per_day, coming=coming, week_start=week_start
+        )
     per_week = frequency.days_per_week or 7
     earlier = sum(1 for day in days_between(week_start, today) if sessions.get(day) and day < today)
     return PlanDay(
@@ -549,6 +550,7 @@ def plan_day(plan: Plan, sessions: Mapping[date, int], today: date) -> PlanDay |
         week_days_done=earlier + (1 if done_today else 0),
         days_per_week=per_week,
         coming=coming,
+        week_start=week_start,
     )
 
 

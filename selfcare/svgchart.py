@@ -299,10 +299,11 @@ def adherence_calendar(
     rest_days: Iterable[date],
     end: date,
     weeks: int,
+    first_day: date = date.min,
 ) -> Markup:
     """Weeks as columns, Monday at the top, each month named over its first week. Cell shade:
     no routine, one, two or more; rest and flare days drawn as outlined cells so they read as
-    "planned", not "missed"."""
+    "planned", not "missed"; days before the client's first day left blank."""
     last_monday = end - timedelta(days=end.weekday())
     first_monday = last_monday - timedelta(weeks=weeks - 1)
     resting = set(rest_days)
@@ -312,6 +313,8 @@ def adherence_calendar(
         if day > end:
             break
         count = logs_per_day.get(day, 0)
+        if day < first_day and not count:
+            continue
         level = (
             "more" if count >= 2 else "one" if count == 1 else "rest" if day in resting else "none"
         )

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from . import insights
 from .assets import asset_url
 from .dates import format_day, format_duration, format_moment
-from .figures.texts import adherence_text, figure_value
+from .figures.texts import adherence_text, figure_value, points
 from .sharing.service import INVITE_LIFETIME, UNDO_WINDOW
 
 # The numbers the rules run on, for the sentences that name them: a changed rule changes them.
@@ -95,6 +95,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(RULES, "rules")
     app.add_template_filter(figure_value)
     app.add_template_filter(adherence_text)
+    app.add_template_filter(points)
     app.add_template_global(cached_markup)
     # For one-tap forms that carry a submission id (see forms.SubmissionIdField).
     app.add_template_global(lambda: str(uuid.uuid4()), "new_submission_id")

@@ -254,6 +254,27 @@ def test_calendar_marks_rest_days_apart_from_missed_days():
     assert 'class="heat-more"' in svg and 'class="heat-one"' in svg and 'class="heat-rest"' in svg
 
 
+def test_calendar_leaves_the_days_before_the_first_day_blank():
+    """A new client's calendar showed weeks of grey "none" squares before they joined."""
+
+    def cells(first_day):
+        svg = adherence_calendar(
+            chart_id="c",
+            title="t",
+            description="d",
+            logs_per_day={TODAY: 1},
+            rest_days=[],
+            end=TODAY,
+            weeks=12,
+            first_day=first_day,
+        )
+        match = re.search(r'class="heat-none" d="([^"]*)"', svg)
+        return match.group(1).count("M") if match else 0
+
+    assert cells(days_ago(100)) == 11 * 7 + 3 - 1  # to this Wednesday, less the day done
+    assert cells(TODAY) == 0
+
+
 def test_rolling_mean_matches_the_plain_definition():
     series = {days_ago(n): (n * 7) % 11 for n in range(60) if n % 5 != 3}
     fast = insights.rolling_mean(series, days_ago(40), TODAY)

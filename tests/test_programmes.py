@@ -245,6 +245,11 @@ def add_programme(app, client_id, therapist_id, name, **plan) -> int:
         return routine.id
 
 
+def this_week(week_start) -> str:
+    """How Today names a plan's week: from Monday, "this week"; else since its first day."""
+    return "this week" if week_start.weekday() == 0 else f"since {format_day(week_start, 'short')}"
+
+
 def plan_line(page: str, routine_id: int) -> str:
     card = page.split(f'id="routine-{routine_id}"', 1)[1].split('class="routine-actions"', 1)[0]
     match = re.search(r'class="small plan-state">(.*?)</p>', card, re.S)
@@ -299,11 +304,11 @@ def test_a_days_a_week_plan_is_done_for_the_week_once_its_days_are_done(
         app, client_user.id, therapist.id, "Twice a week", starts_on=today, days_per_week=2
     )
     assert plan_line(logged_in_client.get("/today").text, routine_id) == (
-        "Planned today. 0 of 2 days this week."
+        f"Planned today. 0 of 2 days {this_week(today)}."
     )
     tap_routine(logged_in_client, routine_id)
     assert plan_line(logged_in_client.get("/today").text, routine_id) == (
-        "Planned today: done. 1 of 2 days this week."
+        f"Planned today: done. 1 of 2 days {this_week(today)}."
     )
 
 
@@ -465,14 +470,16 @@ def test_a_plan_changed_mid_week_keeps_the_week_it_began_with(app, logged_in_cli
             db.session.add(RoutineLog(user_id=client_user.id, routine_id=routine_id, day=day))
         db.session.commit()
     before = plan_line(logged_in_client.get("/today").text, routine_id)
-    assert before == "Planned today. 2 of 3 days this week."
+    week = this_week(starts_on + timedelta(days=7))
+    assert before == f"Planned today. 2 of 3 days {week}."
     trends_before = logged_in_client.get("/trends").text
     url = programme_url(client_user.id, routine_id)
     data = form_values(browser.get(url).text, "programme-form") | {"days_per_week": "5"}
-    assert browser.post(url, data=data).status_code == 302
+    saved = browser.post(url, data=data, follow_redirects=True).text
+    assert "Saved. Now 5 days a week (was 3 days a week)" in saved
     next_week = format_day(starts_on + timedelta(days=14), "short")
     assert plan_line(logged_in_client.get("/today").text, routine_id) == (
-        f"Planned today. 2 of 3 days this week. From {next_week}: 5 days a week."
+        f"Planned today. 2 of 3 days {week}. From {next_week}: 5 days a week."
     )
     # The adherence of the fortnight is the same figure as before the change.
     adherence = re.compile(r"Planned sessions done since [^<]*")
@@ -503,5 +510,5 @@ def test_new_dates_start_the_plans_weeks_again(app, logged_in_client, client_use
     assert browser.post(url, data=data).status_code == 302
     assert fetch_all(app, Routine, id=routine_id)[0].past_frequencies == []
     assert plan_line(logged_in_client.get("/today").text, routine_id).startswith(
-        "Planned today. 0 of 2 days this week"
+        f"Planned today. 0 of 2 days {this_week(today)}"
     )

@@ -67,7 +67,7 @@ def test_charts_summaries_and_tables_for_a_history(app, logged_in_client, client
     page = logged_in_client.get("/trends").text
     for region in ("Neck", "Upper back", "Lower back", "Left shoulder", "Right hip"):
         assert f"<h3>{region}" in page
-    assert "days of the last 7." in page and "This week against the 7 days before: " in page
+    assert "days of the last 7." in page and "The last 7 days against the 7 before: " in page
     assert "Pain as a table" in page and '<th scope="row">' in page
     assert "Routine days in the last 14 days: " in page and "calendar-wide" in page
     assert "Neck: turning the head" in page and 'class="chart-band"' in page
@@ -258,6 +258,20 @@ def test_one_score_after_a_session_is_not_a_change(app, logged_in_client, client
     assert "a change people notice" not in page.split("Since the last session")[1].split("</ul>")[0]
 
 
+def test_the_report_lists_appointment_notes_and_says_none_only_when_there_are_none(
+    app, logged_in_client, client_user
+):
+    today = add_scores(app, client_user.id, dict.fromkeys(range(5), 4))
+    report = logged_in_client.get("/report").text
+    assert "No notes in this period." in report
+    with app.app_context():
+        note = "Next time: thoracic mobility"
+        db.session.add(Appointment(client_id=client_user.id, day=today, note=note))
+        db.session.commit()
+    report = logged_in_client.get("/report").text
+    assert "Next time: thoracic mobility" in report and "No notes in this period." not in report
+
+
 def test_a_low_baseline_is_not_worse_within_the_scales_own_error(
     app, logged_in_client, client_user
 ):
@@ -265,22 +279,32 @@ def test_a_low_baseline_is_not_worse_within_the_scales_own_error(
     add_scores(app, client_user.id, dict.fromkeys(range(7, 14), 2) | dict.fromkeys(range(4), 3))
     add_scores(app, client_user.id, dict.fromkeys(range(4, 7), 4))
     page = logged_in_client.get("/trends").text
-    assert "worse this week" not in page
-    assert "(a small change, under the 1.8 points that count as real)" in page
+    assert "worse than the 7 days before" not in page
+    # 2.0 to 3.43: the change shown with the precision of the threshold it is under.
+    assert "(a small change: 1.43 points, where 1.77 count as real)" in page
 
 
 def test_the_report_compares_like_with_like(app, logged_in_client, client_user):
+    """Each column of the report's pain table names the two windows it compares (a row mixed
+    a last-7-days summary, a change since the session and a weekly flag under one heading)."""
     today = add_scores(app, client_user.id, dict.fromkeys(range(20), 5))
     with app.app_context():
         db.session.add(Appointment(client_id=client_user.id, day=today - timedelta(days=10)))
         db.session.commit()
     report = logged_in_client.get("/report").text
-    this_week = report.split("<h2>This week</h2>")[1].split("</table>")[0]
-    assert "The 7 days before → the last 7" in this_week and "Since" not in this_week
-    since = report.split("Since the last session")[1].split("</table>")[0]
-    assert "The 7 days up to the session against the days since it" in since
-    assert "5.0 → 5.0 (about the same) (7 and 7 scored days)" in " ".join(
-        re.sub(r"<[^>]+>", "", since).split()
+    table = report.split("<h2>Pain, the last 7 days</h2>")[1].split("</table>")[0]
+    headers = re.findall(r'<th scope="col">([^<]*)</th>', table)
+    session = format_day(today - timedelta(days=10), "short")
+    assert headers == [
+        "Region",
+        "Average",
+        "Against the 7 days before",
+        f"Since the session on {session}: the 7 days up to it → the days after it",
+    ]
+    neck = " ".join(re.sub(r"<[^>]+>", "", table.split("Neck")[1]).split())
+    assert neck.startswith(
+        "5.0 (7 scored days) 5.0 → 5.0 (about the same) (7 and 7 scored days) "
+        "5.0 → 5.0 (about the same) (7 and 7 scored days)"
     )
 
 

@@ -267,16 +267,18 @@ def _programme_json(each: ProgrammeWeek) -> list:
         plan.week_days_done,
         plan.days_per_week,
         coming,
+        plan.week_start.isoformat(),
     ]
 
 
 def _programme_from_json(data: list) -> ProgrammeWeek:
-    routine_id, name, *plan, coming = data
+    routine_id, name, *plan, coming, week_start = data
     if coming:
         first, times, per_week, weekdays = coming
         frequency = insights.Frequency(times, per_week, frozenset(weekdays))
         coming = (date.fromisoformat(first), frequency)
-    return ProgrammeWeek(routine_id, name, insights.PlanDay(*plan, coming=coming))
+    week = date.fromisoformat(week_start)
+    return ProgrammeWeek(routine_id, name, insights.PlanDay(*plan, coming, week))
 
 
 # Loading: what the figures of a batch of clients are worked out from.

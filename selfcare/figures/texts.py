@@ -46,8 +46,10 @@ def adherence_text(figure: insights.Adherence) -> str:
     )
     if figure.share is None:
         if figure.against_plan:
-            return f"Nothing in the plan has come round yet {when}{resting}."
-        return f"No days to count yet {when}{resting}."
+            return f"Nothing in the plan has come round yet {when}."
+        if figure.resting:
+            return f"Every day {when} was a rest or flare day: nothing to count."
+        return "Nothing to count yet: today counts once a routine is done."
     if figure.against_plan:
         what = "Planned session" if figure.counted == 1 else "Planned sessions"
         return (
@@ -55,6 +57,12 @@ def adherence_text(figure: insights.Adherence) -> str:
         )
     what = "Routine day" if figure.counted == 1 else "Routine days"
     return f"{what} {when}: {figure.done} of {figure.counted} ({figure.share:.0%}){resting}."
+
+
+def points(value: float) -> str:
+    """Points on a 0-10 scale with the precision a threshold like 1.77 needs: "1.77", "2",
+    "1.5", so a change shown as 1.8 never reads as reaching a threshold it is under."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def figure_value(value) -> str:

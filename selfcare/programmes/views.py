@@ -20,6 +20,7 @@ from ..routines.forms import (
 )
 from ..routines.service import (
     ProgrammeEdit,
+    changes_sentence,
     create_routine,
     programme_from_template,
     programme_history,
@@ -180,7 +181,7 @@ def edit(client, share, programme_id):
         form.loaded.data = stored
         show_programme_conflicts(form, merge.conflicts)
         return _edit_page(client, routine, form, 409)
-    flash("Saved. " + ("; ".join(changes) if changes else "Nothing had changed."), "success")
+    flash("Saved. " + (changes_sentence(changes) if changes else "Nothing had changed."), "success")
     return redirect(url_for("programmes.edit", client_id=client.id, programme_id=routine.id))
 
 

@@ -373,15 +373,20 @@ def _keep_past_frequency(routine: Routine, before: Plan | None, today: date) -> 
     return counts_from
 
 
+def changes_sentence(changes: list[str]) -> str:
+    """What a save changed, as one sentence: "Now 3 days a week (was 2 days a week); …"."""
+    summary = "; ".join(changes)
+    return summary[:1].upper() + summary[1:]
+
+
 def record_change(routine: Routine, therapist: User, changes: list[str]) -> None:
     """Keep what a therapist's save changed in the programme (not yet committed)."""
-    summary = "; ".join(changes)
     db.session.add(
         ProgrammeChange(
             routine_id=routine.id,
             changed_by_id=therapist.id,
             changed_by_name=therapist.name,
-            summary=summary[:1].upper() + summary[1:],
+            summary=changes_sentence(changes),
         )
     )
 

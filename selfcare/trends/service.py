@@ -550,6 +550,7 @@ def _adherence_panel(client_id: int, figures: ClientFigures) -> AdherencePanel:
             rest_days=rest_days,
             end=today,
             weeks=weeks,
+            first_day=figures.first_day,
         )
 
     return AdherencePanel(
@@ -561,19 +562,27 @@ def _adherence_panel(client_id: int, figures: ClientFigures) -> AdherencePanel:
 
 
 REPORT_NOTES = 6
+REPORT_APPOINTMENT_NOTES = 3
 
 
 @dataclass(frozen=True)
 class Report:
-    """The one-page summary for a session: the trends plus the client's recent notes."""
+    """The one-page summary for a session: the trends plus recent notes: the appointments'
+    (a therapist's always; the client's own with the notes part) and the client's check-ins'."""
 
     client: User
     trends: Trends
+    appointment_notes: list[Appointment]
     notes: list[CheckIn]
 
 
 def build_report(client: User, range_key: str, parts: frozenset[str] = ALL_PARTS) -> Report:
     trends = build_trends(client, range_key, None, parts=parts)
+    appointment_notes = [
+        appointment
+        for appointment in reversed(trends.appointments)
+        if appointment.note and ("notes" in parts or appointment.created_by_id != client.id)
+    ][:REPORT_APPOINTMENT_NOTES]
     notes = db.session.scalars(
         select(CheckIn)
         .where(
@@ -585,4 +594,4 @@ def build_report(client: User, range_key: str, parts: frozenset[str] = ALL_PARTS
         .order_by(CheckIn.day.desc())
         .limit(REPORT_NOTES)
     ).all()
-    return Report(client, trends, list(notes))
+    return Report(client, trends, appointment_notes, list(notes))
