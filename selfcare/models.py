@@ -554,7 +554,7 @@ class KeptFigures(db.Model):
     """A client's figures as they stand on one of their local days (figures/kept.py), every part
     unmasked (each share masks its own as it reads them). Worked out for today and the days
     ahead at once, so a new day finds its row waiting; stale once the client's history version
-    moves past the one they were worked out from."""
+    moves past the one they were worked out from, or the rules change."""
 
     __tablename__ = "kept_figures"
     __figures__ = NoFigures("figures kept themselves (figures/kept.py)")
@@ -564,6 +564,8 @@ class KeptFigures(db.Model):
     )
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     history_version: Mapped[int] = mapped_column(Integer)
+    # The rules and the form they were kept by (figures/kept.RULES_VERSION): older are stale.
+    rules_version: Mapped[int] = mapped_column(SmallInteger)
     figures: Mapped[dict] = mapped_column(JSON)
     # What ranks and flags the client on a dashboard, unmasked, so it sorts and counts every
     # client without reading their figures: pain part, then routines part.

@@ -634,3 +634,16 @@ def test_a_share_without_a_kind_of_entry_dates_the_first_day_without_it(app, log
     assert f'data-figure="first-day" value="{today.isoformat()}"' in page
     own = logged_in_client.get("/trends?range=all").text
     assert f'data-figure="first-day" value="{today - timedelta(days=300)}"' in own
+
+
+def test_figures_kept_by_older_rules_are_worked_out_again(app, monkeypatch):
+    """A deploy that changes a rule raises RULES_VERSION: nothing kept by the old rule is read."""
+    therapist = make_user(app, "therapist")
+    sharing_client(app, therapist.id, "Bo Steady")
+    with app.app_context():
+        dashboard_rows(therapist.id)
+        newer = kept.RULES_VERSION + 1
+        monkeypatch.setattr(kept, "RULES_VERSION", newer)
+        dashboard_rows(therapist.id)
+        versions = list(db.session.scalars(db.select(KeptFigures.rules_version)))
+    assert versions == [newer] * (FIGURES_AHEAD_DAYS + 1)

@@ -63,6 +63,7 @@ def upgrade():
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("history_version", sa.Integer(), nullable=False),
+        sa.Column("rules_version", sa.SmallInteger(), nullable=False),
         sa.Column("figures", sa.JSON(), nullable=False),
         sa.Column("worse_rise", sa.Float(), nullable=False),
         sa.Column("worse_regions", sa.SmallInteger(), nullable=False),

@@ -45,6 +45,9 @@ from .periods import ALL_REGIONS
 
 # Each kind of entry, with the share part that covers it (activity scores go with pain).
 ENTRY_PARTS = {"checkin": "pain", "routine": "routines", "measurement": "motion", "psfs": "pain"}
+# Raise it with any change to a rule or to what is kept: every kept row is then stale, and
+# worked out again when next read.
+RULES_VERSION = 1
 # Worked out for today and this many days ahead: a client quiet for longer is worked out again
 # when next read (or by `flask refresh-figures`).
 FIGURES_AHEAD_DAYS = 7
@@ -533,6 +536,7 @@ def work_out(
                     "user_id": entry.id,
                     "day": day,
                     "history_version": entry.history_version,
+                    "rules_version": RULES_VERSION,
                     "figures": figures.to_json(),
                     **figures.ranks(),
                 }
@@ -549,7 +553,10 @@ def _keep(rows: list[dict]) -> None:
     upsert = dialect_insert[db.engine.dialect.name](KeptFigures)
     keep = upsert.on_conflict_do_update(
         index_elements=[KeptFigures.user_id, KeptFigures.day],
-        set_={name: upsert.excluded[name] for name in ("history_version", "figures", *_RANKS)},
+        set_={
+            name: upsert.excluded[name]
+            for name in ("history_version", "rules_version", "figures", *_RANKS)
+        },
         # Never a newer kept row replaced by an older one (two workers, or a command).
         where=KeptFigures.history_version <= upsert.excluded.history_version,
     )
@@ -569,6 +576,7 @@ def figures_of(client: User) -> ClientFigures:
             KeptFigures.user_id == client.id,
             KeptFigures.day == today,
             KeptFigures.history_version == client.history_version,
+            KeptFigures.rules_version == RULES_VERSION,
         )
     )
     if kept is not None:
@@ -607,6 +615,7 @@ def fresh_on(day_column):
         (KeptFigures.user_id == User.id)
         & (KeptFigures.day == day_column)
         & (KeptFigures.history_version == User.history_version)
+        & (KeptFigures.rules_version == RULES_VERSION)
     )
 
 
