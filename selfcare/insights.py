@@ -5,6 +5,7 @@ from calendar import day_abbr
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 from statistics import fmean
 
 from .clinical import (
@@ -171,11 +172,11 @@ class Comparison:
     before: Tally
     after: Tally
 
-    @property
+    @cached_property
     def change(self) -> Change | None:
         return pain_change(self.region, self.before, self.after)
 
-    @property
+    @cached_property
     def threshold(self) -> float | None:
         """How far pain must move from this baseline to count as a real change."""
         start = self.before.mean()

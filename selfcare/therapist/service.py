@@ -11,7 +11,7 @@ from sqlalchemy import case, false, func, literal, or_, select
 from ..access import share_in_force
 from ..dates import local_today
 from ..extensions import db, unicode_lower
-from ..figures.kept import Client, ClientFigures, exercise_names, fresh_on, work_out, zone_days
+from ..figures.kept import Client, ClientFigures, exercise_names, fresh_on, local_day, work_out
 from ..insights import INACTIVE_AFTER_DAYS
 from ..models import KeptFigures, Share, User
 
@@ -126,7 +126,7 @@ class SharingClients:
         # One "today" per time zone, read once: what is worked out and what is read agree at
         # midnight.
         zone_today = {zone: local_today(zone) for zone in timezones}
-        self._zone_days = zone_days(zone_today)
+        self._today = local_day(zone_today)
         self._where = [*sharing]
         stale = db.session.execute(
             self._clients(User.id, User.timezone, User.history_version, kept=False).order_by(
@@ -141,17 +141,11 @@ class SharingClients:
         """The sharing clients with their kept figures of today (`kept`: those just worked out
         among them, even if the client wrote since; the next view reads the newer), or those
         without fresh ones."""
-        today = self._zone_days
-        query = (
-            select(*columns)
-            .select_from(User)
-            .join(Share, Share.client_id == User.id)
-            .join(today, today.c.timezone == User.timezone)
-        )
+        query = select(*columns).select_from(User).join(Share, Share.client_id == User.id)
         if kept:
-            of_today = (KeptFigures.user_id == User.id) & (KeptFigures.day == today.c.today)
+            of_today = (KeptFigures.user_id == User.id) & (KeptFigures.day == self._today)
             return query.join(KeptFigures, of_today).where(*self._where)
-        fresh = fresh_on(today.c.today)
+        fresh = fresh_on(self._today)
         return query.outerjoin(KeptFigures, fresh).where(
             *self._where, KeptFigures.user_id.is_(None)
         )
