@@ -15,8 +15,7 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import NamedTuple
 
-from sqlalchemy import Date, Float, Integer, case, cast, column, func, null, select
-from sqlalchemy import values as values_table
+from sqlalchemy import Float, case, cast, func, null, or_, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -354,17 +353,6 @@ def _load_facts(ids: list[int]) -> dict[int, History]:
     return histories
 
 
-def _windows(rows: list[tuple[int, date, date]]):
-    """(client, first day, last day) rows as a table to join."""
-    return (
-        values_table(
-            column("user_id", Integer), column("first", Date), column("last", Date), name="windows"
-        )
-        .data(rows)
-        .cte("windows")
-    )
-
-
 def _load(clients: Sequence[Client], todays: dict[int, date]) -> dict[int, History]:
     ids = [entry.id for entry in clients]
     histories = _load_facts(ids)
@@ -375,24 +363,22 @@ def _load(clients: Sequence[Client], todays: dict[int, date]) -> dict[int, Histo
     ):
         histories[client_id].appointments.append(day)
 
-    recent = [(i, todays[i] - timedelta(days=LOOKBACK_DAYS), todays[i]) for i in ids]
-    # The days before each client's last session, where those lie further back.
-    rows = list(recent)
-    for client_id, first, today in recent:
-        session = _last_on_or_before(histories[client_id].appointments, today)
+    # One fortnight for the whole batch (the clients' todays differ by a day at most), and the
+    # days before each client's last session where those lie further back. Kept the same shape
+    # from one call to the next, so the statements are compiled once.
+    first = min(todays.values()) - timedelta(days=LOOKBACK_DAYS)
+    fortnight = CheckIn.user_id.in_(ids) & CheckIn.day.between(first, max(todays.values()))
+    before_sessions = []
+    for client_id in ids:
+        session = _last_on_or_before(histories[client_id].appointments, todays[client_id])
         before = session and session - timedelta(days=insights.AVERAGE_WINDOW_DAYS - 1)
         if before is not None and before < first:
-            rows.append((client_id, before, min(session, first - timedelta(days=1))))
-    windows = _windows(rows)
-    recent_windows = _windows(recent)
-
-    in_windows = (CheckIn.user_id == windows.c.user_id) & CheckIn.day.between(
-        windows.c.first, windows.c.last
-    )
+            days = CheckIn.day.between(before, min(session, first - timedelta(days=1)))
+            before_sessions.append((CheckIn.user_id == client_id) & days)
     for user_id, day, kind, region, score in db.session.execute(
         select(CheckIn.user_id, CheckIn.day, CheckIn.day_kind, PainScore.region, PainScore.score)
-        .join(windows, in_windows)
         .outerjoin(PainScore, PainScore.checkin_id == CheckIn.id)
+        .where(or_(fortnight, *before_sessions))
     ):
         history = histories[user_id]
         if region is not None:
@@ -406,9 +392,6 @@ def _load(clients: Sequence[Client], todays: dict[int, date]) -> dict[int, Histo
                 days[day].append(score)
         history.pain[ALL_REGIONS] = {day: sum(v) / len(v) for day, v in days.items()}
 
-    in_recent = (RoutineLog.user_id == recent_windows.c.user_id) & RoutineLog.day.between(
-        recent_windows.c.first, recent_windows.c.last
-    )
     # Each log of the fortnight with what was said of its exercises, oldest first.
     counted: set[int] = set()
     for log_id, user_id, routine_id, day, exercise, pain_during, difficulty in db.session.execute(
@@ -421,8 +404,11 @@ def _load(clients: Sequence[Client], todays: dict[int, date]) -> dict[int, Histo
             RoutineLogItem.pain_during,
             RoutineLogItem.difficulty,
         )
-        .join(recent_windows, in_recent)
         .outerjoin(RoutineLogItem, RoutineLogItem.log_id == RoutineLog.id)
+        .where(
+            RoutineLog.user_id.in_(ids),
+            RoutineLog.day.between(first, max(todays.values())),
+        )
         .order_by(RoutineLog.day, RoutineLog.logged_at, RoutineLog.id, RoutineLogItem.id)
     ):
         history = histories[user_id]
