@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import (
     Date,
     Float,
+    bindparam,
     case,
     cast,
     exists,
@@ -18,7 +19,6 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    tuple_,
     union_all,
 )
 from sqlalchemy.ext.compiler import compiles
@@ -146,32 +146,51 @@ def _aggregates(period: str, *where) -> list:
     return [totals(scores, scores.c.region), totals(daily, literal(ALL_REGIONS))]
 
 
-def _insert(session: Session, selects) -> None:
+def _insert(selects):
     columns = [getattr(PainPeriod, name) for name in _COLUMNS]
     statement = union_all(*(each for group in selects for each in group))
-    session.execute(PainPeriod.__table__.insert().from_select(columns, statement))
+    return PainPeriod.__table__.insert().from_select(columns, statement)
+
+
+# One client's week and month holding a day, each deleted and worked out again: built once
+# (a write runs them in its flush, and building them cost more than running them).
+_ONE_CLIENT = CheckIn.user_id == bindparam("user_id")
+_DELETE_WEEK_AND_MONTH = PainPeriod.__table__.delete().where(
+    PainPeriod.user_id == bindparam("user_id"),
+    or_(
+        *(
+            (PainPeriod.period == period) & (PainPeriod.starts_on == bindparam(period))
+            for period in (WEEK, MONTH)
+        )
+    ),
+)
+_INSERT_WEEK_AND_MONTH = _insert(
+    [
+        _aggregates(
+            WEEK, _ONE_CLIENT, CheckIn.day.between(bindparam("week"), bindparam("week_end"))
+        ),
+        _aggregates(
+            MONTH, _ONE_CLIENT, CheckIn.day.between(bindparam("month"), bindparam("month_end"))
+        ),
+    ]
+)
 
 
 def update(session: Session, touched: Iterable[tuple[int, date]]) -> None:
     """Work out again the periods holding these (client, day) pairs, from the rows as they are
     in this transaction."""
-    starts: dict[int, set[tuple[str, date]]] = defaultdict(set)
-    for user_id, day in touched:
-        for period in (WEEK, MONTH):
-            starts[user_id].add((period, period_start(period, day)))
-    for user_id, periods in starts.items():
-        session.execute(
-            PainPeriod.__table__.delete().where(
-                PainPeriod.user_id == user_id,
-                tuple_(PainPeriod.period, PainPeriod.starts_on).in_(sorted(periods)),
-            )
-        )
-        selects = []
-        for period in (WEEK, MONTH):
-            firsts = sorted(first for kind, first in periods if kind == period)
-            days = or_(*(CheckIn.day.between(first, period_end(period, first)) for first in firsts))
-            selects.append(_aggregates(period, CheckIn.user_id == user_id, days))
-        _insert(session, selects)
+    for user_id, week, month in sorted(
+        {(user_id, period_start(WEEK, day), period_start(MONTH, day)) for user_id, day in touched}
+    ):
+        bounds = {
+            "user_id": user_id,
+            "week": week,
+            "week_end": period_end(WEEK, week),
+            "month": month,
+            "month_end": period_end(MONTH, month),
+        }
+        session.execute(_DELETE_WEEK_AND_MONTH, bounds)
+        session.execute(_INSERT_WEEK_AND_MONTH, bounds)
 
 
 def rebuild(session: Session, user_ids: Iterable[int]) -> None:
@@ -180,7 +199,9 @@ def rebuild(session: Session, user_ids: Iterable[int]) -> None:
     if not ids:
         return
     session.execute(PainPeriod.__table__.delete().where(PainPeriod.user_id.in_(ids)))
-    _insert(session, [_aggregates(period, CheckIn.user_id.in_(ids)) for period in (WEEK, MONTH)])
+    session.execute(
+        _insert([_aggregates(period, CheckIn.user_id.in_(ids)) for period in (WEEK, MONTH)])
+    )
 
 
 @dataclass(frozen=True)
