@@ -1,4 +1,5 @@
-"""Benchmark data: years of history for one client, and 500 clients for one therapist.
+"""Benchmark data: years of history for one client (and for two more, with one and ten years),
+and 500 clients for one therapist.
 Histories come from the demo generator (selfcare.demo); only account creation is done in bulk
 here, with one shared password hash, because hashing 500 passwords would take minutes."""
 
@@ -18,6 +19,13 @@ from selfcare.models import CLIENT, THERAPIST, User
 from selfcare.routines.service import sync_exercise_library
 
 HEAVY_CLIENT = "bench-client@example.com"
+# Clients with this many years of history, for the pages that grow with it (bench/run.py's kept
+# figures); the five-year one is the heavy client every page of the bench is measured with.
+HISTORY_CLIENTS = {
+    1: ("bench-1-year@example.com", "One Year"),
+    5: (HEAVY_CLIENT, "Five Years"),
+    10: ("bench-10-years@example.com", "Ten Years"),
+}
 THERAPIST_EMAIL = "bench-therapist@example.com"
 SHARING_CLIENTS = 500
 FIVE_REGIONS = {
@@ -27,6 +35,7 @@ FIVE_REGIONS = {
     "shoulder_left": 3.0,
     "hip_right": 3.5,
 }
+HEAVY_PROFILE = HistoryProfile(regions=FIVE_REGIONS, adherence=0.55, rom_every_days=(10, 14))
 
 
 def is_built() -> bool:
@@ -70,15 +79,32 @@ def add_sharing_clients(therapist: User, count: int, days: int, log=print) -> No
             log(f"{number + 1} sharing clients written")
 
 
+def add_history_client(therapist: User, years: int, log=print) -> User:
+    """The client of HISTORY_CLIENTS with `years` of history, and a review with the therapist
+    every 30 days; generated when missing."""
+    email, name = HISTORY_CLIENTS[years]
+    client, new = ensure_user(email, name, CLIENT)
+    if new:
+        routines = create_demo_routines(client)
+        counts = generate_history(client, routines, years * 365, HEAVY_PROFILE, seed=years)
+        days_ago = list(range(10, years * 365, 30))
+        add_demo_appointments(client, days_ago, created_by=therapist, note="Review")
+        log(f"client with {years} years: {counts}")
+    return client
+
+
+def add_history_clients(log=print) -> None:
+    """The clients of every length of HISTORY_CLIENTS, in a database built before there were
+    more than one."""
+    therapist = db.session.scalar(db.select(User).filter_by(email=THERAPIST_EMAIL))
+    for years in HISTORY_CLIENTS:
+        add_history_client(therapist, years, log)
+
+
 def build(log=print) -> None:
     sync_exercise_library()
     therapist, _ = ensure_user(THERAPIST_EMAIL, "Bench Therapist", THERAPIST)
-    heavy, _ = ensure_user(HEAVY_CLIENT, "Five Years", CLIENT)
-    profile = HistoryProfile(regions=FIVE_REGIONS, adherence=0.55, rom_every_days=(10, 14))
-    counts = generate_history(heavy, create_demo_routines(heavy), 5 * 365, profile, seed=5)
-    add_demo_appointments(heavy, list(range(10, 5 * 365, 30)), created_by=therapist, note="Review")
-    ensure_share(heavy, therapist)
-    log(f"heavy client: {counts}")
+    ensure_share(add_history_client(therapist, 5, log), therapist)
     add_sharing_clients(therapist, SHARING_CLIENTS, 365, log)
     if db.engine.dialect.name == "postgresql":
         # A live server's autovacuum would have gathered statistics long before anyone looked;

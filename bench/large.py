@@ -5,8 +5,11 @@ DATABASE_URL names the large database (PostgreSQL only). Until it holds a comple
 or with --rebuild, it is dropped and created again; a database holding anything else is refused.
 The schema comes from the migrations (`flask db upgrade`), the exercise library from the app;
 everything else is written with COPY, a batch of clients at a time, one stream per table, in one
-transaction, then ANALYZE. The histories follow the demo generator's model (selfcare/demo.py):
-pain eases as routines are kept up, flares, rest days, ROM every week or two.
+transaction, then ANALYZE; then the app works out the clients' pain periods (weeks and months
+per region, figures/periods.py), a batch of clients at a time, as it does after any rows written
+around its models, and the database is noted as complete. The histories follow the demo
+generator's model (selfcare/demo.py): pain eases as routines are kept up, flares, rest days, ROM
+every week or two.
 
 The bench therapist shares with 500 of the clients, and the bench client is one of them with two
 years, as on the standard database (--baseline, by default the server's selfcare_bench, built by
@@ -29,7 +32,7 @@ from flask_migrate import upgrade
 from psycopg import sql
 from sqlalchemy import make_url, text
 
-from bench.data import FIVE_REGIONS, HEAVY_CLIENT, SHARING_CLIENTS, THERAPIST_EMAIL
+from bench.data import HEAVY_CLIENT, HEAVY_PROFILE, SHARING_CLIENTS, THERAPIST_EMAIL
 from bench.run import (
     TICKS_PER_SECOND,
     WORKERS,
@@ -58,7 +61,8 @@ from selfcare.demo import (
     simulate_days,
 )
 from selfcare.extensions import db
-from selfcare.models import CLIENT, SHARE_PARTS, THERAPIST
+from selfcare.figures import periods
+from selfcare.models import CLIENT, SHARE_PARTS, THERAPIST, User
 from selfcare.passwords import hash_password
 from selfcare.routines.service import sync_exercise_library
 from tests.harness import Gunicorn
@@ -141,7 +145,7 @@ def psycopg_url(url: str) -> str:
 
 
 def is_built(url: str, years: int) -> bool:
-    """Whether the database holds a complete large build (written in one transaction) with
+    """Whether the database holds a complete large build (noted on it when complete) with
     `years` of history."""
     try:
         connection = psycopg.connect(psycopg_url(url))
@@ -217,21 +221,46 @@ def generate(url: str, years: int, log=print) -> dict[str, int]:
         connection.commit()
         log(f"written: {time.monotonic() - started:.0f} s")
         connection.autocommit = True
-        connection.execute("ANALYZE")
+        connection.execute("ANALYZE")  # before the periods: their queries need the statistics
+        log(f"analysed: {time.monotonic() - started:.0f} s")
+        periods_started = time.monotonic()
+        keep_pain_periods(app, log)
+        connection.execute("ANALYZE pain_periods")
+        periods_seconds = time.monotonic() - periods_started
         seconds = time.monotonic() - started
-        # Kept with the database, for the report of a later run that reuses it.
+        # Kept with the database, for the report of a later run that reuses it; until then the
+        # build is not complete (is_built).
         connection.execute(
             sql.SQL("COMMENT ON DATABASE {} IS {}").format(
                 sql.Identifier(connection.info.dbname),
-                sql.Literal(f"{GENERATED} {seconds:.0f} s, {years} years each"),
+                sql.Literal(
+                    f"{GENERATED} {seconds:.0f} s, {years} years each, pain periods in "
+                    f"{periods_seconds:.0f} s"
+                ),
             )
         )
-    log(f"analysed: {seconds:.0f} s")
+    log(f"pain periods: {periods_seconds:.0f} s; complete: {seconds:.0f} s")
     return tables.written
 
 
+def keep_pain_periods(app, log=print) -> None:
+    """Every client's pain periods, worked out by the app (figures/periods.py) from the rows
+    COPY wrote, BATCH clients to a transaction."""
+    with app.app_context():
+        clients = db.session.scalars(
+            db.select(User.id).filter_by(role=CLIENT).order_by(User.id)
+        ).all()
+        for first in range(0, len(clients), BATCH):
+            periods.rebuild(db.session, clients[first : first + BATCH])
+            db.session.commit()
+            if (first + BATCH) % 500 == 0:
+                log(f"pain periods of {first + BATCH} clients")
+        db.engine.dispose()
+
+
 def _generation_note(url: str) -> list[str]:
-    """What generate noted on the database: seconds it took, "s,", years, "years each"."""
+    """What generate noted on the database: seconds it took, "s,", years, "years each,", "pain
+    periods in", their seconds, "s"."""
     with psycopg.connect(psycopg_url(url)) as connection:
         comment = connection.execute(
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database "
@@ -242,10 +271,15 @@ def _generation_note(url: str) -> list[str]:
     return comment.removeprefix(GENERATED).split()
 
 
-def generation_seconds(url: str) -> int | None:
-    """How long the database took to generate, as noted on it."""
+def generation_text(url: str) -> str:
+    """How long the database took to generate, as noted on it, in a sentence for the report."""
     note = _generation_note(url)
-    return int(note[0]) if note else None
+    if not note:
+        return ""
+    text = f"Generated in {int(note[0]) / 60:.1f} minutes (COPY in one transaction, ANALYZE"
+    if len(note) > 8:  # noted since the pain periods are worked out after COPY
+        text += f"; {int(note[8]) / 60:.1f} minutes of it working out the pain periods"
+    return text + "). "
 
 
 def built_years(url: str) -> int | None:
@@ -313,7 +347,7 @@ class Generator:
         rng = random.Random(number)
         if number == 0:  # the bench client: the standard bench's regions and habits
             email = HEAVY_CLIENT
-            profile = HistoryProfile(regions=FIVE_REGIONS, adherence=0.55, rom_every_days=(10, 14))
+            profile = HEAVY_PROFILE
         else:
             email = f"large-{number:04d}@example.com"
             chosen = rng.sample(list(REGIONS), REGIONS_EACH)
@@ -418,7 +452,7 @@ def main(args) -> None:
         sys.exit("--large needs DATABASE_URL naming a PostgreSQL database (created when missing).")
     if args.rebuild or not is_built(url, args.years):
         generate(url, args.years)
-    built_in = generation_seconds(url)
+    built = generation_text(url)
     counts = row_counts(url)
     print(counts, flush=True)
     baseline_url = args.baseline or url.rsplit("/", 1)[0] + "/selfcare_bench"
@@ -469,7 +503,7 @@ def main(args) -> None:
         for side in sides:
             if side.base:
                 side.server.__exit__(None, None, None)
-    report = render(sides, counts, built_in, baseline_url, args)
+    report = render(sides, counts, built, baseline_url, args)
     print(report)
     if not args.no_write and not args.only:
         suffix = "" if args.years == 2 else f"-{args.years}-years"
@@ -500,11 +534,11 @@ def row_counts(url: str) -> dict[str, int]:
             table: connection.execute(
                 sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
             ).fetchone()[0]
-            for table in COLUMNS
+            for table in (*COLUMNS, "pain_periods")
         }
 
 
-def render(sides: list[Side], counts: dict, built_in: int | None, baseline_url: str, args) -> str:
+def render(sides: list[Side], counts: dict, built: str, baseline_url: str, args) -> str:
     standard, large = sides
     lines = [
         "# Benchmarks: the large PostgreSQL database",
@@ -519,11 +553,7 @@ def render(sides: list[Side], counts: dict, built_in: int | None, baseline_url: 
         f"regions, two routines), {THERAPISTS} therapists with {SHARING_CLIENTS} clients each "
         f"and one more sharing with every {SECOND_OPINION_EVERY}th client; the bench client is "
         "one of the first therapist's. "
-        + (
-            f"Generated in {built_in / 60:.1f} minutes (COPY, one transaction, ANALYZE). "
-            if built_in is not None
-            else ""
-        )
+        + built
         + f"Standard database ({baseline_url.rsplit('/', 1)[1]}, bench/data.py): one client with 5 "
         f"years, {SHARING_CLIENTS} sharing clients with a year each.",
         "",
@@ -538,9 +568,10 @@ def render(sides: list[Side], counts: dict, built_in: int | None, baseline_url: 
         "most 1.5. Latency (p50) moves with the load and is shown for reference only.",
         "",
         "The two databases differ in more than size: the standard one's sharing clients rate "
-        "three regions, the large one's five and check in on more days. /therapist reads one "
-        "kept summary per client (docs/benchmarks-dashboard.md); the warm-up views before each "
-        "run work them out, so the table shows the dashboard as served between writes.",
+        "three regions, the large one's five and check in on more days. /therapist reads each "
+        "client's kept figures of the day (selfcare/figures/kept.py); the warm-up views before "
+        "each run work out those missing, so the table shows the dashboard as served between "
+        "writes. The long /trends ranges read the kept pain periods (pain_periods).",
         "",
         "| page | app CPU ms standard | app CPU ms large | PostgreSQL CPU ms standard "
         "| PostgreSQL CPU ms large | ratio | SQL statements standard / large "

@@ -8,6 +8,9 @@ For each page, in interleaved rounds (medians reported):
   the requests served; unlike req/s it hardly moves when other programs share the cores;
 - in the process, through Flask's test client: SQL statements and the page's bytes.
 
+Then the kept figures' rows (bench/kept.py): the views that used to work a client's figures out
+again in each worker, against the same views as served.
+
 SQLite by default (instance/bench.db, built once and reused); DATABASE_URL picks PostgreSQL.
 `--scale` runs the growth curves instead (bench/scale.py), `--large` the large PostgreSQL
 database against the standard one (bench/large.py).
@@ -101,13 +104,12 @@ def in_process(app, client, page: Page) -> dict:
     """Statements and bytes of one request, as the server sees it."""
     with app.app_context():
         engine = db.engine
-    body = post_body(client, page) if page.post else {}  # read before counting
+    body = post_body(client, page.path) if page.post else {}  # read before counting
 
     def request(score: int):
         if not page.post:
             return client.get(page.path)
-        scores = {name: str(score) for name in body if name.startswith(REGION_FIELD_PREFIX)}
-        return client.post(page.path, data=body | scores)
+        return client.post(page.path, data=checkin_scores(body, score))
 
     request(3)  # warm: the first request of a page fills caches
     with QueryCounter(engine) as counter:
@@ -125,33 +127,50 @@ def in_process(app, client, page: Page) -> dict:
     }
 
 
-def post_body(client, page: Page) -> dict:
+def post_body(client, path: str) -> dict:
     """What /today's form sends, without the page's snapshot: every score is written, as a
     save from an old page or the API would be."""
-    values = form_values(client.get(page.path).text, "checkin-form")
+    values = form_values(client.get(path).text, "checkin-form")
     values.pop("loaded", None)
     return values
 
 
-def lua_script(body: dict) -> str:
-    """A wrk script that posts the check-in form with a new score for every region each time."""
+def checkin_scores(body: dict, score: int) -> dict:
+    """The check-in form `body` with every region's score set to `score`."""
+    return body | {name: str(score) for name in body if name.startswith(REGION_FIELD_PREFIX)}
+
+
+def lua_checkin(body: dict) -> str:
+    """Lua: `checkin()`, the check-in form `body` with a new score for every region each time."""
     fixed = {
         name: value for name, value in body.items() if not name.startswith(REGION_FIELD_PREFIX)
     }
     regions = [name for name in body if name.startswith(REGION_FIELD_PREFIX)]
     return f"""
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 local fixed = "{urlencode(fixed, doseq=True)}"
 local regions = {{{", ".join(f'"{name}"' for name in regions)}}}
-request = function()
+local function checkin()
   local body = fixed
   for _, name in ipairs(regions) do
     body = body .. "&" .. name .. "=" .. math.random(0, 10)
   end
-  return wrk.format(nil, nil, nil, body)
+  return body
 end
 """
+
+
+def lua_script(body: dict) -> str:
+    """A wrk script that posts the check-in form with a new score for every region each time."""
+    return (
+        lua_checkin(body)
+        + """
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+request = function()
+  return wrk.format(nil, nil, nil, checkin())
+end
+"""
+    )
 
 
 def worker_pids(master: int) -> list[int]:
@@ -174,8 +193,14 @@ WRK_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def run_wrk(url: str, seconds: float, cookie: str | None, script: str | None) -> dict:
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "30s", "--latency"]
+def run_wrk(
+    url: str,
+    seconds: float,
+    cookie: str | None,
+    script: str | None,
+    connections: int = CONNECTIONS,
+) -> dict:
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "30s", "--latency"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
@@ -199,22 +224,28 @@ def run_wrk(url: str, seconds: float, cookie: str | None, script: str | None) ->
     }
 
 
+def fetch(url: str, headers: dict) -> None:
+    """One GET of `url`, which must answer itself (not a redirect to the log-in page)."""
+    request = urllib.request.Request(url, headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        response.read()
+        assert response.url == url, f"{url} went to {response.url}"
+
+
 def warm_up(url: str, cookie: str | None, post: bool) -> None:
     """Each worker compiles templates and fills caches on its first requests of a page; those
     are not what a running server spends."""
     if post:
         return  # the GETs of the same page that come before it in each round warm it
     for _ in range(16):  # enough for every worker of any size the bench runs
-        request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
-        with urllib.request.urlopen(request, timeout=30) as response:
-            response.read()
+        fetch(url, {"Cookie": cookie} if cookie else {})
 
 
 def measure_load(server: Gunicorn, base: str, page: Page, seconds: float, client) -> dict:
     cookie = None
     if client is not None:
         cookie = f"session={client.get_cookie('session').value}"
-    script = lua_script(post_body(client, page)) if page.post else None
+    script = lua_script(post_body(client, page.path)) if page.post else None
     warm_up(base + page.path, cookie, page.post)
     workers = worker_pids(server.process.pid)
     before = cpu_ticks(workers)
@@ -319,8 +350,12 @@ def main(argv: list[str] | None = None) -> None:
         for server in servers.values():
             server.__exit__(None, None, None)
     rows = [(page.label, medians(runs[page.label]) | static.get(page.label, {})) for page in chosen]
+    from bench.kept import measure as measure_kept
+    from bench.kept import render as render_kept
+
+    kept = measure_kept(app, config, args)
     database = config["SQLALCHEMY_DATABASE_URI"].split(":")[0].split("+")[0]
-    report = render(rows, database, args)
+    report = render(rows, database, args) + (render_kept(kept, database, args) if kept else "")
     print(report)
     if not args.no_write and not args.only and args.workers == WORKERS:
         suffix = "" if database == "sqlite" else f"-{database}"
@@ -376,8 +411,9 @@ def render(rows, database: str, args) -> str:
         "[benchmarks-two-servers.md](benchmarks-two-servers.md) (`--two-servers`). 2,000 clients "
         "with two years each on PostgreSQL: [benchmarks-large.md](benchmarks-large.md) "
         "(`--large`), and with five: [benchmarks-large-5-years.md](benchmarks-large-5-years.md) "
-        "(`--large --years 5`). The dashboard's kept summaries, sorted and paged in SQL: "
-        "[benchmarks-dashboard.md](benchmarks-dashboard.md).",
+        "(`--large --years 5`). The dashboard's design before the kept figures (one kept "
+        "summary per client, sorted and paged in SQL): [benchmarks-dashboard.md]"
+        "(benchmarks-dashboard.md).",
         "",
         "| page | " + " | ".join(title for title, _, _ in COLUMNS) + " |",
         "| --- |" + " ---: |" * len(COLUMNS),
