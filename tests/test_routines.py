@@ -352,19 +352,23 @@ def test_log_forms_name_each_exercise_and_keep_each_side(app, logged_in_client, 
     assert sides == {tuple(item.per_side for item in planned)}
 
 
-def test_a_second_detailed_log_of_the_day_asks_first(app, logged_in_client, client_user):
+def test_a_second_detailed_log_of_the_day_goes_into_that_log_unless_asked_for(
+    app, logged_in_client, client_user
+):
     routine_id = make_routine(app, logged_in_client)
     url = f"/routines/{routine_id}/log"
     first = detailed_form(logged_in_client, url)
     assert logged_in_client.post(url, data=first).status_code == 302
     assert logged_in_client.post(url, data=first).status_code == 302  # re-sent: saved once
     assert count_rows(app, RoutineLog, user_id=client_user.id) == 1
-    after_back = detailed_form(logged_in_client, url)  # a fresh submission id, same values
-    asked = logged_in_client.post(url, data=after_back)
-    assert asked.status_code == 409 and "You already logged" in asked.text
+    page = logged_in_client.get(url).text
+    assert "saving adds these answers to that log" in page and "Yes, log it again" in page
+    after_back = form_values(page, "routine-log-form")  # a fresh submission id, same values
+    added = logged_in_client.post(url, data=after_back, follow_redirects=True)
+    assert "Added to the log of" in added.text
     assert count_rows(app, RoutineLog, user_id=client_user.id) == 1
-    confirmed = logged_in_client.post(url, data=after_back | {"save_again": "y"})
-    assert confirmed.status_code == 302
+    again = detailed_form(logged_in_client, url) | {"save_again": "y"}
+    assert logged_in_client.post(url, data=again).status_code == 302
     assert count_rows(app, RoutineLog, user_id=client_user.id) == 2
 
 

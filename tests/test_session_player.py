@@ -18,6 +18,7 @@ from .helpers import (
     new_invite_code,
     read_zip,
     redeem,
+    tap_routine,
 )
 
 SLUGS = ("foam_roll_thoracic", "upper_trap_stretch", "chin_tuck")
@@ -127,6 +128,101 @@ def test_exports_and_api_carry_pain_and_difficulty(app, logged_in_client, client
         assert (rows[2]["pain during it (0-10)"], rows[2]["how it felt"]) == ("6", "Too easy")
         bundle = json.dumps(fhir_bundle(client))
         assert "Chin tuck (neck retraction): done, pain 6/10, too easy" in bundle
+
+
+def answers_of(app, user_id: int) -> list:
+    """Each log of the user: its effort and note, and each exercise done, pain, how it felt."""
+    return [
+        (
+            log.effort,
+            log.note,
+            [
+                (i.done, i.pain_during, i.difficulty)
+                for i in fetch_all(app, RoutineLogItem, log_id=log.id)
+            ],
+        )
+        for log in fetch_all(app, RoutineLog, user_id=user_id)
+    ]
+
+
+def test_a_session_after_done_today_goes_into_that_days_log(app, logged_in_client, client_user):
+    routine_id = routine_for(app, client_user.id)
+    tap_routine(logged_in_client, routine_id, "done")
+    [tapped] = fetch_all(app, RoutineLog, user_id=client_user.id)
+    page = logged_in_client.get(f"/routines/{routine_id}/session").text
+    # The page says where the answers go, and knows the day's log is saved.
+    assert "saving adds these answers to that log" in page and "Yes, log it again" in page
+    assert f'data-saved-ids="{tapped.submission_id}"' in page
+    data = form_values(page, "routine-log-form")
+    data.pop("exercises-1-done")  # skipped
+    data |= {
+        "exercises-0-pain_during": "3",
+        "exercises-0-difficulty": "about_right",
+        "effort": "5",
+        "note": "Easier with the towel",
+    }
+    for _ in range(2):  # sent twice (Back, then Save): added once
+        response = logged_in_client.post(f"/routines/{routine_id}/log", data=data)
+        assert response.status_code == 302, response.text
+    assert "Added to the log of" in logged_in_client.get(response.location).text
+    assert answers_of(app, client_user.id) == [
+        (
+            5,
+            "Easier with the towel",
+            [(True, 3, "about_right"), (False, None, None), (True, None, None)],
+        )
+    ]
+    # One log on Today, and the session page now knows this form was saved.
+    today = logged_in_client.get("/today").text
+    assert "Done today at" in today and "(2 times)" not in today
+    again = logged_in_client.get(f"/routines/{routine_id}/session").text
+    assert data["submission_id"] in again.split("data-saved-ids=", 1)[1].split(">", 1)[0]
+
+
+def test_answers_the_days_log_gives_otherwise_are_asked_with_both_shown(
+    app, logged_in_client, client_user
+):
+    routine_id = routine_for(app, client_user.id)
+    url = f"/routines/{routine_id}/log"
+    first = session_form(logged_in_client, routine_id) | {
+        "exercises-0-pain_during": "3",
+        "exercises-0-difficulty": "too_hard",
+        "effort": "4",
+    }
+    assert logged_in_client.post(url, data=first).status_code == 302
+    second = session_form(logged_in_client, routine_id) | {
+        "exercises-0-pain_during": "6",  # otherwise
+        "exercises-0-difficulty": "too_hard",  # the same
+        "exercises-2-pain_during": "2",  # new
+        "effort": "7",  # otherwise
+    }
+    asked = logged_in_client.post(url, data=second)
+    assert asked.status_code == 409 and "You already logged" in asked.text
+    assert "That log has 3/10. Yours, 6/10, is filled in." in asked.text
+    assert "That log has 4/10. Yours, 7/10, is filled in." in asked.text
+    assert asked.text.count("That log has") == 2
+    shown = form_values(asked.text, "routine-log-form")
+    assert (shown["exercises-0-pain_during"], shown["effort"]) == ("6", "7")
+    assert 'name="use_these_answers" value="y"' in asked.text
+    assert 'name="save_again" value="y"' in asked.text
+    assert answers_of(app, client_user.id) == [
+        (4, None, [(True, 3, "too_hard"), (True, None, None), (True, None, None)])
+    ]
+    # "Put these answers in that log": still one log, with this page's answers.
+    chosen = logged_in_client.post(url, data=shown | {"use_these_answers": "y"})
+    assert chosen.status_code == 302
+    assert answers_of(app, client_user.id) == [
+        (7, None, [(True, 6, "too_hard"), (True, None, None), (True, 2, None)])
+    ]
+    # Skipping an exercise that log has answers for is asked too; "Yes, log it again" makes two.
+    third = session_form(logged_in_client, routine_id)
+    third.pop("exercises-0-done")
+    asked = logged_in_client.post(url, data=third)
+    assert asked.status_code == 409
+    assert "That log has done. Yours, skipped, is filled in." in asked.text
+    shown = form_values(asked.text, "routine-log-form")
+    assert logged_in_client.post(url, data=shown | {"save_again": "y"}).status_code == 302
+    assert [effort for effort, _, _ in answers_of(app, client_user.id)] == [7, None]
 
 
 def log_session(client, routine_id: int, **answers) -> None:

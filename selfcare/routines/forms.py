@@ -340,6 +340,31 @@ class RoutineLogForm(DatedForm):
     # What an edit page showed when it was loaded, so a save writes only what it changed.
     loaded = HiddenField()
     save_again = BooleanField("Yes, log it again")
+    # On a day already logged with other answers: these replace that log's (service.add_to_log).
+    use_these_answers = BooleanField("Put these answers in that log")
+
+
+def _answer_in_words(name: str, value) -> str:
+    if name == "done":
+        return "done" if value else "skipped"
+    if name == "difficulty":
+        return DIFFICULTIES[value].lower()
+    return f"{value}/10" if name in ("pain_during", "effort") else readable(value)
+
+
+def show_answer_clashes(form: RoutineLogForm, clashes) -> None:
+    """On a detailed log as sent: next to each answer that the day's log already gives
+    differently, what that log says (this form's answer stays filled in)."""
+    fields = [(form[name], name, clash) for name, clash in clashes.fields.items()]
+    for index, row in clashes.exercises.items():
+        entry = form.exercises[index]
+        fields += [(entry[name], name, clash) for name, clash in row.items()]
+    for field, name, clash in fields:
+        message = (
+            f"That log has {_answer_in_words(name, clash.theirs)}. Yours, "
+            f"{_answer_in_words(name, clash.mine)}, is filled in."
+        )
+        field.errors = [*field.errors, message]
 
 
 class ExerciseForm(PageForm, DoseFields):

@@ -1,6 +1,6 @@
 """Routine rules that need no request: the library, building routines, logging them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import bindparam, func, or_
@@ -13,7 +13,7 @@ from ..dose import Dose
 from ..extensions import db
 from ..figures.listener import raise_versions
 from ..insights import Plan
-from ..merge import Merge, merge_edits, read_snapshot
+from ..merge import Conflict, Merge, merge_edits, read_snapshot
 from ..models import (
     Exercise,
     ProgrammeChange,
@@ -25,7 +25,7 @@ from ..models import (
     User,
 )
 from ..photos import delete_photo, store_photo
-from ..submissions import add_once
+from ..submissions import add_once, saved_with
 
 
 def sync_exercise_library() -> int:
@@ -575,6 +575,116 @@ def more_sessions_planned(routine: Routine, day: date) -> bool:
         db.select(func.count(RoutineLog.id)).filter_by(routine_id=routine.id, day=day)
     )
     return done < routine.times_per_day
+
+
+def log_to_add_to(user_id: int, routine: Routine, day: date) -> RoutineLog | None:
+    """The log a new detailed log (a guided session) of `day` goes into: one routine, one day,
+    one log. None when the day has none yet, or a programme done several times a day still has
+    a session to come."""
+    if more_sessions_planned(routine, day):
+        return None
+    return last_log_of(user_id, routine.id, day)
+
+
+def submission_ids_of_day(user_id: int, routine_id: int, day: date) -> list[str]:
+    """The submission ids of the routine's logs on `day`: a guided session kept in the browser
+    that sent one of them is saved (static/js/player.js)."""
+    return list(
+        db.session.scalars(
+            db.select(RoutineLog.submission_id).filter_by(
+                user_id=user_id, routine_id=routine_id, day=day
+            )
+        )
+    )
+
+
+def sent_before(user_id: int, submission_id: str) -> bool:
+    """Whether a log already carries this submission id: the form was sent again."""
+    return saved_with(RoutineLog, user_id, submission_id) is not None
+
+
+@dataclass(frozen=True)
+class Clashes:
+    """What a log already says that a new account of the same day contradicts: the log's own
+    fields (effort, note), and each sent exercise's by its place in what was sent."""
+
+    fields: dict[str, Conflict] = field(default_factory=dict)
+    exercises: dict[int, dict[str, Conflict]] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.fields or self.exercises)
+
+
+def _said(sent, logged) -> bool:
+    """Both said something, and not the same."""
+    return sent is not None and logged is not None and sent != logged
+
+
+def _combined(logged: LoggedExercise, sent: LoggedExercise) -> tuple[LoggedExercise, dict]:
+    """One exercise of a log with a new account of it: done or skipped and the dose as sent,
+    each answer as sent or else as logged. Once the log has answers for it, an answer (or done
+    against skipped) that differs is a clash."""
+    if logged.pain_during is None and logged.difficulty is None:
+        return sent, {}
+    clashes = {
+        name: Conflict(getattr(sent, name), getattr(logged, name))
+        for name in ("done", "pain_during", "difficulty")
+        if _said(getattr(sent, name), getattr(logged, name))
+    }
+    if not sent.done:  # skipped: the log's answers were about doing it
+        return sent, clashes
+    answers = {
+        name: getattr(logged, name) if getattr(sent, name) is None else getattr(sent, name)
+        for name in ("pain_during", "difficulty")
+    }
+    return replace(sent, **answers), clashes
+
+
+def add_to_log(
+    log: RoutineLog,
+    submission_id: str,
+    *,
+    effort: int | None,
+    note: str | None,
+    exercises: list[LoggedExercise],
+    sent_wins: bool = False,
+) -> Clashes:
+    """Put a detailed log of the same routine and day into `log`: each exercise's done or
+    skipped and dose, and the answers (pain during it, how it felt, effort, note) where the
+    log has none or the same. Exercises are paired by exercise, in order; one the log lacks is
+    added. Returns the clashes, and then writes nothing, unless `sent_wins`: then the sent
+    answers replace the log's."""
+    clashes = Clashes()
+    unpaired = list(log.items)
+    writes = []
+    for index, sent in enumerate(exercises):
+        item = next((each for each in unpaired if each.exercise_id == sent.exercise_id), None)
+        if item is None:
+            writes.append((None, sent))
+            continue
+        unpaired.remove(item)
+        row, row_clashes = _combined(LoggedExercise.of_row(item), sent)
+        if row_clashes:
+            clashes.exercises[index] = row_clashes
+        writes.append((item, row))
+    for name, sent in (("effort", effort), ("note", note)):
+        if _said(sent, getattr(log, name)):
+            clashes.fields[name] = Conflict(sent, getattr(log, name))
+    if clashes and not sent_wins:
+        return clashes
+    log.effort = log.effort if effort is None else effort
+    log.note = log.note if note is None else note
+    for item, row in writes:
+        if item is None:
+            log.items.append(row.as_row())
+        else:
+            item.done, item.dose = row.done, row.dose
+            item.pain_during, item.difficulty = row.pain_during, row.difficulty
+    # The log now stands for this form too: sent again, it is found by its id (and the session
+    # page knows it was saved).
+    log.submission_id = submission_id
+    db.session.commit()
+    return Clashes()
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from flask_login import current_user, login_required
 
 from ..access import client_required, one_of_or_404, owned_or_404
 from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
-from ..dates import format_day, local_today
+from ..dates import format_day, format_moment, local_today
 from ..extensions import db
 from ..merge import mark_conflicts, merge_edits, read_snapshot, readable, snapshot_text
 from ..models import Exercise, Routine, RoutineLog
@@ -20,23 +20,26 @@ from .forms import (
     dose_rows,
     rows_match,
     sent_item_fields,
+    show_answer_clashes,
     show_item_conflicts,
 )
 from .service import (
     LoggedExercise,
     add_exercise,
+    add_to_log,
     create_routine,
     exercise_visible_to,
-    last_log_of,
     log_fields,
     log_routine,
+    log_to_add_to,
     merge_item_edits,
-    more_sessions_planned,
     move_item,
     programme_history,
     save_exercise,
+    sent_before,
     stored_item_fields,
     stored_log_fields,
+    submission_ids_of_day,
     update_log,
     visible_exercises,
 )
@@ -254,7 +257,12 @@ def session(routine_id):
     routine = owned_or_404(Routine, routine_id)
     form, exercise_of = _new_log_form(routine)
     return render_template(
-        "routines/session.html", form=form, routine=routine, exercise_of=exercise_of
+        "routines/session.html",
+        form=form,
+        routine=routine,
+        exercise_of=exercise_of,
+        adds_to=log_to_add_to(current_user.id, routine, form.day.data),
+        saved_ids=submission_ids_of_day(current_user.id, routine.id, form.day.data),
     )
 
 
@@ -264,27 +272,38 @@ def log_details(routine_id):
     routine = owned_or_404(Routine, routine_id)
     form, exercise_of = _new_log_form(routine)
     if form.validate_on_submit() and _rows_match(form, exercise_of):
-        earlier = last_log_of(current_user.id, routine.id, form.day.data)
-        # The same form sent again is saved once; a new one for a day already logged asks.
-        if (
-            earlier
-            and earlier.submission_id != form.submission_id.data
-            and not form.save_again.data
-            and not more_sessions_planned(routine, form.day.data)
-        ):
-            return _log_page(form, routine, None, exercise_of, 409, earlier=earlier)
-        log_routine(
-            current_user.id,
-            routine,
-            form.day.data,
-            form.submission_id.data,
-            effort=form.effort.data,
-            note=form.note.data or None,
-            exercises=_logged_exercises(form, exercise_of),
-        )
+        return _save_detailed_log(form, routine, exercise_of)
+    adds_to = log_to_add_to(current_user.id, routine, form.day.data or _today())
+    return _log_page(form, routine, None, exercise_of, adds_to=adds_to)
+
+
+def _save_detailed_log(form: RoutineLogForm, routine: Routine, exercise_of):
+    """One routine, one day, one log: a detailed log (a guided session) of a day the routine
+    is already logged goes into that log, unless the person says they did it again. Answers
+    that log gives differently are put to the person first. The same form sent again is saved
+    once."""
+    day, submission_id = form.day.data, form.submission_id.data
+    answers = {
+        "effort": form.effort.data,
+        "note": form.note.data or None,
+        "exercises": _logged_exercises(form, exercise_of),
+    }
+    earlier = None if form.save_again.data else log_to_add_to(current_user.id, routine, day)
+    if earlier is None or sent_before(current_user.id, submission_id):
+        log_routine(current_user.id, routine, day, submission_id, **answers)
         flash(LOGGED, "success")
         return redirect(url_for("routines.logs"))
-    return _log_page(form, routine, None, exercise_of)
+    clashes = add_to_log(earlier, submission_id, sent_wins=form.use_these_answers.data, **answers)
+    if clashes:
+        show_answer_clashes(form, clashes)
+        return _log_page(form, routine, None, exercise_of, 409, earlier=earlier, clashes=clashes)
+    at = format_moment(earlier.logged_at, current_user.timezone, "time")
+    flash(
+        f"Added to the log of {format_day(day)} you saved at {at}. "
+        "Well done for making time for it.",
+        "success",
+    )
+    return redirect(url_for("routines.logs"))
 
 
 @bp.route("/routines/logs/<id:log_id>", methods=["GET", "POST"])

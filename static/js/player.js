@@ -1,6 +1,11 @@
 // The guided session (templates/routines/session.html): the detailed log form shown one
 // exercise at a time, with a timer for holds and timed work, then a summary and Save, which
 // sends the form as it is. Without this file the page is the plain checklist.
+//
+// Where the person is (the exercise, every answer, the timer) is kept in this tab's
+// sessionStorage under their id, the routine and the day (data-storage-key), so a reload, a tab
+// switch or the phone sleeping loses nothing. It goes once the server has the log (its
+// submission id is among data-saved-ids) or the person starts over.
 (() => {
   const COUNTDOWN_SECONDS = 3;
   const TICK_MS = 200;
@@ -11,9 +16,14 @@
   const summary = form.querySelector(".player-summary");
   const summaryList = form.querySelector(".player-summary-list");
   if (!steps.length || !summary) return;
+  const storageKey = form.dataset.storageKey;
+  const savedIds = form.dataset.savedIds.split(" ");
 
   let current = 0;
-  let timer = null; // the running (or paused) timer of the current step
+  // The running (or paused) timer of the current step. It keeps when it started and how long
+  // it was paused, not a count of ticks: where it stands is worked out from the clock each
+  // time, so after the phone slept it shows what would have happened meanwhile.
+  let timer = null;
   let audio = null;
   let wakeLock = null;
 
@@ -55,6 +65,19 @@
     return phases;
   }
 
+  // Where a timer is `ms` after its start: the phase, counting down to it or holding, and the
+  // ms left of that; null once every phase is over.
+  function position(phases, ms) {
+    let end = 0;
+    for (let index = 0; index < phases.length; index += 1) {
+      const countdownEnds = end + COUNTDOWN_SECONDS * 1000;
+      end = countdownEnds + phases[index].seconds * 1000;
+      if (ms < countdownEnds) return { index, counting: true, left: countdownEnds - ms };
+      if (ms < end) return { index, counting: false, left: end - ms };
+    }
+    return null;
+  }
+
   // A short beep and a buzz where the phone allows; silence is fine where it doesn't.
   function signal(long) {
     if (navigator.vibrate) navigator.vibrate(long ? [200, 100, 200] : 80);
@@ -76,9 +99,12 @@
     try {
       if (on && !wakeLock && navigator.wakeLock) {
         wakeLock = await navigator.wakeLock.request("screen");
+        // The browser lets go of it when the page is hidden; asked again when it is back.
+        wakeLock.addEventListener("release", () => {
+          wakeLock = null;
+        });
       } else if (!on && wakeLock) {
         await wakeLock.release();
-        wakeLock = null;
       }
     } catch {
       // The screen may dim after all; the timer keeps counting.
@@ -118,68 +144,67 @@
   }
 
   function startTimer(step) {
-    const phases = plan(step);
     checkbox(step, "done").checked = true;
-    if (!phases.length) {
+    if (plan(step).length) {
+      runTimer(step, { startedAt: Date.now(), pausedAt: null, pausedFor: 0 });
+    } else {
       finishExercise(step);
-      return;
     }
-    timer = { step, phases, index: 0, counting: true, left: COUNTDOWN_SECONDS * 1000 };
-    timer.endsAt = Date.now() + timer.left;
-    timer.interval = setInterval(tick, TICK_MS);
-    showButtons(step, "running");
-    keepAwake(true);
-    render();
   }
 
-  function render() {
-    const controls = timer.step.querySelector(".player-controls");
-    const phase = timer.phases[timer.index];
-    const left = Math.max(0, Math.ceil((timer.endsAt - Date.now()) / 1000));
-    const where = phase.label ? `${phase.label}: ` : "";
-    controls.querySelector(".player-status").textContent = timer.counting
-      ? `${where}get ready`
-      : `${where}hold`;
-    const display = controls.querySelector(".player-clock");
-    display.textContent = timer.counting ? String(left) : clock(left);
+  // `times`: when the timer started, when it was paused (null while it runs) and for how long
+  // in all before that, in Date.now() milliseconds, which go on while the page sleeps.
+  function runTimer(step, times) {
+    timer = { step, phases: plan(step), ...times, phaseShown: null };
+    timer.interval = setInterval(tick, TICK_MS);
+    const paused = timer.pausedAt !== null;
+    showButtons(step, paused ? "paused" : "running");
+    keepAwake(!paused);
+    tick();
   }
 
   function tick() {
-    if (!timer || timer.paused) return;
-    if (Date.now() < timer.endsAt) {
-      render();
-      return;
-    }
-    if (timer.counting) {
-      timer.counting = false;
-      timer.endsAt = Date.now() + timer.phases[timer.index].seconds * 1000;
-      signal(false);
-    } else if (timer.index + 1 < timer.phases.length) {
-      timer.index += 1;
-      timer.counting = true;
-      timer.endsAt = Date.now() + COUNTDOWN_SECONDS * 1000;
-      signal(false);
-    } else {
-      const { step } = timer;
+    if (!timer) return;
+    const elapsed = (timer.pausedAt ?? Date.now()) - timer.startedAt - timer.pausedFor;
+    const now = position(timer.phases, elapsed);
+    if (!now) {
       signal(true);
-      finishExercise(step);
+      finishExercise(timer.step);
+      remember();
       return;
     }
-    render();
+    // One signal for a change however many phases went by unseen; none for the first one shown.
+    const phase = `${now.index}:${now.counting}`;
+    if (timer.phaseShown !== null && timer.phaseShown !== phase) signal(false);
+    timer.phaseShown = phase;
+    render(now);
+  }
+
+  function render({ index, counting, left }) {
+    const controls = timer.step.querySelector(".player-controls");
+    const { label } = timer.phases[index];
+    const seconds = Math.ceil(left / 1000);
+    const where = label ? `${label}: ` : "";
+    let status = counting ? `${where}get ready` : `${where}hold`;
+    if (timer.pausedAt !== null) status = "Paused";
+    controls.querySelector(".player-status").textContent = status;
+    const display = controls.querySelector(".player-clock");
+    display.textContent = counting ? String(seconds) : clock(seconds);
   }
 
   function togglePause() {
     if (!timer) return;
-    if (timer.paused) {
-      timer.endsAt = Date.now() + timer.left;
-      timer.paused = false;
-      showButtons(timer.step, "running");
+    const now = Date.now();
+    if (timer.pausedAt === null) {
+      timer.pausedAt = now;
     } else {
-      timer.left = timer.endsAt - Date.now();
-      timer.paused = true;
-      showButtons(timer.step, "paused");
-      timer.step.querySelector(".player-status").textContent = "Paused";
+      timer.pausedFor += now - timer.pausedAt;
+      timer.pausedAt = null;
     }
+    const paused = timer.pausedAt !== null;
+    showButtons(timer.step, paused ? "paused" : "running");
+    keepAwake(!paused);
+    tick();
   }
 
   function stopTimer() {
@@ -226,6 +251,94 @@
     summaryList.hidden = false;
   }
 
+  // Keeping the session in this tab. The rows say which routine items the answers are for: a
+  // routine changed since is not filled with answers to other exercises.
+  const rows = () =>
+    [...form.querySelectorAll("input[name$='-row_key']")].map((input) => input.value).join(" ");
+
+  function remember() {
+    const kept = {
+      rows: rows(),
+      values: [...new FormData(form)].filter(([name]) => name !== "csrf_token"),
+      current,
+      phase: steps[current]?.dataset.phase,
+      timer: timer && {
+        startedAt: timer.startedAt,
+        pausedAt: timer.pausedAt,
+        pausedFor: timer.pausedFor,
+      },
+    };
+    try {
+      sessionStorage.setItem(storageKey, JSON.stringify(kept));
+    } catch {
+      // Storage full or turned off: the session lives as long as the page.
+    }
+    document.body.dataset.unsaved = "true"; // static/js/app.js asks before leaving
+  }
+
+  function forget() {
+    try {
+      sessionStorage.removeItem(storageKey);
+    } catch {
+      // Nothing was kept.
+    }
+  }
+
+  function fill(values) {
+    form.querySelectorAll("input[name], textarea[name]").forEach((input) => {
+      if (input.name === "csrf_token") return;
+      const sent = values.filter(([name]) => name === input.name).map(([, value]) => value);
+      if (input.type === "checkbox" || input.type === "radio") {
+        input.checked = sent.includes(input.value);
+      } else if (sent.length) {
+        input.value = sent[0];
+      }
+    });
+  }
+
+  function startOver() {
+    forget();
+    form.reset();
+    form.querySelector(".player-restored").remove();
+    delete document.body.dataset.unsaved;
+    show(0);
+  }
+
+  // The session this tab kept, unless the server has its log (the form was saved) or the
+  // routine changed since.
+  function keptSession() {
+    let kept = null;
+    try {
+      kept = JSON.parse(sessionStorage.getItem(storageKey));
+    } catch {
+      return null;
+    }
+    const sent = kept && new Map(kept.values).get("submission_id");
+    if (kept && (savedIds.includes(sent) || kept.rows !== rows())) {
+      forget();
+      return null;
+    }
+    return kept;
+  }
+
+  // The key ends with the day: this person's sessions of other days can't be picked up again.
+  function forgetOtherDays() {
+    const person = storageKey.split(":").slice(0, 2).join(":");
+    const day = storageKey.split(":").pop();
+    try {
+      Object.keys(sessionStorage)
+        .filter((key) => key.startsWith(`${person}:`) && !key.endsWith(`:${day}`))
+        .forEach((key) => sessionStorage.removeItem(key));
+    } catch {
+      // Nothing was kept.
+    }
+  }
+
+  const act = (action) => () => {
+    action();
+    remember();
+  };
+
   steps.forEach((step, index) => {
     const controls = make("div", "player-controls");
     controls.append(
@@ -239,15 +352,19 @@
     const startLabel = plan(step).length ? "Start" : "Done";
     const row = make("div", "player-buttons");
     row.append(
-      button(startLabel, "button player-start", () => startTimer(step)),
-      button("Pause", "button button-secondary player-pause", togglePause),
-      button("Skip", "button button-secondary player-skip", () => skip(step)),
-      button("Back", "button button-secondary player-back", () => (index ? back(index - 1) : null)),
+      button(startLabel, "button player-start", act(() => startTimer(step))),
+      button("Pause", "button button-secondary player-pause", act(togglePause)),
+      button("Skip", "button button-secondary player-skip", act(() => skip(step))),
+      button(
+        "Back",
+        "button button-secondary player-back",
+        act(() => (index ? back(index - 1) : null)),
+      ),
     );
     row.querySelector(".player-back").disabled = index === 0;
     controls.append(row);
     const nextLabel = index + 1 < steps.length ? "Next exercise" : "Finish";
-    const next = button(nextLabel, "button player-next", () => show(index + 1));
+    const next = button(nextLabel, "button player-next", act(() => show(index + 1)));
     step.querySelector(".exercise-feedback").append(next);
     step.querySelector(".logged-dose").before(controls);
     step.querySelector("legend").tabIndex = -1;
@@ -255,9 +372,30 @@
   });
   summary.querySelector("h2").tabIndex = -1;
   summary.prepend(
-    button("Back", "button button-secondary player-back", () => back(steps.length - 1)),
+    button("Back", "button button-secondary player-back", act(() => back(steps.length - 1))),
   );
+  form.addEventListener("change", remember);
+  form.addEventListener("input", remember);
+  // Hidden, the page may not run at all: back in view, the timer shows where it is at once.
+  document.addEventListener("visibilitychange", () => {
+    if (document.hidden || !timer) return;
+    tick();
+    if (timer && timer.pausedAt === null) keepAwake(true);
+  });
 
   form.classList.add("player-on");
-  show(0);
+  forgetOtherDays();
+  const kept = keptSession();
+  if (!kept) {
+    show(0);
+    return;
+  }
+  fill(kept.values);
+  const note = make("p", "player-restored", "Picked up where you left off. ");
+  note.setAttribute("role", "status");
+  note.append(button("Start over", "link-button", startOver));
+  form.prepend(note);
+  show(kept.current, kept.phase);
+  if (kept.timer) runTimer(steps[kept.current], kept.timer);
+  document.body.dataset.unsaved = "true";
 })();

@@ -1,7 +1,10 @@
 """The guided session on a phone, with a fake clock: three exercises, timers run through, pain
-and difficulty tapped, the log saved; and the same page without JavaScript."""
+and difficulty tapped, the log saved; its place kept through a reload and the phone sleeping,
+leaving asked about, a session after "Done today" in that day's log; and the same page without
+JavaScript."""
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -11,6 +14,9 @@ from selfcare.models import Exercise, RoutineLog, User
 from selfcare.routines.service import create_routine
 
 from .helpers import PHONE, register
+
+# The clock of the sessions that control it: installed a minute before, paused at nine.
+PAUSED_AT = datetime(2026, 3, 2, 9, 0)
 
 pytestmark = pytest.mark.browser
 CLIENT_ROLE = "A client tracking my own care"
@@ -137,3 +143,155 @@ def test_the_player_steps_pass_the_accessibility_check(
         check_accessibility(page, "guided session: summary")
     finally:
         context.close()
+
+
+def session_of(page, base, app, email) -> tuple[int, object]:
+    """A new client's guided session of their routine, on a clock that moves only when told."""
+    page.clock.install(time=PAUSED_AT - timedelta(minutes=1))
+    page.clock.pause_at(PAUSED_AT)
+    user_id, routine_id = client_with_routine(page, base, app, email)
+    page.goto(f"{base}/routines/{routine_id}/session")
+    return user_id, page.locator(".log-exercise:not([hidden])")
+
+
+def rate(step, pain: str, feel: str) -> None:
+    step.get_by_role("group", name="Pain during it").get_by_label(pain, exact=True).click()
+    step.get_by_label(feel).check()
+
+
+def test_a_reload_keeps_the_exercise_answers_sets_and_timer(phone, live_server, live_app):
+    errors = []
+    phone.on("pageerror", lambda error: errors.append(str(error)))
+    user_id, step = session_of(phone, live_server, live_app, "reload@example.com")
+    status, clock = step.locator(".player-status"), step.locator(".player-clock")
+    step.get_by_role("button", name="Start").click()
+    phone.clock.run_for(2 * 33_000 + 1_000)
+    rate(step, "2", "About right")
+    step.get_by_role("button", name="Next exercise").click()
+    # The doorway stretch, 3 × 30 s: ten seconds into the second set.
+    step.get_by_role("button", name="Start").click()
+    phone.clock.run_for(33_000 + 3_000 + 10_000)
+    expect(status).to_have_text("Set 2 of 3: hold")
+    phone.once("dialog", lambda dialog: dialog.accept())  # a reload is leaving: it asks
+    phone.reload()
+    expect(phone.get_by_text("Picked up where you left off.")).to_be_visible()
+    expect(step.locator("legend").first).to_contain_text("Doorway")
+    expect(status).to_have_text("Set 2 of 3: hold")
+    expect(clock).to_have_text("0:20")
+    phone.clock.run_for(20_000)
+    expect(status).to_have_text("Set 3 of 3: get ready")
+    phone.clock.run_for(33_000)
+    rate(step, "7", "Too hard")
+    step.get_by_role("button", name="Next exercise").click()
+    step.get_by_role("button", name="Skip").click()
+    # The first exercise's answers came back with the rest.
+    expect(phone.locator(".player-summary-list li").first).to_have_text(
+        re.compile(r"done, pain 2/10, about right$")
+    )
+    phone.get_by_role("button", name="Save log").click()
+    phone.wait_for_url("**/routines/logs")
+    assert saved_items(live_app, user_id) == [
+        [(True, 2, "about_right"), (True, 7, "too_hard"), (False, None, None)]
+    ]
+    # Saved, the session is not picked up again.
+    phone.go_back()
+    expect(step.locator("legend").first).to_contain_text("Latissimus")
+    expect(phone.get_by_text("Picked up where you left off.")).to_have_count(0)
+    assert errors == []
+
+
+def hide(page, hidden: bool) -> None:
+    """The page hidden (the phone locked, another app) or back in view, as the browser tells it."""
+    page.evaluate(
+        """hidden => {
+            Object.defineProperty(document, "hidden", {value: hidden, configurable: true});
+            document.dispatchEvent(new Event("visibilitychange"));
+        }""",
+        hidden,
+    )
+
+
+def test_the_timer_catches_up_after_the_phone_slept(phone, live_server, live_app):
+    _, step = session_of(phone, live_server, live_app, "asleep@example.com")
+    status, clock = step.locator(".player-status"), step.locator(".player-clock")
+    # Side lying lat roll: 3 s to get ready, 30 s left side, 3 s, 30 s right side.
+    step.get_by_role("button", name="Start").click()
+    phone.clock.run_for(3_000)
+    expect(status).to_have_text("left side: hold")
+    # 40 s asleep, no timer running: back in view it shows where it would be.
+    hide(phone, True)
+    phone.clock.set_system_time(PAUSED_AT + timedelta(seconds=43))
+    hide(phone, False)
+    expect(status).to_have_text("right side: hold")
+    expect(clock).to_have_text("0:23")
+    # The lid closed for 10 s: the timer fires once on waking, and catches up.
+    phone.clock.fast_forward(10_000)
+    expect(clock).to_have_text("0:13")
+    # Paused, time asleep doesn't count.
+    step.get_by_role("button", name="Pause").click()
+    phone.clock.fast_forward(300_000)
+    expect(status).to_have_text("Paused")
+    expect(clock).to_have_text("0:13")
+    step.get_by_role("button", name="Resume").click()
+    expect(status).to_have_text("right side: hold")
+    expect(clock).to_have_text("0:13")
+    # Asleep past the end: the exercise is done and asks how it went.
+    phone.clock.fast_forward(60_000)
+    expect(step.get_by_role("group", name="Pain during it")).to_be_visible()
+
+
+def leave(page) -> list[str]:
+    """Tap "← Today"; returns the dialogs the browser showed, each answered "stay"."""
+    dialogs = []
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.get_by_role("link", name="← Today").click()
+    page.wait_for_timeout(300)
+    return dialogs
+
+
+def test_leaving_with_answers_not_saved_asks_first(phone, live_server, live_app):
+    _, step = session_of(phone, live_server, live_app, "leaving@example.com")
+    session_url = phone.url
+    assert leave(phone) == []  # nothing done yet: nothing to lose
+    phone.wait_for_url("**/today")
+    phone.goto(session_url)
+    step.get_by_role("button", name="Start").click()
+    phone.clock.run_for(2 * 33_000 + 1_000)
+    rate(step, "4", "Too easy")
+    assert leave(phone) == ["beforeunload"]
+    assert phone.url == session_url
+    # Picked up after a reload, it still asks; started over, there is nothing to lose.
+    phone.once("dialog", lambda dialog: dialog.accept())
+    phone.reload()
+    assert leave(phone) == ["beforeunload"]
+    phone.get_by_role("button", name="Start over").click()
+    expect(step.locator("legend").first).to_contain_text("Latissimus")
+    expect(step.get_by_role("button", name="Start")).to_be_visible()
+    assert leave(phone) == []
+    phone.wait_for_url("**/today")
+
+
+def test_a_session_after_done_today_goes_into_that_days_log(phone, live_server, live_app):
+    phone.clock.install()
+    user_id, routine_id = client_with_routine(phone, live_server, live_app, "twice@example.com")
+    phone.reload()
+    phone.get_by_role("button", name=re.compile(r"^Done today\W+Desk breaks")).click()
+    expect(phone.get_by_text(re.compile(r"Done today at \d\d:\d\d"))).to_be_visible()
+    phone.goto(f"{live_server}/routines/{routine_id}/session")
+    step = phone.locator(".log-exercise:not([hidden])")
+    step.get_by_role("button", name="Start").click()
+    phone.clock.run_for(2 * 33_000 + 1_000)
+    rate(step, "3", "About right")
+    step.get_by_role("button", name="Next exercise").click()
+    step.get_by_role("button", name="Skip").click()
+    step.get_by_role("button", name="Done").click()
+    step.get_by_role("button", name="Finish").click()
+    expect(phone.get_by_text("saving adds these answers to that log")).to_be_visible()
+    phone.get_by_role("button", name="Save log").click()
+    phone.wait_for_url("**/routines/logs")
+    expect(phone.get_by_text("Added to the log of")).to_be_visible()
+    assert saved_items(live_app, user_id) == [
+        [(True, 3, "about_right"), (False, None, None), (True, None, None)]
+    ]
+    phone.goto(f"{live_server}/today")
+    expect(phone.get_by_text(re.compile(r"Done today at \d\d:\d\d$"))).to_be_visible()
