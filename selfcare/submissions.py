@@ -10,7 +10,7 @@ def add_once(model, user_id: int, submission_id: str, build):
     """The row of `model` this user already saved with `submission_id`, or a new one made by
     `build()`. Returns the row and whether it is new. The unique (user_id, submission_id)
     constraint settles a race between two requests."""
-    earlier = _saved(model, user_id, submission_id)
+    earlier = saved_with(model, user_id, submission_id)
     if earlier is not None:
         return earlier, False
     row = build()
@@ -19,14 +19,15 @@ def add_once(model, user_id: int, submission_id: str, build):
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        earlier = _saved(model, user_id, submission_id)
+        earlier = saved_with(model, user_id, submission_id)
         if earlier is None:  # some other constraint failed: not ours to hide
             raise
         return earlier, False
     return row, True
 
 
-def _saved(model, user_id: int, submission_id: str):
+def saved_with(model, user_id: int, submission_id: str):
+    """The row of `model` this user saved with `submission_id`, if any."""
     return db.session.scalar(
         db.select(model).filter_by(user_id=user_id, submission_id=submission_id)
     )

@@ -2,6 +2,10 @@
 shows without a connection. The worker keeps only static files and that page; pages with
 health data stay `no-store` and are never cached."""
 
+import hashlib
+import hmac
+from base64 import urlsafe_b64encode
+
 from flask import Blueprint, current_app, render_template, url_for
 
 from .assets import asset_url
@@ -12,6 +16,21 @@ THEME_COLOUR = "#0b5cad"
 BACKGROUND_COLOUR = "#f6f7f9"
 # What the service worker keeps for a visit without signal: the look of the site and a page.
 SHELL_FILES = ("css/app.css", "js/app.js", "js/offline.js", "favicon.svg", "icons/icon-192.png")
+
+
+@bp.app_template_global()
+def offline_owner(user_id: int) -> str:
+    """Whose entries made without signal are, as the phone files them (static/js/offline.js)
+    and the server checks them (checkins.views.queued_entry): the same for a person at every
+    sign-in, and telling nothing about them (not the id, not the address) to anyone without the
+    app's secret key."""
+    secret = current_app.config["SECRET_KEY"]
+    digest = hmac.digest(
+        secret.encode() if isinstance(secret, str) else secret,
+        f"offline entries of user {user_id}".encode(),
+        hashlib.sha256,
+    )
+    return urlsafe_b64encode(digest[:16]).decode().rstrip("=")
 
 
 @bp.get("/manifest.webmanifest")

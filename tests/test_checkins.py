@@ -249,10 +249,17 @@ def test_a_conflict_page_shows_what_the_other_tab_saved(app, logged_in_client, c
         assert (checkin.note, checkin.score_by_region()["neck"]) == ("A's note", 6)
 
 
-def queued(client, entry: dict):
-    """What static/js/offline.js sends for an entry made without signal."""
+def offline_owner(client) -> str:
+    """Whose entries made offline the logged-in person's pages send (data-offline-owner)."""
+    return re.search(r'data-offline-owner="([^"]*)"', client.get("/today").text).group(1)
+
+
+def queued(client, entry: dict, owner: str | None = None):
+    """What static/js/offline.js sends for an entry made without signal, by default as made by
+    the person logged in."""
     token = csrf_token_from(client.get("/today").text)
-    return client.post("/today/queued", json=entry, headers={"X-CSRFToken": token})
+    body = {"owner": owner or offline_owner(client), **entry}
+    return client.post("/today/queued", json=body, headers={"X-CSRFToken": token})
 
 
 def test_entries_made_offline_are_stored_once_and_never_overwrite(app, logged_in_client):
@@ -278,6 +285,123 @@ def test_entries_made_offline_are_stored_once_and_never_overwrite(app, logged_in
     with app.app_context():
         checkin_row = db.session.scalar(db.select(CheckIn))
         assert checkin_row.score_by_region() == {"neck": 7, "lower_back": 4}
+
+
+def test_a_score_chosen_over_a_clash_is_kept_unless_changed_again(app, logged_in_client):
+    """The person saw 4 saved elsewhere and kept their 8: it is stored over the 4 it was chosen
+    over, but not over a 5 saved since, which is put to them again."""
+    today = local_today("Europe/London").isoformat()
+    submit(logged_in_client, "/today", {"pain_lower_back": "4"})
+    chosen = {
+        "kind": "checkin",
+        "submission_id": "3f8e4d2a-1b3c-4d5e-8f90-a1b2c3d4e5f6",
+        "day": today,
+        "scores": {"lower_back": 8, "neck": 2},
+        "seen": {"lower_back": 5},
+    }
+    clash = queued(logged_in_client, chosen)
+    assert clash.status_code == 409
+    assert clash.json["conflicts"] == {"lower_back": {"yours": 8, "saved": 4}}
+    assert queued(logged_in_client, chosen | {"seen": {"lower_back": 4}}).status_code == 200
+    with app.app_context():
+        checkin_row = db.session.scalar(db.select(CheckIn))
+        assert checkin_row.score_by_region() == {"neck": 2, "lower_back": 8}
+
+
+def test_an_entry_made_by_someone_else_on_the_phone_is_refused_unread(app, client):
+    """Alma's sign-in ended with her entries waiting; Bo logged in on the phone. Hers are
+    refused in his session, say nothing of what they hold, and write nothing; they go into
+    her account once she is back."""
+    alma, bo = make_user(app, name="Alma"), make_user(app, name="Bo")
+    log_in(client, alma)
+    almas = offline_owner(client)
+    client.post("/logout", data={"csrf_token": csrf_token_from(client.get("/today").text)})
+    log_in(client, bo)
+    assert offline_owner(client) not in (almas, "")
+    today = local_today("Europe/London").isoformat()
+    checkin(client, pain_neck="2")  # so that Alma's score would clash with Bo's
+    entries = [
+        {
+            "kind": "checkin",
+            "submission_id": "4f8e4d2a-1b3c-4d5e-8f90-a1b2c3d4e5f6",
+            "day": today,
+            "scores": {"neck": 9},
+            "labels": {"neck": "Neck"},
+        },
+        {"kind": "routine", "submission_id": "5f8e4d2a-1b3c-4d5e-8f90-a1b2c3d4e5f6", "day": today},
+    ]
+    rows_before = count_rows(app, CheckIn), count_rows(app, PainScore)
+    for entry in entries:
+        for owner in (almas, "", 42, None, ["x"], "ü" * 22):
+            response = queued(client, entry | {"owner": owner})
+            assert response.status_code == 403, (entry, owner)
+            assert set(response.json) == {"type", "title", "status", "detail"}
+            said = response.get_data(as_text=True)
+            assert not any(word in said for word in ("9", "Neck", today, "4f8e", "5f8e"))
+    assert (count_rows(app, CheckIn), count_rows(app, PainScore)) == rows_before
+    assert scores(app, bo.id) == {(local_today("Europe/London"), "neck"): 2}
+
+    client.post("/logout", data={"csrf_token": csrf_token_from(client.get("/today").text)})
+    log_in(client, alma)
+    assert queued(client, entries[0], owner=almas).status_code == 200
+    assert scores(app, alma.id) == {(local_today("Europe/London"), "neck"): 9}
+
+
+def test_malformed_offline_entries_are_refused_with_nothing_written(app, logged_in_client):
+    token = csrf_token_from(logged_in_client.get("/today").text)
+    owner = offline_owner(logged_in_client)
+    entry = {
+        "owner": owner,
+        "kind": "checkin",
+        "submission_id": "6f8e4d2a-1b3c-4d5e-8f90-a1b2c3d4e5f6",
+        "day": local_today("Europe/London").isoformat(),
+        "scores": {"neck": 3},
+    }
+    depth = 100_000
+    raw_bodies = (
+        "[" * depth + "]" * depth,
+        '{"owner": ' + "[" * depth + "]" * depth + "}",
+        "{" + '"a":{' * depth + "}" * (depth + 1),
+        "not json",
+        '{"owner": "x"',
+        "[]",
+        '"checkin"',
+        "null",
+        "1e999999",
+        '{"day": ' + "9" * 5000 + "}",
+    )
+    for raw in raw_bodies:
+        response = logged_in_client.post(
+            "/today/queued",
+            data=raw,
+            content_type="application/json",
+            headers={"X-CSRFToken": token},
+        )
+        assert 400 <= response.status_code < 500, raw[:40]
+    for changed in (
+        {"submission_id": 7},
+        {"submission_id": ["6f8e4d2a-1b3c-4d5e-8f90-a1b2c3d4e5f6"]},
+        {"submission_id": "6f8e4d2a-1b3c-4d5e-8f90-a1b2c3d4e5f6\x00"},
+        {"day": {"year": 2026}},
+        {"day": 20260105},
+        {"day": True},
+        {"kind": ["checkin", "routine"]},
+        {"kind": "routine", "routine_id": {"id": 1}},
+        {"kind": "routine", "routine_id": 1.5},
+        {"kind": "routine", "routine_id": 10**40},
+        {"scores": {"neck": True}},
+        {"scores": {"neck": 3.0}},
+        {"scores": [["neck", 3]]},
+        {"scores": {"neck": 3}, "seen": {"lower_back": 4}},
+        {"scores": {"neck": 3}, "seen": {"neck": "4"}},
+        {"scores": {"neck": 3}, "seen": [4]},
+        {"scores": {"neck": 3}, "seen": []},
+    ):
+        response = logged_in_client.post(
+            "/today/queued", json=entry | changed, headers={"X-CSRFToken": token}
+        )
+        assert response.status_code == 422, changed
+    assert count_rows(app, CheckIn) == 0
 
 
 def test_bad_offline_entries_are_refused_with_nothing_written(app, logged_in_client):

@@ -1,10 +1,14 @@
 """Every form, fed random and hostile input: never a server error, and a refused form writes
 nothing. Hypothesis draws the values; the counts are printed at the end of the run."""
 
+import re
+from datetime import timedelta
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from selfcare.dates import local_today
 from selfcare.extensions import db
 from selfcare.models import Exercise, PsfsActivity, Routine, RoutineItem, Share
 
@@ -275,3 +279,56 @@ def test_form_survives_hostile_input(app, form):
 
     post()
     assert FUZZ_EXAMPLES_TRIED[name] >= EXAMPLES_PER_FORM // 2
+
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=50) | HOSTILE,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=12), inner),
+    max_leaves=8,
+)
+
+
+def test_queued_entries_survive_hostile_json(app):
+    """POST /today/queued (static/js/offline.js) with any JSON: never a server error, and an
+    entry refused writes nothing (a clash, 409, stores the scores that don't clash)."""
+    name = "queued entry (JSON)"
+    accounts, ids = build_world(app)
+    browser = app.test_client()
+    log_in(browser, accounts["client"])
+    page = browser.get("/today").text
+    headers = {"X-CSRFToken": csrf_token_from(page)}
+    owner = re.search(r'data-offline-owner="([^"]+)"', page).group(1)
+    today = local_today("Europe/London")  # make_user's
+    region = st.sampled_from(["neck", "upper_back", "lower_back", "elbow"])
+    scores = st.dictionaries(region, st.integers(-1, 11) | JSON, max_size=3)
+    entry = st.fixed_dictionaries(
+        {},
+        optional={
+            "owner": st.just(owner) | JSON,
+            "kind": st.sampled_from(["checkin", "routine"]) | JSON,
+            "submission_id": st.uuids().map(str) | JSON,
+            "day": st.dates(today - timedelta(days=40), today + timedelta(days=2)).map(str) | JSON,
+            "routine_id": st.just(ids["routine"]) | JSON,
+            "scores": scores | JSON,
+            "seen": scores | JSON,
+        },
+    )
+
+    @settings(
+        max_examples=EXAMPLES_PER_FORM * 4,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    @given(entry | JSON)
+    def post(body):
+        FUZZ_EXAMPLES_TRIED[name] = FUZZ_EXAMPLES_TRIED.get(name, 0) + 1
+        with app.app_context():
+            before = total_rows()
+        response = browser.post("/today/queued", json=body, headers=headers)
+        assert response.status_code < 500, (body, response.status_code)
+        if response.status_code >= 400 and response.status_code != 409:
+            with app.app_context():
+                assert total_rows() == before, body
+
+    post()

@@ -345,3 +345,11 @@ def test_the_app_installs_with_a_manifest_a_worker_and_an_offline_page(client, c
     assert 'rel="manifest"' in page and 'rel="apple-touch-icon"' in page
     logout = submit(client, "/logout", page="/today")
     assert logout.headers["Clear-Site-Data"] == '"cache", "storage"'
+
+
+def test_logging_out_keeps_the_storage_only_for_entries_waiting(client, client_user):
+    """static/js/offline.js says when entries made without signal wait on the phone for someone:
+    the browser then keeps the site's storage (and drops only its cache)."""
+    log_in(client, client_user)
+    logout = submit(client, "/logout", {"keep_offline_entries": "yes"}, page="/today")
+    assert logout.headers["Clear-Site-Data"] == '"cache"'

@@ -194,6 +194,8 @@ def logout():
     flash("You are logged out.", "info")
     response = redirect(url_for("auth.login"))
     # Whatever this browser kept for the site (the service worker's files, anything waiting to
-    # be sent) goes with the person.
-    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    # be sent) goes with the person; unless entries made without signal still wait on the phone
+    # for someone (static/js/offline.js asks the person about theirs, then says so).
+    kept_for_someone = request.form.get("keep_offline_entries") == "yes"
+    response.headers["Clear-Site-Data"] = '"cache"' if kept_for_someone else '"cache", "storage"'
     return response

@@ -1,3 +1,4 @@
+import hmac
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
@@ -17,6 +18,7 @@ from ..outcomes.service import today_status as psfs_today_status
 from ..pages import delete_after_confirmation, history_page, render_form
 from ..reminders.service import has_reminders
 from ..routines.service import delete_log, last_log_of, log_routine, today_routine_cards
+from ..webapp import offline_owner
 from . import bp
 from .forms import (
     REGION_FIELD_PREFIX,
@@ -234,15 +236,46 @@ def _today_context(regions: list[str], day) -> dict:
     }
 
 
+def _json_object() -> dict | None:
+    """The request's JSON object, or None for anything else: not JSON, not an object, or nested
+    deeper than the parser goes."""
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+def _is_score(value) -> bool:
+    return type(value) is int and 0 <= value <= 10
+
+
 @bp.post("/today/queued")
 @client_required
 def queued_entry():
-    """An entry made on /today without signal and sent once there was (static/js/app.js): a
+    """An entry made on /today without signal and sent once there was (static/js/offline.js): a
     check-in's scores or a routine's "Done today", with the submission id it was made with, so
-    sending it again stores it once. A score someone saved differently meanwhile is not
-    overwritten: the answer names it (409) and the phone asks the person."""
-    body = request.get_json(silent=True)
-    form = QueuedEntryForm(MultiDict(body if isinstance(body, dict) else {}))
+    sending it again stores it once. It names whose it is (webapp.offline_owner): one made by
+    someone else on the phone is refused, whoever is logged in now, and nothing of it is said.
+    A score someone saved differently meanwhile is not overwritten: the answer names both (409)
+    and the phone asks the person; their choice comes back with the score they chose it over
+    (`seen`)."""
+    body = _json_object()
+    if body is None:
+        return problem(400, "Send the entry as a JSON object.")
+    owner = body.get("owner")
+    if not (
+        isinstance(owner, str)
+        and hmac.compare_digest(owner.encode(), offline_owner(current_user.id).encode())
+    ):
+        return problem(403, "This entry isn't for the account logged in here.")
+    # Text and whole numbers only: the form reads text, and other JSON reads as missing.
+    fields = {
+        name: str(value)
+        for name, value in body.items()
+        if isinstance(value, str | int) and not isinstance(value, bool)
+    }
+    form = QueuedEntryForm(MultiDict(fields))
     if not form.validate():
         return problem(422, "That entry can't be stored.", errors=form.errors)
     day = form.day.data
@@ -256,18 +289,21 @@ def queued_entry():
         log_routine(current_user.id, routine, day, form.submission_id.data)
         return {"stored": True}
     regions = tracked_regions(current_user.id)
-    scores = body.get("scores")
+    scores, seen = body.get("scores"), body.get("seen", {})
     if (
         not isinstance(scores, dict)
         or not set(scores) <= set(regions)
-        or not all(type(score) is int and 0 <= score <= 10 for score in scores.values())
+        or not all(_is_score(score) for score in scores.values())
+        or not isinstance(seen, dict)
+        or not set(seen) <= set(scores)
+        or not all(score is None or _is_score(score) for score in seen.values())
     ):
         return problem(422, "Scores are whole numbers from 0 to 10 for the regions you rate.")
     sent = {REGION_FIELD_PREFIX + region: score for region, score in scores.items()}
-    # The phone showed no scores when it was offline: what anyone saved meanwhile wins a clash.
-    merge = merge_edits(
-        dict.fromkeys(sent), sent, checkin_values(checkin_for(current_user.id, day), regions)
-    )
+    # What the phone showed: no scores while offline, or the ones saved elsewhere that the
+    # person chose theirs over. Whatever anyone saved since then wins a clash.
+    loaded = {REGION_FIELD_PREFIX + region: seen.get(region) for region in scores}
+    merge = merge_edits(loaded, sent, checkin_values(checkin_for(current_user.id, day), regions))
     if merge.changes:
         _save_changes(day, merge.changes)
     if merge.conflicts:

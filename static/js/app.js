@@ -59,21 +59,23 @@ document.addEventListener("DOMContentLoaded", () => {
 
   // Ask before leaving a page whose form has changes that are not saved yet.
   // A page that shows what was sent and not saved (errors, a conflict, a restored draft) starts
-  // out unsaved.
-  let unsaved = document.body.dataset.unsaved === "true";
+  // out unsaved; a page's own script may mark it so too (data-unsaved on the body).
+  const { body } = document;
+  const markUnsaved = () => { body.dataset.unsaved = "true"; };
+  const markSaved = () => { delete body.dataset.unsaved; };
   document.querySelectorAll("form[method='post']").forEach((form) => {
-    form.addEventListener("input", () => { unsaved = true; });
-    form.addEventListener("change", () => { unsaved = true; });
+    form.addEventListener("input", markUnsaved);
+    form.addEventListener("change", markUnsaved);
     // Logging out keeps nothing typed, so it still asks.
     if (form.action.endsWith("/logout")) return;
-    form.addEventListener("submit", (event) => { if (!event.defaultPrevented) unsaved = false; });
+    form.addEventListener("submit", (event) => { if (!event.defaultPrevented) markSaved(); });
   });
   // Buttons outside a form that belong to it (form="...") submit it too.
   document.querySelectorAll("button[form]").forEach((button) => {
-    button.addEventListener("click", () => { unsaved = false; });
+    button.addEventListener("click", markSaved);
   });
   window.addEventListener("beforeunload", (event) => {
-    if (unsaved) {
+    if (body.dataset.unsaved === "true") {
       event.preventDefault();
       event.returnValue = "";
     }
