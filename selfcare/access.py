@@ -9,7 +9,7 @@ from flask_login import current_user, login_fresh, login_required
 from sqlalchemy import and_, or_
 
 from . import security_log
-from .auth.service import current_sign_in
+from .auth.login import current_sign_in
 from .drafts import keep_draft
 from .extensions import db
 from .models import CLIENT, THERAPIST, AccessLogEntry, Share, User, utcnow
@@ -109,17 +109,6 @@ def share_with(viewer, client_id: int) -> Share | None:
             Share.client_id == client_id, Share.therapist_id == viewer.id, share_in_force()
         )
     )
-
-
-def can_view_client(viewer, client_id: int) -> bool:
-    """The one rule for reading a client's health data: the client themselves, or a therapist
-    while that client's share with them is in force (and then only the parts it covers, see
-    shared_client). Nobody else, ever."""
-    if viewer is None or not viewer.is_authenticated:
-        return False
-    if viewer.is_client:
-        return viewer.id == client_id
-    return share_with(viewer, client_id) is not None
 
 
 DASHBOARD_VIEW = "dashboard figures"

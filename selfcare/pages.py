@@ -1,10 +1,12 @@
 """Helpers the views share to build pages: forms with their status, lists in pages, deleting
 after a confirmation, and where each kind of user lands."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from math import ceil
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_sqlalchemy.pagination import Pagination
 
 from .extensions import db
 
@@ -59,14 +61,40 @@ def history_page(query):
     )
 
 
-class CountedPagination(Pagination):
-    """Flask-SQLAlchemy's pagination (?page=N, 404 past the end) over a total counted beforehand
-    and `fetch(offset, limit)`, which reads one page. Pass `page=page_number()`."""
+@dataclass(frozen=True)
+class CountedPage:
+    """One page of a list whose total was counted beforehand, with the attributes the `pager`
+    macro reads (the same as Flask-SQLAlchemy's pagination); a page past the end is a 404."""
 
-    def _query_items(self) -> list:
-        if self._query_offset >= self._query_args["total"]:
-            return []  # past the end: nothing to ask the database
-        return self._query_args["fetch"](self._query_offset, self.per_page)
+    page: int
+    per_page: int
+    total: int
+    items: list
 
-    def _query_count(self) -> int:
-        return self._query_args["total"]
+    @classmethod
+    def fetch(cls, page: int, per_page: int, total: int, fetch: Callable[[int, int], list]):
+        """`fetch(offset, limit)` reads one page; pass `page=page_number()`."""
+        offset = (page - 1) * per_page
+        if page > 1 and offset >= total:
+            abort(404)
+        return cls(page, per_page, total, fetch(offset, per_page) if offset < total else [])
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def prev_num(self) -> int | None:
+        return self.page - 1 if self.has_prev else None
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def next_num(self) -> int | None:
+        return self.page + 1 if self.has_next else None

@@ -413,3 +413,19 @@ def test_the_tokens_page_sets_scope_and_expiry_and_shows_last_use(
         db.session.execute(db.update(ApiToken).values(expires_at=utcnow()))
         db.session.commit()
     assert logged_in_client.get("/account/tokens").text.count("expired") == 2
+
+
+def test_reads_note_a_tokens_last_use_at_most_once_a_minute(app, client, token):
+    def last_used():
+        with app.app_context():
+            return db.session.scalar(db.select(ApiToken.last_used_at))
+
+    client.get("/api/v1/checkins", headers=auth(token))
+    first = last_used()
+    client.get("/api/v1/checkins", headers=auth(token))
+    assert last_used() == first
+    with app.app_context():
+        db.session.execute(db.update(ApiToken).values(last_used_at=first - timedelta(minutes=1)))
+        db.session.commit()
+    client.get("/api/v1/checkins", headers=auth(token))
+    assert last_used() > first

@@ -39,9 +39,15 @@ def find_token(token: str) -> ApiToken | None:
     return db.session.scalar(db.select(ApiToken).filter_by(token_hash=hash_token(token)))
 
 
+# "Last used" is shown to the minute; writing it on every request would make each API read a write.
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
 def token_used(row: ApiToken) -> None:
-    row.last_used_at = utcnow()
-    db.session.commit()
+    now = utcnow()
+    if row.last_used_at is None or now - row.last_used_at >= TOKEN_USE_RESOLUTION:
+        row.last_used_at = now
+        db.session.commit()
 
 
 def tokens_of(user_id: int) -> list[ApiToken]:

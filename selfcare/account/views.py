@@ -5,20 +5,19 @@ from flask_login import confirm_login, current_user, login_required, logout_user
 
 from .. import security_log
 from ..access import client_required, owned_or_404, recent_password_required
+from ..auth.login import current_sign_in, start_session
 from ..auth.mails import (
     send_address_change_notice,
     send_address_confirmation,
     send_address_in_use,
 )
 from ..auth.service import (
-    current_sign_in,
     end_other_sign_ins,
     end_sign_in,
     find_user_by_email,
     open_sign_ins,
     password_entered,
     replace_password,
-    start_session,
 )
 from ..exports import csv_zip_download, fhir_download
 from ..extensions import db, limiter

@@ -6,13 +6,11 @@ import re
 import secrets
 from datetime import timedelta
 
-from flask import current_app, g, request, session
-from flask_login import login_user
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
-from ..drafts import DRAFT_KEY, carry_over
 from ..extensions import db
 from ..models import ApiToken, SignIn, User, utcnow
 from ..passwords import hash_password, spend_a_check
@@ -150,28 +148,6 @@ def authenticate(email: str, password: str) -> User | None:
     user.upgrade_password_hash(password)
     db.session.commit()
     return user
-
-
-def start_session(user: User, remember: bool, password_entered: bool = True) -> None:
-    """Sign the user in on a fresh session and a new sign-in, so nothing set before it (or by
-    someone else) carries over. Without `password_entered` (a mailed link signed them in) the
-    sign-in is not recent enough for sensitive actions until they type their password."""
-    draft = carry_over(user)
-    session.clear()
-    g.sign_in = open_sign_in(user, remember, request.user_agent.string)
-    if not password_entered:
-        g.sign_in.password_entered_at = (
-            g.sign_in.created_at - current_app.config["PASSWORD_RECENT_FOR"]
-        )
-        db.session.commit()
-    login_user(user, remember=remember, fresh=password_entered)
-    if draft:
-        session[DRAFT_KEY] = draft
-
-
-def current_sign_in() -> SignIn | None:
-    """The sign-in of this request (set when the login cookie is read or at login)."""
-    return g.get("sign_in")
 
 
 # Built once: every signed-in request runs it (see checkins.service).

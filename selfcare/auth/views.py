@@ -8,6 +8,7 @@ from ..mail import form_email, mail_limited
 from ..pages import home_endpoint, render_form, safe_next_url
 from . import bp
 from .forms import ConfirmEmailForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
+from .login import current_sign_in, start_session
 from .mails import (
     send_address_confirmation,
     send_address_in_use,
@@ -19,13 +20,11 @@ from .service import (
     authenticate,
     check_address_token,
     confirm_address,
-    current_sign_in,
     end_sign_in,
     find_user_by_email,
     is_demo_account,
     register_account,
     save_reset_password,
-    start_session,
     user_for_reset_token,
 )
 

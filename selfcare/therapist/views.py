@@ -19,7 +19,7 @@ from ..exports import csv_zip_download, fhir_download
 from ..extensions import db, limiter
 from ..limits import configured, signed_in_account
 from ..models import Exercise, Routine
-from ..pages import CountedPagination, page_number, render_form
+from ..pages import CountedPage, page_number, render_form
 from ..photos import accepts_photo
 from ..routines.forms import ExerciseForm
 from ..routines.service import (
@@ -48,10 +48,9 @@ def dashboard():
     counts = clients.counts()
     # An unknown flag shows everyone rather than an error: it can only come from an edited link.
     flag = request.args.get("flag", "") if request.args.get("flag") in FLAGS else ""
-    page = CountedPagination(
+    page = CountedPage.fetch(
         page=page_number(),
         per_page=DASHBOARD_PAGE_SIZE,
-        max_per_page=DASHBOARD_PAGE_SIZE,
         total=counts.by_flag[flag] if flag else counts.total,
         fetch=lambda offset, limit: clients.rows(flag, offset, limit),
     )
