@@ -10,6 +10,7 @@ import re
 import time
 import zipfile
 from dataclasses import dataclass
+from datetime import timedelta
 from email.message import EmailMessage
 from html.parser import HTMLParser
 
@@ -17,8 +18,19 @@ from itsdangerous import TimestampSigner
 from sqlalchemy import event
 
 from selfcare.auth.service import create_user
+from selfcare.dates import local_today
 from selfcare.extensions import db
-from selfcare.models import CLIENT, THERAPIST
+from selfcare.models import (
+    CLIENT,
+    THERAPIST,
+    CheckIn,
+    Exercise,
+    PainScore,
+    RoutineLog,
+    RoutineLogItem,
+    Share,
+)
+from selfcare.routines.service import create_routine
 from selfcare.therapist.service import SharingClients
 
 PASSWORD = "correct horse battery"
@@ -302,3 +314,81 @@ def read_zip(data: bytes) -> dict[str, list[dict]]:
 def dashboard_rows(therapist_id: int) -> list:
     """Every sharing client's dashboard row, most urgent first (in an app context)."""
     return SharingClients(therapist_id).rows()
+
+
+CHIN_TUCK = "Chin tuck (neck retraction)"
+
+
+def sharing_client(
+    app,
+    therapist_id,
+    name,
+    *,
+    this_week=4,
+    last_week=4,
+    regions=("neck",),
+    quiet=False,
+    feedback=(),
+    parts="pain,routines,notes",
+):
+    """A client sharing with the therapist: a score per region on each of the last 14 days
+    (`this_week` for the last 7, `last_week` before; only 6 days ago when `quiet`), and one
+    routine log per (pain during, difficulty) of `feedback` for the chin tuck, oldest first."""
+    client = make_user(app, name=name)
+    with app.app_context():
+        today = local_today("Europe/London")  # make_user's time zone
+        db.session.add(Share(client_id=client.id, therapist_id=therapist_id, parts=parts))
+        ages = [6] if quiet else range(14)
+        for age in ages:
+            score = this_week if age < 7 else last_week
+            db.session.add(
+                CheckIn(
+                    user_id=client.id,
+                    day=today - timedelta(days=age),
+                    scores=[PainScore(region=region, score=score) for region in regions],
+                )
+            )
+        chin_tuck = db.session.scalar(db.select(Exercise).filter_by(slug="chin_tuck"))
+        routine = create_routine(client.id, "Neck", [chin_tuck])
+        for age, (pain, difficulty) in zip(range(len(feedback), 0, -1), feedback, strict=True):
+            item = RoutineLogItem(
+                exercise_id=chin_tuck.id, done=True, pain_during=pain, difficulty=difficulty
+            )
+            db.session.add(
+                RoutineLog(
+                    user_id=client.id,
+                    routine_id=routine.id,
+                    day=today - timedelta(days=age),
+                    items=[item],
+                )
+            )
+        db.session.commit()
+    return client
+
+
+def dashboard_page(app, therapist, query="") -> str:
+    """The therapist's dashboard as the therapist sees it (`query` e.g. "?flag=pain")."""
+    browser = app.test_client()
+    log_in(browser, therapist)
+    response = browser.get(f"/therapist{query}")
+    assert response.status_code == 200
+    return response.text
+
+
+def client_names(page: str) -> list[str]:
+    """The clients a dashboard page lists, in its order."""
+    return re.findall(r'<th scope="row"><a [^>]*>([^<]+)</a>', page)
+
+
+def session_form(client, routine_id: int) -> dict:
+    """The guided session's form as the page fills it in."""
+    page = client.get(f"/routines/{routine_id}/session")
+    assert page.status_code == 200
+    return form_values(page.text, "routine-log-form")
+
+
+def log_session(client, routine_id: int, **answers) -> None:
+    """A guided session saved with `answers` changed from what the page fills in."""
+    data = session_form(client, routine_id) | answers | {"save_again": "y"}
+    response = client.post(f"/routines/{routine_id}/log", data=data)
+    assert response.status_code == 302, response.text

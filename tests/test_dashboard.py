@@ -12,8 +12,7 @@ from selfcare.dates import local_today, to_local
 from selfcare.extensions import db
 from selfcare.models import CheckIn, PainScore, Routine, RoutineLog, Share, User
 
-from .helpers import dashboard_rows, log_in, make_user
-from .test_dashboard_attention import client_names
+from .helpers import client_names, dashboard_rows, log_in, make_user
 
 
 def add_clients(app, therapist_id: int, count: int, pain_by_age=None, prefix="bulk"):

@@ -1,77 +1,9 @@
 """'Needs a look' on the therapist dashboard: flags from how exercises went, the order by
 attention, the filter by flag, and what a share without routines keeps back."""
 
-import re
-from datetime import timedelta
-
-from selfcare.dates import local_today
-from selfcare.extensions import db
-from selfcare.models import CheckIn, Exercise, PainScore, RoutineLog, RoutineLogItem, Share
-from selfcare.routines.service import create_routine
-
-from .helpers import log_in, make_user
+from .helpers import CHIN_TUCK, client_names, dashboard_page, log_in, make_user, sharing_client
 
 REGIONS_3 = ("neck", "upper_back", "lower_back")
-CHIN_TUCK = "Chin tuck (neck retraction)"
-
-
-def sharing_client(
-    app,
-    therapist_id,
-    name,
-    *,
-    this_week=4,
-    last_week=4,
-    regions=("neck",),
-    quiet=False,
-    feedback=(),
-    parts="pain,routines,notes",
-):
-    """A client sharing with the therapist: a score per region on each of the last 14 days
-    (`this_week` for the last 7, `last_week` before; only 6 days ago when `quiet`), and one
-    routine log per (pain during, difficulty) of `feedback` for the chin tuck, oldest first."""
-    client = make_user(app, name=name)
-    with app.app_context():
-        today = local_today("Europe/London")  # make_user's time zone
-        db.session.add(Share(client_id=client.id, therapist_id=therapist_id, parts=parts))
-        ages = [6] if quiet else range(14)
-        for age in ages:
-            score = this_week if age < 7 else last_week
-            db.session.add(
-                CheckIn(
-                    user_id=client.id,
-                    day=today - timedelta(days=age),
-                    scores=[PainScore(region=region, score=score) for region in regions],
-                )
-            )
-        chin_tuck = db.session.scalar(db.select(Exercise).filter_by(slug="chin_tuck"))
-        routine = create_routine(client.id, "Neck", [chin_tuck])
-        for age, (pain, difficulty) in zip(range(len(feedback), 0, -1), feedback, strict=True):
-            item = RoutineLogItem(
-                exercise_id=chin_tuck.id, done=True, pain_during=pain, difficulty=difficulty
-            )
-            db.session.add(
-                RoutineLog(
-                    user_id=client.id,
-                    routine_id=routine.id,
-                    day=today - timedelta(days=age),
-                    items=[item],
-                )
-            )
-        db.session.commit()
-    return client
-
-
-def dashboard(app, therapist, query=""):
-    browser = app.test_client()
-    log_in(browser, therapist)
-    response = browser.get(f"/therapist{query}")
-    assert response.status_code == 200
-    return response.text
-
-
-def client_names(page: str) -> list[str]:
-    return re.findall(r'<th scope="row"><a [^>]*>([^<]+)</a>', page)
 
 
 def test_needs_a_look_is_ordered_by_attention_not_by_name(app):
@@ -83,7 +15,7 @@ def test_needs_a_look_is_ordered_by_attention_not_by_name(app):
     sharing_client(app, therapist.id, "Ed Neck", this_week=6)
     # The issue's client: pain 9, worse in three regions; by name they came near the end.
     sharing_client(app, therapist.id, "Zoe Flare", this_week=9, regions=REGIONS_3)
-    page = dashboard(app, therapist)
+    page = dashboard_page(app, therapist)
     assert client_names(page) == [
         "Zoe Flare",
         "Ed Neck",
@@ -100,7 +32,7 @@ def test_needs_a_look_is_ordered_by_attention_not_by_name(app):
 def test_one_too_hard_or_pain_below_seven_raises_no_flag(app):
     therapist = make_user(app, "therapist")
     sharing_client(app, therapist.id, "Once Hard", feedback=[(6, "too_hard"), (1, "about_right")])
-    page = dashboard(app, therapist)
+    page = dashboard_page(app, therapist)
     assert "1 client." in page and 'class="flagged"' not in page
     assert "too hard twice</span>" not in page and "pain 6 during" not in page
 
@@ -111,20 +43,21 @@ def test_filter_by_flag_without_javascript_and_with_the_search(app):
     sharing_client(app, therapist.id, "Pia Painful", feedback=[(9, None)])
     sharing_client(app, therapist.id, "Quinn Quiet", quiet=True)
     sharing_client(app, therapist.id, "Sal Steady")
-    everyone = dashboard(app, therapist)
+    everyone = dashboard_page(app, therapist)
     assert 'href="/therapist?flag=pain">Pain during an exercise (2)</a>' in everyone
     assert 'href="/therapist?flag=quiet">No check-in for 4+ days (1)</a>' in everyone
     assert "flag=worse" not in everyone  # no client has it: no empty filter to tap
-    assert client_names(dashboard(app, therapist, "?flag=pain")) == ["Pia Painful", "Pat Painful"]
-    assert client_names(dashboard(app, therapist, "?flag=quiet")) == ["Quinn Quiet"]
-    searched = dashboard(app, therapist, "?flag=pain&q=pat")
+    painful = dashboard_page(app, therapist, "?flag=pain")
+    assert client_names(painful) == ["Pia Painful", "Pat Painful"]
+    assert client_names(dashboard_page(app, therapist, "?flag=quiet")) == ["Quinn Quiet"]
+    searched = dashboard_page(app, therapist, "?flag=pain&q=pat")
     assert client_names(searched) == ["Pat Painful"]
     assert '<input type="hidden" name="flag" value="pain">' in searched
-    assert "No client with “too hard twice” right now" in dashboard(
+    assert "No client with “too hard twice” right now" in dashboard_page(
         app, therapist, "?flag=too_hard"
     )
     # A flag that does not exist (an edited link) shows everyone.
-    assert len(client_names(dashboard(app, therapist, "?flag=nonsense"))) == 4
+    assert len(client_names(dashboard_page(app, therapist, "?flag=nonsense"))) == 4
 
 
 def test_exercise_flags_need_the_routines_shared(app):
@@ -136,9 +69,9 @@ def test_exercise_flags_need_the_routines_shared(app):
         feedback=[(9, "too_hard"), (9, "too_hard")],
         parts="pain",
     )
-    page = dashboard(app, therapist)
+    page = dashboard_page(app, therapist)
     assert "pain 9 during" not in page and "too hard twice</span>" not in page
-    assert client_names(dashboard(app, therapist, "?flag=pain")) == []
+    assert client_names(dashboard_page(app, therapist, "?flag=pain")) == []
 
 
 def test_exercise_flags_cost_no_query_per_client(app, count_queries):
@@ -174,7 +107,7 @@ def test_order_of_attention_within_each_flag_and_as_far_as_shares_cover(app):
     sharing_client(app, therapist.id, "Abe Routines Only", this_week=9, parts="routines")
     painful = [(9, "too_hard"), (9, "too_hard")]
     sharing_client(app, therapist.id, "Ada Pain Only", feedback=painful, parts="pain")
-    page = dashboard(app, therapist)
+    page = dashboard_page(app, therapist)
     assert client_names(page) == [
         "Tia Three",
         "Duo Two",
@@ -192,10 +125,11 @@ def test_order_of_attention_within_each_flag_and_as_far_as_shares_cover(app):
     assert 'href="/therapist?flag=pain">Pain during an exercise (2)</a>' in page
     assert 'href="/therapist?flag=too_hard">Too hard twice (2)</a>' in page
     assert 'href="/therapist?flag=quiet">No check-in for 4+ days (1)</a>' in page
-    assert client_names(dashboard(app, therapist, "?flag=worse")) == [
+    assert client_names(dashboard_page(app, therapist, "?flag=worse")) == [
         "Tia Three",
         "Duo Two",
         "Una One",
     ]
-    assert client_names(dashboard(app, therapist, "?flag=too_hard")) == ["Pam Seven", "Hal Hard"]
-    assert "2 clients with “too hard twice”" in dashboard(app, therapist, "?flag=too_hard")
+    too_hard = dashboard_page(app, therapist, "?flag=too_hard")
+    assert client_names(too_hard) == ["Pam Seven", "Hal Hard"]
+    assert "2 clients with “too hard twice”" in too_hard

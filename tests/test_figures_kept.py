@@ -45,18 +45,21 @@ from selfcare.models import (
 from selfcare.therapist.service import SharingClients
 
 from .helpers import (
+    CHIN_TUCK,
+    client_names,
     count_rows,
+    dashboard_page,
     dashboard_rows,
     fetch_all,
     form_values,
     log_in,
+    log_session,
     logged_in_therapist,
     make_user,
     new_invite_code,
     redeem,
+    sharing_client,
 )
-from .test_dashboard_attention import CHIN_TUCK, client_names, dashboard, sharing_client
-from .test_session_player import log_session
 
 RANK_COLUMNS = ("worse_rise", "worse_regions", "inactive", "worst_pain_during", "too_hard")
 
@@ -161,24 +164,24 @@ def set_this_weeks_pain(app, client_id, score):
 def test_writes_and_share_changes_show_on_the_next_view(app):
     therapist = make_user(app, "therapist")
     steady = sharing_client(app, therapist.id, "Bo Steady")
-    assert "Bo Steady" in dashboard(app, therapist) and "worse</span>" not in dashboard(
+    assert "Bo Steady" in dashboard_page(app, therapist) and "worse</span>" not in dashboard_page(
         app, therapist
     )
     set_this_weeks_pain(app, steady.id, 8)
-    assert "Neck worse" in dashboard(app, therapist)
+    assert "Neck worse" in dashboard_page(app, therapist)
 
     # A guided session through the client's own pages, then the same log edited.
     browser = app.test_client()
     log_in(browser, steady)
     [routine] = fetch_all(app, Routine, user_id=steady.id)
     log_session(browser, routine.id, **{"exercises-0-pain_during": "8"})
-    assert f"pain 8 during {CHIN_TUCK}" in dashboard(app, therapist)
+    assert f"pain 8 during {CHIN_TUCK}" in dashboard_page(app, therapist)
     [log] = fetch_all(app, RoutineLog, user_id=steady.id)
     edit = form_values(browser.get(f"/routines/logs/{log.id}").text, "routine-log-form")
     edit["exercises-0-pain_during"] = "2"
     response = browser.post(f"/routines/logs/{log.id}", data=edit)
     assert response.status_code == 302
-    assert f"pain 8 during {CHIN_TUCK}" not in dashboard(app, therapist)
+    assert f"pain 8 during {CHIN_TUCK}" not in dashboard_page(app, therapist)
 
     with app.app_context():
         [before] = dashboard_rows(therapist.id)
@@ -194,7 +197,7 @@ def test_writes_and_share_changes_show_on_the_next_view(app):
         share = db.session.scalar(db.select(Share).filter_by(client_id=steady.id))
         share.parts = "routines"
         db.session.commit()
-    page = dashboard(app, therapist)
+    page = dashboard_page(app, therapist)
     assert "Neck worse" not in page and "not shared" in page
 
 
@@ -228,8 +231,8 @@ def test_two_therapists_and_two_workers_keep_one_set_of_figures(app):
         db.session.add(Share(client_id=client.id, therapist_id=second.id, parts="pain"))
         db.session.commit()
     # The first therapist sees the exercise flag; the second's share leaves routines out.
-    assert client_names(dashboard(app, first, "?flag=pain")) == ["Shared Twice"]
-    assert client_names(dashboard(app, second, "?flag=pain")) == []
+    assert client_names(dashboard_page(app, first, "?flag=pain")) == ["Shared Twice"]
+    assert client_names(dashboard_page(app, second, "?flag=pain")) == []
     with app.app_context():
         user = db.session.get(User, client.id)
         entry = Client(user.id, user.timezone, user.history_version)
@@ -600,12 +603,12 @@ def test_exercises_handed_over_when_a_therapist_leaves_are_named_by_their_copies
         log.items = [RoutineLogItem(exercise=own, pain_during=8)]
         db.session.add_all([own, routine, log])
         db.session.commit()
-    assert "pain 8 during Wall angel" in dashboard(app, staying)
+    assert "pain 8 during Wall angel" in dashboard_page(app, staying)
     with app.app_context():
         delete_account(db.session.get(User, leaving.id))
         db.session.add(Exercise(owner_id=stranger.id, name="Private rehab", kind="reps"))
         db.session.commit()
-    page = dashboard(app, staying)
+    page = dashboard_page(app, staying)
     assert "pain 8 during Wall angel" in page and "Private rehab" not in page
 
 

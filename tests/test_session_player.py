@@ -14,10 +14,12 @@ from .helpers import (
     count_rows,
     fetch_all,
     form_values,
+    log_session,
     logged_in_therapist,
     new_invite_code,
     read_zip,
     redeem,
+    session_form,
     tap_routine,
 )
 
@@ -28,12 +30,6 @@ def routine_for(app, user_id: int, slugs=SLUGS) -> int:
     with app.app_context():
         by_slug = {e.slug: e for e in db.session.scalars(db.select(Exercise)).all()}
         return create_routine(user_id, "Neck and upper back", [by_slug[s] for s in slugs]).id
-
-
-def session_form(client, routine_id: int) -> dict:
-    page = client.get(f"/routines/{routine_id}/session")
-    assert page.status_code == 200
-    return form_values(page.text, "routine-log-form")
 
 
 def test_session_page_is_the_log_form_with_each_exercise_and_its_plan(
@@ -223,12 +219,6 @@ def test_answers_the_days_log_gives_otherwise_are_asked_with_both_shown(
     shown = form_values(asked.text, "routine-log-form")
     assert logged_in_client.post(url, data=shown | {"save_again": "y"}).status_code == 302
     assert [effort for effort, _, _ in answers_of(app, client_user.id)] == [7, None]
-
-
-def log_session(client, routine_id: int, **answers) -> None:
-    data = session_form(client, routine_id) | answers | {"save_again": "y"}
-    response = client.post(f"/routines/{routine_id}/log", data=data)
-    assert response.status_code == 302, response.text
 
 
 def test_therapist_sees_each_exercise_over_time_and_the_notes(app, logged_in_client, client_user):
