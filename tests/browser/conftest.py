@@ -1,6 +1,5 @@
 """A real server and a real Chromium at phone size; skipped, with the reason, where missing."""
 
-import os
 import shutil
 import threading
 from pathlib import Path
@@ -22,26 +21,16 @@ from selfcare.models import CLIENT, THERAPIST
 from selfcare.routines.service import create_routine, sync_exercise_library, visible_exercises
 
 from ..helpers import settings_for
-from .helpers import LONG_NAME, PHONE
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-AXE_SCRIPT = (
-    Path(__file__).resolve().parents[1] / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
+from .helpers import (
+    AXE_RESULTS,
+    AXE_SCRIPT,
+    BLOCKING_IMPACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LIGHTHOUSE_SCORES,
+    LONG_NAME,
+    PHONE,
 )
-BLOCKING_IMPACTS = ("serious", "critical")
-# Filled as the journeys run; printed at the end of the session for the record.
-AXE_RESULTS: dict[str, list[tuple[str, str, int]]] = {}
-# Filled by test_lighthouse: scores per page, for docs/lighthouse.md.
-LIGHTHOUSE_SCORES: dict[str, dict[str, int]] = {}
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 

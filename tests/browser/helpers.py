@@ -2,6 +2,7 @@
 
 import email
 import email.policy
+import os
 import re
 import time
 from datetime import timedelta
@@ -11,6 +12,25 @@ from selfcare.dates import local_today
 from selfcare.demo import DEMO_PASSWORD
 from selfcare.extensions import db
 from selfcare.models import CheckIn, PainScore, User
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+AXE_SCRIPT = (
+    Path(__file__).resolve().parents[1] / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
+)
+BLOCKING_IMPACTS = ("serious", "critical")
+# Filled as the journeys run; printed at the end of the session for the record.
+AXE_RESULTS: dict[str, list[tuple[str, str, int]]] = {}
+# Filled by test_lighthouse: scores per page, for docs/lighthouse.md.
+LIGHTHOUSE_SCORES: dict[str, dict[str, int]] = {}
 
 PHONE = {"width": 390, "height": 844}
 # An unbroken 80-letter name, as a routine and as a person: it must wrap, never widen a page.

@@ -8,8 +8,7 @@ from selfcare.extensions import db
 from selfcare.models import CheckIn, RoutineLog, User
 from selfcare.routines.service import create_routine, visible_exercises
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS
-from .helpers import PHONE, register
+from .helpers import CHROMIUM, CHROMIUM_ARGS, PHONE, register
 
 pytestmark = pytest.mark.browser
 

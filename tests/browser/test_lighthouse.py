@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CHROMIUM, LIGHTHOUSE_SCORES
-from .helpers import logged_in_page
+from .helpers import CHROMIUM, LIGHTHOUSE_SCORES, logged_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

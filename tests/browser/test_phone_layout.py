@@ -5,8 +5,7 @@ nothing at all (not only the serious findings the journeys stop at)."""
 
 import pytest
 
-from .conftest import AXE_SCRIPT
-from .helpers import logged_in_page
+from .helpers import AXE_SCRIPT, logged_in_page
 
 pytestmark = pytest.mark.browser
 
