@@ -65,10 +65,11 @@ format: $(VENV)/.dev-installed
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Re-pin every package, transitive ones included, with hashes, after editing requirements*.in.
+# Re-pin every package, transitive ones included, with hashes, after editing requirements*.in;
+# LOCK_ARGS=--upgrade moves every pin to the newest release the ranges allow.
 lock: $(VENV)/.dev-installed
-	$(PIP_COMPILE) --output-file requirements.txt requirements.in
-	$(PIP_COMPILE) --output-file requirements-dev.txt requirements-dev.in
+	$(PIP_COMPILE) $(LOCK_ARGS) --output-file requirements.txt requirements.in
+	$(PIP_COMPILE) $(LOCK_ARGS) --output-file requirements-dev.txt requirements-dev.in
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

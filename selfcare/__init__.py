@@ -5,7 +5,7 @@ from pathlib import Path
 from flask import Flask, flash, g, redirect, request, url_for
 
 from .config import build_config
-from .extensions import compress, csrf, db, limiter, login_manager, migrate, owner_only
+from .extensions import csrf, db, limiter, login_manager, migrate, owner_only
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,7 +24,6 @@ def create_app(config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
-    compress.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to continue."

@@ -1,19 +1,21 @@
 """Static files under fingerprinted URLs: cached for a year, and a changed file gets a new URL."""
 
 import base64
+import gzip
 import hashlib
 import re
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, send_from_directory, url_for
+from flask import Blueprint, abort, current_app, request, send_from_directory, url_for
 from werkzeug.security import safe_join
-
-from .extensions import compress
 
 bp = Blueprint("assets", __name__)
 
 ASSET_CACHE_CONTROL = "public, max-age=31536000, immutable"
+# Text is sent gzipped to browsers that take it. Pages never are: a page's CSRF token sits next
+# to text a visitor can choose, which compression would leak (the BREACH attack).
+COMPRESSED_SUFFIXES = (".css", ".js", ".svg")
 
 
 @lru_cache(maxsize=64)
@@ -32,6 +34,13 @@ def _svg_policy(path: str) -> str:
         for style in styles
     ]
     return "default-src 'none'; style-src " + (" ".join(hashes) or "'none'")
+
+
+@lru_cache(maxsize=64)
+def _gzipped(path: str, digest: str) -> bytes:
+    """The file gzipped, once per worker and version: a few small files, so no build step to
+    forget and no compression library to install."""
+    return gzip.compress(Path(path).read_bytes(), compresslevel=9, mtime=0)
 
 
 @lru_cache(maxsize=256)
@@ -58,13 +67,21 @@ def asset_url(filename: str) -> str:
 
 
 @bp.get("/assets/<digest>/<path:filename>")
-@compress.compressed()
 def asset(digest, filename):
     if digest != _asset_digest(filename):
         abort(404)
+    path = _static_file(current_app.static_folder, filename)
     response = send_from_directory(current_app.static_folder, filename)
     response.headers["Cache-Control"] = ASSET_CACHE_CONTROL
     if filename.endswith(".svg"):
-        path = safe_join(current_app.static_folder, filename)
         response.headers["Content-Security-Policy"] = _svg_policy(path)
+    if filename.endswith(COMPRESSED_SUFFIXES):
+        response.vary.add("Accept-Encoding")
+        # A range or a 304 is answered as sent: ranges count bytes of the plain file.
+        if response.status_code == 200 and request.accept_encodings.quality("gzip") > 0:
+            response.direct_passthrough = False
+            response.set_data(_gzipped(path, digest))
+            response.content_encoding = "gzip"
+            response.set_etag(f"{digest}-gzip")
+            response.make_conditional(request)
     return response

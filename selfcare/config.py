@@ -143,10 +143,6 @@ def build_config(instance_path: Path, overrides: dict) -> dict:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "WTF_CSRF_TIME_LIMIT": None,
         "SEND_FILE_MAX_AGE_DEFAULT": 0,
-        # Only the static assets are compressed (see assets.asset): pages carry a CSRF token next
-        # to text a visitor can choose, which compression would leak (the BREACH attack).
-        "COMPRESS_REGISTER": False,
-        "COMPRESS_MIMETYPES": ["text/css", "text/javascript", "image/svg+xml"],
     } | _mail_settings(instance_path)
     if production and settings["MAIL_BACKEND"] != "smtp":
         # Files of mail hold links that sign people in: fine on a developer's machine only.

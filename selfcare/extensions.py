@@ -6,7 +6,6 @@ from pathlib import Path
 
 import psycopg
 from flask import request
-from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -51,7 +50,6 @@ migrate = Migrate(render_as_batch=True, compare_type=True, render_item=_render_m
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=lambda: request.remote_addr or "unknown")
-compress = Compress()
 
 
 class unicode_lower(FunctionElement):
