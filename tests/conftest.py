@@ -39,7 +39,17 @@ def pytest_report_header():
 @pytest.fixture(scope="session")
 def fresh_postgres_schema():
     """Rebuild the PostgreSQL schema once per run, so it always matches the current models
-    (tables an older version of the code left behind included)."""
+    (tables an older version of the code left behind included). A test worker's database is
+    made the first time."""
+    server = make_url(POSTGRES_URL)
+    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": server.database}
+        )
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{server.database}"'))
+    admin.dispose()
     app = create_app(settings_for(POSTGRES_URL))
     with app.app_context():
         with db.engine.begin() as connection:

@@ -15,7 +15,7 @@ from email.message import EmailMessage
 from html.parser import HTMLParser
 
 from itsdangerous import TimestampSigner
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 
 from selfcare.auth.service import create_user
 from selfcare.dates import local_today
@@ -34,7 +34,31 @@ from selfcare.routines.service import create_routine
 from selfcare.therapist.service import SharingClients
 
 PASSWORD = "correct horse battery"
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _worker_number() -> int | None:
+    """Which of pytest-xdist's workers runs this process (gw0 is 0), None without workers."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker.removeprefix("gw")) if worker else None
+
+
+def _of_this_worker(url: str | None, redis: bool = False) -> str | None:
+    """Each test worker gets a database of its own: TEST_DATABASE_URL's name with the worker's
+    suffix, and the Redis database numbered down from TEST_REDIS_URL's."""
+    number = _worker_number()
+    if not url or number is None:
+        return url
+    server = make_url(url)
+    if redis:
+        base, _, database = url.rpartition("/")
+        return f"{base}/{int(database or 0) - number}"
+    return server.set(database=f"{server.database}_gw{number}").render_as_string(
+        hide_password=False
+    )
+
+
+POSTGRES_URL = _of_this_worker(os.environ.get("TEST_DATABASE_URL"))
+REDIS_URL = _of_this_worker(os.environ.get("TEST_REDIS_URL"), redis=True)
 NO_POSTGRES = "PostgreSQL tests need TEST_DATABASE_URL (CI sets it; see README)"
 # Filled by the fuzz tests, printed at the end of the run (see conftest.pytest_terminal_summary).
 FUZZ_EXAMPLES_TRIED: dict[str, int] = {}

@@ -1,15 +1,12 @@
 """Rate limits as deployed: four gunicorn workers sharing one Redis, behind a proxy. Needs a
 Redis server (CI starts one; TEST_REDIS_URL names it), else skipped with the reason."""
 
-import os
-
 import pytest
 
 from .harness import Browser, Gunicorn
-from .helpers import PASSWORD, make_user
+from .helpers import PASSWORD, REDIS_URL, make_user
 
 pytestmark = pytest.mark.slow
-REDIS_URL = os.environ.get("TEST_REDIS_URL")
 redis = pytest.importorskip("redis")
 
 
