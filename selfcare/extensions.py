@@ -2,9 +2,9 @@
 
 import os
 import sqlite3
+import sys
 from pathlib import Path
 
-import psycopg
 from flask import request
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -80,8 +80,11 @@ def _lowered(text: str | None) -> str | None:
 def _tune_connection(dbapi_connection, _record):
     if isinstance(dbapi_connection, sqlite3.Connection):
         _tune_sqlite(dbapi_connection)
-    elif isinstance(dbapi_connection, psycopg.Connection):
-        _tune_postgresql(dbapi_connection)
+    else:
+        # Imported by SQLAlchemy only for a PostgreSQL engine: SQLite apps start without it.
+        psycopg = sys.modules.get("psycopg")
+        if psycopg is not None and isinstance(dbapi_connection, psycopg.Connection):
+            _tune_postgresql(dbapi_connection)
 
 
 def _tune_postgresql(dbapi_connection) -> None:
