@@ -7,12 +7,12 @@ from sqlalchemy import insert, text
 
 from selfcare.demo import (
     DEMO_PASSWORD,
-    HistoryProfile,
+    DemoProfile,
     add_demo_appointments,
     create_demo_routines,
     ensure_share,
     ensure_user,
-    generate_history,
+    generate_demo_entries,
 )
 from selfcare.extensions import db
 from selfcare.models import CLIENT, THERAPIST, User
@@ -35,7 +35,7 @@ FIVE_REGIONS = {
     "shoulder_left": 3.0,
     "hip_right": 3.5,
 }
-HEAVY_PROFILE = HistoryProfile(regions=FIVE_REGIONS, adherence=0.55, rom_every_days=(10, 14))
+HEAVY_PROFILE = DemoProfile(regions=FIVE_REGIONS, adherence=0.55, rom_every_days=(10, 14))
 
 
 def is_built() -> bool:
@@ -67,11 +67,11 @@ def add_sharing_clients(therapist: User, count: int, days: int, log=print) -> No
     db.session.commit()
     for number, user_id in enumerate(ids):
         client = db.session.get(User, user_id)
-        generate_history(
+        generate_demo_entries(
             client,
             create_demo_routines(client),
             days,
-            HistoryProfile(adherence=0.3 + (number % 7) / 10),
+            DemoProfile(adherence=0.3 + (number % 7) / 10),
             seed=number,
         )
         ensure_share(client, therapist)
@@ -86,7 +86,7 @@ def add_history_client(therapist: User, years: int, log=print) -> User:
     client, new = ensure_user(email, name, CLIENT)
     if new:
         routines = create_demo_routines(client)
-        counts = generate_history(client, routines, years * 365, HEAVY_PROFILE, seed=years)
+        counts = generate_demo_entries(client, routines, years * 365, HEAVY_PROFILE, seed=years)
         days_ago = list(range(10, years * 365, 30))
         add_demo_appointments(client, days_ago, created_by=therapist, note="Review")
         log(f"client with {years} years: {counts}")

@@ -145,10 +145,10 @@ def after_own_write(app, config, args) -> list[Row]:
 
 
 def history_versions(app) -> list[int]:
-    """The history version of each client of HISTORY_CLIENTS: a saved check-in raises it."""
+    """The entries version of each client of HISTORY_CLIENTS: a saved check-in raises it."""
     with app.app_context():
         return [
-            db.session.scalar(db.select(User.history_version).filter_by(email=email))
+            db.session.scalar(db.select(User.entries_version).filter_by(email=email))
             for email, _ in HISTORY_CLIENTS.values()
         ]
 

@@ -54,7 +54,7 @@ from selfcare.clinical import REGIONS
 from selfcare.demo import (
     DEMO_PASSWORD,
     DEMO_ROUTINES,
-    HistoryProfile,
+    DemoProfile,
     checkin_row,
     demo_pain,
     measurement_rows,
@@ -83,7 +83,7 @@ LAST_CLIENT_EMAIL = f"large-{CLIENTS - 1:04d}@example.com"
 COLUMNS = {
     "users": (
         "id, email, name, password_hash, role, timezone, created_at, email_verified_at, "
-        "history_version"
+        "entries_version"
     ),
     "tracked_regions": "id, user_id, region, position",
     "routines": "id, user_id, name, archived, created_at",
@@ -351,7 +351,7 @@ class Generator:
         else:
             email = f"large-{number:04d}@example.com"
             chosen = rng.sample(list(REGIONS), REGIONS_EACH)
-            profile = HistoryProfile(
+            profile = DemoProfile(
                 regions={region: rng.uniform(2, 7) for region in chosen},
                 adherence=0.3 + (number % 7) / 10,
                 improvement=rng.uniform(0.1, 0.6),
@@ -385,8 +385,8 @@ class Generator:
         parts = ",".join(SHARE_PARTS)
         self.tables.add("shares", client_id, therapist_id, self.joined, parts)
 
-    def _history(self, user_id: int, routines, profile: HistoryProfile, rng) -> None:
-        """Check-ins with their scores, routine logs with their items: generate_history's model
+    def _history(self, user_id: int, routines, profile: DemoProfile, rng) -> None:
+        """Check-ins with their scores, routine logs with their items: generate_demo_entries's model
         (selfcare/demo.py) written as COPY rows."""
         add = self.tables.add
         for simulated in simulate_days(self.days, profile, rng):

@@ -32,9 +32,9 @@ from bench.data import (
     is_built,
 )
 from selfcare import create_app, svgchart
-from selfcare.demo import create_demo_routines, ensure_user, generate_history
+from selfcare.demo import create_demo_routines, ensure_user, generate_demo_entries
 from selfcare.extensions import db
-from selfcare.figures.listener import note_history_change
+from selfcare.figures.listener import note_entries_change
 from selfcare.models import CLIENT, THERAPIST, User
 from selfcare.routines.service import sync_exercise_library
 
@@ -97,7 +97,8 @@ def build_history(years: int) -> None:
         return
     sync_exercise_library()
     client, _ = ensure_user(HEAVY_CLIENT, f"{years} years", CLIENT)
-    generate_history(client, create_demo_routines(client), years * 365, HEAVY_PROFILE, seed=years)
+    routines = create_demo_routines(client)
+    generate_demo_entries(client, routines, years * 365, HEAVY_PROFILE, seed=years)
 
 
 def build_clients(count: int) -> None:
@@ -150,10 +151,10 @@ def saving_checkins(client):
 
 
 def every_client_wrote(app) -> None:
-    """Every client's history version raised, as a write of each would: the dashboard's kept
+    """Every client's entries version raised, as a write of each would: the dashboard's kept
     figures are all stale and the next view works them all out again."""
     with app.app_context():
-        note_history_change(db.session, db.session.scalars(db.select(User.id)))
+        note_entries_change(db.session, db.session.scalars(db.select(User.id)))
         db.session.commit()
 
 

@@ -16,7 +16,7 @@ from .auth.service import DEMO_CLIENT_EMAIL, DEMO_THERAPIST_EMAIL, create_user, 
 from .clinical import DayKind
 from .dates import local_today
 from .extensions import db
-from .figures.listener import note_history_change
+from .figures.listener import note_entries_change
 from .models import (
     CLIENT,
     THERAPIST,
@@ -74,7 +74,7 @@ def ensure_user(
 
 
 @dataclass
-class HistoryProfile:
+class DemoProfile:
     """How a simulated client's weeks go. Pain falls as they keep up their routines."""
 
     regions: dict[str, float] = field(
@@ -99,7 +99,7 @@ class SimulatedDay:
     checkin_kind: DayKind | None  # None: no check-in that day
 
 
-def simulate_days(days: Iterable[date], profile: HistoryProfile, rng) -> Iterator[SimulatedDay]:
+def simulate_days(days: Iterable[date], profile: DemoProfile, rng) -> Iterator[SimulatedDay]:
     """The day-by-day model of every generated history (the demo's and the large benchmark's):
     routines kept or not, flares, whether and how the client checks in. The caller draws the
     day's pain and routine times from the same `rng` before asking for the next day, so one
@@ -124,8 +124,8 @@ def simulate_days(days: Iterable[date], profile: HistoryProfile, rng) -> Iterato
         skipped_yesterday = not did_routines
 
 
-def generate_history(
-    user: User, routine_ids: list[int], days: int, profile: HistoryProfile, seed: int
+def generate_demo_entries(
+    user: User, routine_ids: list[int], days: int, profile: DemoProfile, seed: int
 ) -> dict[str, int]:
     """Write `days` days of check-ins, routine logs and ROM measurements ending today, with bulk
     inserts (years of data take seconds). Returns row counts."""
@@ -168,7 +168,7 @@ def generate_history(
     measurements = measurement_rows(user.id, start, end, profile, rng)
     if measurements:
         db.session.execute(insert(Measurement), measurements)
-    note_history_change(db.session, [user.id])
+    note_entries_change(db.session, [user.id])
     db.session.commit()
     return {"checkins": len(checkins), "routine_logs": len(logs), "measurements": len(measurements)}
 
@@ -398,12 +398,12 @@ def add_demo_psfs(client: User, therapist: User) -> None:
     db.session.commit()
 
 
-def _demo_profile(rng: random.Random) -> HistoryProfile:
+def _demo_profile(rng: random.Random) -> DemoProfile:
     """Varied clients: some doing well, some slipping, some gone quiet."""
     regions = {"neck": rng.uniform(2, 7), "lower_back": rng.uniform(2, 7)}
     if rng.random() < 0.5:
         regions["upper_back"] = rng.uniform(1, 6)
-    return HistoryProfile(
+    return DemoProfile(
         regions=regions,
         adherence=rng.uniform(0.3, 0.95),
         improvement=rng.uniform(0.1, 0.6),
@@ -430,7 +430,7 @@ def seed_demo(extra_clients: int = len(DEMO_CLIENT_NAMES)) -> list[str]:
     if created:
         routines = create_demo_routines(client)
         prescribe_demo_programme(routines[0], therapist, 90)
-        counts = generate_history(client, routines, 90, HistoryProfile(), seed=1)
+        counts = generate_demo_entries(client, routines, 90, DemoProfile(), seed=1)
         add_demo_appointments(client, [62, 34])
         add_demo_appointments(client, [6], created_by=therapist, note=DEMO_THERAPIST_NOTE)
         add_demo_psfs(client, therapist)
@@ -450,7 +450,7 @@ def seed_demo(extra_clients: int = len(DEMO_CLIENT_NAMES)) -> list[str]:
         if created:
             routines = create_demo_routines(other)
             prescribe_demo_programme(routines[0], therapist, days)
-            generate_history(other, routines, days, profile, seed=100 + number)
+            generate_demo_entries(other, routines, days, profile, seed=100 + number)
             added += 1
         ensure_share(other, therapist)
     done.append(f"{added} more demo clients sharing with {therapist.email}")

@@ -76,7 +76,7 @@ class User(UserMixin, db.Model):
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Raised with every write to what the client's figures are worked out from
     # (selfcare/figures/listener.py): kept figures of an older version are stale.
-    history_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    entries_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @staticmethod
     def normalize_email(email: str) -> str:
@@ -553,7 +553,7 @@ class PainPeriod(db.Model):
 class KeptFigures(db.Model):
     """A client's figures as they stand on one of their local days (figures/kept.py), every part
     unmasked (each share masks its own as it reads them). Worked out for today and the days
-    ahead at once, so a new day finds its row waiting; stale once the client's history version
+    ahead at once, so a new day finds its row waiting; stale once the client's entries version
     moves past the one they were worked out from, or the rules change."""
 
     __tablename__ = "kept_figures"
@@ -563,7 +563,7 @@ class KeptFigures(db.Model):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    history_version: Mapped[int] = mapped_column(Integer)
+    entries_version: Mapped[int] = mapped_column(Integer)
     # The rules and the form they were kept by (figures/kept.RULES_VERSION): older are stale.
     rules_version: Mapped[int] = mapped_column(SmallInteger)
     figures: Mapped[dict] = mapped_column(JSON)

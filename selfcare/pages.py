@@ -10,7 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from .extensions import db
 
-HISTORY_PAGE_SIZE = 20
+LIST_PAGE_SIZE = 20
 # Beyond any real history; larger numbers would overflow the database's OFFSET.
 MAX_PAGE = 100_000
 
@@ -54,10 +54,10 @@ def page_number() -> int:
     return int(text)
 
 
-def history_page(query):
+def newest_first_page(query):
     """One page of a newest-first history list; ?page=N picks it, a bad N gives 404."""
     return db.paginate(
-        query, page=page_number(), per_page=HISTORY_PAGE_SIZE, max_per_page=HISTORY_PAGE_SIZE
+        query, page=page_number(), per_page=LIST_PAGE_SIZE, max_per_page=LIST_PAGE_SIZE
     )
 
 

@@ -9,7 +9,7 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 
 from selfcare.clinical import MOVEMENTS
-from selfcare.demo import HistoryProfile, create_demo_routines, generate_history
+from selfcare.demo import DemoProfile, create_demo_routines, generate_demo_entries
 from selfcare.extensions import db
 from selfcare.models import Appointment, Share, User
 
@@ -29,8 +29,8 @@ def build_world(app):
     therapist = make_user(app, "therapist", name="Crawl Therapist")
     with app.app_context():
         user = db.session.get(User, client.id)
-        profile = HistoryProfile(regions={"neck": 5, "lower_back": 4})
-        generate_history(user, create_demo_routines(user), 60, profile, seed=7)
+        profile = DemoProfile(regions={"neck": 5, "lower_back": 4})
+        generate_demo_entries(user, create_demo_routines(user), 60, profile, seed=7)
         db.session.add_all(
             [
                 Share(client_id=client.id, therapist_id=therapist.id),

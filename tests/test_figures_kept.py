@@ -17,8 +17,8 @@ from selfcare.figures.feeds import Feeds, NoFigures
 from selfcare.figures.kept import (
     FIGURES_AHEAD_DAYS,
     Client,
+    ClientEntries,
     ClientFigures,
-    History,
     figures_on,
     work_out,
 )
@@ -220,7 +220,7 @@ def test_a_new_day_finds_its_figures_waiting(app, monkeypatch, count_queries):
         user = db.session.get(User, client.id)
         db.session.execute(db.delete(KeptFigures))
         db.session.commit()
-        fresh = work_out([Client(user.id, user.timezone, user.history_version)])[user.id]
+        fresh = work_out([Client(user.id, user.timezone, user.entries_version)])[user.id]
     assert ClientFigures.from_json(kept) == fresh
 
 
@@ -235,14 +235,14 @@ def test_two_therapists_and_two_workers_keep_one_set_of_figures(app):
     assert client_names(dashboard_page(app, second, "?flag=pain")) == []
     with app.app_context():
         user = db.session.get(User, client.id)
-        entry = Client(user.id, user.timezone, user.history_version)
+        entry = Client(user.id, user.timezone, user.entries_version)
         # Two workers finding the same client stale both keep it: the second overwrites.
         work_out([entry])
         first_kept = kept_figures()
         work_out([entry])
         assert kept_figures() == first_kept
         # An older computation never replaces a newer one.
-        work_out([entry._replace(history_version=entry.history_version - 1)])
+        work_out([entry._replace(entries_version=entry.entries_version - 1)])
         assert kept_figures() == first_kept
     assert count_rows(app, KeptFigures) == FIGURES_AHEAD_DAYS + 1
 
@@ -371,8 +371,8 @@ def kept_periods() -> set[tuple]:
     }
 
 
-def everything_of(user: User) -> History:
-    """A client's whole history, every row, with no window: what kept figures must equal."""
+def everything_of(user: User) -> ClientEntries:
+    """Every one of a client's entries, with no window: what kept figures must equal."""
     checkins = db.session.scalars(db.select(CheckIn).filter_by(user_id=user.id)).all()
     logs = db.session.scalars(
         db.select(RoutineLog)
@@ -384,7 +384,7 @@ def everything_of(user: User) -> History:
         return db.session.scalar(db.select(db.func.min(column)).where(model.user_id == user.id))
 
     newest = max(checkins, key=lambda checkin: checkin.day, default=None)
-    history = History(
+    entries = ClientEntries(
         joined=to_local(user.created_at, user.timezone).date(),
         first_entries=[
             first(CheckIn, CheckIn.day),
@@ -399,31 +399,31 @@ def everything_of(user: User) -> History:
     )
     for checkin in checkins:
         for score in checkin.scores:
-            history.pain[score.region][checkin.day] = score.score
+            entries.pain[score.region][checkin.day] = score.score
         if checkin.scores:
             mean = sum(s.score for s in checkin.scores) / len(checkin.scores)
-            history.pain[periods.ALL_REGIONS][checkin.day] = mean
+            entries.pain[periods.ALL_REGIONS][checkin.day] = mean
         if checkin.day_kind != "normal":
-            history.rest_days.add(checkin.day)
+            entries.rest_days.add(checkin.day)
     for log in logs:
-        sessions = history.sessions[log.routine_id]
+        sessions = entries.sessions[log.routine_id]
         sessions[log.day] = sessions.get(log.day, 0) + 1
-        history.routine_days.add(log.day)
-        history.feedback += [
+        entries.routine_days.add(log.day)
+        entries.feedback += [
             (log.day, ExerciseFeedback(item.exercise_id, item.pain_during, item.difficulty))
             for item in sorted(log.items, key=lambda item: item.id)
         ]
-    history.plans = [
+    entries.plans = [
         (routine.id, routine.name, routine.plan)
         for routine in db.session.scalars(
             db.select(Routine).filter_by(user_id=user.id, archived=False).order_by(Routine.id)
         )
         if routine.plan
     ]
-    history.appointments = sorted(
+    entries.appointments = sorted(
         db.session.scalars(db.select(Appointment.day).filter_by(client_id=user.id))
     )
-    return history
+    return entries
 
 
 def test_kept_figures_equal_a_recomputation_after_random_writes(app):
@@ -441,9 +441,9 @@ def test_kept_figures_equal_a_recomputation_after_random_writes(app):
             db.session.commit()
             assert kept_periods() == periods_kept, done
             for user in db.session.scalars(db.select(User).where(User.id.in_(client_ids))):
-                history = everything_of(user)
+                entries = everything_of(user)
                 for row in db.session.scalars(db.select(KeptFigures).filter_by(user_id=user.id)):
-                    expected = figures_on(history, row.day)
+                    expected = figures_on(entries, row.day)
                     assert ClientFigures.from_json(row.figures) == expected, (row.day, done)
                     assert row.worse_rise == expected.ranks()["worse_rise"]
             db.session.execute(db.delete(KeptFigures))
@@ -524,15 +524,15 @@ def test_each_feeding_model_raises_its_clients_version(app):
         feeding = {name for name, cls in classes.items() if isinstance(cls.__figures__, Feeds)}
         assert feeding == set(edits)
         for name, edit in edits.items():
-            before = db.session.get(User, client.id).history_version
+            before = db.session.get(User, client.id).entries_version
             edit()
             db.session.commit()
-            assert db.session.get(User, client.id).history_version > before, name
+            assert db.session.get(User, client.id).entries_version > before, name
         # A change no figure reads (the name) leaves it.
-        before = db.session.get(User, client.id).history_version
+        before = db.session.get(User, client.id).entries_version
         db.session.get(User, client.id).name = "Renamed"
         db.session.commit()
-        assert db.session.get(User, client.id).history_version == before
+        assert db.session.get(User, client.id).entries_version == before
 
 
 def test_the_refresh_command_works_out_what_tomorrow_needs(app, monkeypatch):

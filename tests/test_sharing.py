@@ -3,7 +3,7 @@ import re
 from datetime import timedelta
 
 from selfcare.dates import local_today
-from selfcare.demo import HistoryProfile, create_demo_routines, generate_history
+from selfcare.demo import DemoProfile, create_demo_routines, generate_demo_entries
 from selfcare.extensions import db
 from selfcare.models import AccessLogEntry, Invite, Routine, RoutineLog, Share, User, utcnow
 from selfcare.sharing.service import INVITE_ALPHABET, create_invite
@@ -302,8 +302,8 @@ def test_a_pain_only_share_shows_no_routine_effect_and_no_client_notes(
 ):
     with app.app_context():
         user = db.session.get(User, client_user.id)
-        profile = HistoryProfile(regions={"neck": 5})
-        generate_history(user, create_demo_routines(user), 90, profile, seed=3)
+        profile = DemoProfile(regions={"neck": 5})
+        generate_demo_entries(user, create_demo_routines(user), 90, profile, seed=3)
     today = local_today("Europe/London")
     appointment = {"day": (today - timedelta(days=3)).isoformat(), "note": "APPT-SECRET"}
     submit(logged_in_client, "/appointments", appointment, page="/trends")

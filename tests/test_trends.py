@@ -4,7 +4,7 @@ from datetime import date, timedelta
 import pytest
 
 from selfcare.dates import format_day, local_today
-from selfcare.demo import HistoryProfile, create_demo_routines, generate_history
+from selfcare.demo import DemoProfile, create_demo_routines, generate_demo_entries
 from selfcare.extensions import db
 from selfcare.models import Appointment, CheckIn, Measurement, PainScore, RoutineLog, User
 from selfcare.routines.service import create_routine, visible_exercises
@@ -18,8 +18,9 @@ FIVE_REGIONS = {"neck": 6, "upper_back": 4, "lower_back": 5, "shoulder_left": 3,
 def give_history(app, account, days, regions=None):
     with app.app_context():
         user = db.session.get(User, account.id)
-        profile = HistoryProfile(regions=regions or FIVE_REGIONS)
-        return generate_history(user, create_demo_routines(user), days, profile, seed=account.id)
+        profile = DemoProfile(regions=regions or FIVE_REGIONS)
+        routines = create_demo_routines(user)
+        return generate_demo_entries(user, routines, days, profile, seed=account.id)
 
 
 def test_new_client_sees_a_friendly_empty_state(logged_in_client):
@@ -212,20 +213,20 @@ def test_figures_are_kept_until_the_history_changes(
         last_log = db.session.scalars(
             db.select(RoutineLog).filter_by(user_id=client_user.id).order_by(RoutineLog.day)
         ).all()[-1]
-        before = db.session.get(User, client_user.id).history_version
+        before = db.session.get(User, client_user.id).entries_version
         db.session.delete(last_log)
         db.session.commit()
-        assert db.session.get(User, client_user.id).history_version > before
+        assert db.session.get(User, client_user.id).entries_version > before
 
 
 def test_one_clients_write_leaves_anothers_cached_trends(app, client_user):
     other = make_user(app, "client", name="Other Client")
     give_history(app, client_user, 30)
     with app.app_context():
-        before = db.session.get(User, other.id).history_version
+        before = db.session.get(User, other.id).entries_version
         db.session.add(CheckIn(user_id=client_user.id, day=date(2020, 1, 1)))
         db.session.commit()
-        assert db.session.get(User, other.id).history_version == before
+        assert db.session.get(User, other.id).entries_version == before
 
 
 def add_scores(app, user_id, scores_by_age: dict[int, int], region="neck", kind="normal"):

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..merge import mark_conflicts, merge_edits, read_snapshot, readable, snapshot_text
 from ..models import CheckIn, Routine
 from ..outcomes.service import today_status as psfs_today_status
-from ..pages import delete_after_confirmation, history_page, render_form
+from ..pages import delete_after_confirmation, newest_first_page, render_form
 from ..reminders.service import has_reminders
 from ..routines.service import delete_log, last_log_of, log_routine, today_routine_cards
 from ..webapp import offline_owner
@@ -195,7 +195,7 @@ def history():
             return redirect(url_for("checkins.edit_day", day=date.fromisoformat(chosen)))
         except ValueError:
             return render_error(400, "Choose a day with the date picker, like 2026-03-01.")
-    page = history_page(
+    page = newest_first_page(
         db.select(CheckIn).filter_by(user_id=current_user.id).order_by(CheckIn.day.desc())
     )
     return render_template("checkins/history.html", page=page, regions=REGIONS, today=_today())

@@ -5,7 +5,7 @@ the API and the exports read them from here, so one client shows one number for 
 They are worked out in batches (one client after a write, or every stale client of a dashboard),
 from a fortnight of rows, for today and FIGURES_AHEAD_DAYS days ahead, and kept in the database
 (models.KeptFigures): every worker and server reads the same rows, and a new local day finds its
-row already there. A write raises the client's history version (figures/listener.py), and with
+row already there. A write raises the client's entries version (figures/listener.py), and with
 it every kept day of theirs is stale until worked out again."""
 
 from collections import defaultdict
@@ -291,11 +291,11 @@ def _programme_from_json(data: list) -> ProgrammeWeek:
 class Client(NamedTuple):
     id: int
     timezone: str
-    history_version: int
+    entries_version: int
 
 
 @dataclass
-class History:
+class ClientEntries:
     """One client's rows for the figures: a fortnight, and the days before their last session."""
 
     joined: date
@@ -317,7 +317,7 @@ def _first(model, day_column, client):
     ).scalar_subquery()
 
 
-def _load_facts(ids: list[int]) -> dict[int, History]:
+def _load_facts(ids: list[int]) -> dict[int, ClientEntries]:
     """Joined, first entries of each kind, and the newest check-in with its mean: one query,
     each figure a subquery that seeks one client's rows through an index."""
     client = User.id
@@ -334,7 +334,7 @@ def _load_facts(ids: list[int]) -> dict[int, History]:
         .where(CheckIn.user_id == client, CheckIn.day == newest.correlate(User))
         .scalar_subquery()
     )
-    histories = {}
+    entries_of = {}
     for user_id, timezone, created_at, last, mean, *firsts in db.session.execute(
         select(
             client,
@@ -349,13 +349,13 @@ def _load_facts(ids: list[int]) -> dict[int, History]:
         ).where(client.in_(ids))
     ):
         joined = to_local(created_at, timezone).date()
-        histories[user_id] = History(joined, firsts, last, mean)
-    return histories
+        entries_of[user_id] = ClientEntries(joined, firsts, last, mean)
+    return entries_of
 
 
-def _load(clients: Sequence[Client], todays: dict[int, date]) -> dict[int, History]:
+def _load(clients: Sequence[Client], todays: dict[int, date]) -> dict[int, ClientEntries]:
     ids = [entry.id for entry in clients]
-    histories = _load_facts(ids)
+    entries_of = _load_facts(ids)
     # Plain Core execution: a batch reads thousands of rows, which the ORM would only slow.
     execute = db.session.connection().execute
     for client_id, day in execute(
@@ -363,7 +363,7 @@ def _load(clients: Sequence[Client], todays: dict[int, date]) -> dict[int, Histo
         .where(Appointment.client_id.in_(ids))
         .order_by(Appointment.day)
     ):
-        histories[client_id].appointments.append(day)
+        entries_of[client_id].appointments.append(day)
 
     # One fortnight for the whole batch (the clients' todays differ by a day at most), and the
     # days before each client's last session where those lie further back. Kept the same shape
@@ -372,7 +372,7 @@ def _load(clients: Sequence[Client], todays: dict[int, date]) -> dict[int, Histo
     fortnight = CheckIn.user_id.in_(ids) & CheckIn.day.between(first, max(todays.values()))
     before_sessions = []
     for client_id in ids:
-        session = _last_on_or_before(histories[client_id].appointments, todays[client_id])
+        session = _last_on_or_before(entries_of[client_id].appointments, todays[client_id])
         before = session and session - timedelta(days=insights.AVERAGE_WINDOW_DAYS - 1)
         if before is not None and before < first:
             days = CheckIn.day.between(before, min(session, first - timedelta(days=1)))
@@ -382,17 +382,17 @@ def _load(clients: Sequence[Client], todays: dict[int, date]) -> dict[int, Histo
         .outerjoin(PainScore, PainScore.checkin_id == CheckIn.id)
         .where(or_(fortnight, *before_sessions))
     ):
-        history = histories[user_id]
+        entries = entries_of[user_id]
         if region is not None:
-            history.pain[region][day] = score
+            entries.pain[region][day] = score
         if kind != DayKind.NORMAL:
-            history.rest_days.add(day)
-    for history in histories.values():
+            entries.rest_days.add(day)
+    for entries in entries_of.values():
         days: dict[date, list[float]] = defaultdict(list)
-        for series in history.pain.values():
+        for series in entries.pain.values():
             for day, score in series.items():
                 days[day].append(score)
-        history.pain[ALL_REGIONS] = {day: sum(v) / len(v) for day, v in days.items()}
+        entries.pain[ALL_REGIONS] = {day: sum(v) / len(v) for day, v in days.items()}
 
     # Each log of the fortnight with what was said of its exercises, oldest first.
     counted: set[int] = set()
@@ -413,15 +413,15 @@ def _load(clients: Sequence[Client], todays: dict[int, date]) -> dict[int, Histo
         )
         .order_by(RoutineLog.day, RoutineLog.logged_at, RoutineLog.id, RoutineLogItem.id)
     ):
-        history = histories[user_id]
+        entries = entries_of[user_id]
         if log_id not in counted:
             counted.add(log_id)
-            sessions = history.sessions[routine_id]
+            sessions = entries.sessions[routine_id]
             sessions[day] = sessions.get(day, 0) + 1
-            history.routine_days.add(day)
+            entries.routine_days.add(day)
         if exercise is not None:
             said = insights.ExerciseFeedback(exercise, pain_during, difficulty)
-            history.feedback.append((day, said))
+            entries.feedback.append((day, said))
     for user_id, routine_id, name, *plan in execute(
         select(
             Routine.user_id,
@@ -432,23 +432,23 @@ def _load(clients: Sequence[Client], todays: dict[int, date]) -> dict[int, Histo
             Routine.user_id.in_(ids), Routine.starts_on.is_not(None), Routine.archived.is_(False)
         )
     ):
-        histories[user_id].plans.append((routine_id, name, Routine.plan_from(*plan)))
-    return histories
+        entries_of[user_id].plans.append((routine_id, name, Routine.plan_from(*plan)))
+    return entries_of
 
 
 def _last_on_or_before(days: list[date], day: date) -> date | None:
     return next((d for d in reversed(days) if d <= day), None)
 
 
-def figures_on(history: History, day: date) -> ClientFigures:
+def figures_on(entries: ClientEntries, day: date) -> ClientFigures:
     """The figures on `day` (today or a day ahead) from the rows loaded for today."""
-    first_day = insights.first_day(history.joined, *history.first_entries)
+    first_day = insights.first_day(entries.joined, *entries.first_entries)
     previous, week = insights.weekly_windows(day)
-    session = _last_on_or_before(history.appointments, day)
+    session = _last_on_or_before(entries.appointments, day)
     around = insights.windows_around(session, day) if session else None
     pain = {}
     for key in [*REGIONS, ALL_REGIONS]:
-        series = history.pain.get(key)
+        series = entries.pain.get(key)
         if not series:
             continue
         figures = RegionFigures(
@@ -468,19 +468,19 @@ def figures_on(history: History, day: date) -> ClientFigures:
         ):
             pain[key] = figures
     window_start = day - timedelta(days=insights.ADHERENCE_WINDOW_DAYS - 1)
-    feedback = [said for logged, said in history.feedback if window_start <= logged <= day]
+    feedback = [said for logged, said in entries.feedback if window_start <= logged <= day]
     return ClientFigures(
         day=day,
-        joined=history.joined,
+        joined=entries.joined,
         first_day=first_day,
-        last_checkin=history.last_checkin,
-        latest_pain=history.latest_pain,
+        last_checkin=entries.last_checkin,
+        latest_pain=entries.latest_pain,
         session=session,
         pain=pain,
         adherence=insights.adherence(
-            [(plan, history.sessions.get(routine, {})) for routine, _, plan in history.plans],
-            history.routine_days,
-            history.rest_days,
+            [(plan, entries.sessions.get(routine, {})) for routine, _, plan in entries.plans],
+            entries.routine_days,
+            entries.rest_days,
             insights.adherence_start(day, first_day),
             day,
         ),
@@ -488,12 +488,12 @@ def figures_on(history: History, day: date) -> ClientFigures:
         too_hard_exercises=tuple(insights.too_hard_twice(feedback)),
         programmes=[
             ProgrammeWeek(routine, name, plan_day)
-            for routine, name, plan in sorted(history.plans)
-            if (plan_day := insights.plan_day(plan, history.sessions.get(routine, {}), day))
+            for routine, name, plan in sorted(entries.plans)
+            if (plan_day := insights.plan_day(plan, entries.sessions.get(routine, {}), day))
         ],
         first_entries={
             kind: first
-            for kind, first in zip(ENTRY_PARTS, history.first_entries, strict=True)
+            for kind, first in zip(ENTRY_PARTS, entries.first_entries, strict=True)
             if first is not None
         },
     )
@@ -505,7 +505,7 @@ def work_out(
     """The figures of `clients` today and in the days ahead, kept; returns today's. `zone_today`
     is each time zone's today as the caller reads it (so a page read just before midnight finds
     its day among those kept); by default, the clock's. The version kept is the one read before
-    the history, so a write in between leaves them stale, never newer than they claim; two
+    the entries, so a write in between leaves them stale, never newer than they claim; two
     workers keeping the same client both write true figures."""
     if not clients:
         return {}
@@ -513,19 +513,19 @@ def work_out(
     todays = {
         entry.id: zone_today.get(entry.timezone) or local_today(entry.timezone) for entry in clients
     }
-    histories = _load(clients, todays)
+    entries_of = _load(clients, todays)
     kept, today_figures = [], {}
     for entry in sorted(clients, key=lambda entry: entry.id):  # one lock order for upserts
         for ahead in range(FIGURES_AHEAD_DAYS + 1):
             day = todays[entry.id] + timedelta(days=ahead)
-            figures = figures_on(histories[entry.id], day)
+            figures = figures_on(entries_of[entry.id], day)
             if not ahead:
                 today_figures[entry.id] = figures
             kept.append(
                 {
                     "user_id": entry.id,
                     "day": day,
-                    "history_version": entry.history_version,
+                    "entries_version": entry.entries_version,
                     "rules_version": RULES_VERSION,
                     "figures": figures.to_json(),
                     **figures.ranks(),
@@ -545,10 +545,10 @@ def _keep(rows: list[dict]) -> None:
         index_elements=[KeptFigures.user_id, KeptFigures.day],
         set_={
             name: upsert.excluded[name]
-            for name in ("history_version", "rules_version", "figures", *_RANKS)
+            for name in ("entries_version", "rules_version", "figures", *_RANKS)
         },
         # Never a newer kept row replaced by an older one (two workers, or a command).
-        where=KeptFigures.history_version <= upsert.excluded.history_version,
+        where=KeptFigures.entries_version <= upsert.excluded.entries_version,
     )
     try:
         db.session.execute(keep, rows)
@@ -565,13 +565,13 @@ def figures_of(client: User) -> ClientFigures:
         select(KeptFigures.figures).where(
             KeptFigures.user_id == client.id,
             KeptFigures.day == today,
-            KeptFigures.history_version == client.history_version,
+            KeptFigures.entries_version == client.entries_version,
             KeptFigures.rules_version == RULES_VERSION,
         )
     )
     if kept is not None:
         return ClientFigures.from_json(kept)
-    return work_out([Client(client.id, client.timezone, client.history_version)])[client.id]
+    return work_out([Client(client.id, client.timezone, client.entries_version)])[client.id]
 
 
 def exercise_names(figures: Iterable[ClientFigures]) -> dict[int, str]:
@@ -602,7 +602,7 @@ def fresh_on(day_column):
     return (
         (KeptFigures.user_id == User.id)
         & (KeptFigures.day == day_column)
-        & (KeptFigures.history_version == User.history_version)
+        & (KeptFigures.entries_version == User.entries_version)
         & (KeptFigures.rules_version == RULES_VERSION)
     )
 
@@ -618,7 +618,7 @@ def refresh_sharing_clients(ahead: int = 1, batch: int = 500) -> int:
     ).all()
     day = local_day({zone: local_today(zone) + timedelta(days=ahead) for zone in timezones})
     stale = db.session.execute(
-        select(User.id, User.timezone, User.history_version)
+        select(User.id, User.timezone, User.entries_version)
         .outerjoin(KeptFigures, fresh_on(day))
         .where(User.id.in_(sharing), KeptFigures.user_id.is_(None))
         .order_by(User.id)

@@ -1,6 +1,6 @@
 """One flush listener carries every write to the figures it changes, as each model declares
 (`__figures__`, figures/feeds.py): in the write's own transaction it raises the client's history
-version (users.history_version, which marks their kept figures stale in every worker and on
+version (users.entries_version, which marks their kept figures stale in every worker and on
 every server at once) and works out again the pain periods of the days it touched."""
 
 from collections.abc import Iterable
@@ -16,7 +16,7 @@ from .feeds import Feeds
 _RAISE_VERSIONS = (
     update(User)
     .where(User.id.in_(bindparam("user_ids", expanding=True)))
-    .values(history_version=User.history_version + 1)
+    .values(entries_version=User.entries_version + 1)
     .execution_options(synchronize_session=False)
 )
 _TOUCHED = "figures_touched_days"
@@ -29,7 +29,7 @@ def raise_versions(session: Session, user_ids: Iterable[int]) -> None:
         session.execute(_RAISE_VERSIONS, {"user_ids": ids})
 
 
-def note_history_change(session: Session, user_ids) -> None:
+def note_entries_change(session: Session, user_ids) -> None:
     """For rows written around the unit of work (bulk inserts of generated data): the clients'
     versions raised and their pain periods worked out anew."""
     ids = set(user_ids)

@@ -7,7 +7,7 @@ from ..dates import format_day, local_today
 from ..extensions import db
 from ..merge import mark_conflicts, merge_edits, read_snapshot, snapshot_text
 from ..models import Measurement
-from ..pages import delete_after_confirmation, history_page, render_form
+from ..pages import delete_after_confirmation, newest_first_page, render_form
 from . import bp
 from .forms import MeasurementForm
 from .phone import PHONE_MEASURABLE as INCLINOMETER
@@ -30,7 +30,7 @@ def _movement_or_404(key: str):
 @bp.get("/measurements")
 @client_required
 def index():
-    page = history_page(
+    page = newest_first_page(
         db.select(Measurement)
         .filter_by(user_id=current_user.id)
         .order_by(Measurement.day.desc(), Measurement.created_at.desc())

@@ -141,12 +141,12 @@ class ScoringPoint:
 
 
 @dataclass(frozen=True)
-class PsfsHistory:
+class PsfsScores:
     points: list[ScoringPoint]  # oldest first
     names: dict[int, str]  # activity id -> its name now
 
 
-def load_psfs(client_id: int) -> PsfsHistory:
+def load_psfs(client_id: int) -> PsfsScores:
     """Every scoring with its scores and the activities' names, in one query."""
     rows = db.session.execute(
         db.select(
@@ -167,7 +167,7 @@ def load_psfs(client_id: int) -> PsfsHistory:
         point = points.setdefault(scoring_id, ScoringPoint(scoring_id, day, {}))
         point.scores[activity_id] = score
         names[activity_id] = name
-    return PsfsHistory(list(points.values()), names)
+    return PsfsScores(list(points.values()), names)
 
 
 @dataclass(frozen=True)
@@ -223,7 +223,7 @@ def change_words(change: insights.Change | None, mdc: float) -> str:
 
 
 def psfs_panel(
-    history: PsfsHistory, today: date, appointments: Iterable[date] = ()
+    history: PsfsScores, today: date, appointments: Iterable[date] = ()
 ) -> PsfsPanel | None:
     """The chart and its summary, or None before the first scoring."""
     points = history.points

@@ -7,7 +7,7 @@ from ..dates import format_day, local_today
 from ..extensions import db
 from ..merge import mark_conflicts, merge_edits, read_snapshot, snapshot_text
 from ..models import PsfsActivity, PsfsScoring
-from ..pages import delete_after_confirmation, history_page, render_form
+from ..pages import delete_after_confirmation, newest_first_page, render_form
 from . import bp
 from .forms import SCORE_FIELD_PREFIX, ActivitiesForm, RenameForm, scoring_form
 from .service import (
@@ -29,7 +29,7 @@ from .service import (
 @client_required
 def index():
     activities = active_activities(current_user.id)
-    page = history_page(
+    page = newest_first_page(
         db.select(PsfsScoring)
         .filter_by(user_id=current_user.id)
         .order_by(PsfsScoring.day.desc(), PsfsScoring.id.desc())

@@ -7,7 +7,7 @@ from ..dates import format_day, format_moment, local_today
 from ..extensions import db
 from ..merge import mark_conflicts, merge_edits, read_snapshot, readable, snapshot_text
 from ..models import Exercise, Routine, RoutineLog
-from ..pages import delete_after_confirmation, history_page, render_form
+from ..pages import delete_after_confirmation, newest_first_page, render_form
 from ..photos import accepts_photo, send_photo
 from . import bp
 from .forms import (
@@ -360,7 +360,7 @@ def _describe_log_field(field, value) -> str:
 @bp.get("/routines/logs")
 @client_required
 def logs():
-    page = history_page(
+    page = newest_first_page(
         db.select(RoutineLog)
         .filter_by(user_id=current_user.id)
         .order_by(RoutineLog.day.desc(), RoutineLog.logged_at.desc())

@@ -129,7 +129,7 @@ class SharingClients:
         self._today = local_day(zone_today)
         self._where = [*sharing]
         stale = db.session.execute(
-            self._clients(User.id, User.timezone, User.history_version, kept=False).order_by(
+            self._clients(User.id, User.timezone, User.entries_version, kept=False).order_by(
                 User.id
             )
         ).all()

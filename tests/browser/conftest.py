@@ -9,12 +9,12 @@ from werkzeug.serving import make_server
 
 from selfcare import create_app
 from selfcare.demo import (
-    HistoryProfile,
+    DemoProfile,
     add_demo_appointments,
     create_demo_routines,
     ensure_share,
     ensure_user,
-    generate_history,
+    generate_demo_entries,
 )
 from selfcare.extensions import db
 from selfcare.models import CLIENT, THERAPIST
@@ -103,7 +103,7 @@ def people(live_app):
     with live_app.app_context():
         therapist, _ = ensure_user("layout-therapist@example.com", "Robin Layout", THERAPIST)
         client, _ = ensure_user("layout-client@example.com", LONG_NAME, CLIENT)
-        generate_history(client, create_demo_routines(client), 90, HistoryProfile(), seed=3)
+        generate_demo_entries(client, create_demo_routines(client), 90, DemoProfile(), seed=3)
         create_routine(client.id, LONG_NAME, visible_exercises(client.id)[:2])
         add_demo_appointments(client, [40, 12], created_by=therapist, note=LONG_NAME)
         ensure_share(client, therapist)
