@@ -18,6 +18,10 @@ DATE_FORMATS = {
     "weekday": "%A %d %B",  # the day at hand: Tuesday 25 November
 }
 MOMENT_FORMATS = {"full": "%d %b %Y, %H:%M", "time": "%H:%M"}
+# Short names where a date is not a sentence (chart axes, day choices), Monday first as in
+# date.weekday(), months from January.
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 @cache

@@ -25,15 +25,13 @@ from .models import (
     CheckIn,
     Measurement,
     PainScore,
-    PsfsActivity,
-    PsfsScore,
-    PsfsScoring,
     Routine,
     RoutineItem,
     RoutineLog,
     RoutineLogItem,
     User,
 )
+from .outcomes.service import psfs_score_rows
 
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
@@ -209,7 +207,7 @@ def _tables(client: User) -> dict[str, Table]:
     appointments = db.session.scalars(
         db.select(Appointment).filter_by(client_id=client.id).order_by(Appointment.day)
     ).all()
-    psfs = _psfs_rows(client.id, literal(True))
+    psfs = psfs_score_rows(client.id)
     return {
         "checkins.csv": Table(
             [
@@ -326,24 +324,6 @@ def _tables(client: User) -> dict[str, Table]:
             ),
         ),
     }
-
-
-def _psfs_rows(client_id: int, wanted):
-    """Every PSFS score with its scoring's day and the activity's name, oldest first."""
-    return db.session.execute(
-        db.select(
-            PsfsScoring.id,
-            PsfsScoring.day,
-            PsfsScoring.entered_by_id,
-            PsfsScore.activity_id,
-            PsfsActivity.name,
-            PsfsScore.score,
-        )
-        .join(PsfsScore, PsfsScore.scoring_id == PsfsScoring.id)
-        .join(PsfsActivity, PsfsActivity.id == PsfsScore.activity_id)
-        .where(PsfsScoring.user_id == client_id, wanted)
-        .order_by(PsfsScoring.day, PsfsScoring.id, PsfsScore.activity_id)
-    ).all()
 
 
 def csv_zip(client: User, parts: frozenset[str] = ALL_PARTS) -> bytes:
@@ -496,7 +476,7 @@ def _psfs_responses(client_id: int, patient_ref: dict, wanted) -> list[dict]:
     wrote it, is the item's text), then the mean. No Questionnaire: each client's activities
     are their own."""
     scorings: dict[int, list] = {}
-    for row in _psfs_rows(client_id, wanted):
+    for row in psfs_score_rows(client_id, wanted):
         scorings.setdefault(row.id, []).append(row)
     entries = []
     for scoring_id, rows in scorings.items():

@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from .dates import format_day
+
 
 @dataclass(frozen=True)
 class Conflict:
@@ -68,7 +70,7 @@ def readable(value: Any) -> str:
     if isinstance(value, str):
         return f"“{value[:60]}…”" if len(value) > 60 else f"“{value}”"
     if isinstance(value, date):
-        return value.strftime("%d %b %Y")
+        return format_day(value)
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

@@ -22,12 +22,13 @@ from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
+from .dates import MONTH_NAMES, WEEKDAY_NAMES
+
 WIDTH = 320
 HEIGHT = 210
 LEFT, RIGHT, TOP, BOTTOM = 36, 14, 10, 46
 # Baselines of the time labels' two lines (month, then year), below the plot.
 LABEL_LINE, YEAR_LINE = HEIGHT - BOTTOM + 20, HEIGHT - BOTTOM + 38
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
 def _num(value: float) -> str:
@@ -60,7 +61,7 @@ class TimeAxis:
         if days <= 31:
             step = -(-days // 4)
             marks = [self.start + timedelta(days=offset) for offset in range(0, days + 1, step)]
-            return [Tick(day, f"{day.day} {MONTHS[day.month - 1]}") for day in marks]
+            return [Tick(day, f"{day.day} {MONTH_NAMES[day.month - 1]}") for day in marks]
         months_step = 1 if days <= 130 else 3 if days <= 400 else 6 if days <= 800 else 12
         marks, year, month = [], self.start.year, self.start.month
         while True:
@@ -75,7 +76,11 @@ class TimeAxis:
         if months_step == 12:
             return [Tick(day, str(day.year)) for day in marks][:5]
         return [
-            Tick(day, MONTHS[day.month - 1], str(day.year) if index == 0 or day.month == 1 else "")
+            Tick(
+                day,
+                MONTH_NAMES[day.month - 1],
+                str(day.year) if index == 0 or day.month == 1 else "",
+            )
             for index, day in enumerate(marks[:5])
         ]
 
@@ -287,7 +292,7 @@ GAP = 2
 PITCH = CELL + GAP
 # Room for the weekday names on the left and the month names on top.
 CALENDAR_LEFT, CALENDAR_TOP = 30, 16
-WEEKDAY_LABELS = {0: "Mon", 2: "Wed", 4: "Fri", 6: "Sun"}
+WEEKDAY_LABELS = {row: WEEKDAY_NAMES[row] for row in (0, 2, 4, 6)}
 
 
 def adherence_calendar(
@@ -357,7 +362,7 @@ def _month_labels(first_monday: date, weeks: int) -> list[str]:
             month_start = sunday if sunday.month != monday.month else monday
         else:
             continue
-        name = MONTHS[month_start.month - 1]
+        name = MONTH_NAMES[month_start.month - 1]
         if month_start.month == 1 and week < weeks - 3:
             name += f" {month_start.year}"
         x = CALENDAR_LEFT + week * PITCH

@@ -146,24 +146,30 @@ class PsfsScores:
     names: dict[int, str]  # activity id -> its name now
 
 
-def load_psfs(client_id: int) -> PsfsScores:
-    """Every scoring with its scores and the activities' names, in one query."""
-    rows = db.session.execute(
+def psfs_score_rows(client_id: int, *conditions):
+    """Every PSFS score of the client (those meeting `conditions`) with its scoring's day and
+    who entered it, and the activity's name now, oldest first: one query."""
+    return db.session.execute(
         db.select(
             PsfsScoring.id,
             PsfsScoring.day,
+            PsfsScoring.entered_by_id,
             PsfsScore.activity_id,
-            PsfsScore.score,
             PsfsActivity.name,
+            PsfsScore.score,
         )
         .join(PsfsScore, PsfsScore.scoring_id == PsfsScoring.id)
         .join(PsfsActivity, PsfsActivity.id == PsfsScore.activity_id)
-        .where(PsfsScoring.user_id == client_id)
+        .where(PsfsScoring.user_id == client_id, *conditions)
         .order_by(PsfsScoring.day, PsfsScoring.id, PsfsScore.activity_id)
     ).all()
+
+
+def load_psfs(client_id: int) -> PsfsScores:
+    """Every scoring with its scores and the activities' names."""
     points: dict[int, ScoringPoint] = {}
     names: dict[int, str] = {}
-    for scoring_id, day, activity_id, score, name in rows:
+    for scoring_id, day, _, activity_id, name, score in psfs_score_rows(client_id):
         point = points.setdefault(scoring_id, ScoringPoint(scoring_id, day, {}))
         point.scores[activity_id] = score
         names[activity_id] = name

@@ -1,9 +1,8 @@
 from wtforms import BooleanField, SelectChoice, SelectMultipleField, TimeField, widgets
 from wtforms.validators import InputRequired, ValidationError
 
+from ..dates import WEEKDAY_NAMES
 from ..forms import PageForm
-
-WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _days_when_on(form, field):

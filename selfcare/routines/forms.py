@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from ..clinical import BASE_REGION_LABELS, DIFFICULTIES, EXERCISE_KINDS
-from ..dates import format_day, too_early_problem
+from ..dates import WEEKDAY_NAMES, format_day, too_early_problem
 from ..dose import Dose
 from ..forms import (
     DatedForm,
@@ -38,7 +38,6 @@ from ..forms import (
 )
 from ..merge import conflict_message, readable
 from ..photos import PhotoRefused, clean_photo
-from ..reminders.forms import WEEKDAY_NAMES
 
 
 def _name_field(label, max_length):
