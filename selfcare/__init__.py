@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
         drafts,
         errors,
         home,
+        json_bodies,
         mail,
         photos,
         security,
@@ -64,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     drafts.init_app(app)
     figures_listener.init_app(app)
     errors.init_app(app)
+    json_bodies.init_app(app)
     mail.init_app(app)
     security.init_app(app)
     photos.init_app(app)

@@ -20,9 +20,23 @@ ERROR_TEXTS = {
     404: ("Page not found", "The page may have moved, or the link is wrong."),
     405: ("Not allowed", "That action isn't available here."),
     413: ("Too large", "That was more than we accept in one go."),
+    415: ("Not accepted", "This page doesn't take what was sent."),
     429: ("Too many tries", "Please wait a few minutes, then try again."),
     500: ("Something went wrong on our side", "Your data is safe. Please try again in a moment."),
 }
+
+
+class Refused(HTTPException):
+    """A request refused with a 4xx and a sentence for whoever sent it, shown as it is."""
+
+    def __init__(self, code: int, description: str):
+        super().__init__(description)
+        self.code = code
+
+
+def wants_problem_details() -> bool:
+    """The API, and whatever was sent as JSON, get problem details rather than a page."""
+    return request.path.startswith(API_PREFIX) or request.is_json
 
 
 def problem(status: int, detail: str, **extensions):
@@ -40,7 +54,7 @@ def problem(status: int, detail: str, **extensions):
 
 def render_error(code: int, message: str | None = None):
     title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
-    if request.path.startswith(API_PREFIX):
+    if wants_problem_details():
         return problem(code, message or default_message)
     return (
         render_template("error.html", code=code, title=title, message=message or default_message),
@@ -51,7 +65,8 @@ def render_error(code: int, message: str | None = None):
 def _handle_http_error(error: HTTPException):
     if error.code == 429:
         security_log.record("rate_limited", limit=str(getattr(error, "limit", "")))
-    response = render_error(error.code or 500)
+    said = error.description if isinstance(error, Refused) else None
+    response = render_error(error.code or 500, said)
     if error.code == 405 and request.path.startswith(API_PREFIX):
         response.headers["Allow"] = ", ".join(error.valid_methods or ())
     return response
@@ -85,7 +100,7 @@ def _handle_database_down(error: OperationalError):
     with suppress(OperationalError):  # still unreachable: nothing to roll back
         db.session.rollback()
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-    if request.path.startswith(API_PREFIX):
+    if wants_problem_details():
         response = problem(503, "The service can't reach its database. Try again shortly.")
         response.headers.update(headers)
         return response

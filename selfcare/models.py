@@ -626,6 +626,23 @@ class ApiToken(db.Model):
         return self.scope == TOKEN_WRITE
 
 
+class IdempotencyKey(db.Model):
+    """An Idempotency-Key an API write came with, kept in the write's own transaction: the key
+    is kept exactly when the write is. Sent again with the same request, it answers what was
+    saved; with another request, it is refused (selfcare/api/idempotency.py)."""
+
+    __tablename__ = "idempotency_keys"
+    __figures__ = NoFigures("which request an API write's key came with")
+    __table_args__ = (UniqueConstraint("user_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # No index of its own: the unique constraint's starts with it.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(255))
+    request_digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of method, path, body
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class SignIn(db.Model):
     """One browser signed in to an account. Its token is Flask-Login's id (see User.get_id);
     only the token's SHA-256 is stored. A sign-in ends at logout, when the person ends it from

@@ -1,6 +1,7 @@
 """A real server in a subprocess and a small HTTP client with cookies and CSRF tokens.
 Shared by the concurrency test and the benchmarks (bench/); loopback only."""
 
+import json
 import os
 import re
 import socket
@@ -70,7 +71,14 @@ class Browser:
 
     def request(self, path: str, data: dict | None = None) -> tuple[int, str]:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        sent = urllib.request.Request(self.base + path, data=body, headers=self.headers)
+        return self._send(urllib.request.Request(self.base + path, data=body, headers=self.headers))
+
+    def post_json(self, path: str, body: dict, headers: dict) -> tuple[int, str]:
+        headers = {**self.headers, "Content-Type": "application/json", **headers}
+        data = json.dumps(body).encode()
+        return self._send(urllib.request.Request(self.base + path, data=data, headers=headers))
+
+    def _send(self, sent: urllib.request.Request) -> tuple[int, str]:
         try:
             with self.opener.open(sent, timeout=30) as response:
                 return response.status, response.read().decode()

@@ -20,6 +20,7 @@ from sqlalchemy import event, make_url
 from selfcare.auth.service import create_user
 from selfcare.dates import local_today
 from selfcare.extensions import db
+from selfcare.json_bodies import MAX_DEPTH
 from selfcare.models import (
     CLIENT,
     THERAPIST,
@@ -62,6 +63,33 @@ REDIS_URL = _of_this_worker(os.environ.get("TEST_REDIS_URL"), redis=True)
 NO_POSTGRES = "PostgreSQL tests need TEST_DATABASE_URL (CI sets it; see README)"
 # Filled by the fuzz tests, printed at the end of the run (see conftest.pytest_terminal_summary).
 FUZZ_EXAMPLES_TRIED: dict[str, int] = {}
+JSON = "application/json"
+TOO_DEEP = MAX_DEPTH + 1
+# Bodies that no JSON endpoint takes and no form reads, as (content type, body): each is refused
+# with a 4xx and writes nothing (tests/test_fuzz.py, tests/test_crawl.py).
+HOSTILE_BODIES = {
+    "arrays 100,000 deep": (JSON, "[" * 100_000 + "]" * 100_000),
+    "objects 100,000 deep": (JSON, '{"a":' * 100_000 + "1" + "}" * 100_000),
+    "one level too deep": (JSON, '{"a":' * TOO_DEEP + "1" + "}" * TOO_DEEP),
+    "not JSON": (JSON, "{'owner': 1}"),
+    "cut short": (JSON, '{"owner": "x"'),
+    "empty": (JSON, ""),
+    "an array": (JSON, "[]"),
+    "a string": (JSON, '"checkin"'),
+    "null": (JSON, "null"),
+    "an integer of 5,000 digits": (JSON, '{"day": ' + "9" * 5000 + "}"),
+    "a number beyond a float": (JSON, '{"value": 1e999}'),
+    "NaN": (JSON, '{"value": NaN}'),
+    "-Infinity": (JSON, '{"value": -Infinity}'),
+    "not UTF-8": (JSON, b'{"note": "\xff\xfe"}'),
+    "UTF-16": (JSON, '{"note": "x"}'.encode("utf-16")),
+    "a byte order mark": (JSON, "\ufeff{}".encode()),
+    "a lone surrogate": (JSON, '{"note": "\\ud800"}'),
+    "a key of 500,000 characters": (JSON, '{"' + "k" * 500_000 + '": 1}'),
+    "more than 1 MB": (JSON, '{"note": "' + "x" * 1_100_000 + '"}'),
+    "a form": ("application/x-www-form-urlencoded", "note=x"),
+    "JSON as text/plain": ("text/plain", '{"note": "x"}'),
+}
 
 
 def settings_for(database_url: str) -> dict:
@@ -309,6 +337,25 @@ class QueryCounter:
     @property
     def count(self) -> int:
         return len(self.statements)
+
+
+def json_endpoints(app) -> list[str]:
+    """Every address whose view takes a JSON body (selfcare.json_bodies.takes_json)."""
+    return sorted(
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if getattr(app.view_functions[rule.endpoint], "takes_json", False)
+    )
+
+
+def total_rows() -> int:
+    """Rows in every table but the access log: a therapist's refused form still re-renders the
+    client's charts, and that view is written to the client's log on purpose."""
+    return sum(
+        db.session.scalar(db.select(db.func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+        if table.name != "access_log"
+    )
 
 
 def count_rows(app, model, **filters) -> int:

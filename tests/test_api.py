@@ -1,6 +1,7 @@
 """The JSON API: tokens, the same validation as the forms, and schemathesis against the
 OpenAPI document."""
 
+import uuid
 from datetime import timedelta
 from http import HTTPStatus
 
@@ -8,16 +9,21 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, assume, given, settings
 from schemathesis import GenerationMode
+from sqlalchemy import event
+from sqlalchemy.exc import OperationalError
 
 from selfcare import create_app
 from selfcare.account.service import create_token
+from selfcare.api import views as api_views
 from selfcare.extensions import db
 from selfcare.models import (
     TOKEN_READ,
     TOKEN_WRITE,
     ApiToken,
     CheckIn,
+    Exercise,
     Measurement,
+    PainScore,
     Routine,
     RoutineItem,
     RoutineLog,
@@ -205,9 +211,13 @@ def test_measurements_with_bounds(app, client, token):
         json={"movement": "fingertip_to_floor", "side": "up", "value": 10},
     )
     assert sideless.status_code == 422 and "without a side" in sideless.json["errors"]["side"][0]
-    assert (
-        client.post("/api/v1/measurements", headers=auth(token), data="not json").status_code == 400
+    not_json = client.post(
+        "/api/v1/measurements",
+        headers=auth(token),
+        data="not json",
+        content_type="application/json",
     )
+    assert not_json.status_code == 400
     assert count_rows(app, Measurement) == 1
 
 
@@ -308,7 +318,7 @@ def test_every_api_error_is_problem_details(client, token):
         ("GET", "/api/v1/nothing-here", {}, 404),
         ("DELETE", "/api/v1/checkins", auth(token), 405),
         ("GET", "/api/v1/checkins", {}, 401),
-        ("POST", "/api/v1/checkins", auth(token), 400),
+        ("POST", "/api/v1/checkins", auth(token), 415),  # no JSON body
     ]
     for method, path, headers, status in cases:
         response = client.open(path, method=method, headers=headers)
@@ -429,3 +439,190 @@ def test_reads_note_a_tokens_last_use_at_most_once_a_minute(app, client, token):
         db.session.commit()
     client.get("/api/v1/checkins", headers=auth(token))
     assert last_used() > first
+
+
+# Each API write: its URL, a valid body (routine_id filled in by the fixture), the rows it adds
+# and the function in selfcare.api.views that saves them.
+API_WRITES = {
+    "check-in": ("/api/v1/checkins", {"pain": {"neck": 4}}, CheckIn, "save_checkin"),
+    "routine log": ("/api/v1/routine-logs", {"routine_id": None}, RoutineLog, "log_routine"),
+    "measurement": (
+        "/api/v1/measurements",
+        {"movement": "cervical_rotation", "side": "left", "value": 60},
+        Measurement,
+        "add_measurement",
+    ),
+}
+
+
+def new_routine(app, user_id: int) -> int:
+    with app.app_context():
+        exercise = db.session.scalar(db.select(Exercise).where(Exercise.slug == "chin_tuck"))
+        routine = Routine(user_id=user_id, name="Neck")
+        routine.items.append(RoutineItem(exercise=exercise, reps=10))
+        db.session.add(routine)
+        db.session.commit()
+        return routine.id
+
+
+def body_for(app, body: dict, user_id: int) -> dict:
+    """The body, with a routine of the user's own where it names one."""
+    return body | {"routine_id": new_routine(app, user_id)} if "routine_id" in body else body
+
+
+@pytest.fixture(params=list(API_WRITES))
+def api_write(request, app, client_user):
+    """(url, body, model, saving function) of each API write in turn, for client_user."""
+    url, body, model, saver = API_WRITES[request.param]
+    return url, body_for(app, body, client_user.id), model, saver
+
+
+def with_key(token: str, key: str) -> dict:
+    return auth(token) | {"Idempotency-Key": key}
+
+
+def lose_the_connection_after(monkeypatch, saver: str) -> None:
+    """The database connection drops just after the view's save has committed: the answer,
+    which reads the saved row again (expired by the commit), fails as it would then."""
+    save = getattr(api_views, saver)
+
+    def committed_then_dropped(*args, **kwargs):
+        saved = save(*args, **kwargs)
+        lost = OperationalError("SELECT", {}, ConnectionError("server closed the connection"))
+
+        def drop(*_):
+            raise lost
+
+        event.listen(db.engine, "before_cursor_execute", drop, once=True)
+        return saved
+
+    monkeypatch.setattr(api_views, saver, committed_then_dropped)
+
+
+def test_a_write_answered_503_after_its_commit_is_saved_once_when_sent_again(
+    app, client, token, client_user, api_write, monkeypatch
+):
+    url, body, model, saver = api_write
+    key = str(uuid.uuid4())
+    lose_the_connection_after(monkeypatch, saver)
+    first = client.post(url, json=body, headers=with_key(token, key))
+    assert first.status_code == 503 and first.mimetype == "application/problem+json"
+    assert count_rows(app, model, user_id=client_user.id) == 1  # saved all the same
+    monkeypatch.undo()
+    again = client.post(url, json=body, headers=with_key(token, key))
+    assert again.status_code == 200, again.json
+    [row] = fetch_all(app, model, user_id=client_user.id)
+    assert again.json["id"] == row.id
+
+
+def test_the_same_write_sent_twice_with_its_key_is_saved_once(
+    app, client, token, client_user, api_write
+):
+    url, body, model, _ = api_write
+    first = client.post(url, json=body, headers=with_key(token, "retry-1"))
+    # The same key in double quotes, a structured-field string as the draft writes it.
+    again = client.post(url, json=body, headers=with_key(token, '"retry-1"'))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json == first.json
+    assert count_rows(app, model, user_id=client_user.id) == 1
+    # A new key is a new write: a second log or measurement (a check-in is one a day).
+    fresh = client.post(url, json=body, headers=with_key(token, "retry-2"))
+    assert fresh.status_code == (200 if model is CheckIn else 201)
+
+
+def test_a_key_sent_with_another_request_is_refused(app, client, token, client_user, api_write):
+    url, body, model, _ = api_write
+    assert client.post(url, json=body, headers=with_key(token, "k")).status_code == 201
+    other_url, other_body, other_model, _ = API_WRITES[
+        "measurement" if model is CheckIn else "check-in"
+    ]
+    for sent_url, sent_body in ((url, body | {"note": "changed"}), (other_url, other_body)):
+        response = client.post(sent_url, json=sent_body, headers=with_key(token, "k"))
+        assert response.status_code == 422, sent_url
+        assert "another request" in response.json["errors"]["Idempotency-Key"][0]
+    [row] = fetch_all(app, model, user_id=client_user.id)
+    assert row.note is None
+    assert count_rows(app, other_model) == 0
+
+
+def test_keys_are_per_person(app, client, token, client_user, api_write):
+    url, body, model, _ = api_write
+    other = make_user(app)
+    with app.app_context():
+        _, other_token = create_token(other.id, "theirs", scope=TOKEN_WRITE)
+    mine = client.post(url, json=body, headers=with_key(token, "shared"))
+    their_body = body_for(app, body, other.id)
+    theirs = client.post(url, json=their_body, headers=with_key(other_token, "shared"))
+    assert (mine.status_code, theirs.status_code) == (201, 201)
+    assert theirs.json["id"] != mine.json["id"]
+    assert count_rows(app, model, user_id=client_user.id) == 1
+    assert count_rows(app, model, user_id=other.id) == 1
+    # Sent again by the first person, the key still answers only what they saved.
+    again = client.post(url, json=body, headers=with_key(token, "shared"))
+    assert again.status_code == 200 and again.json == mine.json
+
+
+def test_a_refused_write_keeps_no_key(app, client, token, client_user, api_write):
+    url, body, model, _ = api_write
+    headers = with_key(token, "kept?")
+    too_long = client.post(url, json=body | {"note": "x" * 2000}, headers=headers)
+    not_json = client.post(url, data="{", content_type="application/json", headers=headers)
+    assert (too_long.status_code, not_json.status_code) == (422, 400)
+    assert client.post(url, json=body, headers=headers).status_code == 201
+    assert count_rows(app, model, user_id=client_user.id) == 1
+
+
+def test_the_check_in_a_key_saved_is_answered_not_written_again(app, client, token, client_user):
+    """Sent again after someone saved the day differently meanwhile, the request that was
+    saved once is not saved a second time over the newer score."""
+    body = {"pain": {"neck": 4}}
+    first = client.post("/api/v1/checkins", json=body, headers=with_key(token, "k"))
+    assert first.status_code == 201
+    newer = client.post("/api/v1/checkins", json={"pain": {"neck": 7}}, headers=auth(token))
+    assert newer.status_code == 200
+    again = client.post("/api/v1/checkins", json=body, headers=with_key(token, "k"))
+    assert again.status_code == 200 and again.json["pain"] == {"neck": 7}
+    [score] = fetch_all(app, PainScore)
+    assert score.score == 7
+
+
+def test_what_a_key_saved_deleted_since_is_not_saved_again(app, client, token, client_user):
+    body = {"movement": "fingertip_to_floor", "value": 12}
+    saved = client.post("/api/v1/measurements", json=body, headers=with_key(token, "k"))
+    with app.app_context():
+        db.session.execute(db.delete(Measurement).filter_by(id=saved.json["id"]))
+        db.session.commit()
+    again = client.post("/api/v1/measurements", json=body, headers=with_key(token, "k"))
+    assert again.status_code == 409 and "deleted" in again.json["detail"]
+    assert count_rows(app, Measurement) == 0
+
+
+@pytest.mark.parametrize(
+    "key", ["", "with space", "x" * 256, "\u00e9t\u00e9", '"half', "back\\slash", '""']
+)
+def test_a_malformed_key_is_refused(app, client, token, key):
+    body = {"movement": "fingertip_to_floor", "value": 12}
+    response = client.post("/api/v1/measurements", json=body, headers=with_key(token, key))
+    assert response.status_code == 400 and "Idempotency-Key" in response.json["detail"]
+    assert count_rows(app, Measurement) == 0
+
+
+def test_a_key_and_a_submission_id_together_are_refused(app, client, token):
+    body = {
+        "movement": "fingertip_to_floor",
+        "value": 12,
+        "submission_id": "6f1c1f0e-9a52-4c1e-9a33-3c1d1b2f0a11",
+    }
+    response = client.post("/api/v1/measurements", json=body, headers=with_key(token, "k"))
+    assert response.status_code == 422 and "submission_id" in response.json["errors"]
+    assert count_rows(app, Measurement) == 0
+
+
+def test_unknown_fields_are_refused_not_dropped(app, client, token):
+    """A misspelt field ("notes") was dropped without a word, and the rest saved."""
+    response = client.post(
+        "/api/v1/checkins", json={"pain": {"neck": 3}, "notes": "stiff"}, headers=auth(token)
+    )
+    assert response.status_code == 422
+    assert "Unknown field" in response.json["errors"]["notes"][0]
+    assert count_rows(app, CheckIn) == 0

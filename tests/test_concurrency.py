@@ -1,14 +1,25 @@
 """Many phones saving at once: gunicorn with 4 workers, 8 clients posting in parallel.
 Bounded loops, loopback only. Every write must land exactly once."""
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
 
+from selfcare.account.service import create_token
 from selfcare.dates import local_today
 from selfcare.extensions import db
-from selfcare.models import CheckIn, Exercise, PainScore, Routine, RoutineItem, RoutineLog
+from selfcare.models import (
+    TOKEN_WRITE,
+    CheckIn,
+    Exercise,
+    Measurement,
+    PainScore,
+    Routine,
+    RoutineItem,
+    RoutineLog,
+)
 
 from .harness import Browser, Gunicorn
 from .helpers import PASSWORD, make_user
@@ -75,3 +86,37 @@ def test_parallel_writes_all_land_once(app, database_url, tmp_path):
             .having(db.func.count() > 1)
         ).all()
         assert duplicates == []
+
+
+KEYS = 10
+COPIES = 4  # of each write, sent at once
+
+
+def test_copies_of_an_api_write_sent_at_once_are_saved_once(app, database_url):
+    """A client that sends again before the first answer comes: copies of one write with one
+    Idempotency-Key reach different workers at the same moment. One is saved; every copy
+    answers with it."""
+    account = make_user(app)
+    with app.app_context():
+        _, token = create_token(account.id, "race", scope=TOKEN_WRITE)
+    env = {
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "concurrency-test",
+        "SELFCARE_ENV": "development",
+    }
+    body = {"movement": "fingertip_to_floor", "value": 12}
+    keys = [f"race-{number}" for number in range(KEYS) for _ in range(COPIES)]
+
+    def send(base, key):
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": key}
+        status, answer = Browser(base).post_json("/api/v1/measurements", body, headers)
+        return key, status, json.loads(answer).get("id")
+
+    with Gunicorn(env, workers=4) as base, ThreadPoolExecutor(KEYS * COPIES) as pool:
+        answers = list(pool.map(lambda key: send(base, key), keys))
+    for number in range(KEYS):
+        mine = [(status, row) for key, status, row in answers if key == f"race-{number}"]
+        assert sorted(status for status, _ in mine) == [200] * (COPIES - 1) + [201], mine
+        assert len({row for _, row in mine}) == 1
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Measurement.id))) == KEYS

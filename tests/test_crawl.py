@@ -1,6 +1,7 @@
 """A crawler visits the site as an anonymous visitor, a client and a therapist: every link it
 finds, every GET form with typical, empty and hostile values, and every page with page numbers
-no history has. No answer may be a server error."""
+no history has; then it sends every POST form it found, and every JSON endpoint, bodies no
+JSON endpoint takes. No answer may be a server error, and the hostile bodies write nothing."""
 
 import re
 from html import unescape
@@ -8,12 +9,21 @@ from urllib.parse import urlencode, urlsplit
 
 import pytest
 
+from selfcare.account.service import create_token
 from selfcare.clinical import MOVEMENTS
 from selfcare.demo import DemoProfile, create_demo_routines, generate_demo_entries
 from selfcare.extensions import db
-from selfcare.models import Appointment, Share, User
+from selfcare.models import TOKEN_WRITE, Appointment, Share, User
 
-from .helpers import log_in, make_user
+from .helpers import (
+    HOSTILE_BODIES,
+    JSON,
+    csrf_token_from,
+    json_endpoints,
+    log_in,
+    make_user,
+    total_rows,
+)
 
 MAX_PAGES_PER_VISITOR = 220
 MAX_VARIANTS_PER_PATH = 6  # query-string variants of one path (ranges, regions, pages)
@@ -22,6 +32,8 @@ HUGE_PAGES = ["99999999999999999999", "0", "x"]
 LINK = re.compile(r'href="(/[^"#]*)')
 GET_FORM = re.compile(r'<form[^>]*method="get"[^>]*action="([^"]+)"[^>]*>(.*?)</form>', re.S)
 INPUT_NAME = re.compile(r'<(?:input|select)[^>]*name="([^"]+)"')
+FORM_TAG = re.compile(r"<form([^>]*)>")
+ACTION = re.compile(r'action="([^"]+)"')
 
 
 def build_world(app):
@@ -49,8 +61,18 @@ def form_variants(html: str):
             yield f"{unescape(action)}?{urlencode(dict.fromkeys(names, value))}"
 
 
-def crawl(browser) -> dict[str, int]:
+def post_targets(html: str, path: str):
+    """Where the page's POST forms send (their own page when they name no action)."""
+    for attributes in FORM_TAG.findall(html):
+        if 'method="post"' in attributes:
+            action = ACTION.search(attributes)
+            yield unescape(action.group(1)) if action else path
+
+
+def crawl(browser) -> tuple[dict[str, int], set[str]]:
+    """The status of every URL visited, and where the POST forms seen send."""
     statuses: dict[str, int] = {}
+    targets: set[str] = set()
     variants: dict[str, int] = {}
     queue = ["/"]
     while queue and len(statuses) < MAX_PAGES_PER_VISITOR:
@@ -67,10 +89,24 @@ def crawl(browser) -> dict[str, int]:
         if "html" not in response.content_type:
             continue
         html = response.text
+        targets.update(post_targets(html, path))
         queue.extend(unescape(link) for link in LINK.findall(html))
         queue.extend(form_variants(html))
         if variants[path] == 1:
             queue.extend(f"{path}?page={page}" for page in HUGE_PAGES)
+    return statuses, targets
+
+
+def send_hostile_bodies(app, browser, targets: set[str], headers: dict) -> dict[tuple, int]:
+    """Each body no JSON endpoint takes, to each JSON endpoint and (the JSON ones) to each POST
+    form: the status of each. A form body is left to the forms, which the fuzz tests fill."""
+    json_urls = set(json_endpoints(app))
+    statuses = {}
+    for url in sorted(targets | json_urls):
+        for name, (content_type, body) in HOSTILE_BODIES.items():
+            if content_type == JSON or url in json_urls:
+                response = browser.post(url, data=body, content_type=content_type, headers=headers)
+                statuses[url, name] = response.status_code
     return statuses
 
 
@@ -78,9 +114,13 @@ def crawl(browser) -> dict[str, int]:
 def test_crawler_finds_no_server_error(app, visitor):
     accounts = build_world(app)
     browser = app.test_client()
+    headers = {}
     if visitor != "anonymous":
         log_in(browser, accounts[visitor])
-    statuses = crawl(browser)
+        with app.app_context():
+            _, token = create_token(accounts[visitor].id, "crawler", scope=TOKEN_WRITE)
+        headers["Authorization"] = f"Bearer {token}"
+    statuses, targets = crawl(browser)
     errors = {url: status for url, status in statuses.items() if status >= 500}
     assert not errors
     assert len(statuses) >= {"anonymous": 5, "client": 60, "therapist": 30}[visitor]
@@ -89,3 +129,16 @@ def test_crawler_finds_no_server_error(app, visitor):
         assert any(f"/measurements/new/{key}" in statuses for key in MOVEMENTS)
     if visitor == "therapist":
         assert any(re.match(r"/therapist/clients/\d+/report", url) for url in statuses)
+
+    # With the page's CSRF token and the visitor's API token, so the bodies get to be read.
+    assert len(targets) >= {"anonymous": 3, "client": 30, "therapist": 10}[visitor]
+    page = browser.get("/login" if visitor == "anonymous" else "/account").text
+    headers["X-CSRFToken"] = csrf_token_from(page)
+    with app.app_context():
+        before = total_rows()
+    refused = send_hostile_bodies(app, browser, targets, headers)
+    # A 4xx; or for an anonymous visitor, the way to the login page.
+    lowest = 300 if visitor == "anonymous" else 400
+    assert {key: status for key, status in refused.items() if not lowest <= status < 500} == {}
+    with app.app_context():
+        assert total_rows() == before

@@ -8,11 +8,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from selfcare.account.service import create_token
+from selfcare.api.views import request_schema
 from selfcare.dates import local_today
 from selfcare.extensions import db
-from selfcare.models import Exercise, PsfsActivity, Routine, RoutineItem, Share
+from selfcare.models import TOKEN_WRITE, Exercise, PsfsActivity, Routine, RoutineItem, Share
 
-from .helpers import FUZZ_EXAMPLES_TRIED, csrf_token_from, log_in, make_user
+from .helpers import (
+    FUZZ_EXAMPLES_TRIED,
+    HOSTILE_BODIES,
+    csrf_token_from,
+    json_endpoints,
+    log_in,
+    make_user,
+    total_rows,
+)
 
 EXAMPLES_PER_FORM = 25
 
@@ -212,16 +222,6 @@ FORMS = [
 ]
 
 
-def total_rows() -> int:
-    """Rows in every table but the access log: a therapist's refused form still re-renders the
-    client's charts, and that view is written to the client's log on purpose."""
-    return sum(
-        db.session.scalar(db.select(db.func.count()).select_from(table))
-        for table in db.metadata.sorted_tables
-        if table.name != "access_log"
-    )
-
-
 def build_world(app):
     app.config["LOGIN_RATE_LIMIT"] = "100000 per minute"  # the fuzzer fails logins on purpose
     client, therapist = make_user(app, name="Fuzz Client"), make_user(app, "therapist")
@@ -330,5 +330,93 @@ def test_queued_entries_survive_hostile_json(app):
         if response.status_code >= 400 and response.status_code != 409:
             with app.app_context():
                 assert total_rows() == before, body
+
+    post()
+
+
+def test_every_json_endpoint_refuses_hostile_bodies(app):
+    """Each JSON endpoint, sent each body no JSON endpoint takes (nested 100,000 deep, NaN, not
+    UTF-8, ...) by a logged-in client with a token that may write: a 4xx that says why, in
+    problem details when JSON was sent, and nothing written."""
+    accounts, _ = build_world(app)
+    browser = app.test_client()
+    log_in(browser, accounts["client"])
+    with app.app_context():
+        _, token = create_token(accounts["client"].id, "fuzz", scope=TOKEN_WRITE)
+    headers = {
+        "X-CSRFToken": csrf_token_from(browser.get("/today").text),
+        "Authorization": f"Bearer {token}",
+    }
+    endpoints = json_endpoints(app)
+    assert {"/today/queued", "/api/v1/checkins", "/api/v1/measurements"} <= set(endpoints)
+    with app.app_context():
+        before = total_rows()
+    for url in endpoints:
+        for name, (content_type, body) in HOSTILE_BODIES.items():
+            response = browser.post(url, data=body, content_type=content_type, headers=headers)
+            assert 400 <= response.status_code < 500, (url, name, response.status_code)
+            if content_type == "application/json":
+                assert response.mimetype == "application/problem+json", (url, name)
+                assert response.json["detail"], (url, name)
+    with app.app_context():
+        assert total_rows() == before
+
+
+TODAY = local_today("Europe/London")  # make_user's
+RECENT_DAYS = (TODAY - timedelta(days=40), TODAY)
+API_WRITES = ["NewCheckIn", "NewRoutineLog", "NewMeasurement"]
+API_URLS = {
+    "NewCheckIn": "/api/v1/checkins",
+    "NewRoutineLog": "/api/v1/routine-logs",
+    "NewMeasurement": "/api/v1/measurements",
+}
+PLAUSIBLE = {
+    "date": (st.dates(RECENT_DAYS[0], RECENT_DAYS[1]) | st.dates()).map(str),
+    "pain": st.dictionaries(st.sampled_from(["neck", "lower_back", "tail"]), st.integers(-1, 11)),
+    "movement": st.sampled_from(["cervical_rotation", "fingertip_to_floor", "wiggle"]),
+    "side": st.sampled_from(["left", "right", "up"]),
+    "value": st.floats(-100, 500) | st.integers(-100, 500),
+    "submission_id": st.uuids().map(str),
+}
+IDEMPOTENCY_KEYS = st.none() | st.sampled_from(["one", '"one"', "two", "", "a b", "x" * 256])
+
+
+@pytest.mark.parametrize("schema", API_WRITES)
+def test_api_writes_survive_hostile_json(app, schema):
+    """Each API write with any JSON, its own fields mixed in, and now and then the same
+    Idempotency-Key again (or a malformed one): never a server error, and a refused write
+    writes nothing."""
+    name = f"API {schema} (JSON)"
+    accounts, ids = build_world(app)
+    with app.app_context():
+        _, token = create_token(accounts["client"].id, "fuzz", scope=TOKEN_WRITE)
+    browser = app.test_client()
+    fields = {
+        field: PLAUSIBLE.get(field, st.integers(-1, 11)) | JSON
+        for field in request_schema(schema)["properties"]
+    }
+    if "routine_id" in fields:
+        fields["routine_id"] = st.just(ids["routine"]) | JSON
+    body = st.fixed_dictionaries({}, optional=fields) | JSON
+
+    @settings(
+        max_examples=EXAMPLES_PER_FORM * 2,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    @given(body, IDEMPOTENCY_KEYS)
+    def post(body, key):
+        FUZZ_EXAMPLES_TRIED[name] = FUZZ_EXAMPLES_TRIED.get(name, 0) + 1
+        headers = {"Authorization": f"Bearer {token}"}
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        with app.app_context():
+            before = total_rows()
+        response = browser.post(API_URLS[schema], json=body, headers=headers)
+        assert response.status_code < 500, (body, key, response.status_code)
+        if response.status_code >= 400:
+            with app.app_context():
+                assert total_rows() == before, (body, key)
 
     post()

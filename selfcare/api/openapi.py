@@ -3,6 +3,7 @@
 from ..clinical import MOVEMENTS, REGIONS, DayKind
 from ..insights import AVERAGE_WINDOW_DAYS, MIN_DAYS_FOR_CHANGE
 from ..models import MAX_ID
+from .idempotency import HEADER, KEY
 
 SCORE = {"type": "integer", "minimum": 0, "maximum": 10}
 DATE = {
@@ -41,13 +42,38 @@ def _problem(schema: dict, description: str) -> dict:
 
 
 ERRORS = {
-    "400": _problem(_ref("Problem"), "The body is not a JSON object."),
+    "400": _problem(
+        _ref("Problem"),
+        "The body is not a JSON object (or is nested too deeply, or holds NaN, Infinity or a "
+        "number too large), or the Idempotency-Key is malformed.",
+    ),
     "401": _problem(_ref("Problem"), "No valid token, or it has expired."),
     "403": _problem(
         _ref("Problem"),
         "The token belongs to a therapist account, or may only read and this request writes.",
     ),
-    "422": _problem(_ref("ValidationProblem"), "A field is invalid; nothing was saved."),
+    "422": _problem(
+        _ref("ValidationProblem"),
+        "A field is invalid or unknown, or the Idempotency-Key came with another request; "
+        "nothing was saved.",
+    ),
+}
+WRITE_ERRORS = {
+    **ERRORS,
+    "409": _problem(_ref("Problem"), "What was saved with this Idempotency-Key was deleted since."),
+    "415": _problem(_ref("Problem"), "The body is not sent as application/json."),
+}
+IDEMPOTENCY_KEY = {
+    "name": HEADER,
+    "in": "header",
+    "required": False,
+    "description": "Any value you make for this one write, best a new UUID; send it again with "
+    "the same request when you don't know whether the first try was saved (a timeout, a 5xx). "
+    "The same key with the same request is saved once and answers 200 with what was saved; "
+    "with another request it is refused with 422. A key stays used as long as your account "
+    "(draft-ietf-httpapi-idempotency-key-header). 1 to 255 visible ASCII characters but the "
+    "double quote and backslash, bare or in double quotes.",
+    "schema": {"type": "string", "pattern": f'^({KEY.pattern}|"{KEY.pattern}")$'},
 }
 LIST_PARAMETERS = [
     {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
@@ -155,14 +181,19 @@ def _collection(item: str, new: str, summary: str) -> dict:
         },
         "post": {
             "summary": f"Add to your {summary}",
+            "parameters": [IDEMPOTENCY_KEY],
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": _ref(new)}},
             },
             "responses": {
                 "201": _json(_ref(item), "Saved."),
-                "200": _json(_ref(item), "Already saved earlier (same day or submission id)."),
-                **ERRORS,
+                "200": _json(
+                    _ref(item),
+                    "Already saved earlier (the same Idempotency-Key and request, the same "
+                    "submission id, or for a check-in the same day).",
+                ),
+                **WRITE_ERRORS,
             },
         },
     }
@@ -214,6 +245,7 @@ def openapi_document() -> dict:
                 "NewCheckIn": _optional_nullable(
                     {
                         "type": "object",
+                        "additionalProperties": False,
                         "description": "Saves the day's one check-in; a second one for the same "
                         "day updates it. A region left out or null is not rated (never 0).",
                         "properties": {
@@ -255,6 +287,7 @@ def openapi_document() -> dict:
                 "NewRoutineLog": _optional_nullable(
                     {
                         "type": "object",
+                        "additionalProperties": False,
                         "required": ["routine_id"],
                         "properties": {
                             "routine_id": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
@@ -294,6 +327,7 @@ def openapi_document() -> dict:
                 "NewMeasurement": _optional_nullable(
                     {
                         "type": "object",
+                        "additionalProperties": False,
                         "required": ["movement", "value"],
                         "properties": {
                             "movement": {"type": "string", "enum": list(MOVEMENTS)},

@@ -11,19 +11,22 @@ from werkzeug.datastructures import MultiDict
 from ..access import owned_by
 from ..account.service import find_token, token_used
 from ..checkins.forms import REGION_FIELD_PREFIX, checkin_form
-from ..checkins.service import save_checkin
+from ..checkins.service import checkin_for, save_checkin
 from ..clinical import MOVEMENTS, REGIONS
 from ..dates import local_today, past_day_problem
 from ..errors import problem
 from ..extensions import csrf, db
 from ..figures.kept import exercise_names, figures_of
 from ..figures.texts import figures_json
+from ..json_bodies import json_object, takes_json
 from ..measurements.forms import MeasurementForm
 from ..measurements.service import add_measurement
-from ..models import CheckIn, Measurement, Routine, RoutineLog, User, utcnow
+from ..models import CheckIn, IdempotencyKey, Measurement, Routine, RoutineLog, User, utcnow
 from ..routines.service import log_routine
+from ..submissions import saved_with, submission_id_of_key
 from . import bp
 from .forms import ApiRoutineLogForm
+from .idempotency import idempotent
 from .openapi import openapi_document
 
 csrf.exempt(bp)  # no cookies here: a bearer token can't be sent by another site's form
@@ -68,15 +71,16 @@ def json_body(schema_name: str):
     """The request's JSON object and None, or None and the response that refuses it. Values
     must have the JSON types the OpenAPI document gives: the forms behind the API read text, in
     which "5" or "" would pass for a number. A null is the same as leaving the field out."""
-    try:
-        body = request.get_json(silent=True)
-    except RecursionError:  # nested deeper than any of our documents
-        body = None
-    if not isinstance(body, dict):
-        return None, problem(400, "Send a JSON object.")
+    body = json_object()
     if any("\x00" in value for value in _strings_in(body)):
         return None, invalid({"body": ["Text can't contain the NUL character."]})
-    errors = type_errors(body, request_schema(schema_name))
+    schema = request_schema(schema_name)
+    fields = list(schema["properties"])
+    unknown = set(body) - set(fields)
+    if unknown:  # a misspelt field would be lost without a word
+        message = f"Unknown field. The fields are: {', '.join(fields)}."
+        return None, invalid(dict.fromkeys(sorted(unknown), [message]))
+    errors = type_errors(body, schema)
     if errors:
         return None, invalid(errors)
     return {key: value for key, value in body.items() if value is not None}, None
@@ -212,8 +216,19 @@ def list_checkins():
     return listing(CheckIn, (CheckIn.day.desc(),), checkin_json)
 
 
+def _checkin_saved_with(key: IdempotencyKey) -> dict | None:
+    """The check-in of the day the request with `key` saved: its date, or its sender's today
+    when it came. The body is the same as then (the digests match), so it is valid."""
+    text = json_object().get("date")
+    day = date.fromisoformat(text) if text else local_today(g.api_user.timezone, now=key.created_at)
+    checkin = checkin_for(g.api_user.id, day)
+    return checkin_json(checkin) if checkin else None
+
+
 @bp.post("/checkins")
+@takes_json
 @token_required
+@idempotent(_checkin_saved_with)
 def create_checkin():
     body, refusal = json_body("NewCheckIn")
     if refusal:
@@ -278,14 +293,41 @@ def list_routine_logs():
     )
 
 
+def _saved_with_key(model, to_json):
+    """What the request with a key saved, found by the submission id the key gave it."""
+
+    def saved_by(key: IdempotencyKey) -> dict | None:
+        row = saved_with(model, g.api_user.id, submission_id_of_key(key.key))
+        return to_json(row) if row else None
+
+    return saved_by
+
+
+def _submission_id_problem(body: dict):
+    """Give the body the submission id it is saved once under: its Idempotency-Key's, its own,
+    or a new one. The refusal when it came with both a key and its own."""
+    key = g.get("idempotency_key")
+    if key is None:
+        body.setdefault("submission_id", str(uuid.uuid4()))
+        return None
+    if "submission_id" in body:
+        return invalid({"submission_id": ["Send an Idempotency-Key or a submission_id, not both."]})
+    body["submission_id"] = submission_id_of_key(key)
+    return None
+
+
 @bp.post("/routine-logs")
+@takes_json
 @token_required
+@idempotent(_saved_with_key(RoutineLog, routine_log_json))
 def create_routine_log():
     body, refusal = json_body("NewRoutineLog")
     if refusal:
         return refusal
+    refusal = _submission_id_problem(body)
+    if refusal:
+        return refusal
     body.setdefault("date", local_today(g.api_user.timezone).isoformat())
-    body.setdefault("submission_id", str(uuid.uuid4()))
     form = ApiRoutineLogForm(
         formdata=as_formdata(body, FORM_NAMES),
         meta={"csrf": False},
@@ -328,7 +370,9 @@ def list_measurements():
 
 
 @bp.post("/measurements")
+@takes_json
 @token_required
+@idempotent(_saved_with_key(Measurement, measurement_json))
 def create_measurement():
     body, refusal = json_body("NewMeasurement")
     if refusal:
@@ -338,9 +382,11 @@ def create_measurement():
         return invalid({"movement": [f"Movements are: {', '.join(MOVEMENTS)}."]})
     if "side" in body and not movement.sides:
         return invalid({"side": [f"{movement.label} is measured without a side; leave side out."]})
+    refusal = _submission_id_problem(body)
+    if refusal:
+        return refusal
     today = local_today(g.api_user.timezone)
     body.setdefault("date", today.isoformat())
-    body.setdefault("submission_id", str(uuid.uuid4()))
     form = MeasurementForm(
         movement, formdata=as_formdata(body, FORM_NAMES), meta={"csrf": False}, today=today
     )

@@ -12,6 +12,7 @@ from ..dates import format_day, format_moment, local_today, past_day_problem
 from ..drafts import ROUTINE_BUTTONS
 from ..errors import problem, render_error
 from ..extensions import db
+from ..json_bodies import json_object, takes_json
 from ..merge import mark_conflicts, merge_edits, read_snapshot, readable, snapshot_text
 from ..models import CheckIn, Routine
 from ..outcomes.service import today_status as psfs_today_status
@@ -236,21 +237,12 @@ def _today_context(regions: list[str], day) -> dict:
     }
 
 
-def _json_object() -> dict | None:
-    """The request's JSON object, or None for anything else: not JSON, not an object, or nested
-    deeper than the parser goes."""
-    try:
-        body = request.get_json(silent=True)
-    except RecursionError:
-        return None
-    return body if isinstance(body, dict) else None
-
-
 def _is_score(value) -> bool:
     return type(value) is int and 0 <= value <= 10
 
 
 @bp.post("/today/queued")
+@takes_json
 @client_required
 def queued_entry():
     """An entry made on /today without signal and sent once there was (static/js/offline.js): a
@@ -260,9 +252,7 @@ def queued_entry():
     A score someone saved differently meanwhile is not overwritten: the answer names both (409)
     and the phone asks the person; their choice comes back with the score they chose it over
     (`seen`)."""
-    body = _json_object()
-    if body is None:
-        return problem(400, "Send the entry as a JSON object.")
+    body = json_object()
     owner = body.get("owner")
     if not (
         isinstance(owner, str)
