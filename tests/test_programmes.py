@@ -96,7 +96,7 @@ def test_a_programme_is_prescribed_with_a_plan_and_edited_in_one_form(
     html = logged_in_client.get(f"/routines/{routine_id}").text
     page = re.sub(r"<[^>]+>", "", html)
     assert "Updated by Theo Therapist on" in page and "Now Mon, Wed, Fri" in page
-    assert "Slow and easy" in page and "doses-form" not in html
+    assert "Slow and easy" in page and "routine-form" not in html
     # Saving with nothing changed records nothing more.
     browser.post(url, data=form_values(browser.get(url).text, "programme-form"))
     assert count_rows(app, ProgrammeChange, routine_id=routine_id) == 1
@@ -170,7 +170,7 @@ def test_templates_are_saved_reused_for_another_client_and_stay_the_therapists_o
     response = submit(
         browser,
         f"{programme_url(client_user.id, routine_id)}/template",
-        {"name": "Neck basics"},
+        {"template-name": "Neck basics"},
         page=programme_url(client_user.id, routine_id),
     )
     assert response.status_code == 302
@@ -395,7 +395,7 @@ def test_a_dose_changed_in_two_tabs_of_the_programme_is_put_to_the_therapist(
     first, second = fetch_all(app, RoutineItem, routine_id=routine_id)
     assert (first.sets, second.reps) == (5, 8)
     # An empty template name is refused next to its field.
-    refused = submit(browser, f"{url}/template", {"name": ""}, page=url)
+    refused = submit(browser, f"{url}/template", {"template-name": ""}, page=url)
     assert refused.status_code == 422 and "Please give it a name." in refused.text
     assert count_rows(app, ProgrammeTemplate) == 0
 

@@ -102,7 +102,7 @@ def test_own_exercise_is_added_and_usable(app, logged_in_client, client_user):
 
 
 def doses_form(client, routine_id) -> dict:
-    return form_values(client.get(f"/routines/{routine_id}").text, "doses-form")
+    return form_values(client.get(f"/routines/{routine_id}").text, "routine-form")
 
 
 def test_every_dose_is_saved_with_one_form_and_bad_doses_are_refused(app, logged_in_client):
@@ -140,7 +140,7 @@ def test_a_dose_saved_in_another_tab_is_kept_and_a_clash_is_put_to_the_person(
     assert "While this page was open" in response.text
     assert fetch_all(app, RoutineItem, id=first.id)[0].reps == 15
     assert fetch_all(app, RoutineItem, id=second.id)[0].sets == 5
-    again = form_values(response.text, "doses-form")
+    again = form_values(response.text, "routine-form")
     # The clash shows this tab's value; the rest shows what is saved now.
     assert (again["items-1-sets"], again["items-0-reps"]) == ("4", "15")
     assert logged_in_client.post(url, data=again).status_code == 302
