@@ -176,10 +176,16 @@ def test_reorder_remove_and_add(app, logged_in_client):
 
 
 def test_archive_hides_from_today_and_restore_brings_back(app, logged_in_client):
+    assert "No routines yet" in logged_in_client.get("/today").text
     routine_id = make_routine(app, logged_in_client)
     submit(logged_in_client, f"/routines/{routine_id}/archive", page="/routines")
-    assert '<h3 dir="auto">Evening neck routine</h3>' not in logged_in_client.get("/today").text
-    assert "Put away" in logged_in_client.get("/routines").text
+    today = logged_in_client.get("/today").text
+    assert '<h3 dir="auto">Evening neck routine</h3>' not in today
+    # Today shows the way back rather than "No routines yet".
+    assert "No routines yet" not in today
+    assert "All your routines are put away." in today
+    assert '<a href="/routines#put-away">Use one again</a>' in today
+    assert '<h2 id="put-away">Put away</h2>' in logged_in_client.get("/routines").text
     submit(logged_in_client, f"/routines/{routine_id}/restore", page="/routines")
     assert '<h3 dir="auto">Evening neck routine</h3>' in logged_in_client.get("/today").text
 
