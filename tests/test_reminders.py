@@ -339,6 +339,23 @@ def test_mails_are_kind_and_hold_no_health_data(app, mailbox):
             assert word.lower() not in whole.lower(), (word, message["Subject"])
 
 
+def test_reminder_links_open_where_the_site_is_served(app, mailbox):
+    """The command has no request to take the address from: in development its links name
+    where `make run` serves (127.0.0.1:5000, whose login localhost:5000 doesn't share), and
+    PUBLIC_BASE_URL when it is set."""
+    _, account = client_with_reminder(app, at="09:00")
+    add_checkin(app, account.id, date(2026, 6, 1))
+    send(app, "2026-06-02T08:00")
+    [message] = mailbox.wait_for(1)
+    assert set(re.findall(r"https?://[^/\s]+", mail_text(message))) == {"http://127.0.0.1:5000"}
+    app.config["PUBLIC_BASE_URL"] = "https://selfcare.example.org"
+    send(app, "2026-06-03T08:00")
+    later = mailbox.wait_for(2)[-1]
+    assert set(re.findall(r"https?://[^/\s]+", mail_text(later))) == {
+        "https://selfcare.example.org"
+    }
+
+
 def test_one_click_unsubscribe_without_logging_in(app, mailbox):
     _, account = client_with_reminder(app, at="09:00")
     add_checkin(app, account.id, date(2026, 6, 1))
@@ -347,7 +364,7 @@ def test_one_click_unsubscribe_without_logging_in(app, mailbox):
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     url = re.fullmatch(r"<(https?://[^>]+)>", message["List-Unsubscribe"].strip()).group(1)
     path = re.sub(r"^https?://[^/]+", "", url)
-    assert path in mail_text(message).replace("http://localhost:5000", "")
+    assert path in mail_text(message).replace("http://127.0.0.1:5000", "")
     stranger = app.test_client()
     page = stranger.get(path)
     assert page.status_code == 200
