@@ -47,17 +47,19 @@ def register_commands(app: Flask) -> None:
         """Send the reminders that are due (safe every minute, on several machines at once)."""
         from datetime import UTC
 
+        from .config import DEVELOPMENT_BASE_URL
         from .models import utcnow
         from .reminders.mails import send_due
         from .reminders.service import claim_due, release
 
         moment = now.replace(tzinfo=UTC) if now else utcnow()
-        # Without a request, PUBLIC_BASE_URL is the only way to know the site's address.
+        # Without a request, PUBLIC_BASE_URL is the only way to know the site's address; in
+        # development it is where `make run` serves, so the links open logged in there.
         base_url = current_app.config["PUBLIC_BASE_URL"]
         if not base_url and current_app.config["SELFCARE_PRODUCTION"]:
             raise click.ClickException("Set PUBLIC_BASE_URL: reminder mails link to the site.")
         sent = 0
-        with current_app.test_request_context(base_url=base_url or "http://localhost:5000"):
+        with current_app.test_request_context(base_url=base_url or DEVELOPMENT_BASE_URL):
             for due, claim in claim_due(moment):
                 if send_due(due):
                     sent += 1

@@ -28,6 +28,9 @@ def _database_url(instance_path: Path) -> str:
 
 
 ENVIRONMENTS = ("development", "production")
+# Where `make run` serves the site (its --host and --port): in development, mails sent without
+# a request (`flask send-reminders`) link here unless PUBLIC_BASE_URL says otherwise.
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
 
 class ConfigurationError(RuntimeError):

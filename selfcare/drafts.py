@@ -4,7 +4,7 @@ their browser's session, and the page it came from fills it back in, ready to sa
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask import Flask, Response, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -49,29 +49,58 @@ def _owner_hint() -> str | None:
     return str(owner_of_sign_in(sign_in_token) or "nobody")
 
 
-def keep_draft() -> str:
-    """Keep the posted form for its page; returns the page. Long texts that would not fit are
-    left out, and the person is told."""
+def _values_to_keep(leave_out=lambda name: False) -> list[tuple[str, str]]:
+    """The posted values worth keeping. A form token is kept by name only: the page makes a
+    new one, and the name tells which of its forms was sent. Passwords are never kept, and long
+    texts that would not fit are left out, and the person is told."""
     values, kept = [], 0
     too_long = False
     for name, value in request.form.items(multi=True):
-        if name == "csrf_token" or "password" in name:
+        if leave_out(name) or "password" in name:
             continue
+        if name.endswith("csrf_token"):
+            value = ""
         if kept + len(value) > MAX_DRAFT_CHARACTERS:
             too_long = True
             continue
         values.append((name, value))
         kept += len(value)
-    page = _page_of_form()
+    if too_long:
+        flash("A long text was too large to keep: please paste it again.", "info")
+    return values
+
+
+def _keep(page: str, values: list, owner: str | None, nothing_saved: bool) -> None:
     session[DRAFT_KEY] = {
         "page": page,
         "values": values,
-        "owner": _owner_hint(),
+        "owner": owner,
         "kept_at": datetime.now(UTC).isoformat(),
+        "nothing_saved": nothing_saved,
     }
-    if too_long:
-        flash("A long text was too large to keep: please paste it again.", "info")
+
+
+def keep_draft() -> str:
+    """Keep the posted form for its page; returns the page."""
+    page = _page_of_form()
+    _keep(page, _values_to_keep(), _owner_hint(), nothing_saved=True)
     return page
+
+
+def back_to_page(url: str, *saved_forms) -> Response:
+    """Back to the page after one part of it was sent (saved, or a button of it pressed). The
+    page's parts share one <form> (the `parts_form` macro), so what was typed in the others
+    came along: it waits for the page, which shows it marked "Not saved yet" where it differs
+    from what is saved (forms.PageForm)."""
+    sent = {field.name for form in saved_forms for field in form}
+
+    def saved(name: str) -> bool:
+        return name in sent or any(name.startswith(f"{field}-") for field in sent)
+
+    values = _values_to_keep(saved)
+    if any(not name.endswith("csrf_token") for name, _ in values):
+        _keep(urlsplit(url).path, values, str(current_user.id), nothing_saved=False)
+    return redirect(url)
 
 
 def carry_over(user) -> dict | None:
@@ -94,6 +123,9 @@ def _restore_draft() -> None:
     if datetime.now(UTC) - kept_at > DRAFT_LIFETIME:
         return
     g.draft = ImmutableMultiDict(draft["values"])
+    if not draft.get("nothing_saved", True):
+        return  # the forms it fills say what is not saved yet
+    g.unsaved = True
     flash("What you typed before is filled in below. Nothing is saved until you save it.", "info")
     if any(name in g.draft for name in ROUTINE_BUTTONS):
         flash("The routine you tapped isn't logged yet: tap it again.", "info")

@@ -3,6 +3,7 @@
 import uuid
 from datetime import date
 
+from flask import g
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -95,13 +96,41 @@ def note_field(label="Note", max_length=NOTE_MAX):
 
 
 class PageForm(FlaskForm):
-    """Every form of the site: on the page a kept draft belongs to, the draft fills it in."""
+    """Every form of the site. On the page a kept draft belongs to (drafts.py), a form the
+    draft holds shows it, and `unsaved` says whether that differs from what it would show
+    without it (the page then asks before it is left)."""
+
+    unsaved = False
 
     def __init__(self, *args, **kwargs):
         draft = draft_formdata()
-        if draft is not None and not args and "formdata" not in kwargs:
-            kwargs["formdata"] = draft
-        super().__init__(*args, **kwargs)
+        if draft is None or args or "formdata" in kwargs:
+            super().__init__(*args, **kwargs)
+            return
+        super().__init__(formdata=None, **kwargs)
+        if any(field.name in draft for field in self):
+            shown_without = self.shown_values()
+            given = {k: v for k, v in kwargs.items() if k not in ("obj", "data", "prefix", "meta")}
+            self.process(draft, kwargs.get("obj"), data=kwargs.get("data"), **given)
+            self.unsaved = self.shown_values() != shown_without
+            if self.unsaved:
+                g.unsaved = True
+
+    def shown_values(self) -> dict:
+        """What the form shows a person (hidden fields aside), an empty box as nothing."""
+        return {
+            name: _blank_as_none(field.data)
+            for name, field in self._fields.items()
+            if not isinstance(field, HiddenField)
+        }
+
+
+def _blank_as_none(value):
+    if isinstance(value, dict):
+        return {key: _blank_as_none(each) for key, each in value.items()}
+    if isinstance(value, list):
+        return [_blank_as_none(each) for each in value]
+    return None if value == "" else value
 
 
 class DatedForm(PageForm):

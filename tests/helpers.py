@@ -463,3 +463,44 @@ def log_session(client, routine_id: int, **answers) -> None:
     data = session_form(client, routine_id) | answers | {"save_again": "y"}
     response = client.post(f"/routines/{routine_id}/log", data=data)
     assert response.status_code == 302, response.text
+
+
+def library_ids(app, *slugs) -> list[int]:
+    with app.app_context():
+        by_slug = dict(db.session.execute(db.select(Exercise.slug, Exercise.id)).all())
+    return [by_slug[slug] for slug in slugs]
+
+
+def make_routine(
+    app,
+    client,
+    name="Evening neck routine",
+    slugs=("foam_roll_thoracic", "upper_trap_stretch", "chin_tuck"),
+):
+    response = submit(
+        client, "/routines/new", {"name": name, "exercise_ids": library_ids(app, *slugs)}
+    )
+    assert response.status_code == 302, response.text
+    return int(re.search(r"/routines/(\d+)", response.headers["Location"]).group(1))
+
+
+def sharing_therapist(app, client_browser, name="Theo Therapist"):
+    """A therapist, logged in on their own browser, with whom the client shares."""
+    browser, therapist = logged_in_therapist(app, name)
+    redeem(browser, new_invite_code(client_browser))
+    return browser, therapist
+
+
+def new_programme(browser, client_id, **changes) -> int:
+    """A home programme of two library exercises prescribed by the therapist; its id."""
+    url = f"/therapist/clients/{client_id}/routines/new"
+    page = browser.get(url).text
+    ids = re.findall(r'name="exercise_ids"[^>]*value="(\d+)"', page)[:2]
+    data = form_values(page, "programme-new") | {"name": "Neck programme", "exercise_ids": ids}
+    response = browser.post(url, data=data | changes)
+    assert response.status_code == 302, response.text
+    return int(re.search(r"/routines/(\d+)$", response.headers["Location"]).group(1))
+
+
+def programme_url(client_id, routine_id) -> str:
+    return f"/therapist/clients/{client_id}/routines/{routine_id}"

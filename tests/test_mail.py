@@ -5,6 +5,8 @@ import logging
 import stat
 from pathlib import Path
 
+import pytest
+
 from selfcare import create_app
 from selfcare.config import build_config
 from selfcare.extensions import db
@@ -135,6 +137,22 @@ def test_every_mail_is_multipart_says_who_and_why_and_carries_no_health_data(
             assert "health" in body  # "We never put anything about your health in an e-mail."
             for health_data in (NOTE, "lower back", "lower_back", "Migraine", "9/10"):
                 assert health_data not in body, (message["Subject"], health_data)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:5000", "localhost:5000"])
+def test_links_in_mail_from_a_page_name_the_host_it_was_opened_at(
+    app, client, client_user, mailbox, host
+):
+    """In development (no PUBLIC_BASE_URL) a link opens where the person browses, so its
+    page finds them logged in."""
+    page = client.get("/forgot-password", headers={"Host": host})
+    client.post(
+        "/forgot-password",
+        data={"csrf_token": csrf_token_from(page.text), "email": client_user.email},
+        headers={"Host": host},
+    )
+    [mail] = mailbox.wait_for(to=client_user.email)
+    assert f"http://{host}/reset-password?token=" in mail_text(mail)
 
 
 def test_links_in_mail_use_the_public_address_whatever_the_host_header(

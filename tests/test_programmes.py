@@ -28,34 +28,16 @@ from .helpers import (
     fetch_all,
     form_values,
     log_in,
-    logged_in_therapist,
     make_user,
     new_invite_code,
+    new_programme,
+    programme_url,
     redeem,
     settings_for,
+    sharing_therapist,
     submit,
     tap_routine,
 )
-
-
-def sharing_therapist(app, client_browser, name="Theo Therapist"):
-    browser, therapist = logged_in_therapist(app, name)
-    redeem(browser, new_invite_code(client_browser))
-    return browser, therapist
-
-
-def new_programme(browser, client_id, **changes) -> int:
-    url = f"/therapist/clients/{client_id}/routines/new"
-    page = browser.get(url).text
-    ids = re.findall(r'name="exercise_ids"[^>]*value="(\d+)"', page)[:2]
-    data = form_values(page, "programme-new") | {"name": "Neck programme", "exercise_ids": ids}
-    response = browser.post(url, data=data | changes)
-    assert response.status_code == 302, response.text
-    return int(re.search(r"/routines/(\d+)$", response.headers["Location"]).group(1))
-
-
-def programme_url(client_id, routine_id) -> str:
-    return f"/therapist/clients/{client_id}/routines/{routine_id}"
 
 
 def test_a_programme_is_prescribed_with_a_plan_and_edited_in_one_form(
@@ -94,7 +76,7 @@ def test_a_programme_is_prescribed_with_a_plan_and_edited_in_one_form(
     html = logged_in_client.get(f"/routines/{routine_id}").text
     page = re.sub(r"<[^>]+>", "", html)
     assert "Updated by Theo Therapist on" in page and "Now Mon, Wed, Fri" in page
-    assert "Slow and easy" in page and "doses-form" not in html
+    assert "Slow and easy" in page and "routine-form" not in html
     # Saving with nothing changed records nothing more.
     browser.post(url, data=form_values(browser.get(url).text, "programme-form"))
     assert count_rows(app, ProgrammeChange, routine_id=routine_id) == 1
@@ -168,7 +150,7 @@ def test_templates_are_saved_reused_for_another_client_and_stay_the_therapists_o
     response = submit(
         browser,
         f"{programme_url(client_user.id, routine_id)}/template",
-        {"name": "Neck basics"},
+        {"template-name": "Neck basics"},
         page=programme_url(client_user.id, routine_id),
     )
     assert response.status_code == 302
@@ -398,7 +380,7 @@ def test_a_dose_changed_in_two_tabs_of_the_programme_is_put_to_the_therapist(
     first, second = fetch_all(app, RoutineItem, routine_id=routine_id)
     assert (first.sets, second.reps) == (5, 8)
     # An empty template name is refused next to its field.
-    refused = submit(browser, f"{url}/template", {"name": ""}, page=url)
+    refused = submit(browser, f"{url}/template", {"template-name": ""}, page=url)
     assert refused.status_code == 422 and "Please give it a name." in refused.text
     assert count_rows(app, ProgrammeTemplate) == 0
 

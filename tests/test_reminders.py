@@ -107,7 +107,7 @@ def test_a_client_chooses_time_and_days(app, logged_in_client, client_user):
     assert response.status_code == 302
     page = logged_in_client.get("/reminders").text
     assert 'value="07:15"' in page
-    assert form_values(page, "checkin-form")["checkin-weekdays"] == ["0", "2", "4"]
+    assert form_values(page, "reminders-form")["checkin-weekdays"] == ["0", "2", "4"]
 
 
 def test_one_reminder_per_client_and_routine_in_the_database(app, client_user):
@@ -127,6 +127,70 @@ def test_a_reminder_on_with_no_days_is_refused(logged_in_client):
     response = set_reminder(logged_in_client, weekdays=[])
     assert response.status_code == 422
     assert "Choose at least one day" in response.text
+
+
+def saved_times(app, user_id: int) -> dict:
+    with app.app_context():
+        reminders = db.session.scalars(db.select(Reminder).filter_by(user_id=user_id))
+        return {reminder.routine_id: reminder.at.strftime("%H:%M") for reminder in reminders}
+
+
+def test_saving_one_card_keeps_what_was_typed_in_the_others(app, logged_in_client, client_user):
+    """Without a script: the page is one form, each card's Save sends all of it, and the other
+    cards come back as typed, marked, until their own Save."""
+    routine_id = add_routine(app, client_user.id)
+    routine = f"routine-{routine_id}"
+    page = logged_in_client.get("/reminders").text
+    typed = form_values(page, "reminders-form") | {
+        "checkin-enabled": "y",
+        "checkin-at": "07:15",
+        f"{routine}-enabled": "y",
+        f"{routine}-at": "21:40",
+        f"{routine}-weekdays": ["1"],
+    }
+    assert logged_in_client.post("/reminders/checkin", data=typed).status_code == 302
+    assert saved_times(app, client_user.id) == {None: "07:15"}
+
+    page = logged_in_client.get("/reminders").text
+    shown = form_values(page, "reminders-form")
+    assert (shown[f"{routine}-at"], shown[f"{routine}-weekdays"]) == ("21:40", "1")
+    assert page.count("Not saved yet") == 1
+    assert page.index(f'id="{routine}"') < page.index("Not saved yet")
+    assert 'data-unsaved="true"' in page  # leaving asks first
+
+    assert logged_in_client.post(f"/reminders/routines/{routine_id}", data=shown).status_code == 302
+    assert saved_times(app, client_user.id) == {None: "07:15", routine_id: "21:40"}
+    page = logged_in_client.get("/reminders").text
+    assert "Not saved yet" not in page
+    assert 'data-unsaved="true"' not in page
+
+
+def test_a_card_with_a_mistake_comes_back_with_the_others_as_typed(
+    app, logged_in_client, client_user
+):
+    routine_id = add_routine(app, client_user.id)
+    routine = f"routine-{routine_id}"
+    typed = form_values(logged_in_client.get("/reminders").text, "reminders-form") | {
+        "checkin-enabled": "y",
+        "checkin-weekdays": [],
+        f"{routine}-at": "21:40",
+    }
+    response = logged_in_client.post("/reminders/checkin", data=typed)
+    assert response.status_code == 422
+    assert "Choose at least one day" in response.text
+    assert form_values(response.text, "reminders-form")[f"{routine}-at"] == "21:40"
+    assert saved_times(app, client_user.id) == {}
+
+
+def test_stopping_the_calendar_link_keeps_the_cards_as_typed(app, logged_in_client):
+    page = logged_in_client.get("/reminders").text
+    typed = form_values(page, "reminders-form") | {"checkin-at": "06:05"}
+    made = logged_in_client.post("/reminders/calendar", data=typed)
+    assert form_values(made.text, "reminders-form")["checkin-at"] == "06:05"
+    assert logged_in_client.post("/reminders/calendar/stop", data=typed).status_code == 302
+    page = logged_in_client.get("/reminders").text
+    assert form_values(page, "reminders-form")["checkin-at"] == "06:05"
+    assert "Not saved yet" in page
 
 
 # The day before and the day after each DST change of 2026, a 20:30 reminder, and the UTC
@@ -275,6 +339,23 @@ def test_mails_are_kind_and_hold_no_health_data(app, mailbox):
             assert word.lower() not in whole.lower(), (word, message["Subject"])
 
 
+def test_reminder_links_open_where_the_site_is_served(app, mailbox):
+    """The command has no request to take the address from: in development its links name
+    where `make run` serves (127.0.0.1:5000, whose login localhost:5000 doesn't share), and
+    PUBLIC_BASE_URL when it is set."""
+    _, account = client_with_reminder(app, at="09:00")
+    add_checkin(app, account.id, date(2026, 6, 1))
+    send(app, "2026-06-02T08:00")
+    [message] = mailbox.wait_for(1)
+    assert set(re.findall(r"https?://[^/\s]+", mail_text(message))) == {"http://127.0.0.1:5000"}
+    app.config["PUBLIC_BASE_URL"] = "https://selfcare.example.org"
+    send(app, "2026-06-03T08:00")
+    later = mailbox.wait_for(2)[-1]
+    assert set(re.findall(r"https?://[^/\s]+", mail_text(later))) == {
+        "https://selfcare.example.org"
+    }
+
+
 def test_one_click_unsubscribe_without_logging_in(app, mailbox):
     _, account = client_with_reminder(app, at="09:00")
     add_checkin(app, account.id, date(2026, 6, 1))
@@ -283,7 +364,7 @@ def test_one_click_unsubscribe_without_logging_in(app, mailbox):
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     url = re.fullmatch(r"<(https?://[^>]+)>", message["List-Unsubscribe"].strip()).group(1)
     path = re.sub(r"^https?://[^/]+", "", url)
-    assert path in mail_text(message).replace("http://localhost:5000", "")
+    assert path in mail_text(message).replace("http://127.0.0.1:5000", "")
     stranger = app.test_client()
     page = stranger.get(path)
     assert page.status_code == 200

@@ -9,7 +9,9 @@ from .helpers import (
     count_rows,
     fetch_all,
     form_values,
+    library_ids,
     log_in,
+    make_routine,
     make_user,
     routine_button,
     submit,
@@ -17,25 +19,6 @@ from .helpers import (
 )
 
 SUBMISSION = "11111111-1111-4111-8111-111111111111"
-
-
-def library_ids(app, *slugs) -> list[int]:
-    with app.app_context():
-        by_slug = dict(db.session.execute(db.select(Exercise.slug, Exercise.id)).all())
-    return [by_slug[slug] for slug in slugs]
-
-
-def make_routine(
-    app,
-    client,
-    name="Evening neck routine",
-    slugs=("foam_roll_thoracic", "upper_trap_stretch", "chin_tuck"),
-):
-    response = submit(
-        client, "/routines/new", {"name": name, "exercise_ids": library_ids(app, *slugs)}
-    )
-    assert response.status_code == 302, response.text
-    return int(re.search(r"/routines/(\d+)", response.headers["Location"]).group(1))
 
 
 def test_library_is_seeded_from_the_reference_data(app, logged_in_client):
@@ -102,7 +85,7 @@ def test_own_exercise_is_added_and_usable(app, logged_in_client, client_user):
 
 
 def doses_form(client, routine_id) -> dict:
-    return form_values(client.get(f"/routines/{routine_id}").text, "doses-form")
+    return form_values(client.get(f"/routines/{routine_id}").text, "routine-form")
 
 
 def test_every_dose_is_saved_with_one_form_and_bad_doses_are_refused(app, logged_in_client):
@@ -140,7 +123,7 @@ def test_a_dose_saved_in_another_tab_is_kept_and_a_clash_is_put_to_the_person(
     assert "While this page was open" in response.text
     assert fetch_all(app, RoutineItem, id=first.id)[0].reps == 15
     assert fetch_all(app, RoutineItem, id=second.id)[0].sets == 5
-    again = form_values(response.text, "doses-form")
+    again = form_values(response.text, "routine-form")
     # The clash shows this tab's value; the rest shows what is saved now.
     assert (again["items-1-sets"], again["items-0-reps"]) == ("4", "15")
     assert logged_in_client.post(url, data=again).status_code == 302
@@ -176,10 +159,16 @@ def test_reorder_remove_and_add(app, logged_in_client):
 
 
 def test_archive_hides_from_today_and_restore_brings_back(app, logged_in_client):
+    assert "No routines yet" in logged_in_client.get("/today").text
     routine_id = make_routine(app, logged_in_client)
     submit(logged_in_client, f"/routines/{routine_id}/archive", page="/routines")
-    assert '<h3 dir="auto">Evening neck routine</h3>' not in logged_in_client.get("/today").text
-    assert "Put away" in logged_in_client.get("/routines").text
+    today = logged_in_client.get("/today").text
+    assert '<h3 dir="auto">Evening neck routine</h3>' not in today
+    # Today shows the way back rather than "No routines yet".
+    assert "No routines yet" not in today
+    assert "All your routines are put away." in today
+    assert '<a href="/routines#put-away">Use one again</a>' in today
+    assert '<h2 id="put-away">Put away</h2>' in logged_in_client.get("/routines").text
     submit(logged_in_client, f"/routines/{routine_id}/restore", page="/routines")
     assert '<h3 dir="auto">Evening neck routine</h3>' in logged_in_client.get("/today").text
 

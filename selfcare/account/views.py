@@ -19,6 +19,7 @@ from ..auth.service import (
     password_entered,
     replace_password,
 )
+from ..drafts import back_to_page
 from ..exports import csv_zip_download, fhir_download
 from ..extensions import db, limiter
 from ..limits import configured, password_checks, signed_in_account
@@ -80,7 +81,7 @@ def sign_out_device(sign_in_id):
     end_sign_in(sign_in)
     security_log.record("sign_in.ended", user_id=current_user.id, sign_in_id=sign_in.id)
     flash(f"{sign_in.device} is signed out.", "success")
-    return redirect(url_for("account.profile"))
+    return back_to_page(url_for("account.profile", _anchor="devices"))
 
 
 @bp.post("/account/devices/sign-out-others")
@@ -89,7 +90,7 @@ def sign_out_other_devices():
     end_other_sign_ins(current_user.id, keep=current_sign_in())
     security_log.record("sign_in.ended_elsewhere", user_id=current_user.id)
     flash("Every other device is signed out.", "success")
-    return redirect(url_for("account.profile"))
+    return back_to_page(url_for("account.profile", _anchor="devices"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -214,7 +215,7 @@ def revoke_token(token_id):
     security_log.record("token.revoked", user_id=current_user.id, token_id=token.id)
     db.session.commit()
     flash(f"The token “{token.name}” no longer works.", "success")
-    return redirect(url_for("account.tokens"))
+    return back_to_page(url_for("account.tokens"))
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])

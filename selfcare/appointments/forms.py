@@ -32,5 +32,6 @@ class AppointmentForm(DatedForm):
 
 
 def new_appointment_form(today: date) -> AppointmentForm:
-    """An empty form dated today, for a page that shows it beside other content."""
-    return AppointmentForm(formdata=None, data={"day": today}, today=today)
+    """An empty form dated today, for a page that shows it beside other content (or what was
+    typed in it, kept while another part of its page was sent: drafts.back_to_page)."""
+    return AppointmentForm(data={"day": today}, today=today)

@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from ..access import client_required, owned_or_404
 from ..dates import format_day, local_today
+from ..drafts import back_to_page
 from ..extensions import db
 from ..models import Appointment
 from ..pages import render_form
@@ -48,4 +49,4 @@ def delete(appointment_id):
     db.session.delete(appointment)
     db.session.commit()
     flash("Appointment removed.", "success")
-    return redirect(url_for(BACK_TO_CHARTS) + "#appointments")
+    return back_to_page(url_for(BACK_TO_CHARTS, _anchor="appointments"))

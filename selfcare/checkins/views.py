@@ -18,7 +18,13 @@ from ..models import CheckIn, Routine
 from ..outcomes.service import today_status as psfs_today_status
 from ..pages import delete_after_confirmation, newest_first_page, render_form
 from ..reminders.service import has_reminders
-from ..routines.service import delete_log, last_log_of, log_routine, today_routine_cards
+from ..routines.service import (
+    delete_log,
+    has_put_away_routines,
+    last_log_of,
+    log_routine,
+    today_routine_cards,
+)
 from ..webapp import offline_owner
 from . import bp
 from .forms import (
@@ -231,6 +237,8 @@ def _today_context(regions: list[str], day) -> dict:
     }
     return {
         "routines": cards,
+        # Only asked when no routine is in use: Today then shows the way back to them.
+        "routines_put_away": not cards and has_put_away_routines(current_user.id),
         "therapist_note": latest_therapist_note(current_user.id),
         "psfs_due": psfs_today_status(current_user.id, day),
         "offline_shell": offline_shell,

@@ -3,6 +3,7 @@ from flask_login import current_user
 
 from ..access import owned_or_404, shared_client, therapist_required
 from ..dates import local_today
+from ..drafts import back_to_page
 from ..extensions import db
 from ..merge import snapshot_text
 from ..models import ProgrammeTemplate, Routine
@@ -114,10 +115,10 @@ def _programme_or_404(client, programme_id: int) -> Routine:
     return routine
 
 
-def _stored_form(routine: Routine, exercises) -> ProgrammeForm:
+def _stored_form(routine: Routine, exercises, **kwargs) -> ProgrammeForm:
+    """The programme as stored (or on its page, as typed: a kept draft, or a POST)."""
     form = ProgrammeForm(
         exercises,
-        formdata=None,
         data={
             "name": routine.name,
             "starts_on": routine.starts_on,
@@ -125,8 +126,11 @@ def _stored_form(routine: Routine, exercises) -> ProgrammeForm:
             "items": dose_rows(routine),
             **plan_data(routine),
         },
+        **kwargs,
     )
-    form.loaded.data = snapshot_text(stored_programme_fields(routine))
+    # What the page was loaded with, so a save writes only its own changes.
+    if not form.loaded.data:
+        form.loaded.data = snapshot_text(stored_programme_fields(routine))
     return form
 
 
@@ -139,7 +143,7 @@ def _edit_page(client, routine, form, status=None, template_form=None):
         item_of={str(item.id): item for item in routine.items},
         exercises={str(e.id): e for e in visible_exercises(current_user.id)},
         history=programme_history(routine.id),
-        template_form=template_form or TemplateForm(data={"name": routine.name}, formdata=None),
+        template_form=template_form or TemplateForm(data={"name": routine.name}),
     )
     return page, status or (422 if form.errors else 200)
 
@@ -176,13 +180,15 @@ def edit(client, share, programme_id):
         write_programme_fields(
             routine, merge.changes | {name: c.mine for name, c in merge.conflicts.items()}
         )
-        form = _stored_form(routine, exercises)
+        form = _stored_form(routine, exercises, formdata=None)
         db.session.rollback()
         form.loaded.data = stored
         show_programme_conflicts(form, merge.conflicts)
         return _edit_page(client, routine, form, 409)
     flash("Saved. " + (changes_sentence(changes) if changes else "Nothing had changed."), "success")
-    return redirect(url_for("programmes.edit", client_id=client.id, programme_id=routine.id))
+    return back_to_page(
+        url_for("programmes.edit", client_id=client.id, programme_id=routine.id), form
+    )
 
 
 @bp.post("/therapist/clients/<id:client_id>/routines/<id:programme_id>/template")
@@ -192,11 +198,13 @@ def save_template(client, share, programme_id):
     routine = _programme_or_404(client, programme_id)
     form = TemplateForm()
     if not form.validate_on_submit():
-        stored = _stored_form(routine, visible_exercises(current_user.id))
-        return _edit_page(client, routine, stored, 422, template_form=form)
+        sent = _stored_form(routine, visible_exercises(current_user.id))
+        return _edit_page(client, routine, sent, 422, template_form=form)
     template = save_as_template(routine, current_user.id, form.name.data)
     flash(f"Saved as the template “{template.name}”, ready for any client.", "success")
-    return redirect(url_for("programmes.edit", client_id=client.id, programme_id=routine.id))
+    return back_to_page(
+        url_for("programmes.edit", client_id=client.id, programme_id=routine.id), form
+    )
 
 
 @bp.get("/therapist/templates")

@@ -1,5 +1,5 @@
 """Reminder mails. Their links name this site, so they are built in a request context (the
-command opens one on PUBLIC_BASE_URL)."""
+command opens one on PUBLIC_BASE_URL, in development on config.DEVELOPMENT_BASE_URL)."""
 
 from ..mail import compose, deliver_now, link
 from .service import Due, unsubscribe_token

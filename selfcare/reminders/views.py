@@ -1,8 +1,9 @@
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, render_template, request, url_for
 from flask_login import current_user
 
 from .. import security_log
 from ..access import client_required, owned_or_404
+from ..drafts import back_to_page
 from ..extensions import csrf
 from ..models import Routine
 from . import bp
@@ -28,12 +29,13 @@ def _routine_prefix(routine_id: int) -> str:
 
 
 def _settings_page(sent: ReminderForm | None = None, sent_prefix: str = "", feed_url=None):
-    """The settings page; `sent` is a form that came back with errors, shown in its place."""
+    """The settings page. The page is one form, so sent back after a POST each card shows what
+    was sent; `sent` is the card that came back with errors, shown in its place."""
 
     def form_for(routine_id: int | None, prefix: str):
         if sent is not None and prefix == sent_prefix:
             return sent
-        return reminder_form(reminder_for(current_user.id, routine_id), prefix, formdata=None)
+        return reminder_form(reminder_for(current_user.id, routine_id), prefix)
 
     channels = channels_for(current_user.id)
     routines = [
@@ -44,7 +46,7 @@ def _settings_page(sent: ReminderForm | None = None, sent_prefix: str = "", feed
         "reminders/settings.html",
         checkin_form=form_for(None, CHECKIN_PREFIX),
         routines=routines,
-        email_form=EmailForm(data={"email": channels.email}, formdata=None),
+        email_form=EmailForm(data={"email": channels.email}),
         has_feed=channels.feed_token_hash is not None,
         feed_url=feed_url,
     )
@@ -63,7 +65,7 @@ def _save(routine_id: int | None, prefix: str):
         return _settings_page(form, prefix)
     save_reminder(current_user.id, routine_id, form.enabled.data, form.at.data, form.weekdays.data)
     flash("Your reminder is saved." if form.enabled.data else "That reminder is off.", "success")
-    return redirect(url_for("reminders.settings") + f"#{prefix}")
+    return back_to_page(url_for("reminders.settings", _anchor=prefix), form)
 
 
 @bp.route("/reminders/checkin", methods=["POST"])
@@ -91,7 +93,7 @@ def email():
             "Reminders will come by e-mail." if form.email.data else "No reminder e-mails.",
             "success",
         )
-    return redirect(url_for("reminders.settings"))
+    return back_to_page(url_for("reminders.settings", _anchor="email"), form)
 
 
 @bp.route("/reminders/calendar", methods=["POST"])
@@ -110,7 +112,7 @@ def stop_calendar():
     stop_feed(current_user.id)
     security_log.record("reminders.calendar_link_stopped", user_id=current_user.id)
     flash("The calendar link no longer works.", "success")
-    return redirect(url_for("reminders.settings"))
+    return back_to_page(url_for("reminders.settings", _anchor="calendar"))
 
 
 @bp.route("/reminders/calendar/<feed_token>.ics")

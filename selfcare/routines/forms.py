@@ -306,12 +306,12 @@ class NewProgrammeForm(RoutineForm, PlanFields, DatesFields):
 
 
 class TemplateForm(PageForm):
+    """Keep a programme as a template; prefixed, as its page has the programme's name too."""
+
     name = _name_field("Template name", 80)
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Its page also has the programme's name field: each label must find its own box.
-        self.name.id = "template-name"
+        super().__init__(*args, prefix="template", **kwargs)
 
 
 class LoggedExerciseForm(Form, DoseFields):

@@ -761,6 +761,13 @@ def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
     ]
 
 
+def has_put_away_routines(user_id: int) -> bool:
+    """Whether any of the person's routines is put away (archived), to be used again."""
+    return db.session.scalar(
+        db.select(db.exists().where(Routine.user_id == user_id, Routine.archived))
+    )
+
+
 @dataclass(frozen=True)
 class ExerciseEntry:
     """One exercise in one log, as a therapist reads it over time."""

@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from ..access import client_required, one_of_or_404, owned_or_404
 from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
 from ..dates import format_day, format_moment, local_today
+from ..drafts import back_to_page
 from ..extensions import db
 from ..merge import mark_conflicts, merge_edits, read_snapshot, readable, snapshot_text
 from ..models import Exercise, Routine, RoutineLog
@@ -106,13 +107,15 @@ def edit(routine_id):
         routine.name = rename_form.name.data.strip()
         db.session.commit()
         flash("Name saved.", "success")
-        return redirect(url_for("routines.edit", routine_id=routine.id))
+        return back_to_page(url_for("routines.edit", routine_id=routine.id), rename_form)
     return _edit_page(routine, rename_form=rename_form)
 
 
-def new_doses_form(routine: Routine) -> DosesForm:
-    form = DosesForm(data={"items": dose_rows(routine)}, formdata=None)
-    form.loaded.data = snapshot_text(stored_item_fields(routine))
+def new_doses_form(routine: Routine, **kwargs) -> DosesForm:
+    form = DosesForm(data={"items": dose_rows(routine)}, **kwargs)
+    # A kept draft keeps what its page was loaded with, so saving it writes only its changes.
+    if not form.loaded.data:
+        form.loaded.data = snapshot_text(stored_item_fields(routine))
     return form
 
 
@@ -124,10 +127,10 @@ def _edit_page(
     doses_form: DosesForm | None = None,
     status: int | None = None,
 ):
-    """The routine editor; the form that was sent (and failed) is shown as sent, with its errors,
-    the others as stored."""
+    """The routine editor, one form of three parts; sent back after a POST, each part shows
+    what was sent, the one that failed with its errors."""
     rename_form = rename_form or RenameForm(obj=routine)
-    add_form = add_form or AddExerciseForm(visible_exercises(current_user.id), formdata=None)
+    add_form = add_form or AddExerciseForm(visible_exercises(current_user.id))
     doses_form = doses_form or new_doses_form(routine)
     has_errors = any(form.errors for form in [rename_form, add_form, doses_form])
     return render_template(
@@ -140,43 +143,65 @@ def _edit_page(
     ), status or (422 if has_errors else 200)
 
 
+def _save_sent_doses(
+    routine: Routine, *, say_unchanged: bool = False
+) -> tuple[DosesForm, tuple | None]:
+    """Save the doses and notes sent with the page (what another tab saved meanwhile is kept
+    unless this page changed the same exercise). Returns the form, and the page to show
+    instead when they could not be saved (a mistake, or a clash put to the person)."""
+    form = DosesForm()
+    if not (form.validate_on_submit() and rows_match(form.items, routine)):
+        return form, _edit_page(routine, doses_form=form)
+    merge = merge_item_edits(routine, form.loaded.data, sent_item_fields(form.items))
+    db.session.commit()
+    if merge.conflicts:
+        form = new_doses_form(routine, formdata=None)
+        show_item_conflicts(form.items, merge.conflicts)
+        return form, _edit_page(routine, doses_form=form, status=409)
+    if merge.changes or say_unchanged:
+        flash("Doses saved.", "success")
+    return form, None
+
+
 @bp.post("/routines/<id:routine_id>/items")
 @client_required
 def add_item(routine_id):
+    """Adding, moving and removing change the rows of the doses part, so the doses sent with
+    them are saved first: kept as a draft, they would no longer match the rows."""
     routine = _changeable_or_403(routine_id)
     form = AddExerciseForm(visible_exercises(current_user.id))
     if not form.validate_on_submit():
         return _edit_page(routine, add_form=form)
+    doses_form, instead = _save_sent_doses(routine)
+    if instead:
+        return instead
     add_exercise(routine, exercise_visible_to(current_user.id, form.exercise_id.data))
     flash("Exercise added.", "success")
-    return redirect(url_for("routines.edit", routine_id=routine.id))
+    return back_to_page(url_for("routines.edit", routine_id=routine.id), form, doses_form)
 
 
 @bp.post("/routines/<id:routine_id>/doses")
 @client_required
 def update_doses(routine_id):
-    """Every exercise's dose and note in one save; what another tab saved meanwhile is kept
-    unless this page changed the same exercise, which is then put to the person."""
+    """Every exercise's dose and note in one save."""
     routine = _changeable_or_403(routine_id)
-    form = DosesForm()
-    if not (form.validate_on_submit() and rows_match(form.items, routine)):
-        return _edit_page(routine, doses_form=form)
-    merge = merge_item_edits(routine, form.loaded.data, sent_item_fields(form.items))
-    db.session.commit()
-    if merge.conflicts:
-        form = new_doses_form(routine)
-        show_item_conflicts(form.items, merge.conflicts)
-        return _edit_page(routine, doses_form=form, status=409)
-    flash("Doses saved.", "success")
-    return redirect(url_for("routines.edit", routine_id=routine.id))
+    form, instead = _save_sent_doses(routine, say_unchanged=True)
+    if instead:
+        return instead
+    return back_to_page(url_for("routines.edit", routine_id=routine.id), form)
 
 
 @bp.post("/routines/<id:routine_id>/items/<id:item_id>/<any(up, down):direction>")
 @client_required
 def move(routine_id, item_id, direction):
     routine = _changeable_or_403(routine_id)
-    move_item(routine, one_of_or_404(routine.items, item_id), -1 if direction == "up" else 1)
-    return redirect(url_for("routines.edit", routine_id=routine.id) + f"#item-{item_id}")
+    item = one_of_or_404(routine.items, item_id)
+    doses_form, instead = _save_sent_doses(routine)
+    if instead:
+        return instead
+    move_item(routine, item, -1 if direction == "up" else 1)
+    url = url_for("routines.edit", routine_id=routine.id, _anchor=f"item-{item_id}")
+    return back_to_page(url, doses_form)
 
 
 @bp.post("/routines/<id:routine_id>/items/<id:item_id>/remove")
@@ -184,10 +209,13 @@ def move(routine_id, item_id, direction):
 def remove_item(routine_id, item_id):
     routine = _changeable_or_403(routine_id)
     item = one_of_or_404(routine.items, item_id)
+    doses_form, instead = _save_sent_doses(routine)
+    if instead:
+        return instead
     routine.items.remove(item)
     db.session.commit()
     flash(f"{item.exercise.name} removed from the routine.", "success")
-    return redirect(url_for("routines.edit", routine_id=routine.id))
+    return back_to_page(url_for("routines.edit", routine_id=routine.id), doses_form)
 
 
 @bp.post("/routines/<id:routine_id>/<any(archive, restore):action>")

@@ -4,6 +4,7 @@ from flask_login import current_user
 from .. import security_log
 from ..access import client_required, owned_or_404
 from ..dates import local_today
+from ..drafts import back_to_page
 from ..extensions import db
 from ..models import AccessLogEntry, Invite, Share
 from ..pages import render_form
@@ -84,7 +85,7 @@ def cancel_invite(invite_id):
         db.session.delete(invite)
         db.session.commit()
         flash("That code is cancelled and can't be used.", "success")
-    return redirect(url_for("sharing.index"))
+    return back_to_page(url_for("sharing.index"))
 
 
 @bp.route("/sharing/<id:share_id>/revoke", methods=["GET", "POST"])

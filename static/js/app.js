@@ -57,25 +57,30 @@ document.addEventListener("DOMContentLoaded", () => {
     update();
   });
 
-  // Ask before leaving a page whose form has changes that are not saved yet.
-  // A page that shows what was sent and not saved (errors, a conflict, a restored draft) starts
+  // Ask before leaving a page whose forms have changes that are not saved yet.
+  // A page that shows what was sent and not saved (errors, a conflict, a kept draft) starts
   // out unsaved; a page's own script may mark it so too (data-unsaved on the body).
+  // Sending a form saves what was typed in it, not in the others; a form with nothing to type
+  // in (Log out, a lone button) saves nothing typed, so leaving by it still asks.
   const { body } = document;
-  const markUnsaved = () => { body.dataset.unsaved = "true"; };
-  const markSaved = () => { delete body.dataset.unsaved; };
+  const changed = new Set();
+  const markSaved = (form) => {
+    changed.delete(form);
+    delete body.dataset.unsaved;
+  };
   document.querySelectorAll("form[method='post']").forEach((form) => {
-    form.addEventListener("input", markUnsaved);
-    form.addEventListener("change", markUnsaved);
-    // Logging out keeps nothing typed, so it still asks.
-    if (form.action.endsWith("/logout")) return;
-    form.addEventListener("submit", (event) => { if (!event.defaultPrevented) markSaved(); });
+    form.addEventListener("input", () => changed.add(form));
+    form.addEventListener("change", () => changed.add(form));
+    form.addEventListener("reset", () => changed.delete(form));
+    if (!form.querySelector("input:not([type='hidden']), select, textarea")) return;
+    form.addEventListener("submit", (event) => { if (!event.defaultPrevented) markSaved(form); });
   });
   // Buttons outside a form that belong to it (form="...") submit it too.
   document.querySelectorAll("button[form]").forEach((button) => {
-    button.addEventListener("click", markSaved);
+    button.addEventListener("click", () => markSaved(button.form));
   });
   window.addEventListener("beforeunload", (event) => {
-    if (body.dataset.unsaved === "true") {
+    if (body.dataset.unsaved === "true" || changed.size > 0) {
       event.preventDefault();
       event.returnValue = "";
     }

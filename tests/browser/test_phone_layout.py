@@ -3,9 +3,16 @@ every tap target is at least 44 × 44 CSS px, no page scrolls sideways (an 80-le
 routine and account name included), chart text reads at 12 px or more, and axe-core finds
 nothing at all (not only the serious findings the journeys stop at)."""
 
+from datetime import timedelta
+
 import pytest
 
-from .helpers import AXE_SCRIPT, logged_in_page
+from selfcare.dates import local_today
+from selfcare.demo import ensure_share, ensure_user
+from selfcare.extensions import db
+from selfcare.models import CLIENT, THERAPIST, CheckIn, PainScore
+
+from .helpers import AXE_SCRIPT, LONG_NAME, logged_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -182,6 +189,28 @@ def test_first_region_fits_the_first_screen_of_a_small_phone(client_page, live_s
     assert first_region["y"] + first_region["height"] <= navigation_top
     # The scale is explained once, above the regions, not under each of them.
     assert page.get_by_text("0 = no pain").count() == 1
+
+
+def test_first_client_fits_the_first_screen_of_a_small_phone(browser, live_server, live_app):
+    """At 320 × 568 the dashboard shows its first client above the navigation: here one that
+    needs a look (quiet for ten days), with the flag filter above and an 80-letter name."""
+    with live_app.app_context():
+        therapist, _ = ensure_user("small-phone@example.com", "Robin Small", THERAPIST)
+        client, _ = ensure_user("small-phone-client@example.com", LONG_NAME, CLIENT)
+        day = local_today(client.timezone) - timedelta(days=10)
+        db.session.add(
+            CheckIn(user_id=client.id, day=day, scores=[PainScore(region="neck", score=3)])
+        )
+        ensure_share(client, therapist)
+    page = logged_in_page(browser, live_server, "small-phone@example.com")
+    page.set_viewport_size({"width": 320, "height": 568})
+    page.goto(f"{live_server}/therapist")
+    assert page.locator(".flag-filter").is_visible()
+    first_client = page.locator("table.dashboard tbody tr").first.bounding_box()
+    navigation_top = page.locator(".bottom-nav").bounding_box()["y"]
+    assert first_client["y"] + first_client["height"] <= navigation_top, first_client
+    assert sideways_overflow(page) == 0
+    page.context.close()
 
 
 def test_header_stays_on_one_line_at_320_px(client_page, live_server):
