@@ -125,6 +125,13 @@ class PageForm(FlaskForm):
         }
 
 
+class EditsSavedRecord:
+    """Mixed into a form that edits a saved record: it carries what its page showed when it was
+    loaded (merge.show_loaded), so a save writes only what the page changed (merge.save_edit)."""
+
+    loaded = HiddenField()
+
+
 def _blank_as_none(value):
     if isinstance(value, dict):
         return {key: _blank_as_none(each) for key, each in value.items()}

@@ -2,7 +2,7 @@
 writes only what that page changed, and a field changed in both places is put to the person."""
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -107,3 +107,43 @@ def read_snapshot(text: str | None) -> dict[str, Any] | None:
     except (ValueError, RecursionError):
         return None
     return values if isinstance(values, dict) else None
+
+
+def show_loaded(form, stored: Mapping[str, Any]) -> None:
+    """Note on an edit form what its page shows, for the merge when it is saved."""
+    form.loaded.data = snapshot_text(stored)
+
+
+def save_edit(
+    form,
+    sent: Mapping[str, Any],
+    stored: Mapping[str, Any],
+    write: Callable[[dict], None],
+    *,
+    stored_again: Callable[[], Mapping[str, Any]],
+    shown_again: Callable[[dict[str, Conflict]], Any],
+    describe=None,
+    show_mine: Callable | None = None,
+):
+    """The one flow of every form that edits a saved record (a check-in, a log, a scoring, a
+    measurement, doses): merge what `form` sent with what was `stored` before this save,
+    against what its page was loaded with, and `write(changes)` this page's own changes.
+    Returns the merge and the form to show: `form` itself when nothing clashed; else
+    `shown_again(conflicts)` (the record as now stored, or None to keep the form as sent) with this
+    page's value and both versions in words on each field that clashed (`show_mine(form,
+    conflicts)` where a page words them its own way), and a snapshot of `stored_again()`, for
+    the page to answer 409."""
+    merge = merge_edits(read_snapshot(form.loaded.data), sent, stored)
+    write(merge.changes)
+    if not merge.conflicts:
+        return merge, form
+    shown = shown_again(merge.conflicts) or form
+    if show_mine:
+        show_mine(shown, merge.conflicts)
+    else:
+        if shown is not form:
+            for name, conflict in merge.conflicts.items():
+                shown[name].data = conflict.mine
+        mark_conflicts(shown, merge.conflicts, describe)
+    show_loaded(shown, stored_again())
+    return merge, shown

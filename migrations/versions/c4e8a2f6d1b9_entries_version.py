@@ -2,7 +2,7 @@
 version of a person's entries, raised by every write to them ("history" meant five things)
 
 Revision ID: c4e8a2f6d1b9
-Revises: b7d3e5f1a2c4
+Revises: 0d148d5dfb15
 Create Date: 2026-12-07 23:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c4e8a2f6d1b9"
-down_revision = "b7d3e5f1a2c4"
+down_revision = "0d148d5dfb15"
 branch_labels = None
 depends_on = None
 

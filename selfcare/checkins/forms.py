@@ -3,7 +3,6 @@ from functools import lru_cache
 from wtforms import (
     DateField,
     Form,
-    HiddenField,
     IntegerField,
     RadioField,
     SelectChoice,
@@ -15,6 +14,7 @@ from wtforms.validators import InputRequired, Optional, Regexp, ValidationError
 
 from ..clinical import PAIN_HIGH_ANCHOR, PAIN_LOW_ANCHOR, REGIONS, DayKind
 from ..forms import (
+    EditsSavedRecord,
     PageForm,
     ScaleField,
     SubmissionIdField,
@@ -30,7 +30,7 @@ from .service import DETAIL_FIELDS
 REGION_FIELD_PREFIX = "pain_"
 
 
-class CheckInForm(PageForm):
+class CheckInForm(EditsSavedRecord, PageForm):
     """The fixed part of a check-in; `checkin_form` adds one pain row per tracked region."""
 
     day_kind = RadioField(
@@ -59,9 +59,6 @@ class CheckInForm(PageForm):
         render_kw=limit_attrs(200),
     )
     note = note_field("Anything else worth remembering?")
-
-    # What the page showed when it was loaded, so a save writes only what it changed.
-    loaded = HiddenField()
 
     region_keys: tuple[str, ...] = ()
 

@@ -13,7 +13,7 @@ from ..drafts import ROUTINE_BUTTONS
 from ..errors import problem, render_error
 from ..extensions import db
 from ..json_bodies import json_object, takes_json
-from ..merge import mark_conflicts, merge_edits, read_snapshot, readable, snapshot_text
+from ..merge import merge_edits, readable, save_edit, show_loaded
 from ..models import CheckIn, Routine
 from ..outcomes.service import today_status as psfs_today_status
 from ..pages import delete_after_confirmation, newest_first_page, render_form
@@ -72,27 +72,26 @@ def _checkin_page(day, template: str, page_context=lambda regions: {}):
         if not taps.validate():
             return render_error(400, "This page is out of date; please reload it.")
         sent = {name: value for name, value in sent_values(form).items() if name in request.form}
-        merge = merge_edits(
-            read_snapshot(form.loaded.data), sent, checkin_values(existing, regions)
-        )
         is_today = day == _today()  # asked before the commit, which expires the user
-        if merge.changes:
-            _save_changes(day, merge.changes, existing)
+        merge, form = save_edit(
+            form,
+            sent,
+            checkin_values(existing, regions),
+            lambda changes: _save_changes(day, changes, existing) if changes else None,
+            stored_again=lambda: checkin_values(checkin_for(current_user.id, day), regions),
+            shown_again=lambda _: checkin_form(
+                regions, checkin_for(current_user.id, day), formdata=None
+            ),
+            describe=_describe,
+        )
         anchor = _apply_routine_tap(taps, day)
         if merge.conflicts:
-            # The form as now saved, with this page's value where the two disagree.
-            existing = checkin_for(current_user.id, day)
-            form = checkin_form(regions, existing, formdata=None)
-            for name, conflict in merge.conflicts.items():
-                form[name].data = conflict.mine
-            mark_conflicts(form, merge.conflicts, _describe)
-            form.loaded.data = snapshot_text(checkin_values(existing, regions))
             return render_template(
                 template,
                 form=form,
                 conflicts=merge.conflicts,
                 day=day,
-                existing=existing,
+                existing=checkin_for(current_user.id, day),
                 pain_question=PAIN_QUESTION if is_today else PAST_PAIN_QUESTION,
                 **page_context(regions),
             ), 409
@@ -104,7 +103,7 @@ def _checkin_page(day, template: str, page_context=lambda regions: {}):
             flash("Nothing new to save.", "info")
         return redirect(request.path + (anchor or ""))
     if request.method == "GET":
-        form.loaded.data = snapshot_text(checkin_values(existing, regions))
+        show_loaded(form, checkin_values(existing, regions))
     elif any(request.form.get(name) for name in ROUTINE_BUTTONS):
         flash("The routine you tapped isn't logged yet either: fix the field below first.", "info")
     return render_form(

@@ -1,8 +1,8 @@
-from wtforms import BooleanField, DecimalField, HiddenField, RadioField, SelectChoice
+from wtforms import BooleanField, DecimalField, RadioField, SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from ..clinical import Movement
-from ..forms import DatedForm, SubmissionIdField, day_field, note_field
+from ..forms import DatedForm, EditsSavedRecord, SubmissionIdField, day_field, note_field
 from .service import MeasuredValue
 
 
@@ -12,7 +12,7 @@ def _side_value(side: str) -> DecimalField:
     )
 
 
-class MeasurementForm(DatedForm):
+class MeasurementForm(EditsSavedRecord, DatedForm):
     """Built for one movement: the side choice and the plausible bounds come from it. With
     `both_sides` (a new entry of a movement with sides) it asks left and right at once, either
     may stay empty; otherwise one value (and, for a sided movement, which side)."""
@@ -33,8 +33,6 @@ class MeasurementForm(DatedForm):
     right = _side_value("right")
     day = day_field("Measured on")
     note = note_field("Note (optional)", max_length=500)
-    # What an edit page showed when it was loaded, so a save writes only what it changed.
-    loaded = HiddenField()
     save_again = BooleanField("Yes, save it again")
 
     def __init__(self, movement: Movement, *args, both_sides: bool = False, **kwargs):

@@ -5,7 +5,7 @@ from ..access import client_required, owned_or_404
 from ..clinical import BASE_REGION_LABELS, MOVEMENTS
 from ..dates import format_day, local_today
 from ..extensions import db
-from ..merge import mark_conflicts, merge_edits, read_snapshot, snapshot_text
+from ..merge import save_edit, show_loaded
 from ..models import Measurement
 from ..pages import delete_after_confirmation, newest_first_page, render_form
 from . import bp
@@ -61,23 +61,24 @@ def _measurement_page(movement, measurement: Measurement | None):
         if measurement is None:
             return _save_new(form, movement, context)
         measured = form.measured()
-        merge = merge_edits(
-            read_snapshot(form.loaded.data), measured.fields(), stored_fields(measurement)
+        merge, form = save_edit(
+            form,
+            measured.fields(),
+            stored_fields(measurement),
+            lambda changes: update_measurement(measurement, changes),
+            stored_again=lambda: stored_fields(measurement),
+            shown_again=lambda _: MeasurementForm(
+                movement, obj=measurement, formdata=None, today=today
+            ),
         )
-        update_measurement(measurement, merge.changes)
         if merge.conflicts:
-            form = MeasurementForm(movement, obj=measurement, formdata=None, today=today)
-            for name, conflict in merge.conflicts.items():
-                form[name].data = conflict.mine
-            mark_conflicts(form, merge.conflicts)
-            form.loaded.data = snapshot_text(stored_fields(measurement))
             return render_template(
                 "measurements/form.html", form=form, conflicts=merge.conflicts, **context
             ), 409
         flash(f"{movement.label}: {movement.format(measured.value)} saved.", "success")
         return redirect(url_for("measurements.index"))
     if measurement is not None and request.method == "GET":
-        form.loaded.data = snapshot_text(stored_fields(measurement))
+        show_loaded(form, stored_fields(measurement))
     return render_form("measurements/form.html", form, **context)
 
 

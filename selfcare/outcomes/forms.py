@@ -1,9 +1,10 @@
-from wtforms import HiddenField, StringField
+from wtforms import StringField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from ..clinical import PSFS_HIGH_ANCHOR, PSFS_LOW_ANCHOR, PSFS_MAX_ACTIVITIES
 from ..forms import (
     DatedForm,
+    EditsSavedRecord,
     PageForm,
     ScaleField,
     SubmissionIdField,
@@ -88,13 +89,11 @@ def _scored(form, field):
         raise ValidationError("Please choose a score from 0 to 10 for this activity.")
 
 
-class ScoringForm(DatedForm):
+class ScoringForm(EditsSavedRecord, DatedForm):
     """The fixed part of a scoring; `scoring_form` adds one 0-10 row per activity."""
 
     submission_id = SubmissionIdField()
     day = day_field("Scored on")
-    # What an edit page showed when it was loaded, so a save writes only what it changed.
-    loaded = HiddenField()
 
     activity_ids: tuple[int, ...] = ()
 

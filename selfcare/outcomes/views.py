@@ -5,7 +5,7 @@ from ..access import client_required, owned_or_404, shared_client
 from ..clinical import PSFS_MAX_ACTIVITIES
 from ..dates import format_day, local_today
 from ..extensions import db
-from ..merge import mark_conflicts, merge_edits, read_snapshot, snapshot_text
+from ..merge import save_edit, show_loaded
 from ..models import PsfsActivity, PsfsScoring
 from ..pages import delete_after_confirmation, newest_first_page, render_form
 from . import bp
@@ -151,29 +151,31 @@ def edit_scoring(scoring_id):
         sent = {"day": form.day.data} | {
             SCORE_FIELD_PREFIX + str(key): value for key, value in form.scores().items()
         }
-        merge = merge_edits(read_snapshot(form.loaded.data), sent, _stored_fields(scoring))
-        update_scoring(
-            scoring,
-            merge.changes.get("day", scoring.day),
-            {
+
+        def write(changes: dict) -> None:
+            scores = {
                 int(name.removeprefix(SCORE_FIELD_PREFIX)): value
-                for name, value in merge.changes.items()
+                for name, value in changes.items()
                 if name.startswith(SCORE_FIELD_PREFIX)
-            },
+            }
+            update_scoring(scoring, changes.get("day", scoring.day), scores)
+
+        merge, form = save_edit(
+            form,
+            sent,
+            _stored_fields(scoring),
+            write,
+            stored_again=lambda: _stored_fields(scoring),
+            shown_again=lambda _: scoring_form(activities, scoring, formdata=None, today=today),
         )
         if merge.conflicts:
-            form = scoring_form(activities, scoring, formdata=None, today=today)
-            for name, conflict in merge.conflicts.items():
-                form[name].data = conflict.mine
-            mark_conflicts(form, merge.conflicts)
-            form.loaded.data = snapshot_text(_stored_fields(scoring))
             return render_template(
                 "outcomes/score.html", form=form, conflicts=merge.conflicts, **context
             ), 409
         flash(f"Scores of {format_day(scoring.day, 'short')} saved.", "success")
         return redirect(url_for("outcomes.index"))
     if request.method == "GET":
-        form.loaded.data = snapshot_text(_stored_fields(scoring))
+        show_loaded(form, _stored_fields(scoring))
     return render_form("outcomes/score.html", form, **context)
 
 

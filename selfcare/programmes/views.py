@@ -5,7 +5,7 @@ from ..access import owned_or_404, shared_client, therapist_required
 from ..dates import local_today
 from ..drafts import back_to_page
 from ..extensions import db
-from ..merge import snapshot_text
+from ..merge import show_loaded, snapshot_text
 from ..models import ProgrammeTemplate, Routine
 from ..pages import render_form
 from ..routines.forms import (
@@ -130,7 +130,7 @@ def _stored_form(routine: Routine, exercises, **kwargs) -> ProgrammeForm:
     )
     # What the page was loaded with, so a save writes only its own changes.
     if not form.loaded.data:
-        form.loaded.data = snapshot_text(stored_programme_fields(routine))
+        show_loaded(form, stored_programme_fields(routine))
     return form
 
 

@@ -26,6 +26,7 @@ from ..dose import Dose
 from ..forms import (
     DatedForm,
     DoseFields,
+    EditsSavedRecord,
     PageForm,
     ScaleField,
     SubmissionIdField,
@@ -108,12 +109,10 @@ class ItemDoseForm(Form, DoseFields):
     remove = BooleanField("Take out of the programme")
 
 
-class DosesForm(PageForm):
+class DosesForm(EditsSavedRecord, PageForm):
     """Every exercise of a routine with its dose and note: one form, one save."""
 
     items = FieldList(FormField(ItemDoseForm), min_entries=0, max_entries=50)
-    # What the page showed when it was loaded, so a save writes only what it changed.
-    loaded = HiddenField()
 
 
 def dose_rows(routine) -> list[dict]:
@@ -281,7 +280,7 @@ class DatesFields:
     )
 
 
-class ProgrammeForm(PageForm, PlanFields, DatesFields):
+class ProgrammeForm(EditsSavedRecord, PageForm, PlanFields, DatesFields):
     """A therapist's programme for one client, all of it in one form: name, plan, dates, every
     exercise's dose and note, exercises to add."""
 
@@ -294,7 +293,6 @@ class ProgrammeForm(PageForm, PlanFields, DatesFields):
         option_widget=widgets.CheckboxInput(),
         invalid_choice_message="One of those exercises isn't available to you.",
     )
-    loaded = HiddenField()
 
     def __init__(self, exercises, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -330,14 +328,12 @@ class LoggedExerciseForm(Form, DoseFields):
     )
 
 
-class RoutineLogForm(DatedForm):
+class RoutineLogForm(EditsSavedRecord, DatedForm):
     submission_id = SubmissionIdField()
     day = day_field("Day")
     exercises = FieldList(FormField(LoggedExerciseForm), min_entries=0, max_entries=50)
     effort = ScaleField("How hard did it feel?", low="no effort", high="as hard as it gets")
     note = note_field("Note")
-    # What an edit page showed when it was loaded, so a save writes only what it changed.
-    loaded = HiddenField()
     save_again = BooleanField("Yes, log it again")
     # On a day already logged with other answers: these replace that log's (service.add_to_log).
     use_these_answers = BooleanField("Put these answers in that log")

@@ -210,15 +210,8 @@ def stored_item_fields(routine: Routine) -> dict[str, dict]:
     return {f"item{item.id}": item_fields(item) for item in routine.items}
 
 
-def merge_item_edits(routine: Routine, loaded: str | None, sent: dict[str, dict]) -> Merge:
-    """Write the doses and notes this page changed (not yet committed); an item changed here
-    and elsewhere since the page was loaded is a conflict, left as stored."""
-    merge = merge_edits(read_snapshot(loaded), sent, stored_item_fields(routine))
-    _write_item_changes(routine, merge.changes)
-    return merge
-
-
-def _write_item_changes(routine: Routine, changes: dict) -> None:
+def write_item_changes(routine: Routine, changes: dict) -> None:
+    """Set the doses and notes `changes` names by "item<id>" (not committed)."""
     by_key = {f"item{item.id}": item for item in routine.items}
     for key, values in changes.items():
         if key in by_key:
@@ -235,7 +228,7 @@ def write_programme_fields(routine: Routine, values: dict) -> None:
     for column in PROGRAMME_COLUMNS:
         if column in values:
             setattr(routine, column, values[column])
-    _write_item_changes(routine, values)
+    write_item_changes(routine, values)
 
 
 def stored_programme_fields(routine: Routine) -> dict:

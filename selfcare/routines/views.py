@@ -6,7 +6,7 @@ from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
 from ..dates import format_day, format_moment, local_today
 from ..drafts import back_to_page
 from ..extensions import db
-from ..merge import mark_conflicts, merge_edits, read_snapshot, readable, snapshot_text
+from ..merge import readable, save_edit, show_loaded
 from ..models import Exercise, Routine, RoutineLog
 from ..pages import delete_after_confirmation, newest_first_page, render_form
 from ..photos import accepts_photo, send_photo
@@ -33,7 +33,6 @@ from .service import (
     log_fields,
     log_routine,
     log_to_add_to,
-    merge_item_edits,
     move_item,
     programme_history,
     save_exercise,
@@ -43,6 +42,7 @@ from .service import (
     submission_ids_of_day,
     update_log,
     visible_exercises,
+    write_item_changes,
 )
 
 
@@ -115,7 +115,7 @@ def new_doses_form(routine: Routine, **kwargs) -> DosesForm:
     form = DosesForm(data={"items": dose_rows(routine)}, **kwargs)
     # A kept draft keeps what its page was loaded with, so saving it writes only its changes.
     if not form.loaded.data:
-        form.loaded.data = snapshot_text(stored_item_fields(routine))
+        show_loaded(form, stored_item_fields(routine))
     return form
 
 
@@ -152,11 +152,17 @@ def _save_sent_doses(
     form = DosesForm()
     if not (form.validate_on_submit() and rows_match(form.items, routine)):
         return form, _edit_page(routine, doses_form=form)
-    merge = merge_item_edits(routine, form.loaded.data, sent_item_fields(form.items))
+    merge, form = save_edit(
+        form,
+        sent_item_fields(form.items),
+        stored_item_fields(routine),
+        lambda changes: write_item_changes(routine, changes),
+        stored_again=lambda: stored_item_fields(routine),
+        shown_again=lambda _: new_doses_form(routine, formdata=None),
+        show_mine=lambda shown, conflicts: show_item_conflicts(shown.items, conflicts),
+    )
     db.session.commit()
     if merge.conflicts:
-        form = new_doses_form(routine, formdata=None)
-        show_item_conflicts(form.items, merge.conflicts)
         return form, _edit_page(routine, doses_form=form, status=409)
     if merge.changes or say_unchanged:
         flash("Doses saved.", "success")
@@ -347,21 +353,25 @@ def edit_log(log_id):
             note=form.note.data or None,
             exercises=_logged_exercises(form, exercise_of),
         )
-        merge = merge_edits(read_snapshot(form.loaded.data), sent, stored_log_fields(log))
-        update_log(log, merge.changes)
+        merge, form = save_edit(
+            form,
+            sent,
+            stored_log_fields(log),
+            lambda changes: update_log(log, changes),
+            stored_again=lambda: stored_log_fields(log),
+            # A clash over which exercises were done keeps the rows as sent: they can't be
+            # laid over the stored ones.
+            shown_again=lambda conflicts: (
+                None if "exercises" in conflicts else _stored_log_form(log, formdata=None)
+            ),
+            describe=_describe_log_field,
+        )
         if merge.conflicts:
-            if "exercises" not in merge.conflicts:
-                # The log as now saved, with this page's value where the two disagree.
-                form = _stored_log_form(log, formdata=None)
-                for name, conflict in merge.conflicts.items():
-                    form[name].data = conflict.mine
-            mark_conflicts(form, merge.conflicts, _describe_log_field)
-            form.loaded.data = snapshot_text(stored_log_fields(log))
             return _log_page(form, log.routine, log, exercise_of, 409, conflicts=merge.conflicts)
         flash(LOGGED, "success")
         return redirect(url_for("routines.logs"))
     if request.method == "GET":
-        form.loaded.data = snapshot_text(stored_log_fields(log))
+        show_loaded(form, stored_log_fields(log))
     return _log_page(form, log.routine, log, exercise_of)
 
 
