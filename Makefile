@@ -51,9 +51,18 @@ run: db
 	trap 'kill $$! 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-test: $(VENV)/.dev-installed $(AXE)
+# Biome lints and format-checks the JavaScript; package.json names it, package-lock.json pins it
+# and all it brings.
+BIOME := node_modules/.bin/biome
+$(BIOME): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $@
+
+test: $(VENV)/.dev-installed $(AXE) $(BIOME)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIOME) ci --colors=off
+	node --test tests/js/
 	$(BIN)/python -m pytest
 
 # wrk drives the load (a Python client could not outrun the bare Flask page it is compared to).
@@ -61,9 +70,10 @@ bench: $(VENV)/.dev-installed
 	@command -v wrk >/dev/null || apt-get install -y wrk || sudo apt-get install -y wrk
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-format: $(VENV)/.dev-installed
+format: $(VENV)/.dev-installed $(BIOME)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+	$(BIOME) check --write
 
 # Re-pin every package, transitive ones included, with hashes, after editing requirements*.in;
 # LOCK_ARGS=--upgrade moves every pin to the newest release the ranges allow.
@@ -72,4 +82,4 @@ lock: $(VENV)/.dev-installed
 	$(PIP_COMPILE) $(LOCK_ARGS) --output-file requirements-dev.txt requirements-dev.in
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache

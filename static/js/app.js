@@ -19,7 +19,11 @@ document.addEventListener("DOMContentLoaded", () => {
   const detected = Intl.DateTimeFormat().resolvedOptions().timeZone;
   const zone = ["Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal"].includes(detected) ? "UTC" : detected;
   document.querySelectorAll(".js-browser-timezone select").forEach((select) => {
-    if (zone && ["", "UTC"].includes(select.value) && [...select.options].some((o) => o.value === zone)) {
+    if (
+      zone &&
+      ["", "UTC"].includes(select.value) &&
+      [...select.options].some((o) => o.value === zone)
+    ) {
       select.value = zone;
     }
   });
@@ -45,12 +49,16 @@ document.addEventListener("DOMContentLoaded", () => {
     counter.id = `${field.id}-count`;
     field.insertAdjacentElement("afterend", counter);
     const describedBy = field.getAttribute("aria-describedby");
-    field.setAttribute("aria-describedby", describedBy ? `${describedBy} ${counter.id}` : counter.id);
+    field.setAttribute(
+      "aria-describedby",
+      describedBy ? `${describedBy} ${counter.id}` : counter.id,
+    );
     const update = () => {
       const over = field.value.length - limit;
-      counter.textContent = over > 0
-        ? `${field.value.length.toLocaleString()} of ${limit.toLocaleString()} characters: ${over.toLocaleString()} too many`
-        : `${field.value.length.toLocaleString()} of ${limit.toLocaleString()} characters`;
+      counter.textContent =
+        over > 0
+          ? `${field.value.length.toLocaleString()} of ${limit.toLocaleString()} characters: ${over.toLocaleString()} too many`
+          : `${field.value.length.toLocaleString()} of ${limit.toLocaleString()} characters`;
       counter.classList.toggle("counter-over", over > 0);
     };
     field.addEventListener("input", update);
@@ -73,7 +81,9 @@ document.addEventListener("DOMContentLoaded", () => {
     form.addEventListener("change", () => changed.add(form));
     form.addEventListener("reset", () => changed.delete(form));
     if (!form.querySelector("input:not([type='hidden']), select, textarea")) return;
-    form.addEventListener("submit", (event) => { if (!event.defaultPrevented) markSaved(form); });
+    form.addEventListener("submit", (event) => {
+      if (!event.defaultPrevented) markSaved(form);
+    });
   });
   // Buttons outside a form that belong to it (form="...") submit it too.
   document.querySelectorAll("button[form]").forEach((button) => {

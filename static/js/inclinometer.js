@@ -5,7 +5,6 @@
 // person to check. Typed entry always works; the section stays hidden without a motion sensor.
 
 const SAMPLE_EVERY = 100; // milliseconds; each sample is the mean of the readings since the last
-const STILL_SPREAD = 2.5; // degrees: a hand holding a phone to the head stays this close
 const STILL_FOR = 1000; // milliseconds of keeping still that make a hold
 const LEAST_MOVEMENT = 5; // degrees the phone must turn before a hold counts as an end
 // Share of gravity that must lie in the movement's plane at the start; less and the phone is
@@ -13,42 +12,7 @@ const LEAST_MOVEMENT = 5; // degrees the phone must turn before a hold counts as
 const IN_PLANE_AT_LEAST = 0.7;
 const NO_READING_AFTER = 3000; // milliseconds without a reading: the device has no sensor
 const GIVE_UP_AFTER = 60000; // milliseconds after the start: the furthest hold is the end
-const PLANES = { x: [1, 2], y: [2, 0], z: [0, 1] }; // the two axes across each phone axis
-
-// The one place with the geometry: the degrees gravity turned about one of the phone's own axes
-// between two readings. Both vectors are projected onto the plane across that axis (the plane
-// the movement is in), so a little sideways wobble, and which way round the phone is held in
-// that plane, don't count. Vectors, not Euler angles: beta and gamma jump about near upright
-// (their singularity), a vector doesn't. Browsers disagree on the vector's sign (iOS negates it);
-// the angle between two vectors is the same either way.
-function degreesTurned(axis, from, to) {
-  const [i, j] = PLANES[axis];
-  const cross = from[i] * to[j] - from[j] * to[i];
-  const dot = from[i] * to[i] + from[j] * to[j];
-  return Math.abs((Math.atan2(cross, dot) * 180) / Math.PI);
-}
-
-// "Up" in the phone's own axes from DeviceOrientation angles (rotations Z, X', Y''), for
-// browsers without devicemotion: the vector is smooth where the angles are not.
-function upFromAngles(beta, gamma) {
-  const b = (beta * Math.PI) / 180;
-  const g = (gamma * Math.PI) / 180;
-  return [-Math.cos(b) * Math.sin(g), Math.sin(b), Math.cos(b) * Math.cos(g)];
-}
-
-const unit = (v) => {
-  const length = Math.hypot(...v) || 1;
-  return v.map((c) => c / length);
-};
-const degreesApart = (a, b) =>
-  (Math.acos(Math.min(1, a[0] * b[0] + a[1] * b[1] + a[2] * b[2])) * 180) / Math.PI;
-
-// A hold: every sample of the last second within STILL_SPREAD of their mean direction, which
-// (averaging away the shake) is the direction measured.
-function heldDirection(samples) {
-  const mean = unit(samples.reduce((sum, [, v]) => sum.map((c, k) => c + v[k]), [0, 0, 0]));
-  return samples.every(([, v]) => degreesApart(v, mean) <= STILL_SPREAD) ? mean : null;
-}
+const { degreesTurned, upFromAngles, unit, heldDirection, PLANES, STILL_SPREAD } = Tilt;
 
 async function sensorAllowed() {
   // iOS-style browsers ask the person first; the call must come from a tap, and one answer
@@ -112,7 +76,7 @@ function measure(section, input) {
     window.removeEventListener("deviceorientation", onOrientation);
     endButton.removeEventListener("click", end);
     endButton.hidden = true;
-    section.querySelectorAll(".js-measure").forEach((button) => (button.disabled = false));
+    for (const button of section.querySelectorAll(".js-measure")) button.disabled = false;
     section.classList.remove("measuring");
     say(message);
   };
@@ -190,7 +154,7 @@ function measure(section, input) {
   };
 
   section.classList.add("measuring");
-  section.querySelectorAll(".js-measure").forEach((button) => (button.disabled = true));
+  for (const button of section.querySelectorAll(".js-measure")) button.disabled = true;
   endButton.hidden = false;
   endButton.addEventListener("click", end);
   say("Reading the sensor… Keep still at the start.");

@@ -57,7 +57,8 @@ const queuedFor = async (owner) => (await allQueued()).filter((entry) => entry.o
 const keep = (entry) => withStore("queue", "readwrite", (store) => store.put(entry));
 const isWaiting = (entry) => !entry.conflicts && !entry.refused;
 const signedIn = () => withStore("signed-in", "readonly", (store) => store.get("owner"));
-const noteSignedIn = (owner) => withStore("signed-in", "readwrite", (store) => store.put(owner, "owner"));
+const noteSignedIn = (owner) =>
+  withStore("signed-in", "readwrite", (store) => store.put(owner, "owner"));
 
 // Entries kept before they named their owner were made by whoever was logged in then: most
 // likely the person whose page opens next.
@@ -94,7 +95,11 @@ async function showQueue(owner) {
   }
   status.textContent = lines.join(" ");
   status.hidden = lines.length === 0;
-  showClashes(owner, entries.filter((each) => each.conflicts), status);
+  showClashes(
+    owner,
+    entries.filter((each) => each.conflicts),
+    status,
+  );
 }
 
 // A score entered offline that someone saved differently meanwhile: both are shown, and the
@@ -108,7 +113,10 @@ function showClashes(owner, entries, status) {
   section.setAttribute("aria-labelledby", "offline-clashes-heading");
   const heading = element("h2", "", "Saved elsewhere while you were offline");
   heading.id = "offline-clashes-heading";
-  section.append(heading, element("p", "", "Choose which score to keep. Until you do, nothing is lost."));
+  section.append(
+    heading,
+    element("p", "", "Choose which score to keep. Until you do, nothing is lost."),
+  );
   for (const entry of entries) {
     for (const [region, clash] of Object.entries(entry.conflicts)) {
       const label = entry.labels?.[region] || region;
@@ -240,12 +248,14 @@ async function onOfflineToday() {
     return;
   }
   const labels = Object.fromEntries(shell.regions.map((region) => [region.key, region.label]));
-  shell.regions.forEach((region) => form.append(scaleRow(region)));
+  for (const region of shell.regions) form.append(scaleRow(region));
   form.append(element("button", "button button-block", "Save check-in"));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const scores = {};
-    new FormData(form).forEach((value, key) => { scores[key] = Number(value); });
+    new FormData(form).forEach((value, key) => {
+      scores[key] = Number(value);
+    });
     if (!Object.keys(scores).length) return;
     const day = localDay();
     await keep({ submission_id: crypto.randomUUID(), owner, kind: "checkin", day, scores, labels });
@@ -257,7 +267,13 @@ async function onOfflineToday() {
     button.type = "button";
     button.addEventListener("click", async () => {
       const day = localDay();
-      await keep({ submission_id: crypto.randomUUID(), owner, kind: "routine", day, routine_id: routine.id });
+      await keep({
+        submission_id: crypto.randomUUID(),
+        owner,
+        kind: "routine",
+        day,
+        routine_id: routine.id,
+      });
       button.textContent = `Waiting to send: ${routine.name}`;
       showQueue(owner);
     });
@@ -275,14 +291,21 @@ function askAboutEntries(entries, triedToSend) {
     const heading = element("h2", "", "Before you log out");
     heading.id = "offline-logout-heading";
     const count = entries.length;
-    const waiting = count === 1
-      ? "1 entry you made without signal isn't"
-      : `${count} entries you made without signal aren't`;
+    const waiting =
+      count === 1
+        ? "1 entry you made without signal isn't"
+        : `${count} entries you made without signal aren't`;
     dialog.append(heading, element("p", "", `${waiting} in your account yet.`));
     if (triedToSend) {
-      dialog.append(element("p", "", entries.some((entry) => entry.conflicts)
-        ? "A score was saved elsewhere meanwhile: stay logged in to choose which to keep."
-        : "They couldn't be sent just now."));
+      dialog.append(
+        element(
+          "p",
+          "",
+          entries.some((entry) => entry.conflicts)
+            ? "A score was saved elsewhere meanwhile: stay logged in to choose which to keep."
+            : "They couldn't be sent just now.",
+        ),
+      );
     }
     const choices = element("div", "actions");
     const options = [
@@ -323,7 +346,9 @@ async function onLogout(event, owner) {
       if (choice === "keep") break;
       if (choice === "discard") {
         const ids = entries.map((entry) => entry.submission_id);
-        await withStore("queue", "readwrite", (store) => ids.forEach((id) => store.delete(id)));
+        await withStore("queue", "readwrite", (store) => {
+          for (const id of ids) store.delete(id);
+        });
         break;
       }
       await sendQueued(owner);
@@ -351,7 +376,8 @@ document.addEventListener("DOMContentLoaded", async () => {
   }
   const owner = document.body.dataset.offlineOwner;
   if (owner === undefined) return; // a page that doesn't know who is logged in
-  document.querySelector("form[action$='/logout']")
+  document
+    .querySelector("form[action$='/logout']")
     ?.addEventListener("submit", (event) => onLogout(event, owner));
   await noteSignedIn(owner);
   if (owner) await claimUnowned(owner);

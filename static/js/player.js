@@ -39,8 +39,7 @@
     element.addEventListener("click", onClick);
     return element;
   };
-  const clock = (seconds) =>
-    `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+  const clock = (seconds) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 
   // What the timer runs through: every hold (or timed stretch), per set and side.
   function plan(step) {
@@ -232,7 +231,7 @@
 
   function checkedLabel(step, name) {
     const input = step.querySelector(`input[type=radio][name$="-${name}"]:checked`);
-    return input && input.value ? input.closest("label").textContent.trim() : "";
+    return input?.value ? input.closest("label").textContent.trim() : "";
   }
 
   function fillSummary() {
@@ -326,9 +325,10 @@
     const person = storageKey.split(":").slice(0, 2).join(":");
     const day = storageKey.split(":").pop();
     try {
-      Object.keys(sessionStorage)
-        .filter((key) => key.startsWith(`${person}:`) && !key.endsWith(`:${day}`))
-        .forEach((key) => sessionStorage.removeItem(key));
+      for (const key of Object.keys(sessionStorage)) {
+        if (key.startsWith(`${person}:`) && !key.endsWith(`:${day}`))
+          sessionStorage.removeItem(key);
+      }
     } catch {
       // Nothing was kept.
     }
@@ -352,9 +352,17 @@
     const startLabel = plan(step).length ? "Start" : "Done";
     const row = make("div", "player-buttons");
     row.append(
-      button(startLabel, "button player-start", act(() => startTimer(step))),
+      button(
+        startLabel,
+        "button player-start",
+        act(() => startTimer(step)),
+      ),
       button("Pause", "button button-secondary player-pause", act(togglePause)),
-      button("Skip", "button button-secondary player-skip", act(() => skip(step))),
+      button(
+        "Skip",
+        "button button-secondary player-skip",
+        act(() => skip(step)),
+      ),
       button(
         "Back",
         "button button-secondary player-back",
@@ -364,7 +372,11 @@
     row.querySelector(".player-back").disabled = index === 0;
     controls.append(row);
     const nextLabel = index + 1 < steps.length ? "Next exercise" : "Finish";
-    const next = button(nextLabel, "button player-next", act(() => show(index + 1)));
+    const next = button(
+      nextLabel,
+      "button player-next",
+      act(() => show(index + 1)),
+    );
     step.querySelector(".exercise-feedback").append(next);
     step.querySelector(".logged-dose").before(controls);
     step.querySelector("legend").tabIndex = -1;
@@ -372,7 +384,11 @@
   });
   summary.querySelector("h2").tabIndex = -1;
   summary.prepend(
-    button("Back", "button button-secondary player-back", act(() => back(steps.length - 1))),
+    button(
+      "Back",
+      "button button-secondary player-back",
+      act(() => back(steps.length - 1)),
+    ),
   );
   form.addEventListener("change", remember);
   form.addEventListener("input", remember);
