@@ -60,7 +60,7 @@ from selfcare.demo import (
     measurement_rows,
     simulate_days,
 )
-from selfcare.extensions import db
+from selfcare.extensions import db, init_migrations
 from selfcare.figures import periods
 from selfcare.models import CLIENT, SHARE_PARTS, THERAPIST, User
 from selfcare.passwords import hash_password
@@ -193,6 +193,7 @@ def generate(url: str, years: int, log=print) -> dict[str, int]:
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False}
     )
     with app.app_context():
+        init_migrations(app)
         upgrade()
         sync_exercise_library()
         db.session.commit()

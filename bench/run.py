@@ -36,7 +36,7 @@ from bench.data import HEAVY_CLIENT, SHARING_CLIENTS, THERAPIST_EMAIL, build, is
 from selfcare import create_app
 from selfcare.checkins.forms import REGION_FIELD_PREFIX
 from selfcare.demo import DEMO_PASSWORD
-from selfcare.extensions import db
+from selfcare.extensions import db, init_migrations
 from selfcare.models import User
 from tests.harness import CSRF, Gunicorn
 from tests.helpers import QueryCounter, form_values
@@ -263,6 +263,7 @@ def require_wrk() -> None:
 def prepare(config: dict) -> tuple:
     app = create_app(config)
     with app.app_context():
+        init_migrations(app)
         upgrade()
         if not is_built():
             build(log=lambda line: print(line, flush=True))

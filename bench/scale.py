@@ -33,7 +33,7 @@ from bench.data import (
 )
 from selfcare import create_app, svgchart
 from selfcare.demo import create_demo_routines, ensure_user, generate_demo_entries
-from selfcare.extensions import db
+from selfcare.extensions import db, init_migrations
 from selfcare.figures.listener import note_entries_change
 from selfcare.models import CLIENT, THERAPIST, User
 from selfcare.routines.service import sync_exercise_library
@@ -68,6 +68,7 @@ def open_app(name: str):
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False}
     )
     with app.app_context():
+        init_migrations(app)
         upgrade()
     return app
 

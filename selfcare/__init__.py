@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
+import click
 from flask import Flask, flash, g, redirect, request, url_for
 
 from .config import build_config
-from .extensions import csrf, db, limiter, login_manager, migrate, owner_only
+from .extensions import csrf, db, init_migrations, limiter, login_manager, owner_only
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,7 +22,8 @@ def create_app(config: dict | None = None) -> Flask:
     owner_only(Path(app.instance_path))
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    if app.testing or click.get_current_context(silent=True) is not None:
+        init_migrations(app)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

@@ -8,7 +8,6 @@ from pathlib import Path
 from flask import request
 from flask_limiter import Limiter
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, String, event
@@ -38,6 +37,21 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+def init_migrations(app) -> None:
+    """`flask db` and the migrations (Flask-Migrate). Its import of Alembic is a good part of
+    the start-up, so only a command line and the tests ask for it, never a web worker."""
+    from flask_migrate import Migrate
+
+    Migrate(
+        app,
+        db,
+        directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=_render_migration_type,
+    )
+
+
 def _render_migration_type(kind, obj, autogen_context):
     """Write our own column types as their plain SQL type so migrations don't import app code."""
     if kind == "type" and type(obj).__module__.startswith("selfcare"):
@@ -46,7 +60,6 @@ def _render_migration_type(kind, obj, autogen_context):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate(render_as_batch=True, compare_type=True, render_item=_render_migration_type)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=lambda: request.remote_addr or "unknown")
