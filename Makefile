@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app app
 PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links
 
-.PHONY: run test format db bench clean lock lighthouse
+.PHONY: run test test-fast format db bench clean lock lighthouse
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; v = "%d.%d" % sys.version_info[:2]; \
@@ -64,6 +64,11 @@ test: $(VENV)/.dev-installed $(AXE) $(BIOME)
 	$(BIOME) ci --colors=off
 	node --test tests/js/
 	$(BIN)/python -m pytest
+
+# The edit-test loop: SQLite only, no browser, nothing marked slow, one worker per core.
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+	TEST_DATABASE_URL= $(BIN)/python -m pytest -q -n auto -m "not slow and not browser"
 
 # wrk drives the load (a Python client could not outrun the bare Flask page it is compared to).
 bench: $(VENV)/.dev-installed

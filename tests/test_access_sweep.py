@@ -44,6 +44,8 @@ from selfcare.sharing.service import create_invite
 
 from .helpers import csrf_token_from, log_in, make_user, without_form_token
 
+pytestmark = pytest.mark.slow
+
 # Kinds of route: whose data it touches, and so who may use it.
 CLIENT_ROW = "a client's own row"  # owner only; other clients 404; therapists 403
 CLIENT_TOOL = "a client page without a row id"  # any client; therapists 403

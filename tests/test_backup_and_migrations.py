@@ -3,6 +3,7 @@
 import sqlite3
 from datetime import date, timedelta
 
+import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
@@ -12,6 +13,8 @@ from selfcare.extensions import db
 from selfcare.models import TOKEN_WRITE, ApiToken, CheckIn, utcnow
 
 from .helpers import PASSWORD, log_in, settings_for, submit
+
+pytestmark = pytest.mark.slow
 
 FIRST_REVISION = "74eb61315b01"
 BEFORE_APPOINTMENTS = "a1019b44148f"

@@ -25,6 +25,8 @@ from .helpers import (
     total_rows,
 )
 
+pytestmark = pytest.mark.slow
+
 MAX_PAGES_PER_VISITOR = 220
 MAX_VARIANTS_PER_PATH = 6  # query-string variants of one path (ranges, regions, pages)
 HOSTILE_VALUES = ["", " ", "99999999999999999999", "-1", "٣", "2026-02-30", "<b>x</b>", "%00"]

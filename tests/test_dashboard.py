@@ -90,6 +90,7 @@ def dashboard_queries(app, count_queries, therapist):
     return counter.count, response.text
 
 
+@pytest.mark.slow
 def test_query_count_does_not_grow_with_500_clients(app, count_queries):
     few, many = make_user(app, "therapist"), make_user(app, "therapist")
     add_clients(app, few.id, 5, prefix="few")

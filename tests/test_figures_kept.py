@@ -5,6 +5,7 @@ the raw rows, whatever is written, edited or deleted, and a new day finds its fi
 import random
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -426,6 +427,7 @@ def everything_of(user: User) -> ClientEntries:
     return entries
 
 
+@pytest.mark.slow
 def test_kept_figures_equal_a_recomputation_after_random_writes(app):
     therapists = [make_user(app, "therapist"), make_user(app, "therapist")]
     rng = random.Random(18)

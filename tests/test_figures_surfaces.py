@@ -37,6 +37,8 @@ from selfcare.routines.forms import DAYS_A_WEEK
 
 from .helpers import form_values, log_in, make_user, read_zip
 
+pytestmark = pytest.mark.slow
+
 ZONES = ["Europe/London", "Pacific/Kiritimati", "Pacific/Pago_Pago", "America/Chicago"]
 REGIONS = ["neck", "upper_back", "lower_back", "hip_left"]
 FIGURE = re.compile(r'<data data-figure="([^"]+)" value="([^"]*)">')

@@ -24,6 +24,8 @@ from .helpers import (
     total_rows,
 )
 
+pytestmark = pytest.mark.slow
+
 EXAMPLES_PER_FORM = 25
 
 HOSTILE = st.sampled_from(

@@ -15,6 +15,8 @@ from selfcare.models import PainPeriod
 
 from .helpers import settings_for
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def migrated_app(empty_database_url):

@@ -44,6 +44,7 @@ def assert_safe_headers(response, path):
     assert headers["Cache-Control"] == "no-store", path
 
 
+@pytest.mark.slow
 def test_every_page_sends_the_security_headers(app, client, client_user, therapist_user):
     for path in PUBLIC_PAGES:
         assert_safe_headers(client.get(path), path)

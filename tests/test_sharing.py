@@ -2,6 +2,8 @@ import json
 import re
 from datetime import timedelta
 
+import pytest
+
 from selfcare.dates import local_today
 from selfcare.demo import DemoProfile, create_demo_routines, generate_demo_entries
 from selfcare.extensions import db
@@ -232,6 +234,7 @@ def test_guessing_invite_codes_is_limited(app):
     assert statuses[:5] == [422] * 5 and set(statuses[5:]) == {429}
 
 
+@pytest.mark.slow
 def test_share_scope_holds_on_every_page_that_shows_client_data(app, logged_in_client, client_user):
     submit(logged_in_client, "/today", {"pain_neck": "6", "note": "private: bad night"})
     submit(

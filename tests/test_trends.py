@@ -175,6 +175,7 @@ def test_therapists_have_no_trends_of_their_own(app, client, therapist_user):
     assert client.get("/trends").status_code == 403
 
 
+@pytest.mark.slow
 def test_figures_are_kept_until_the_history_changes(
     app, logged_in_client, client_user, count_queries
 ):

@@ -13,6 +13,8 @@ from selfcare import create_app
 
 from .helpers import log_in, settings_for, submit
 
+pytestmark = pytest.mark.slow
+
 
 def test_a_session_made_on_one_server_works_on_the_other(app, client_user):
     other_server = create_app(settings_for(app.config["SQLALCHEMY_DATABASE_URI"]))
