@@ -16,7 +16,7 @@ from selfcare.demo import (
 )
 from selfcare.extensions import db
 from selfcare.models import CLIENT, THERAPIST, User
-from selfcare.routines.service import sync_exercise_library
+from selfcare.routines.exercises import sync_exercise_library
 
 HEAVY_CLIENT = "bench-client@example.com"
 # Clients with this many years of history, for the pages that grow with it (bench/run.py's kept

@@ -64,7 +64,7 @@ from selfcare.extensions import db, init_migrations
 from selfcare.figures import periods
 from selfcare.models import CLIENT, SHARE_PARTS, THERAPIST, User
 from selfcare.passwords import hash_password
-from selfcare.routines.service import sync_exercise_library
+from selfcare.routines.exercises import sync_exercise_library
 from tests.harness import Gunicorn
 
 ROOT = Path(__file__).resolve().parent.parent

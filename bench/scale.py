@@ -36,7 +36,7 @@ from selfcare.demo import create_demo_routines, ensure_user, generate_demo_entri
 from selfcare.extensions import db, init_migrations
 from selfcare.figures.listener import note_entries_change
 from selfcare.models import CLIENT, THERAPIST, User
-from selfcare.routines.service import sync_exercise_library
+from selfcare.routines.exercises import sync_exercise_library
 
 ROOT = Path(__file__).resolve().parent.parent
 YEARS = (1, 5, 10)

@@ -19,7 +19,7 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("sync-library")
     def sync_library_command():
         """Load or refresh the exercise library from the reference data (idempotent)."""
-        from .routines.service import sync_exercise_library
+        from .routines.exercises import sync_exercise_library
 
         click.echo(f"{sync_exercise_library()} library exercises in place")
 

@@ -35,14 +35,10 @@ from .models import (
     User,
     utcnow,
 )
+from .programmes.service import describe_changes, programme_snapshot, record_change
 from .reminders.service import save_reminder
-from .routines.service import (
-    create_routine,
-    describe_changes,
-    programme_snapshot,
-    record_change,
-    sync_exercise_library,
-)
+from .routines.exercises import sync_exercise_library
+from .routines.service import create_routine
 
 DEMO_PASSWORD = "slow stretch warm tea"  # noqa: S105 (published in the README on purpose)
 DEMO_ROUTINES = {

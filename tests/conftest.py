@@ -10,7 +10,7 @@ from selfcare import create_app
 from selfcare.extensions import db
 from selfcare.mail import DELIVERY
 from selfcare.models import CLIENT, THERAPIST
-from selfcare.routines.service import sync_exercise_library
+from selfcare.routines.exercises import sync_exercise_library
 
 from .helpers import (
     FUZZ_EXAMPLES_TRIED,

@@ -29,7 +29,7 @@ from selfcare.models import (
     RoutineLog,
     utcnow,
 )
-from selfcare.routines.service import sync_exercise_library
+from selfcare.routines.exercises import sync_exercise_library
 
 from .helpers import (
     count_rows,

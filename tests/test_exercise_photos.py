@@ -17,13 +17,13 @@ from selfcare.account.service import delete_account
 from selfcare.auth.service import create_user
 from selfcare.extensions import db
 from selfcare.models import THERAPIST, Exercise, Routine, RoutineLog, User
-from selfcare.routines.service import (
-    create_routine,
+from selfcare.routines.exercises import (
     exercise_visible_to,
-    log_routine,
     sync_exercise_library,
     visible_exercises,
 )
+from selfcare.routines.logs import log_routine
+from selfcare.routines.service import create_routine
 
 from .helpers import (
     PASSWORD,

@@ -7,7 +7,8 @@ from selfcare.dates import format_day, local_today
 from selfcare.demo import DemoProfile, create_demo_routines, generate_demo_entries
 from selfcare.extensions import db
 from selfcare.models import Appointment, CheckIn, Measurement, PainScore, RoutineLog, User
-from selfcare.routines.service import create_routine, visible_exercises
+from selfcare.routines.exercises import visible_exercises
+from selfcare.routines.service import create_routine
 from selfcare.trends.service import build_trends
 
 from .helpers import count_rows, log_in, make_user, submit, tap_routine, without_form_token

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from ..extensions import db
 from ..models import ApiToken, Routine, User, utcnow
-from ..routines.service import delete_unused_photo, hand_over_exercises
+from ..routines.exercises import delete_unused_photo, hand_over_exercises
 
 TOKEN_PREFIX = "sc_"  # noqa: S105 (a label that makes leaked tokens easy to spot)
 DEFAULT_TOKEN_LIFETIME = timedelta(days=90)

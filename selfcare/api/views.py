@@ -22,7 +22,7 @@ from ..json_bodies import json_object, takes_json
 from ..measurements.forms import MeasurementForm
 from ..measurements.service import add_measurement
 from ..models import CheckIn, IdempotencyKey, Measurement, Routine, RoutineLog, User, utcnow
-from ..routines.service import log_routine
+from ..routines.logs import log_routine
 from ..submissions import saved_with, submission_id_of_key
 from . import bp
 from .forms import ApiRoutineLogForm

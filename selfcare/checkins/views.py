@@ -18,13 +18,8 @@ from ..models import CheckIn, Routine
 from ..outcomes.service import today_status as psfs_today_status
 from ..pages import delete_after_confirmation, newest_first_page, render_form
 from ..reminders.service import has_reminders
-from ..routines.service import (
-    delete_log,
-    has_put_away_routines,
-    last_log_of,
-    log_routine,
-    today_routine_cards,
-)
+from ..routines.logs import delete_log, last_log_of, log_routine
+from ..routines.service import has_put_away_routines, today_routine_cards
 from ..webapp import offline_owner
 from . import bp
 from .forms import (

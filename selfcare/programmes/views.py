@@ -8,6 +8,7 @@ from ..extensions import db
 from ..merge import show_loaded, snapshot_text
 from ..models import ProgrammeTemplate, Routine
 from ..pages import render_form
+from ..routines.exercises import visible_exercises
 from ..routines.forms import (
     NewProgrammeForm,
     ProgrammeForm,
@@ -19,19 +20,18 @@ from ..routines.forms import (
     sent_item_fields,
     show_programme_conflicts,
 )
-from ..routines.service import (
+from ..routines.service import create_routine
+from . import bp
+from .service import (
     ProgrammeEdit,
     changes_sentence,
-    create_routine,
     programme_from_template,
     programme_history,
     save_as_template,
     save_programme,
     stored_programme_fields,
-    visible_exercises,
     write_programme_fields,
 )
-from . import bp
 
 
 def _with_routines(share) -> None:

@@ -10,7 +10,9 @@ from ..merge import readable, save_edit, show_loaded
 from ..models import Exercise, Routine, RoutineLog
 from ..pages import delete_after_confirmation, newest_first_page, render_form
 from ..photos import accepts_photo, send_photo
+from ..programmes.service import programme_history
 from . import bp
+from .exercises import exercise_visible_to, save_exercise, visible_exercises
 from .forms import (
     AddExerciseForm,
     DosesForm,
@@ -24,26 +26,18 @@ from .forms import (
     show_answer_clashes,
     show_item_conflicts,
 )
-from .service import (
+from .logs import (
     LoggedExercise,
-    add_exercise,
     add_to_log,
-    create_routine,
-    exercise_visible_to,
     log_fields,
     log_routine,
     log_to_add_to,
-    move_item,
-    programme_history,
-    save_exercise,
     sent_before,
-    stored_item_fields,
     stored_log_fields,
     submission_ids_of_day,
     update_log,
-    visible_exercises,
-    write_item_changes,
 )
+from .service import add_exercise, create_routine, move_item, stored_item_fields, write_item_changes
 
 
 def _today():

@@ -21,14 +21,9 @@ from ..limits import configured, signed_in_account
 from ..models import Exercise, Routine
 from ..pages import CountedPage, page_number, render_form
 from ..photos import accepts_photo
+from ..routines.exercise_history import routine_histories
+from ..routines.exercises import delete_exercise, exercise_in_use, own_exercises, save_exercise
 from ..routines.forms import ExerciseForm
-from ..routines.service import (
-    delete_exercise,
-    exercise_in_use,
-    own_exercises,
-    routine_histories,
-    save_exercise,
-)
 from ..sharing.service import InviteError, redeem_invite
 from ..trends.service import DEFAULT_RANGE, RANGES, build_report, build_trends
 from . import bp

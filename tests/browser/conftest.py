@@ -18,7 +18,8 @@ from selfcare.demo import (
 )
 from selfcare.extensions import db
 from selfcare.models import CLIENT, THERAPIST
-from selfcare.routines.service import create_routine, sync_exercise_library, visible_exercises
+from selfcare.routines.exercises import sync_exercise_library, visible_exercises
+from selfcare.routines.service import create_routine
 
 from ..helpers import settings_for
 from .helpers import (

@@ -6,7 +6,8 @@ import pytest
 
 from selfcare.extensions import db
 from selfcare.models import CheckIn, Measurement, RoutineLog, User
-from selfcare.routines.service import create_routine, visible_exercises
+from selfcare.routines.exercises import visible_exercises
+from selfcare.routines.service import create_routine
 
 from .helpers import PHONE, register
 

@@ -7,7 +7,8 @@ from playwright.sync_api import expect
 from selfcare.account.service import create_token
 from selfcare.extensions import db
 from selfcare.models import ApiToken, Reminder, User
-from selfcare.routines.service import create_routine, visible_exercises
+from selfcare.routines.exercises import visible_exercises
+from selfcare.routines.service import create_routine
 
 from .helpers import register
 

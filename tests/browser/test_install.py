@@ -6,7 +6,8 @@ from playwright.sync_api import expect
 
 from selfcare.extensions import db
 from selfcare.models import CheckIn, RoutineLog, User
-from selfcare.routines.service import create_routine, visible_exercises
+from selfcare.routines.exercises import visible_exercises
+from selfcare.routines.service import create_routine
 
 from .helpers import CHROMIUM, CHROMIUM_ARGS, PHONE, register
 
