@@ -63,7 +63,7 @@ test: $(VENV)/.dev-installed $(AXE) $(BIOME)
 	$(BIN)/ruff format --check .
 	$(BIOME) ci --colors=off
 	node --test tests/js/
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 # The edit-test loop: SQLite only, no browser, nothing marked slow, one worker per core.
 test-fast: $(VENV)/.dev-installed
