@@ -46,12 +46,22 @@ def delete_after_confirmation(row, what: str, back_endpoint: str):
     return render_template("confirm_delete.html", what=what, cancel_url=url_for(back_endpoint))
 
 
+def whole_number(text: str, low: int, high: int) -> int | None:
+    """A query parameter as a whole number from `low` to `high`, else None. ASCII digits only
+    (str.isdigit also takes "¹" and "٣"), and few enough for int() (which refuses more than
+    4,300 digits)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(high))):
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
 def page_number() -> int:
     """?page=N as a whole number from 1 to MAX_PAGE (1 when absent); anything else is a 404."""
-    text = request.args.get("page", "1")
-    if not (text.isascii() and text.isdigit() and len(text) <= 6 and 1 <= int(text) <= MAX_PAGE):
+    number = whole_number(request.args.get("page", "1"), 1, MAX_PAGE)
+    if number is None:
         abort(404)
-    return int(text)
+    return number
 
 
 def newest_first_page(query):

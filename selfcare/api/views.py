@@ -22,6 +22,7 @@ from ..json_bodies import json_object, takes_json
 from ..measurements.forms import MeasurementForm
 from ..measurements.service import add_measurement
 from ..models import CheckIn, IdempotencyKey, Measurement, Routine, RoutineLog, User, utcnow
+from ..pages import whole_number
 from ..routines.logs import log_routine
 from ..submissions import saved_with, submission_id_of_key
 from . import bp
@@ -152,19 +153,13 @@ def page_args() -> tuple[int, int, dict]:
     values = {}
     for name, default, low, high in (("limit", 30, 1, LIST_LIMIT), ("offset", 0, 0, MAX_OFFSET)):
         text = request.args.get(name)
-        # ASCII digits only: str.isdigit also accepts "¹" and "٣".
-        value = default if text is None else (int(text) if _ascii_digits(text) else None)
-        if value is None or not low <= value <= high:
+        value = default if text is None else whole_number(text, low, high)
+        if value is None:
             errors[name] = [f"Use a whole number from {low} to {high}."]
         values[name] = value
     for name in set(request.args) - {"limit", "offset"}:
         errors[name] = ["Unknown parameter: lists take limit and offset."]
     return values["limit"], values["offset"], errors
-
-
-def _ascii_digits(text: str) -> bool:
-    """A short run of 0-9 (Python's int() refuses more than 4,300 digits)."""
-    return text.isascii() and text.isdigit() and len(text) <= 9
 
 
 def listing(model, order_by: tuple, to_json):

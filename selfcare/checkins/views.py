@@ -7,7 +7,15 @@ from werkzeug.datastructures import MultiDict
 
 from ..access import client_required, owned_by, owned_or_404
 from ..appointments.service import latest_therapist_note
-from ..clinical import PAIN_QUESTION, PAST_PAIN_QUESTION, REGIONS, DayKind
+from ..clinical import (
+    PAIN_MAX,
+    PAIN_MIN,
+    PAIN_QUESTION,
+    PAIN_VALUES,
+    PAST_PAIN_QUESTION,
+    REGIONS,
+    DayKind,
+)
 from ..dates import format_day, format_moment, local_today, past_day_problem
 from ..drafts import ROUTINE_BUTTONS
 from ..errors import problem, render_error
@@ -240,7 +248,8 @@ def _today_context(regions: list[str], day) -> dict:
 
 
 def _is_score(value) -> bool:
-    return type(value) is int and 0 <= value <= 10
+    """A pain score as JSON sends it: a whole number on the one pain scale (not true or 5.0)."""
+    return type(value) is int and value in PAIN_VALUES
 
 
 @bp.post("/today/queued")
@@ -290,7 +299,10 @@ def queued_entry():
         or not set(seen) <= set(scores)
         or not all(score is None or _is_score(score) for score in seen.values())
     ):
-        return problem(422, "Scores are whole numbers from 0 to 10 for the regions you rate.")
+        return problem(
+            422,
+            f"Scores are whole numbers from {PAIN_MIN} to {PAIN_MAX} for the regions you rate.",
+        )
     sent = {REGION_FIELD_PREFIX + region: score for region, score in scores.items()}
     # What the phone showed: no scores while offline, or the ones saved elsewhere that the
     # person chose theirs over. Whatever anyone saved since then wins a clash.
