@@ -13,6 +13,7 @@ from selfcare.models import CLIENT, THERAPIST
 from selfcare.routines.exercises import sync_exercise_library
 
 from .helpers import (
+    COMPILED_TEMPLATES,
     FUZZ_EXAMPLES_TRIED,
     NO_POSTGRES,
     POSTGRES_URL,
@@ -117,6 +118,7 @@ def app(database_url, smtp_server):
         "MAIL_PORT": smtp_server.port,
     }
     app = create_app(settings_for(database_url) | mail_server)
+    app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     with app.app_context():
         db.create_all()
         sync_exercise_library()

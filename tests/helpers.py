@@ -15,6 +15,7 @@ from email.message import EmailMessage
 from html.parser import HTMLParser
 
 from itsdangerous import TimestampSigner
+from jinja2 import BytecodeCache
 from sqlalchemy import event, make_url
 
 from selfcare.auth.service import create_user
@@ -90,6 +91,25 @@ HOSTILE_BODIES = {
     "a form": ("application/x-www-form-urlencoded", "note=x"),
     "JSON as text/plain": ("text/plain", '{"note": "x"}'),
 }
+
+
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once for the whole run, not once per test's app: compiling them was
+    most of a short test's time. A template whose source changed is compiled again (the cache
+    checks each one's checksum)."""
+
+    def __init__(self):
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = CompiledTemplates()
 
 
 def settings_for(database_url: str) -> dict:
