@@ -165,8 +165,10 @@ def test_trends_query_count_does_not_grow_with_history(app, count_queries):
                 response = browser.get(f"/trends?range={range_key}")
             assert response.status_code == 200
             counts[account.id, range_key] = counter.count
-    # Five years drawn month by month read their kept periods and the range's two ends.
-    assert counts[large.id, "3m"] == counts[small.id, "3m"]
+    # Five years drawn month by month read their kept periods and the range's two ends. One
+    # more statement names the exercises the figures mention, on the days the generated
+    # history has any in its last fortnight.
+    assert counts[large.id, "3m"] <= counts[small.id, "3m"] + 1, counts
     assert counts[large.id, "all"] <= counts[small.id, "all"] + 2, counts
     assert max(counts.values()) <= 14, counts
 
