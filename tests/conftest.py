@@ -1,5 +1,6 @@
 """Fixtures: an app on a fresh database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)."""
 
+import json
 import socket
 
 import pytest
@@ -12,6 +13,7 @@ from selfcare.mail import DELIVERY
 from selfcare.models import CLIENT, THERAPIST
 from selfcare.routines.exercises import sync_exercise_library
 
+from .browser.helpers import AXE_RESULTS, LIGHTHOUSE_SCORES
 from .helpers import (
     COMPILED_TEMPLATES,
     FUZZ_EXAMPLES_TRIED,
@@ -25,12 +27,39 @@ from .helpers import (
 )
 
 
+def pytest_sessionfinish(session):
+    """A test worker (pytest-xdist) hands what it noted for the record to the controller."""
+    if hasattr(session.config, "workeroutput"):
+        session.config.workeroutput["for_the_record"] = json.dumps(
+            [FUZZ_EXAMPLES_TRIED, AXE_RESULTS, LIGHTHOUSE_SCORES]
+        )
+
+
+def pytest_testnodedown(node, error):
+    """The controller gathers what each worker noted, for the summary below."""
+    noted = getattr(node, "workeroutput", {}).get("for_the_record")
+    if noted:
+        fuzz, axe, lighthouse = json.loads(noted)
+        for name, count in fuzz.items():
+            FUZZ_EXAMPLES_TRIED[name] = FUZZ_EXAMPLES_TRIED.get(name, 0) + count
+        AXE_RESULTS.update(axe)
+        LIGHTHOUSE_SCORES.update(lighthouse)
+
+
 def pytest_terminal_summary(terminalreporter):
     if FUZZ_EXAMPLES_TRIED:
         terminalreporter.section("hypothesis: examples posted per form (all databases)")
         for name, count in sorted(FUZZ_EXAMPLES_TRIED.items()):
             terminalreporter.write_line(f"{name}: {count}")
         terminalreporter.write_line(f"total: {sum(FUZZ_EXAMPLES_TRIED.values())}")
+    if AXE_RESULTS:
+        terminalreporter.section("axe-core, violations by page (rule, impact, nodes)")
+        for page, violations in sorted(AXE_RESULTS.items()):
+            terminalreporter.write_line(f"{page}: {violations or 'none'}")
+    if LIGHTHOUSE_SCORES:
+        terminalreporter.section("Lighthouse, mobile scores by page")
+        for page, scores in LIGHTHOUSE_SCORES.items():
+            terminalreporter.write_line(f"{page}: {scores}")
 
 
 def pytest_report_header():

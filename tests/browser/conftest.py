@@ -28,23 +28,11 @@ from .helpers import (
     BLOCKING_IMPACTS,
     CHROMIUM,
     CHROMIUM_ARGS,
-    LIGHTHOUSE_SCORES,
     LONG_NAME,
     PHONE,
 )
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-
-
-def pytest_terminal_summary(terminalreporter):
-    if AXE_RESULTS:
-        terminalreporter.section("axe-core, violations by page (rule, impact, nodes)")
-        for page, violations in sorted(AXE_RESULTS.items()):
-            terminalreporter.write_line(f"{page}: {violations or 'none'}")
-    if LIGHTHOUSE_SCORES:
-        terminalreporter.section("Lighthouse, mobile scores by page")
-        for page, scores in LIGHTHOUSE_SCORES.items():
-            terminalreporter.write_line(f"{page}: {scores}")
 
 
 @pytest.fixture
