@@ -14,6 +14,7 @@ from .errors import Refused
 
 # Our deepest document is two levels (a check-in's pain scores).
 MAX_DEPTH = 8
+TOO_DEEP = "The body is nested too deeply."
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -41,7 +42,7 @@ def loads(data: bytes | str):
     except BodyRefused:
         raise
     except RecursionError:
-        raise BodyRefused("The body is nested too deeply.") from None
+        raise BodyRefused(TOO_DEEP) from None
     except UnicodeDecodeError:
         raise BodyRefused("Send the body as UTF-8 text.") from None
     except json.JSONDecodeError:
@@ -64,7 +65,7 @@ def _check_values(document: dict) -> None:
                 raise BodyRefused("Text in the body must be valid Unicode.")
         elif isinstance(value, dict | list):
             if depth > MAX_DEPTH:
-                raise BodyRefused("The body is nested too deeply.")
+                raise BodyRefused(TOO_DEEP)
             items = [*value.keys(), *value.values()] if isinstance(value, dict) else value
             waiting.extend((item, depth + 1) for item in items)
 

@@ -127,14 +127,16 @@ def save_edit(
 ):
     """The one flow of every form that edits a saved record (a check-in, a log, a scoring, a
     measurement, doses): merge what `form` sent with what was `stored` before this save,
-    against what its page was loaded with, and `write(changes)` this page's own changes.
+    against what its page was loaded with, and `write(changes)` this page's own changes (when
+    it made any).
     Returns the merge and the form to show: `form` itself when nothing clashed; else
     `shown_again(conflicts)` (the record as now stored, or None to keep the form as sent) with this
     page's value and both versions in words on each field that clashed (`show_mine(form,
     conflicts)` where a page words them its own way), and a snapshot of `stored_again()`, for
     the page to answer 409."""
     merge = merge_edits(read_snapshot(form.loaded.data), sent, stored)
-    write(merge.changes)
+    if merge.changes:
+        write(merge.changes)
     if not merge.conflicts:
         return merge, form
     shown = shown_again(merge.conflicts) or form

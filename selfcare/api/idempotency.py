@@ -15,11 +15,12 @@ from ..submissions import claim_key
 
 HEADER = "Idempotency-Key"
 # Visible ASCII but the quote and backslash: a UUID fits, and so does any token a client makes.
-KEY = re.compile(r"[!#-\[\]-~]{1,255}")
+KEY_MAX_LENGTH = 255
+KEY = re.compile(rf"[!#-\[\]-~]{{1,{KEY_MAX_LENGTH}}}")
 
 
 def key_in(header: str) -> str | None:
-    """The key an Idempotency-Key header carries: 1 to 255 visible ASCII characters, bare or in
+    """The key an Idempotency-Key header carries (KEY), bare or in
     double quotes (a structured-field string, as the draft writes it); None for anything else."""
     if len(header) >= 2 and header[0] == header[-1] == '"':
         header = header[1:-1]
@@ -47,7 +48,9 @@ def idempotent(saved_by):
             key = key_in(header)
             if key is None:
                 return problem(
-                    400, "An Idempotency-Key is 1 to 255 visible ASCII characters, such as a UUID."
+                    400,
+                    f"An Idempotency-Key is 1 to {KEY_MAX_LENGTH} visible ASCII characters, "
+                    "such as a UUID.",
                 )
             digest = request_digest()
             earlier = claim_key(g.api_user.id, key, digest)

@@ -80,7 +80,7 @@ def _checkin_page(day, template: str, page_context=lambda regions: {}):
             form,
             sent,
             checkin_values(existing, regions),
-            lambda changes: _save_changes(day, changes, existing) if changes else None,
+            lambda changes: _save_changes(day, changes, existing),
             stored_again=lambda: checkin_values(checkin_for(current_user.id, day), regions),
             shown_again=lambda _: checkin_form(
                 regions, checkin_for(current_user.id, day), formdata=None
