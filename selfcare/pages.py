@@ -82,12 +82,12 @@ class CountedPage:
     items: list
 
     @classmethod
-    def fetch(cls, page: int, per_page: int, total: int, fetch: Callable[[int, int], list]):
-        """`fetch(offset, limit)` reads one page; pass `page=page_number()`."""
+    def read(cls, page: int, per_page: int, total: int, rows: Callable[[int, int], list]):
+        """`rows(offset, limit)` reads one page's rows; pass `page=page_number()`."""
         offset = (page - 1) * per_page
         if page > 1 and offset >= total:
             abort(404)
-        return cls(page, per_page, total, fetch(offset, per_page) if offset < total else [])
+        return cls(page, per_page, total, rows(offset, per_page) if offset < total else [])
 
     @property
     def pages(self) -> int:

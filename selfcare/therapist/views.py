@@ -43,11 +43,11 @@ def dashboard():
     counts = clients.counts()
     # An unknown flag shows everyone rather than an error: it can only come from an edited link.
     flag = request.args.get("flag", "") if request.args.get("flag") in FLAGS else ""
-    page = CountedPage.fetch(
+    page = CountedPage.read(
         page=page_number(),
         per_page=DASHBOARD_PAGE_SIZE,
         total=counts.by_flag[flag] if flag else counts.total,
-        fetch=lambda offset, limit: clients.rows(flag, offset, limit),
+        rows=lambda offset, limit: clients.rows(flag, offset, limit),
     )
     page_html = render_template(
         "therapist/dashboard.html",
