@@ -1,6 +1,7 @@
 """Fixtures: an app on a fresh database (SQLite, and PostgreSQL when TEST_DATABASE_URL is set)."""
 
 import json
+import shutil
 import socket
 
 import pytest
@@ -90,10 +91,25 @@ def fresh_postgres_schema():
     return POSTGRES_URL
 
 
+@pytest.fixture(scope="session")
+def prepared_sqlite_file(tmp_path_factory):
+    """The schema and the exercise library built once per run (per worker); each SQLite test
+    starts from a copy, which costs a fraction of building them again."""
+    path = tmp_path_factory.mktemp("prepared") / "prepared.db"
+    app = create_app(settings_for(f"sqlite:///{path}"))
+    with app.app_context():
+        db.create_all()
+        sync_exercise_library()
+        db.engine.dispose()
+    return path
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database_url(request, tmp_path):
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'test.db'}"
+        path = tmp_path / "test.db"
+        shutil.copyfile(request.getfixturevalue("prepared_sqlite_file"), path)
+        return f"sqlite:///{path}"
     if not POSTGRES_URL:
         pytest.skip(NO_POSTGRES)
     return request.getfixturevalue("fresh_postgres_schema")
@@ -148,18 +164,33 @@ def app(database_url, smtp_server):
     }
     app = create_app(settings_for(database_url) | mail_server)
     app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
-    with app.app_context():
-        db.create_all()
-        sync_exercise_library()
+    if not database_url.startswith("sqlite"):
+        # The schema is fresh_postgres_schema's; the rows went with the last test.
+        with app.app_context():
+            sync_exercise_library()
     yield app
     # Mail still on its way would land in the next test's mailbox.
     app.extensions[DELIVERY].shutdown(wait=True)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
-            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-            with db.engine.begin() as connection:
-                connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            _empty_postgres_tables()
         db.engine.dispose()
+
+
+def _empty_postgres_tables():
+    """Every row gone and every id counting from 1 again, in one round trip: a tenth of what
+    TRUNCATE costs on tables this small."""
+    # The names are the models' own and PostgreSQL's, never input.
+    with db.engine.begin() as connection:
+        sequences = connection.scalars(
+            text("SELECT sequencename FROM pg_sequences WHERE schemaname = 'public'")
+        )
+        connection.exec_driver_sql(
+            "; ".join(
+                [f'DELETE FROM "{table.name}"' for table in reversed(db.metadata.sorted_tables)]  # noqa: S608
+                + [f'ALTER SEQUENCE "{sequence}" RESTART' for sequence in sequences]
+            )
+        )
 
 
 @pytest.fixture
