@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from flask import Response
 from sqlalchemy import literal
 
-from .clinical import DIFFICULTIES, MOVEMENTS, PAIN_LOINC, REGIONS
+from .clinical import DIFFICULTIES, MOVEMENTS, PAIN_LOINC, REGIONS, Movement, Region
 from .dates import to_local
 from .dose import Dose
 from .extensions import db
@@ -36,6 +36,7 @@ from .outcomes.service import psfs_score_rows
 SNOMED = "http://snomed.info/sct"
 UCUM = "http://unitsofmeasure.org"
 LOINC = "http://loinc.org"
+OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 EXPORT_NAMESPACE = uuid.UUID("0b6f3c1e-6c55-4f38-9d0e-5e1b7a2c9f41")
 MOVEMENT_SYSTEM = "urn:selfcare:rom-movement"  # our own code list: the movement ids
 LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
@@ -178,152 +179,177 @@ def _figures_table(client: User, parts: frozenset[str]) -> Table:
 
 
 def _tables(client: User) -> dict[str, Table]:
+    return {
+        "checkins.csv": _checkins_table(client),
+        "pain_scores.csv": _pain_scores_table(client),
+        "routines.csv": _routines_table(client),
+        "routine_logs.csv": _routine_logs_table(client),
+        "measurements.csv": _measurements_table(client),
+        "appointments.csv": _appointments_table(client),
+        "psfs.csv": _psfs_table(client),
+    }
+
+
+def _checkins_table(client: User) -> Table:
     checkins = db.session.scalars(
         db.select(CheckIn).filter_by(user_id=client.id).order_by(CheckIn.day)
     ).all()
+    return Table(
+        [
+            "date",
+            "day type",
+            "stiffness (0-10)",
+            "sleep quality (0-10)",
+            "stress (0-10)",
+            "pain medication taken",
+            "medication",
+            "note",
+        ],
+        (
+            [
+                c.day.isoformat(),
+                c.day_kind,
+                c.stiffness,
+                c.sleep_quality,
+                c.stress,
+                {True: "yes", False: "no"}.get(c.medication_taken, ""),
+                c.medication_note or "",
+                c.note or "",
+            ]
+            for c in checkins
+        ),
+    )
+
+
+def _pain_scores_table(client: User) -> Table:
     scores = db.session.execute(
         db.select(CheckIn.day, PainScore.region, PainScore.score)
         .join(PainScore, PainScore.checkin_id == CheckIn.id)
         .where(CheckIn.user_id == client.id)
         .order_by(CheckIn.day, PainScore.region)
     ).all()
+    return Table(
+        [
+            "date",
+            "region",
+            "region name",
+            "pain (0-10, 0 = no pain, 10 = worst pain imaginable)",
+        ],
+        (
+            [
+                day.isoformat(),
+                region,
+                REGIONS[region].label if region in REGIONS else region,
+                score,
+            ]
+            for day, region, score in scores
+        ),
+    )
+
+
+def _routines_table(client: User) -> Table:
     items = db.session.execute(
         db.select(Routine, RoutineItem)
         .join(RoutineItem, RoutineItem.routine_id == Routine.id)
         .where(Routine.user_id == client.id)
         .order_by(Routine.id, RoutineItem.position)
     ).all()
+    return Table(
+        ["routine", "archived", "order", "exercise", *DOSE_HEADERS],
+        (
+            [
+                routine.name,
+                "yes" if routine.archived else "no",
+                item.position + 1,
+                item.exercise.name,
+                *_dose_cells(item.dose),
+            ]
+            for routine, item in items
+        ),
+    )
+
+
+def _routine_logs_table(client: User) -> Table:
     logged = db.session.execute(
         db.select(RoutineLog, RoutineLogItem)
         .join(RoutineLogItem, RoutineLogItem.log_id == RoutineLog.id)
         .where(RoutineLog.user_id == client.id)
         .order_by(RoutineLog.day, RoutineLog.id, RoutineLogItem.id)
     ).all()
+    return Table(
+        [
+            "date",
+            "logged at (local time)",
+            "routine",
+            "effort (0-10)",
+            "note",
+            "exercise",
+            "done",
+            *DOSE_HEADERS,
+            PAIN_DURING_HEADER,
+            "how it felt",
+        ],
+        (
+            [
+                log.day.isoformat(),
+                _local(log.logged_at, client),
+                log.routine.name,
+                log.effort,
+                log.note or "",
+                item.exercise.name,
+                "yes" if item.done else "no",
+                *_dose_cells(item.dose),
+                item.pain_during,
+                DIFFICULTIES.get(item.difficulty, ""),
+            ]
+            for log, item in logged
+        ),
+    )
+
+
+def _measurements_table(client: User) -> Table:
     measurements = db.session.scalars(
         db.select(Measurement)
         .filter_by(user_id=client.id)
         .order_by(Measurement.day, Measurement.id)
     ).all()
+    return Table(
+        ["date", "movement", "movement name", "side", "value (deg)", "value (cm)", "note"],
+        (
+            [
+                m.day.isoformat(),
+                m.movement,
+                MOVEMENTS[m.movement].label if m.movement in MOVEMENTS else m.movement,
+                m.side or "",
+                m.value if m.unit == "deg" else "",
+                m.value if m.unit == "cm" else "",
+                m.note or "",
+            ]
+            for m in measurements
+        ),
+    )
+
+
+def _appointments_table(client: User) -> Table:
     appointments = db.session.scalars(
         db.select(Appointment).filter_by(client_id=client.id).order_by(Appointment.day)
     ).all()
-    psfs = psfs_score_rows(client.id)
-    return {
-        "checkins.csv": Table(
-            [
-                "date",
-                "day type",
-                "stiffness (0-10)",
-                "sleep quality (0-10)",
-                "stress (0-10)",
-                "pain medication taken",
-                "medication",
-                "note",
-            ],
-            (
-                [
-                    c.day.isoformat(),
-                    c.day_kind,
-                    c.stiffness,
-                    c.sleep_quality,
-                    c.stress,
-                    {True: "yes", False: "no"}.get(c.medication_taken, ""),
-                    c.medication_note or "",
-                    c.note or "",
-                ]
-                for c in checkins
-            ),
+    return Table(["date", "note"], ([a.day.isoformat(), a.note or ""] for a in appointments))
+
+
+def _psfs_table(client: User) -> Table:
+    return Table(
+        [
+            "date",
+            "activity",
+            "score (0-10, 0 = unable, 10 = as before)",
+            "entered with the therapist",
+        ],
+        (
+            [row.day.isoformat(), row.name, row.score, "yes" if row.entered_by_id else "no"]
+            for row in psfs_score_rows(client.id)
         ),
-        "pain_scores.csv": Table(
-            [
-                "date",
-                "region",
-                "region name",
-                "pain (0-10, 0 = no pain, 10 = worst pain imaginable)",
-            ],
-            (
-                [
-                    day.isoformat(),
-                    region,
-                    REGIONS[region].label if region in REGIONS else region,
-                    score,
-                ]
-                for day, region, score in scores
-            ),
-        ),
-        "routines.csv": Table(
-            ["routine", "archived", "order", "exercise", *DOSE_HEADERS],
-            (
-                [
-                    routine.name,
-                    "yes" if routine.archived else "no",
-                    item.position + 1,
-                    item.exercise.name,
-                    *_dose_cells(item.dose),
-                ]
-                for routine, item in items
-            ),
-        ),
-        "routine_logs.csv": Table(
-            [
-                "date",
-                "logged at (local time)",
-                "routine",
-                "effort (0-10)",
-                "note",
-                "exercise",
-                "done",
-                *DOSE_HEADERS,
-                PAIN_DURING_HEADER,
-                "how it felt",
-            ],
-            (
-                [
-                    log.day.isoformat(),
-                    _local(log.logged_at, client),
-                    log.routine.name,
-                    log.effort,
-                    log.note or "",
-                    item.exercise.name,
-                    "yes" if item.done else "no",
-                    *_dose_cells(item.dose),
-                    item.pain_during,
-                    DIFFICULTIES.get(item.difficulty, ""),
-                ]
-                for log, item in logged
-            ),
-        ),
-        "measurements.csv": Table(
-            ["date", "movement", "movement name", "side", "value (deg)", "value (cm)", "note"],
-            (
-                [
-                    m.day.isoformat(),
-                    m.movement,
-                    MOVEMENTS[m.movement].label if m.movement in MOVEMENTS else m.movement,
-                    m.side or "",
-                    m.value if m.unit == "deg" else "",
-                    m.value if m.unit == "cm" else "",
-                    m.note or "",
-                ]
-                for m in measurements
-            ),
-        ),
-        "appointments.csv": Table(
-            ["date", "note"], ([a.day.isoformat(), a.note or ""] for a in appointments)
-        ),
-        "psfs.csv": Table(
-            [
-                "date",
-                "activity",
-                "score (0-10, 0 = unable, 10 = as before)",
-                "entered with the therapist",
-            ],
-            (
-                [row.day.isoformat(), row.name, row.score, "yes" if row.entered_by_id else "no"]
-                for row in psfs
-            ),
-        ),
-    }
+    )
 
 
 def csv_zip(client: User, parts: frozenset[str] = ALL_PARTS) -> bytes:
@@ -338,137 +364,143 @@ def _coding(system: str, code: str, display: str) -> dict:
     return {"system": system, "code": code, "display": display}
 
 
-def _region_site(region_key: str) -> dict:
-    region = REGIONS[region_key]
+def _region_site(region: Region) -> dict:
     return {"coding": [_coding(SNOMED, region.snomed_code, region.label)], "text": region.label}
+
+
+def _category(code: str, display: str) -> list[dict]:
+    return [{"coding": [_coding(OBSERVATION_CATEGORY, code, display)]}]
 
 
 def fhir_bundle(client: User, parts: frozenset[str] = ALL_PARTS) -> dict:
     """A FHIR R4 Bundle (type collection): the Patient, an Observation per pain score and per
     range-of-motion measurement, a Procedure per routine done and a QuestionnaireResponse per
     PSFS scoring; of those, the parts `parts` names, notes only with "notes"."""
-    patient_ref = {"reference": _urn(f"patient-{client.id}")}
+    patient_id = f"patient-{client.id}"
+    patient_ref = {"reference": _urn(patient_id)}
     entries = [
-        {
-            "fullUrl": patient_ref["reference"],
-            "resource": {
-                "resourceType": "Patient",
-                "id": f"patient-{client.id}",
-                "name": [{"text": client.name}],
-            },
-        }
+        _entry("Patient", patient_id, {"name": [{"text": client.name}]}),
+        *_pain_observations(client.id, patient_ref, parts),
+        *_rom_observations(client.id, patient_ref, parts),
+        *_routine_procedures(client.id, patient_ref, parts),
+        *_psfs_responses(client.id, patient_ref, literal("pain" in parts)),
     ]
+    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+
+
+def _pain_observations(client_id: int, patient_ref: dict, parts: frozenset[str]) -> list[dict]:
+    """An Observation per pain score, of the regions we still know."""
     scores = db.session.execute(
         db.select(PainScore.id, CheckIn.day, PainScore.region, PainScore.score)
         .join(CheckIn, PainScore.checkin_id == CheckIn.id)
-        .where(CheckIn.user_id == client.id, literal("pain" in parts))
+        .where(CheckIn.user_id == client_id, literal("pain" in parts))
         .order_by(CheckIn.day, PainScore.id)
     ).all()
-    for score_id, day, region, score in scores:
-        if region not in REGIONS:
-            continue
-        entries.append(
-            _entry(
-                "Observation",
-                f"pain-{score_id}",
-                {
-                    "status": "final",
-                    "category": [
-                        {
-                            "coding": [
-                                _coding(
-                                    "http://terminology.hl7.org/CodeSystem/observation-category",
-                                    "survey",
-                                    "Survey",
-                                )
-                            ]
-                        }
-                    ],
-                    "code": {"coding": [_coding(LOINC, PAIN_LOINC["code"], PAIN_LOINC["display"])]},
-                    "subject": patient_ref,
-                    "effectiveDateTime": day.isoformat(),
-                    "valueQuantity": {
-                        "value": score,
-                        "unit": "{score}",
-                        "system": UCUM,
-                        "code": "{score}",
-                    },
-                    "bodySite": _region_site(region),
+    return [
+        _entry(
+            "Observation",
+            f"pain-{score_id}",
+            {
+                "status": "final",
+                "category": _category("survey", "Survey"),
+                "code": {"coding": [_coding(LOINC, PAIN_LOINC["code"], PAIN_LOINC["display"])]},
+                "subject": patient_ref,
+                "effectiveDateTime": day.isoformat(),
+                "valueQuantity": {
+                    "value": score,
+                    "unit": "{score}",
+                    "system": UCUM,
+                    "code": "{score}",
                 },
-            )
+                "bodySite": _region_site(REGIONS[region]),
+            },
         )
-    for m in db.session.scalars(
+        for score_id, day, region, score in scores
+        if region in REGIONS
+    ]
+
+
+def _rom_observations(client_id: int, patient_ref: dict, parts: frozenset[str]) -> list[dict]:
+    """An Observation per range-of-motion measurement, of the movements we still know."""
+    measurements = db.session.scalars(
         db.select(Measurement)
-        .where(Measurement.user_id == client.id, literal("motion" in parts))
+        .where(Measurement.user_id == client_id, literal("motion" in parts))
         .order_by(Measurement.day, Measurement.id)
-    ):
-        movement = MOVEMENTS.get(m.movement)
-        if movement is None:
-            continue
-        base = (
-            REGIONS.get(movement.region)
-            or REGIONS.get(f"{movement.region}_{m.side}")
-            or REGIONS["back_general"]
-        )
-        observation = {
-            "status": "final",
-            "category": [
-                {
-                    "coding": [
-                        _coding(
-                            "http://terminology.hl7.org/CodeSystem/observation-category",
-                            "exam",
-                            "Exam",
-                        )
-                    ]
-                }
-            ],
-            "code": {
-                "coding": [_coding(MOVEMENT_SYSTEM, movement.key, movement.label)],
-                "text": movement.label,
-            },
-            "subject": patient_ref,
-            "performer": [patient_ref],
-            "effectiveDateTime": m.day.isoformat(),
-            "valueQuantity": {"value": m.value, "unit": m.unit, "system": UCUM, "code": m.unit},
-            "bodySite": {
-                "coding": [_coding(SNOMED, base.snomed_code, base.label)],
-                "text": base.label,
-            },
-        }
-        if m.side:
-            code, display = LATERALITY[m.side]
-            observation["component"] = [
-                {
-                    "code": {"coding": [_coding(SNOMED, *LATERALITY_CODE)]},
-                    "valueCodeableConcept": {"coding": [_coding(SNOMED, code, display)]},
-                }
-            ]
-        if m.note and "notes" in parts:
-            observation["note"] = [{"text": m.note}]
-        entries.append(_entry("Observation", f"rom-{m.id}", observation))
-    for log in db.session.scalars(
+    )
+    return [
+        _entry("Observation", f"rom-{m.id}", _rom_observation(m, patient_ref, "notes" in parts))
+        for m in measurements
+        if m.movement in MOVEMENTS
+    ]
+
+
+def _rom_observation(m: Measurement, patient_ref: dict, with_note: bool) -> dict:
+    movement = MOVEMENTS[m.movement]
+    observation = {
+        "status": "final",
+        "category": _category("exam", "Exam"),
+        "code": {
+            "coding": [_coding(MOVEMENT_SYSTEM, movement.key, movement.label)],
+            "text": movement.label,
+        },
+        "subject": patient_ref,
+        "performer": [patient_ref],
+        "effectiveDateTime": m.day.isoformat(),
+        "valueQuantity": {"value": m.value, "unit": m.unit, "system": UCUM, "code": m.unit},
+        "bodySite": _region_site(_measured_region(movement, m.side)),
+    }
+    if m.side:
+        code, display = LATERALITY[m.side]
+        observation["component"] = [
+            {
+                "code": {"coding": [_coding(SNOMED, *LATERALITY_CODE)]},
+                "valueCodeableConcept": {"coding": [_coding(SNOMED, code, display)]},
+            }
+        ]
+    if m.note and with_note:
+        observation["note"] = [{"text": m.note}]
+    return observation
+
+
+def _measured_region(movement: Movement, side: str | None) -> Region:
+    """Where a movement is measured: a movement names a sided region without its side ("hip"),
+    which the measurement's side completes ("hip_left"); the back at large when neither is known."""
+    return (
+        REGIONS.get(movement.region)
+        or REGIONS.get(f"{movement.region}_{side}")
+        or REGIONS["back_general"]
+    )
+
+
+def _routine_procedures(client_id: int, patient_ref: dict, parts: frozenset[str]) -> list[dict]:
+    """A Procedure per routine done: the exercises, the effort and the note in its note."""
+    logs = db.session.scalars(
         db.select(RoutineLog)
-        .where(RoutineLog.user_id == client.id, literal("routines" in parts))
+        .where(RoutineLog.user_id == client_id, literal("routines" in parts))
         .order_by(RoutineLog.day, RoutineLog.id)
-    ):
-        procedure = {
-            "status": "completed",
-            "code": {"coding": [_coding(SNOMED, *EXERCISE_THERAPY)], "text": log.routine.name},
-            "subject": patient_ref,
-            "performedDateTime": log.day.isoformat(),
-            "performer": [{"actor": patient_ref}],
-        }
-        notes = [_logged_item_text(item, with_pain="pain" in parts) for item in log.items]
-        if log.effort is not None:
-            notes.append(f"Effort {log.effort}/10")
-        if log.note and "notes" in parts:
-            notes.append(log.note)
-        if notes:
-            procedure["note"] = [{"text": "; ".join(notes)}]
-        entries.append(_entry("Procedure", f"routine-log-{log.id}", procedure))
-    entries += _psfs_responses(client.id, patient_ref, literal("pain" in parts))
-    return {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    )
+    return [
+        _entry("Procedure", f"routine-log-{log.id}", _procedure(log, patient_ref, parts))
+        for log in logs
+    ]
+
+
+def _procedure(log: RoutineLog, patient_ref: dict, parts: frozenset[str]) -> dict:
+    procedure = {
+        "status": "completed",
+        "code": {"coding": [_coding(SNOMED, *EXERCISE_THERAPY)], "text": log.routine.name},
+        "subject": patient_ref,
+        "performedDateTime": log.day.isoformat(),
+        "performer": [{"actor": patient_ref}],
+    }
+    notes = [_logged_item_text(item, with_pain="pain" in parts) for item in log.items]
+    if log.effort is not None:
+        notes.append(f"Effort {log.effort}/10")
+    if log.note and "notes" in parts:
+        notes.append(log.note)
+    if notes:
+        procedure["note"] = [{"text": "; ".join(notes)}]
+    return procedure
 
 
 def _psfs_responses(client_id: int, patient_ref: dict, wanted) -> list[dict]:

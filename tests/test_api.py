@@ -114,6 +114,9 @@ def test_create_and_list_checkins(app, client, token, client_user):
         ({"pain": {"neck": 11}}, "pain_neck", "Choose a whole number from 0 to 10."),
         ({"pain": {"tail": 3}}, "pain", "Regions are"),
         ({"date": "2999-01-01"}, "date", "in the future"),
+        ({"date": "1999-12-31"}, "date", "from 2000 onwards"),
+        ({"date": "15/01/2026"}, "date", "Not a valid date value."),
+        ({"date": ""}, "date", "Not a valid date value."),
         ({"note": "x" * 10_000}, "note", "to 1,000 characters or fewer"),
         ({"day_kind": "awful"}, "day_kind", "Not a valid choice"),
         # JSON types as the document gives them: text that a form would read as a number (or as
@@ -130,6 +133,16 @@ def test_checkin_validation_matches_the_form(app, client, token, body, field, me
     response = client.post("/api/v1/checkins", headers=auth(token), json=body)
     assert response.status_code == 422
     assert any(message in text for text in response.json["errors"][field])
+    assert count_rows(app, CheckIn) == 0
+
+
+def test_a_checkins_date_is_checked_with_its_other_fields(app, client, token):
+    """The form reads the date with the rest, as it does for logs and measurements: every
+    field that needs another look is named at once."""
+    body = {"date": "2999-01-01", "pain": {"neck": 11}}
+    response = client.post("/api/v1/checkins", headers=auth(token), json=body)
+    assert response.status_code == 422
+    assert set(response.json["errors"]) == {"date", "pain_neck"}
     assert count_rows(app, CheckIn) == 0
 
 
@@ -585,6 +598,16 @@ def test_the_check_in_a_key_saved_is_answered_not_written_again(app, client, tok
     assert again.status_code == 200 and again.json["pain"] == {"neck": 7}
     [score] = fetch_all(app, PainScore)
     assert score.score == 7
+
+
+def test_a_checkin_sent_again_with_its_key_finds_the_day_the_form_read(app, client, token):
+    """A date the form reads but date.fromisoformat doesn't (no leading zeros) is the same
+    day when the request comes again with its key."""
+    body = {"date": "2026-1-5", "pain": {"neck": 4}}
+    first = client.post("/api/v1/checkins", json=body, headers=with_key(token, "k"))
+    again = client.post("/api/v1/checkins", json=body, headers=with_key(token, "k"))
+    assert (first.status_code, again.status_code) == (201, 200), again.json
+    assert again.json == first.json and first.json["date"] == "2026-01-05"
 
 
 def test_what_a_key_saved_deleted_since_is_not_saved_again(app, client, token, client_user):

@@ -1,6 +1,7 @@
 from wtforms import IntegerField
 from wtforms.validators import InputRequired
 
+from ..checkins.forms import CheckInForm
 from ..forms import (
     DatedForm,
     ScaleField,
@@ -26,3 +27,9 @@ class ApiRoutineLogForm(DatedForm):
     day = day_field("Day")
     effort = ScaleField("Effort", low="no effort", high="as hard as it gets")
     note = note_field("Note")
+
+
+class ApiCheckInForm(DatedForm, CheckInForm):
+    """A check-in with the day it is for, which the page has in its address."""
+
+    day = day_field("Date")

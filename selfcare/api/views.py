@@ -2,7 +2,6 @@
 messages) are the same; their errors come back as a 422 with errors per field."""
 
 import uuid
-from datetime import date
 from functools import cache, wraps
 
 from flask import g, jsonify, request
@@ -13,7 +12,7 @@ from ..account.service import find_token, token_used
 from ..checkins.forms import REGION_FIELD_PREFIX, checkin_form
 from ..checkins.service import checkin_for, save_checkin
 from ..clinical import MOVEMENTS, REGIONS
-from ..dates import local_today, past_day_problem
+from ..dates import local_today
 from ..errors import problem
 from ..extensions import csrf, db
 from ..figures.kept import exercise_names, figures_of
@@ -26,7 +25,7 @@ from ..pages import whole_number
 from ..routines.logs import log_routine
 from ..submissions import saved_with, submission_id_of_key
 from . import bp
-from .forms import ApiRoutineLogForm
+from .forms import ApiCheckInForm, ApiRoutineLogForm
 from .idempotency import idempotent
 from .openapi import openapi_document
 
@@ -214,9 +213,11 @@ def list_checkins():
 def _checkin_saved_with(key: IdempotencyKey) -> dict | None:
     """The check-in of the day the request with `key` saved: its date, or its sender's today
     when it came. The body is the same as then (the digests match), so it is valid."""
-    text = json_object().get("date")
-    day = date.fromisoformat(text) if text else local_today(g.api_user.timezone, now=key.created_at)
-    checkin = checkin_for(g.api_user.id, day)
+    today = local_today(g.api_user.timezone, now=key.created_at)
+    sent = {"date": json_object().get("date") or today.isoformat()}
+    # Read by the form, as it was when saved: it takes dates fromisoformat would not ("2026-1-5").
+    form = ApiCheckInForm(formdata=as_formdata(sent, FORM_NAMES), meta={"csrf": False}, today=today)
+    checkin = checkin_for(g.api_user.id, form.day.data)
     return checkin_json(checkin) if checkin else None
 
 
@@ -232,32 +233,21 @@ def create_checkin():
     if not set(pain) <= set(REGIONS):
         return invalid({"pain": [f"Regions are: {', '.join(REGIONS)}."]})
     today = local_today(g.api_user.timezone)
-    day, error = _entry_day(body.get("date"), today)
-    if error:
-        return invalid({"date": [error]})
-    formdata = as_formdata({k: v for k, v in body.items() if k != "date"}, {})
+    body.setdefault("date", today.isoformat())
+    formdata = as_formdata(body, FORM_NAMES)
     for region, score in pain.items():
         formdata.add(REGION_FIELD_PREFIX + region, "" if score is None else str(score))
-    form = checkin_form(list(pain), formdata=formdata, meta={"csrf": False})
+    form = checkin_form(
+        list(pain), base=ApiCheckInForm, formdata=formdata, meta={"csrf": False}, today=today
+    )
     if not form.validate():
-        return field_errors(form, {})
+        return field_errors(form, FORM_NAMES)
+    day = form.day.data
     existed = db.session.scalar(db.select(CheckIn.id).filter_by(user_id=g.api_user.id, day=day))
     checkin = save_checkin(g.api_user.id, day, form.scores(), form.details())
     response = jsonify(checkin_json(checkin))
     response.status_code = 200 if existed else 201
     return response
-
-
-def _entry_day(text, today):
-    """The date of a check-in: today when not given; the same bounds as every entry's day."""
-    if text is None:
-        return today, None
-    try:
-        day = date.fromisoformat(str(text))
-    except ValueError:
-        return None, "Use a date like 2026-03-01."
-    problem_text = past_day_problem(day, today)
-    return (None, problem_text) if problem_text else (day, None)
 
 
 def routine_log_json(log: RoutineLog) -> dict:

@@ -128,7 +128,7 @@ class QueuedEntryForm(Form):
 
 
 @lru_cache(maxsize=256)
-def _form_class(region_keys: tuple[str, ...]) -> type[CheckInForm]:
+def _form_class(region_keys: tuple[str, ...], base: type[CheckInForm]) -> type[CheckInForm]:
     """The form class for these regions, made once per worker: making a class is slow."""
     fields = {
         REGION_FIELD_PREFIX + key: ScaleField(
@@ -136,14 +136,17 @@ def _form_class(region_keys: tuple[str, ...]) -> type[CheckInForm]:
         )
         for key in region_keys
     }
-    form_class = type("RegionCheckInForm", (CheckInForm,), fields)
+    form_class = type("RegionCheckInForm", (base,), fields)
     form_class.region_keys = region_keys
     return form_class
 
 
-def checkin_form(region_keys: list[str], checkin=None, **form_kwargs) -> CheckInForm:
-    """A check-in form with a pain row for each region, filled from `checkin` when editing."""
-    form_class = _form_class(tuple(region_keys))
+def checkin_form(
+    region_keys: list[str], checkin=None, base: type[CheckInForm] = CheckInForm, **form_kwargs
+) -> CheckInForm:
+    """A check-in form with a pain row for each region, filled from `checkin` when editing;
+    `base` may add fields to CheckInForm's."""
+    form_class = _form_class(tuple(region_keys), base)
     if checkin is None:
         return form_class(**form_kwargs)
     scores = checkin.score_by_region()
