@@ -39,6 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
         errors,
         home,
         json_bodies,
+        languages,
         mail,
         photos,
         security,
@@ -68,6 +69,7 @@ def create_app(config: dict | None = None) -> Flask:
     figures_listener.init_app(app)
     errors.init_app(app)
     json_bodies.init_app(app)
+    languages.init_app(app)
     mail.init_app(app)
     security.init_app(app)
     photos.init_app(app)

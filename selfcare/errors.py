@@ -4,6 +4,7 @@ from contextlib import suppress
 from http import HTTPStatus
 
 from flask import Flask, current_app, flash, jsonify, redirect, render_template, request
+from flask_babel import force_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -11,6 +12,7 @@ from werkzeug.exceptions import HTTPException, SecurityError
 from . import security_log
 from .drafts import from_this_site, keep_and_log_in_again
 from .extensions import db
+from .languages import browser_language
 
 API_PREFIX = "/api/"
 
@@ -104,7 +106,9 @@ def _handle_database_down(error: OperationalError):
         response = problem(503, "The service can't reach its database. Try again shortly.")
         response.headers.update(headers)
         return response
-    page = current_app.jinja_env.get_template("unavailable.html").render()
+    # The person's own language is in the database: the browser's is the best guess.
+    with force_locale(browser_language()):
+        page = current_app.jinja_env.get_template("unavailable.html").render()
     return page, 503, headers
 
 

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import Length, Optional, ValidationError
 
 from .clinical import PAIN_VALUES
-from .dates import past_day_problem, timezone_names, too_early_problem
+from .dates import past_day_problem, timezone_names, too_early_problem, weekday_names
 from .dose import Dose
 from .drafts import draft_formdata
 
@@ -254,3 +254,8 @@ class TimezoneField(SelectField):
             validate_choice=False,  # _known_zone says it more plainly
             **kwargs,
         )
+
+
+def weekday_choices() -> list[SelectChoice]:
+    """The days of the week to tick, Monday first, in the reader's language."""
+    return [SelectChoice(str(day), name) for day, name in enumerate(weekday_names())]

@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from flask import Flask, current_app, render_template, request, url_for
+from flask_babel import force_locale
 from flask_mailman import EmailMultiAlternatives, Mail
 
 from .extensions import limiter, owner_only
@@ -38,19 +39,25 @@ def link(endpoint: str, **values) -> str:
     return url_for(endpoint, _external=True, **values)
 
 
-def compose(to: str, subject: str, template: str, **context) -> EmailMultiAlternatives:
-    """templates/mail/<template>.txt and .html, rendered into one mail."""
-    context |= {"subject": subject, "site": link("home.index")}
-    message = EmailMultiAlternatives(
-        subject=subject, body=render_template(f"mail/{template}.txt", **context), to=[to]
-    )
-    message.attach_alternative(render_template(f"mail/{template}.html", **context), "text/html")
+def compose(
+    to: str, subject: str, template: str, *, language: str, **context
+) -> EmailMultiAlternatives:
+    """templates/mail/<template>.txt and .html, rendered into one mail in the recipient's
+    language (the subject may be a lazy string, read out in that language here)."""
+    with force_locale(language):
+        context |= {"subject": str(subject), "site": link("home.index")}
+        message = EmailMultiAlternatives(
+            subject=context["subject"],
+            body=render_template(f"mail/{template}.txt", **context),
+            to=[to],
+        )
+        message.attach_alternative(render_template(f"mail/{template}.html", **context), "text/html")
     return message
 
 
-def send_mail(to: str, subject: str, template: str, **context) -> None:
+def send_mail(to: str, subject: str, template: str, *, language: str, **context) -> None:
     """Compose the mail and queue it for delivery."""
-    message = compose(to, subject, template, **context)
+    message = compose(to, subject, template, language=language, **context)
     app = current_app._get_current_object()
     app.extensions[DELIVERY].submit(_deliver, app, message)
 

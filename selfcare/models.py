@@ -71,6 +71,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(16))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    # The code of the language the product speaks to this person in (languages.LANGUAGES).
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When the person last followed a link mailed to `email`; None until they have.
     email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -22,7 +22,7 @@ from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
-from .dates import MONTH_NAMES, WEEKDAY_NAMES
+from .dates import month_names, weekday_names
 
 WIDTH = 320
 HEIGHT = 210
@@ -61,7 +61,7 @@ class TimeAxis:
         if days <= 31:
             step = -(-days // 4)
             marks = [self.start + timedelta(days=offset) for offset in range(0, days + 1, step)]
-            return [Tick(day, f"{day.day} {MONTH_NAMES[day.month - 1]}") for day in marks]
+            return [Tick(day, f"{day.day} {month_names()[day.month - 1]}") for day in marks]
         months_step = 1 if days <= 130 else 3 if days <= 400 else 6 if days <= 800 else 12
         marks, year, month = [], self.start.year, self.start.month
         while True:
@@ -78,7 +78,7 @@ class TimeAxis:
         return [
             Tick(
                 day,
-                MONTH_NAMES[day.month - 1],
+                month_names()[day.month - 1],
                 str(day.year) if index == 0 or day.month == 1 else "",
             )
             for index, day in enumerate(marks[:5])
@@ -292,7 +292,8 @@ GAP = 2
 PITCH = CELL + GAP
 # Room for the weekday names on the left and the month names on top.
 CALENDAR_LEFT, CALENDAR_TOP = 30, 16
-WEEKDAY_LABELS = {row: WEEKDAY_NAMES[row] for row in (0, 2, 4, 6)}
+# The rows that carry a weekday's name.
+LABELLED_WEEKDAYS = (0, 2, 4, 6)
 
 
 def adherence_calendar(
@@ -335,7 +336,7 @@ def adherence_calendar(
     height = CALENDAR_TOP + 7 * PITCH + 2
     body = [
         f'<text class="chart-label" x="0" y="{CALENDAR_TOP + row * PITCH + CELL - 1}">{name}</text>'
-        for row, name in WEEKDAY_LABELS.items()
+        for row, name in ((row, weekday_names()[row]) for row in LABELLED_WEEKDAYS)
     ]
     body += _month_labels(first_monday, weeks)
     body += [
@@ -362,7 +363,7 @@ def _month_labels(first_monday: date, weeks: int) -> list[str]:
             month_start = sunday if sunday.month != monday.month else monday
         else:
             continue
-        name = MONTH_NAMES[month_start.month - 1]
+        name = month_names()[month_start.month - 1]
         if month_start.month == 1 and week < weeks - 3:
             name += f" {month_start.year}"
         x = CALENDAR_LEFT + week * PITCH

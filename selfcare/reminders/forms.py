@@ -1,8 +1,7 @@
-from wtforms import BooleanField, SelectChoice, SelectMultipleField, TimeField, widgets
+from wtforms import BooleanField, SelectMultipleField, TimeField, widgets
 from wtforms.validators import InputRequired, ValidationError
 
-from ..dates import WEEKDAY_NAMES
-from ..forms import PageForm
+from ..forms import PageForm, weekday_choices
 
 
 def _days_when_on(form, field):
@@ -19,7 +18,7 @@ class ReminderForm(PageForm):
     )
     weekdays = SelectMultipleField(
         "On",
-        choices=[SelectChoice(str(day), name) for day, name in enumerate(WEEKDAY_NAMES)],
+        choices=weekday_choices,
         coerce=int,
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.CheckboxInput(),

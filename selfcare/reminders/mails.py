@@ -1,6 +1,8 @@
 """Reminder mails. Their links name this site, so they are built in a request context (the
 command opens one on PUBLIC_BASE_URL, in development on config.DEVELOPMENT_BASE_URL)."""
 
+from flask_babel import lazy_gettext as _l
+
 from ..mail import compose, deliver_now, link
 from .service import Due, unsubscribe_token
 
@@ -11,15 +13,16 @@ def send_due(due: Due) -> bool:
         "reminders.unsubscribe", unsubscribe_token=unsubscribe_token(due.user_id)
     )
     if due.quiet:
-        subject, template = "Reminders are resting", "reminder_quiet"
+        subject, template = _l("Reminders are resting"), "reminder_quiet"
     elif due.routine_id is None:
-        subject, template = "A moment to check in", "reminder_checkin"
+        subject, template = _l("A moment to check in"), "reminder_checkin"
     else:
-        subject, template = "A moment for your routine", "reminder_routine"
+        subject, template = _l("A moment for your routine"), "reminder_routine"
     message = compose(
         due.email,
         subject,
         template,
+        language=due.language,
         name=due.name,
         today_url=link("checkins.today"),
         settings_url=link("reminders.settings"),

@@ -175,6 +175,7 @@ class Due:
     name: str
     routine_id: int | None
     quiet: bool
+    language: str
 
 
 def _claim(user_id: int, what: str, day: date) -> ReminderClaim | None:
@@ -230,6 +231,7 @@ def _candidates(now: datetime):
             user.name,
             user.timezone,
             user.created_at,
+            user.language,
         )
         for reminder, user in rows
     ]
@@ -250,6 +252,7 @@ def claim_due(now: datetime) -> list[tuple[Due, ReminderClaim]]:
         name,
         timezone,
         joined,
+        language,
     ) in _candidates(now):
         local = now.astimezone(ZoneInfo(timezone))
         today = local.date()
@@ -266,7 +269,7 @@ def claim_due(now: datetime) -> list[tuple[Due, ReminderClaim]]:
         what, day = (QUIET, since) if quiet else (f"reminder-{reminder_id}", today)
         claim = _claim(user_id, what, day)
         if claim is not None:
-            claimed.append((Due(user_id, email, name, routine_id, quiet), claim))
+            claimed.append((Due(user_id, email, name, routine_id, quiet, language), claim))
     return claimed
 
 

@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from ..clinical import BASE_REGION_LABELS, DIFFICULTIES, EXERCISE_KINDS
-from ..dates import WEEKDAY_NAMES, format_day, too_early_problem
+from ..dates import format_day, too_early_problem, weekday_names
 from ..dose import Dose
 from ..forms import (
     DatedForm,
@@ -35,6 +35,7 @@ from ..forms import (
     day_field,
     limit_attrs,
     note_field,
+    weekday_choices,
     whole_number_between,
 )
 from ..merge import conflict_message, readable
@@ -178,7 +179,7 @@ def show_programme_conflicts(form, conflicts: dict) -> None:
         field = form[PLAN_FIELD_OF.get(name, name)]
         theirs = conflict.theirs
         if name == "weekdays" and theirs:
-            theirs = ", ".join(WEEKDAY_NAMES[int(day)] for day in theirs)
+            theirs = ", ".join(weekday_names()[int(day)] for day in theirs)
         elif name == "days_per_week" and theirs:
             theirs = f"{theirs} days a week"
         message = (
@@ -242,7 +243,7 @@ class PlanFields:
     )
     weekdays = SelectMultipleField(
         "Days",
-        choices=[SelectChoice(str(day), name) for day, name in enumerate(WEEKDAY_NAMES)],
+        choices=weekday_choices,
         coerce=int,
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.CheckboxInput(),
