@@ -15,7 +15,14 @@ bp = Blueprint("webapp", __name__)
 THEME_COLOUR = "#0b5cad"
 BACKGROUND_COLOUR = "#f6f7f9"
 # What the service worker keeps for a visit without signal: the look of the site and a page.
-SHELL_FILES = ("css/app.css", "js/app.js", "js/offline.js", "favicon.svg", "icons/icon-192.png")
+SHELL_FILES = (
+    "css/app.css",
+    "js/app.js",
+    "js/queue.js",
+    "js/offline.js",
+    "favicon.svg",
+    "icons/icon-192.png",
+)
 
 
 @bp.app_template_global()

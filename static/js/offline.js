@@ -5,7 +5,8 @@
 // was opened, and what is tapped there waits under their key. Back online, a page of that
 // person, and only theirs, sends each entry once (its submission id) to /today/queued, which
 // checks the key too. Nobody else on the phone sees the entries, and only their owner drops
-// them. Pages work without this file.
+// them. Pages work without this file. What the queue does with its entries, and what the page
+// says of them, is static/js/queue.js.
 const DATABASE = "selfcare";
 const QUEUE_URL = "/today/queued";
 
@@ -53,28 +54,17 @@ async function withStore(name, mode, work) {
 }
 
 const allQueued = () => withStore("queue", "readonly", (store) => store.getAll());
-const queuedFor = async (owner) => (await allQueued()).filter((entry) => entry.owner === owner);
+const queuedFor = async (owner) => Queue.ownedBy(await allQueued(), owner);
 const keep = (entry) => withStore("queue", "readwrite", (store) => store.put(entry));
-const isWaiting = (entry) => !entry.conflicts && !entry.refused;
 const signedIn = () => withStore("signed-in", "readonly", (store) => store.get("owner"));
 const noteSignedIn = (owner) =>
   withStore("signed-in", "readwrite", (store) => store.put(owner, "owner"));
 
-// Entries kept before they named their owner were made by whoever was logged in then: most
-// likely the person whose page opens next.
 async function claimUnowned(owner) {
-  for (const entry of await allQueued()) {
-    if (entry.owner === undefined) await keep({ ...entry, owner });
-  }
+  for (const entry of Queue.claimed(await allQueued(), owner)) await keep(entry);
 }
 
-function localDay() {
-  const now = new Date();
-  const pad = (number) => String(number).padStart(2, "0");
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
-}
-
-const scoreText = (score) => (score === null ? "not rated" : String(score));
+const today = () => Queue.localDay(new Date());
 
 function element(tag, className, text) {
   const made = document.createElement(tag);
@@ -87,27 +77,17 @@ async function showQueue(owner) {
   const status = document.getElementById("queue-status");
   if (!status) return;
   const entries = await queuedFor(owner);
-  const waiting = entries.filter(isWaiting).length;
-  const lines = [];
-  if (waiting) lines.push(`${waiting} ${waiting === 1 ? "entry" : "entries"} waiting to send.`);
-  for (const entry of entries.filter((each) => each.refused)) {
-    lines.push(`An entry of ${entry.day} couldn't be stored: ${entry.refused}`);
-  }
-  status.textContent = lines.join(" ");
-  status.hidden = lines.length === 0;
-  showClashes(
-    owner,
-    entries.filter((each) => each.conflicts),
-    status,
-  );
+  status.textContent = Queue.statusText(entries);
+  status.hidden = !status.textContent;
+  showClashes(owner, Queue.clashes(entries, today()), status);
 }
 
 // A score entered offline that someone saved differently meanwhile: both are shown, and the
 // person keeps one. Theirs goes back to the server with the score it was chosen over, so a
 // third change in between is asked about again rather than overwritten.
-function showClashes(owner, entries, status) {
+function showClashes(owner, clashes, status) {
   document.getElementById("offline-clashes")?.remove();
-  if (!entries.length) return;
+  if (!clashes.length) return;
   const section = element("section", "card offline-clashes");
   section.id = "offline-clashes";
   section.setAttribute("aria-labelledby", "offline-clashes-heading");
@@ -117,27 +97,22 @@ function showClashes(owner, entries, status) {
     heading,
     element("p", "", "Choose which score to keep. Until you do, nothing is lost."),
   );
-  for (const entry of entries) {
-    for (const [region, clash] of Object.entries(entry.conflicts)) {
-      const label = entry.labels?.[region] || region;
-      const day = entry.day === localDay() ? "today" : entry.day;
-      const choices = element("div", "actions");
-      const options = [
-        ["saved", `Keep ${scoreText(clash.saved)} (saved elsewhere)`, "button button-secondary"],
-        ["yours", `Keep ${scoreText(clash.yours)} (yours)`, "button"],
-      ];
-      for (const [kept, text, className] of options) {
-        const button = element("button", className, text);
-        button.type = "button";
-        button.append(element("span", "visually-hidden", `: ${label}, ${day}`));
-        button.addEventListener("click", () => choose(owner, entry.submission_id, region, kept));
-        choices.append(button);
-      }
-      const item = element("div", "clash");
-      const both = `Saved elsewhere: ${scoreText(clash.saved)} · Yours (offline): ${scoreText(clash.yours)}`;
-      item.append(element("h3", "", `${label}, ${day}`), element("p", "", both), choices);
-      section.append(item);
+  for (const clash of clashes) {
+    const choices = element("div", "actions");
+    const options = [
+      ["saved", "button button-secondary"],
+      ["yours", "button"],
+    ];
+    for (const [kept, className] of options) {
+      const button = element("button", className, clash.keep[kept]);
+      button.type = "button";
+      button.append(element("span", "visually-hidden", `: ${clash.title}`));
+      button.addEventListener("click", () => choose(owner, clash.submissionId, clash.region, kept));
+      choices.append(button);
     }
+    const item = element("div", "clash");
+    item.append(element("h3", "", clash.title), element("p", "", clash.both), choices);
+    section.append(item);
   }
   status.after(section);
 }
@@ -147,23 +122,11 @@ async function choose(owner, submissionId, region, kept) {
   await withStore("queue", "readwrite", (store) => {
     const read = store.get(submissionId);
     read.onsuccess = () => {
-      const entry = read.result;
-      const clash = entry?.conflicts?.[region];
-      if (!clash) return;
-      if (kept === "yours") {
-        store.put({
-          submission_id: crypto.randomUUID(),
-          owner,
-          kind: "checkin",
-          day: entry.day,
-          scores: { [region]: clash.yours },
-          seen: { [region]: clash.saved },
-          labels: entry.labels,
-        });
-      }
-      const unresolved = { ...entry.conflicts };
-      delete unresolved[region];
-      if (Object.keys(unresolved).length) store.put({ ...entry, conflicts: unresolved });
+      const fresh = { submission_id: crypto.randomUUID(), owner };
+      const chosen = Queue.resolveClash(read.result, region, kept, fresh);
+      if (!chosen) return;
+      if (chosen.resend) store.put(chosen.resend);
+      if (chosen.left) store.put(chosen.left);
       else store.delete(submissionId);
     };
   });
@@ -183,7 +146,7 @@ async function pageToken() {
 }
 
 async function sendQueued(owner) {
-  const waiting = owner ? (await queuedFor(owner)).filter(isWaiting) : [];
+  const waiting = Queue.toSend(await allQueued(), owner);
   const token = waiting.length && navigator.onLine ? await pageToken() : undefined;
   if (!token) return 0;
   let sent = 0;
@@ -200,15 +163,13 @@ async function sendQueued(owner) {
     } catch {
       break; // still offline after all: try again later
     }
-    if (response.status === 200) {
+    const next = Queue.afterSend(response.status);
+    if (next === "stop") break;
+    if (next === "drop") {
       await withStore("queue", "readwrite", (store) => store.delete(entry.submission_id));
       sent += 1;
-    } else if (response.status === 409) {
-      await keep({ ...entry, conflicts: (await response.json()).conflicts });
-    } else if (response.status === 422) {
-      await keep({ ...entry, refused: (await response.json()).detail });
     } else {
-      break; // logged out, someone else logged in, or a stale page: they wait for their owner
+      await keep(Queue.marked(entry, response.status, await response.json()));
     }
   }
   return sent;
@@ -257,7 +218,7 @@ async function onOfflineToday() {
       scores[key] = Number(value);
     });
     if (!Object.keys(scores).length) return;
-    const day = localDay();
+    const day = today();
     await keep({ submission_id: crypto.randomUUID(), owner, kind: "checkin", day, scores, labels });
     form.reset();
     showQueue(owner);
@@ -266,7 +227,7 @@ async function onOfflineToday() {
     const button = element("button", "button", `Done today: ${routine.name}`);
     button.type = "button";
     button.addEventListener("click", async () => {
-      const day = localDay();
+      const day = today();
       await keep({
         submission_id: crypto.randomUUID(),
         owner,
@@ -290,33 +251,17 @@ function askAboutEntries(entries, triedToSend) {
     dialog.setAttribute("aria-labelledby", "offline-logout-heading");
     const heading = element("h2", "", "Before you log out");
     heading.id = "offline-logout-heading";
-    const count = entries.length;
-    const waiting =
-      count === 1
-        ? "1 entry you made without signal isn't"
-        : `${count} entries you made without signal aren't`;
-    dialog.append(heading, element("p", "", `${waiting} in your account yet.`));
-    if (triedToSend) {
-      dialog.append(
-        element(
-          "p",
-          "",
-          entries.some((entry) => entry.conflicts)
-            ? "A score was saved elsewhere meanwhile: stay logged in to choose which to keep."
-            : "They couldn't be sent just now.",
-        ),
-      );
-    }
+    const question = Queue.logoutQuestion(entries, triedToSend, navigator.onLine);
+    dialog.append(heading, ...question.text.map((text) => element("p", "", text)));
     const choices = element("div", "actions");
-    const options = [
-      ["send", "Send them now", "button"],
-      ["keep", "Keep them on this phone until I log in again", "button button-secondary"],
-      ["discard", "Discard them", "button button-danger"],
-      ["stay", "Stay logged in", "button button-secondary"],
-    ];
-    for (const [choice, text, className] of options) {
-      if (choice === "send" && (triedToSend || !navigator.onLine)) continue;
-      const button = element("button", className, text);
+    const classes = {
+      send: "button",
+      keep: "button button-secondary",
+      discard: "button button-danger",
+      stay: "button button-secondary",
+    };
+    for (const [choice, text] of Object.entries(question.choices)) {
+      const button = element("button", classes[choice], text);
       button.type = "button";
       button.addEventListener("click", () => dialog.close(choice));
       choices.append(button);

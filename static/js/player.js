@@ -5,9 +5,9 @@
 // Where the person is (the exercise, every answer, the timer) is kept in this tab's
 // sessionStorage under their id, the routine and the day (data-storage-key), so a reload, a tab
 // switch or the phone sleeping loses nothing. It goes once the server has the log (its
-// submission id is among data-saved-ids) or the person starts over.
+// submission id is among data-saved-ids) or the person starts over. The timer's arithmetic is
+// static/js/timer.js.
 (() => {
-  const COUNTDOWN_SECONDS = 3;
   const TICK_MS = 200;
 
   const form = document.querySelector("form[data-player]");
@@ -20,9 +20,8 @@
   const savedIds = form.dataset.savedIds.split(" ");
 
   let current = 0;
-  // The running (or paused) timer of the current step. It keeps when it started and how long
-  // it was paused, not a count of ticks: where it stands is worked out from the clock each
-  // time, so after the phone slept it shows what would have happened meanwhile.
+  // The running (or paused) timer of the current step: its phases, its times (Timer.start) and
+  // the phase last shown.
   let timer = null;
   let audio = null;
   let wakeLock = null;
@@ -39,43 +38,6 @@
     element.addEventListener("click", onClick);
     return element;
   };
-  const clock = (seconds) => `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
-
-  // What the timer runs through: every hold (or timed stretch), per set and side.
-  function plan(step) {
-    const number = (name) => Number(step.dataset[name]) || 0;
-    const seconds = number("hold") || number("duration");
-    if (!seconds) return [];
-    const sets = number("sets") || 1;
-    const holds = number("hold") ? number("reps") || 1 : 1;
-    const sides = step.dataset.perSide ? ["left side", "right side"] : [""];
-    const phases = [];
-    for (let set = 1; set <= sets; set += 1) {
-      for (const side of sides) {
-        for (let hold = 1; hold <= holds; hold += 1) {
-          const parts = [];
-          if (sets > 1) parts.push(`Set ${set} of ${sets}`);
-          if (side) parts.push(side);
-          if (holds > 1) parts.push(`hold ${hold} of ${holds}`);
-          phases.push({ label: parts.join(" · "), seconds });
-        }
-      }
-    }
-    return phases;
-  }
-
-  // Where a timer is `ms` after its start: the phase, counting down to it or holding, and the
-  // ms left of that; null once every phase is over.
-  function position(phases, ms) {
-    let end = 0;
-    for (let index = 0; index < phases.length; index += 1) {
-      const countdownEnds = end + COUNTDOWN_SECONDS * 1000;
-      end = countdownEnds + phases[index].seconds * 1000;
-      if (ms < countdownEnds) return { index, counting: true, left: countdownEnds - ms };
-      if (ms < end) return { index, counting: false, left: end - ms };
-    }
-    return null;
-  }
 
   // A short beep and a buzz where the phone allows; silence is fine where it doesn't.
   function signal(long) {
@@ -144,19 +106,17 @@
 
   function startTimer(step) {
     checkbox(step, "done").checked = true;
-    if (plan(step).length) {
-      runTimer(step, { startedAt: Date.now(), pausedAt: null, pausedFor: 0 });
+    if (Timer.plan(step.dataset).length) {
+      runTimer(step, Timer.start(Date.now()));
     } else {
       finishExercise(step);
     }
   }
 
-  // `times`: when the timer started, when it was paused (null while it runs) and for how long
-  // in all before that, in Date.now() milliseconds, which go on while the page sleeps.
   function runTimer(step, times) {
-    timer = { step, phases: plan(step), ...times, phaseShown: null };
+    timer = { step, phases: Timer.plan(step.dataset), times, phaseShown: null };
     timer.interval = setInterval(tick, TICK_MS);
-    const paused = timer.pausedAt !== null;
+    const paused = Timer.isPaused(times);
     showButtons(step, paused ? "paused" : "running");
     keepAwake(!paused);
     tick();
@@ -164,8 +124,7 @@
 
   function tick() {
     if (!timer) return;
-    const elapsed = (timer.pausedAt ?? Date.now()) - timer.startedAt - timer.pausedFor;
-    const now = position(timer.phases, elapsed);
+    const now = Timer.position(timer.phases, Timer.elapsed(timer.times, Date.now()));
     if (!now) {
       signal(true);
       finishExercise(timer.step);
@@ -179,28 +138,17 @@
     render(now);
   }
 
-  function render({ index, counting, left }) {
+  function render(now) {
     const controls = timer.step.querySelector(".player-controls");
-    const { label } = timer.phases[index];
-    const seconds = Math.ceil(left / 1000);
-    const where = label ? `${label}: ` : "";
-    let status = counting ? `${where}get ready` : `${where}hold`;
-    if (timer.pausedAt !== null) status = "Paused";
+    const { status, clock } = Timer.readout(timer.phases, now, Timer.isPaused(timer.times));
     controls.querySelector(".player-status").textContent = status;
-    const display = controls.querySelector(".player-clock");
-    display.textContent = counting ? String(seconds) : clock(seconds);
+    controls.querySelector(".player-clock").textContent = clock;
   }
 
   function togglePause() {
     if (!timer) return;
-    const now = Date.now();
-    if (timer.pausedAt === null) {
-      timer.pausedAt = now;
-    } else {
-      timer.pausedFor += now - timer.pausedAt;
-      timer.pausedAt = null;
-    }
-    const paused = timer.pausedAt !== null;
+    timer.times = Timer.togglePause(timer.times, Date.now());
+    const paused = Timer.isPaused(timer.times);
     showButtons(timer.step, paused ? "paused" : "running");
     keepAwake(!paused);
     tick();
@@ -261,11 +209,7 @@
       values: [...new FormData(form)].filter(([name]) => name !== "csrf_token"),
       current,
       phase: steps[current]?.dataset.phase,
-      timer: timer && {
-        startedAt: timer.startedAt,
-        pausedAt: timer.pausedAt,
-        pausedFor: timer.pausedFor,
-      },
+      timer: timer?.times,
     };
     try {
       sessionStorage.setItem(storageKey, JSON.stringify(kept));
@@ -349,7 +293,7 @@
     display.setAttribute("role", "timer");
     display.setAttribute("aria-live", "off");
     controls.append(display);
-    const startLabel = plan(step).length ? "Start" : "Done";
+    const startLabel = Timer.plan(step.dataset).length ? "Start" : "Done";
     const row = make("div", "player-buttons");
     row.append(
       button(
@@ -396,7 +340,7 @@
   document.addEventListener("visibilitychange", () => {
     if (document.hidden || !timer) return;
     tick();
-    if (timer && timer.pausedAt === null) keepAwake(true);
+    if (timer && !Timer.isPaused(timer.times)) keepAwake(true);
   });
 
   form.classList.add("player-on");
