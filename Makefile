@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app app
 PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
 	--no-emit-index-url --no-emit-find-links
 
-.PHONY: run test test-fast format db bench clean lock lighthouse
+.PHONY: run test test-fast format db bench clean lock lighthouse messages catalogues
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; v = "%d.%d" % sys.version_info[:2]; \
@@ -39,7 +39,24 @@ $(LIGHTHOUSE):
 lighthouse: $(VENV)/.dev-installed $(LIGHTHOUSE)
 	$(BIN)/python -m pytest -p no:cacheprovider tests/browser/test_lighthouse.py
 
-db: $(VENV)/.runtime-installed
+# Translations: each language's catalogue (messages.po) is kept in git and compiled here into
+# the messages.mo the app reads; `make messages` gathers the marked sentences into messages.pot
+# and adds the new ones to every catalogue (see docs/translating.md).
+TRANSLATIONS := selfcare/translations
+PYBABEL := $(BIN)/pybabel
+COMPILED_CATALOGUES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+
+$(TRANSLATIONS)/%.mo: $(TRANSLATIONS)/%.po $(VENV)/.runtime-installed
+	$(PYBABEL) compile --statistics -i $< -o $@
+
+catalogues: $(COMPILED_CATALOGUES)
+
+messages: $(VENV)/.runtime-installed
+	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -c Translators: \
+		--add-location=file --sort-by-file --project=selfcare -o $(TRANSLATIONS)/messages.pot .
+	$(PYBABEL) update --quiet -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+
+db: $(VENV)/.runtime-installed catalogues
 	$(FLASK) db upgrade
 	$(FLASK) sync-library
 	$(FLASK) seed-demo
@@ -58,7 +75,7 @@ $(BIOME): package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $@
 
-test: $(VENV)/.dev-installed $(AXE) $(BIOME)
+test: $(VENV)/.dev-installed $(AXE) $(BIOME) catalogues
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIOME) ci --colors=off
@@ -66,7 +83,7 @@ test: $(VENV)/.dev-installed $(AXE) $(BIOME)
 	$(BIN)/python -m pytest -n auto
 
 # The edit-test loop: SQLite only, no browser, nothing marked slow, one worker per core.
-test-fast: $(VENV)/.dev-installed
+test-fast: $(VENV)/.dev-installed catalogues
 	$(BIN)/ruff check .
 	TEST_DATABASE_URL= $(BIN)/python -m pytest -q -n auto -m "not slow and not browser"
 

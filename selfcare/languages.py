@@ -24,8 +24,8 @@ def request_language() -> str:
 
 
 def current_language() -> str:
-    """The language of the page being written: for `lang` and for choosing reference texts."""
-    return str(get_locale() or DEFAULT_LANGUAGE)
+    """The language of the page being written, as `lang` names it ("es", "en-150")."""
+    return str(get_locale() or DEFAULT_LANGUAGE).replace("_", "-")
 
 
 def init_app(app: Flask) -> None:

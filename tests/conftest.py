@@ -153,7 +153,13 @@ def mailbox(smtp_server):
 
 
 @pytest.fixture
-def app(database_url, smtp_server):
+def app_settings() -> dict:
+    """Settings a test module adds to `app`'s (by a fixture of this name of its own)."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url, smtp_server, app_settings):
     """A fresh app and database, sending mail to `smtp_server`. No app context stays pushed, so
     every request gets its own, as in production; tests open one with `with app.app_context()`
     to look at the database."""
@@ -162,7 +168,7 @@ def app(database_url, smtp_server):
         "MAIL_SERVER": smtp_server.hostname,
         "MAIL_PORT": smtp_server.port,
     }
-    app = create_app(settings_for(database_url) | mail_server)
+    app = create_app(settings_for(database_url) | mail_server | app_settings)
     app.jinja_env.bytecode_cache = COMPILED_TEMPLATES
     if not database_url.startswith("sqlite"):
         # The schema is fresh_postgres_schema's; the rows went with the last test.

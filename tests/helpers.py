@@ -12,7 +12,9 @@ import zipfile
 from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
+from html import unescape
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 from itsdangerous import TimestampSigner
 from jinja2 import BytecodeCache
@@ -20,17 +22,20 @@ from sqlalchemy import event, make_url
 
 from selfcare.auth.service import create_user
 from selfcare.dates import local_today
+from selfcare.demo import DemoProfile, create_demo_routines, generate_demo_entries
 from selfcare.extensions import db
 from selfcare.json_bodies import MAX_DEPTH
 from selfcare.models import (
     CLIENT,
     THERAPIST,
+    Appointment,
     CheckIn,
     Exercise,
     PainScore,
     RoutineLog,
     RoutineLogItem,
     Share,
+    User,
 )
 from selfcare.routines.service import create_routine
 from selfcare.therapist.service import SharingClients
@@ -524,3 +529,50 @@ def new_programme(browser, client_id, **changes) -> int:
 
 def programme_url(client_id, routine_id) -> str:
     return f"/therapist/clients/{client_id}/routines/{routine_id}"
+
+
+LINK = re.compile(r'href="(/[^"#]*)')
+
+
+def walk_site(browser, limit: int, variants_per_path: int = 1, more_urls=None):
+    """(url, response) for each page reachable from / by its links, at most `limit` of them
+    and `variants_per_path` query strings of one path; `more_urls(path, html, first_visit)`
+    adds URLs of a page's own (its forms, say)."""
+    seen: set[str] = set()
+    variants: dict[str, int] = {}
+    queue = ["/"]
+    while queue and len(seen) < limit:
+        url = queue.pop(0)
+        path = urlsplit(url).path
+        if url in seen or variants.get(path, 0) >= variants_per_path:
+            continue
+        seen.add(url)
+        variants[path] = variants.get(path, 0) + 1
+        response = browser.get(url)
+        yield url, response
+        if response.status_code in (301, 302):
+            queue.append(response.headers["Location"])
+        elif "html" in response.content_type:
+            html = response.text
+            queue.extend(unescape(link) for link in LINK.findall(html))
+            if more_urls is not None:
+                queue.extend(more_urls(path, html, variants[path] == 1))
+
+
+def site_world(app) -> dict:
+    """A client with two months of entries, shared with a therapist, and an appointment: what
+    a crawl needs to find every page."""
+    client = make_user(app, name="Crawl Client")
+    therapist = make_user(app, "therapist", name="Crawl Therapist")
+    with app.app_context():
+        user = db.session.get(User, client.id)
+        profile = DemoProfile(regions={"neck": 5, "lower_back": 4})
+        generate_demo_entries(user, create_demo_routines(user), 60, profile, seed=7)
+        db.session.add_all(
+            [
+                Share(client_id=client.id, therapist_id=therapist.id),
+                Appointment(client_id=client.id, day=user.created_at.date(), note="First"),
+            ]
+        )
+        db.session.commit()
+    return {"client": client, "therapist": therapist}

@@ -11,9 +11,7 @@ import pytest
 
 from selfcare.account.service import create_token
 from selfcare.clinical import MOVEMENTS
-from selfcare.demo import DemoProfile, create_demo_routines, generate_demo_entries
-from selfcare.extensions import db
-from selfcare.models import TOKEN_WRITE, Appointment, Share, User
+from selfcare.models import TOKEN_WRITE
 
 from .helpers import (
     HOSTILE_BODIES,
@@ -21,8 +19,9 @@ from .helpers import (
     csrf_token_from,
     json_endpoints,
     log_in,
-    make_user,
+    site_world,
     total_rows,
+    walk_site,
 )
 
 pytestmark = pytest.mark.slow
@@ -31,28 +30,10 @@ MAX_PAGES_PER_VISITOR = 220
 MAX_VARIANTS_PER_PATH = 6  # query-string variants of one path (ranges, regions, pages)
 HOSTILE_VALUES = ["", " ", "99999999999999999999", "-1", "٣", "2026-02-30", "<b>x</b>", "%00"]
 HUGE_PAGES = ["99999999999999999999", "0", "x"]
-LINK = re.compile(r'href="(/[^"#]*)')
 GET_FORM = re.compile(r'<form[^>]*method="get"[^>]*action="([^"]+)"[^>]*>(.*?)</form>', re.S)
 INPUT_NAME = re.compile(r'<(?:input|select)[^>]*name="([^"]+)"')
 FORM_TAG = re.compile(r"<form([^>]*)>")
 ACTION = re.compile(r'action="([^"]+)"')
-
-
-def build_world(app):
-    client = make_user(app, name="Crawl Client")
-    therapist = make_user(app, "therapist", name="Crawl Therapist")
-    with app.app_context():
-        user = db.session.get(User, client.id)
-        profile = DemoProfile(regions={"neck": 5, "lower_back": 4})
-        generate_demo_entries(user, create_demo_routines(user), 60, profile, seed=7)
-        db.session.add_all(
-            [
-                Share(client_id=client.id, therapist_id=therapist.id),
-                Appointment(client_id=client.id, day=user.created_at.date(), note="First"),
-            ]
-        )
-        db.session.commit()
-    return {"client": client, "therapist": therapist}
 
 
 def form_variants(html: str):
@@ -75,27 +56,18 @@ def crawl(browser) -> tuple[dict[str, int], set[str]]:
     """The status of every URL visited, and where the POST forms seen send."""
     statuses: dict[str, int] = {}
     targets: set[str] = set()
-    variants: dict[str, int] = {}
-    queue = ["/"]
-    while queue and len(statuses) < MAX_PAGES_PER_VISITOR:
-        url = queue.pop(0)
-        path = urlsplit(url).path
-        if url in statuses or variants.get(path, 0) >= MAX_VARIANTS_PER_PATH:
-            continue
-        variants[path] = variants.get(path, 0) + 1
-        response = browser.get(url)
+
+    def more_urls(path: str, html: str, first_visit: bool):
+        yield from form_variants(html)
+        if first_visit:
+            yield from (f"{path}?page={page}" for page in HUGE_PAGES)
+
+    for url, response in walk_site(
+        browser, MAX_PAGES_PER_VISITOR, MAX_VARIANTS_PER_PATH, more_urls
+    ):
         statuses[url] = response.status_code
-        if response.status_code in (301, 302):
-            queue.append(response.headers["Location"])
-            continue
-        if "html" not in response.content_type:
-            continue
-        html = response.text
-        targets.update(post_targets(html, path))
-        queue.extend(unescape(link) for link in LINK.findall(html))
-        queue.extend(form_variants(html))
-        if variants[path] == 1:
-            queue.extend(f"{path}?page={page}" for page in HUGE_PAGES)
+        if "html" in response.content_type:
+            targets.update(post_targets(response.text, urlsplit(url).path))
     return statuses, targets
 
 
@@ -114,7 +86,7 @@ def send_hostile_bodies(app, browser, targets: set[str], headers: dict) -> dict[
 
 @pytest.mark.parametrize("visitor", ["anonymous", "client", "therapist"])
 def test_crawler_finds_no_server_error(app, visitor):
-    accounts = build_world(app)
+    accounts = site_world(app)
     browser = app.test_client()
     headers = {}
     if visitor != "anonymous":
