@@ -2,12 +2,20 @@
 
 Values come from reference/clinical.json (gathered from public clinical sources); the words users
 read come from reference/texts.json, written for this app. Nothing else in the app hard-codes them.
+
+The reference words are English and stay so in the data (and in the database, for the exercise
+library): they are the sentences translated, read out in each reader's language where they are
+shown (`Region.label`, `Movement.label` and `.how_to`, the label dicts below, `reference_text`).
+`extract_reference_texts` hands them to `pybabel extract`, since no `_()` names them in the code.
 """
 
 import json
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from pathlib import Path
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from .dose import Dose
 
@@ -19,13 +27,40 @@ _TEXTS = json.loads((_REFERENCE / "texts.json").read_text())
 PAIN_MIN = _DATA["pain_scale"]["min"]
 PAIN_MAX = _DATA["pain_scale"]["max"]
 PAIN_VALUES = tuple(range(PAIN_MIN, PAIN_MAX + 1))
-PAIN_LOW_ANCHOR = "no pain"
-PAIN_HIGH_ANCHOR = "worst pain imaginable"
-PAIN_ANCHORS = f"{PAIN_MIN} = {PAIN_LOW_ANCHOR}, {PAIN_MAX} = {PAIN_HIGH_ANCHOR}."
-PAIN_QUESTION = f"How much does it hurt today? {PAIN_ANCHORS}"
-PAST_PAIN_QUESTION = f"How much did it hurt that day? {PAIN_ANCHORS}"
+PAIN_LOW_ANCHOR = _l("no pain")
+PAIN_HIGH_ANCHOR = _l("worst pain imaginable")
+# Translators: what the two ends of the 0-10 pain scale mean, e.g. "0 = no pain, 10 = worst
+# pain imaginable."; low and high are the two anchors, translated on their own.
+PAIN_ANCHORS = _l(
+    "%(min)d = %(low)s, %(max)d = %(high)s.",
+    min=PAIN_MIN,
+    low=PAIN_LOW_ANCHOR,
+    max=PAIN_MAX,
+    high=PAIN_HIGH_ANCHOR,
+)
+# Translators: the question over the pain scales of today's check-in; scale is "0 = no pain,
+# 10 = worst pain imaginable.".
+PAIN_QUESTION = _l("How much does it hurt today? %(scale)s", scale=PAIN_ANCHORS)
+# Translators: the same question for a past day's check-in.
+PAST_PAIN_QUESTION = _l("How much did it hurt that day? %(scale)s", scale=PAIN_ANCHORS)
 PAIN_LOINC = _DATA["pain_scale"]["loinc"]
 SIDES = ("left", "right")
+# A side as people read it (the codes above are what is stored).
+SIDE_LABELS = {"left": _l("Left"), "right": _l("Right")}
+# Translators: a side in the middle of a sentence or after a value, e.g. "Neck: ear to
+# shoulder (left): 40°".
+SIDE_WORDS = {"left": _l("left"), "right": _l("right")}
+
+
+def side_word(side: str | None) -> str:
+    """A stored side ("left") as a word in a sentence, in the reader's language."""
+    return str(SIDE_WORDS[side]) if side in SIDE_WORDS else side or ""
+
+
+def reference_text(text: str) -> str:
+    """A word of the reference data (a region, a movement, an exercise of the library and its
+    how-to, as stored) in the reader's language; anything else comes back as it is."""
+    return _(text) if text else text
 
 
 class DayKind(StrEnum):
@@ -38,18 +73,36 @@ class DayKind(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"normal": "A usual day", "rest": "Rest day", "flare": "Flare-up day"}[self.value]
+        return _DAY_KIND_LABELS[self.value]
 
     @property
     def is_resting(self) -> bool:
         return self is not DayKind.NORMAL
 
 
+# Lazy: a form's choices are made once, and read out in each reader's language.
+_DAY_KIND_LABELS = {
+    "normal": _l("A usual day"),
+    "rest": _l("Rest day"),
+    "flare": _l("Flare-up day"),
+}
+
+
 @dataclass(frozen=True)
 class Region:
     key: str  # what is stored: "neck", "shoulder_left"
-    label: str
+    english_label: str  # as reference/texts.json words it: the sentence translated
     snomed_code: str
+
+    @property
+    def label(self) -> str:
+        """The region's name in the reader's language."""
+        return _(self.english_label)
+
+    @property
+    def lazy_label(self):
+        """The name, read out in the language of whoever reads it: for what is made once."""
+        return _l(self.english_label)
 
 
 def _regions() -> dict[str, Region]:
@@ -57,6 +110,7 @@ def _regions() -> dict[str, Region]:
     for item in _DATA["body_regions"]:
         base_label = _TEXTS["regions"][item["id"]]
         if item["sided"]:
+            # Each side's name is a sentence of its own ("Left shoulder"), translated whole.
             for side in SIDES:
                 key = f"{item['id']}_{side}"
                 code = item["lateral_codes"][side]
@@ -69,7 +123,7 @@ def _regions() -> dict[str, Region]:
 
 REGIONS: dict[str, Region] = _regions()
 # Regions without a side, as exercises name them ("shoulder" helps either side).
-BASE_REGION_LABELS: dict[str, str] = dict(_TEXTS["regions"])
+BASE_REGION_LABELS: dict[str, str] = {key: _l(text) for key, text in _TEXTS["regions"].items()}
 DEFAULT_REGIONS = ("neck", "upper_back", "lower_back")
 
 
@@ -77,8 +131,8 @@ DEFAULT_REGIONS = ("neck", "upper_back", "lower_back")
 class Movement:
     key: str
     region: str
-    label: str
-    how_to: str
+    english_label: str  # as reference/texts.json words them: the sentences translated
+    english_how_to: str
     unit: str  # "deg" or "cm"
     sides: tuple[str, ...]
     normal_min: float
@@ -93,12 +147,31 @@ class Movement:
     has_norm: bool
 
     @property
+    def label(self) -> str:
+        """The movement's name in the reader's language."""
+        return _(self.english_label)
+
+    @property
+    def how_to(self) -> str:
+        """How to measure it, in the reader's language."""
+        return _(self.english_how_to)
+
+    @property
     def unit_name(self) -> str:
-        return "degrees" if self.unit == "deg" else self.unit
+        # Translators: the unit of an angle, as in "Measurement (degrees)".
+        return _("degrees") if self.unit == "deg" else self._centimetres()
+
+    def side_word(self, side: str | None) -> str:
+        """A stored side as a word in a sentence ("left"), for the templates."""
+        return side_word(side)
 
     @property
     def unit_symbol(self) -> str:
-        return "°" if self.unit == "deg" else f" {self.unit}"
+        return "°" if self.unit == "deg" else f" {self._centimetres()}"
+
+    def _centimetres(self) -> str:
+        # Translators: the symbol of centimetres, as in "12 cm".
+        return _("cm") if self.unit == "cm" else self.unit
 
     @property
     def higher_is_better(self) -> bool:
@@ -129,8 +202,8 @@ MOVEMENTS: dict[str, Movement] = {
     item["id"]: Movement(
         key=item["id"],
         region=item["body_region_id"],
-        label=_TEXTS["movements"][item["id"]][0],
-        how_to=_TEXTS["movements"][item["id"]][1],
+        english_label=_TEXTS["movements"][item["id"]][0],
+        english_how_to=_TEXTS["movements"][item["id"]][1],
         unit=item["unit"],
         sides=tuple(item["sides"]),
         normal_min=item["normal_min"],
@@ -144,17 +217,20 @@ MOVEMENTS: dict[str, Movement] = {
     for item in _DATA["rom_movements"]
 }
 
-EXERCISE_KINDS: dict[str, str] = _TEXTS["exercise_kinds"]
+EXERCISE_KINDS: dict[str, str] = {key: _l(text) for key, text in _TEXTS["exercise_kinds"].items()}
 # How an exercise felt, told after doing it (stored as the key).
 DIFFICULTIES: dict[str, str] = {
-    "too_easy": "Too easy",
-    "about_right": "About right",
-    "too_hard": "Too hard",
+    "too_easy": _l("Too easy"),
+    "about_right": _l("About right"),
+    "too_hard": _l("Too hard"),
 }
 
 
 @dataclass(frozen=True)
 class LibraryExercise:
+    """One exercise of the library, in the reference's English: what the database keeps (its
+    name and how-to are read out through `reference_text`)."""
+
     slug: str
     name: str
     kind: str
@@ -189,7 +265,39 @@ _PSFS = _DATA["mcid"]["psfs"]
 PSFS_MDC_MEAN = _PSFS["mdc_mean_points"]
 PSFS_MDC_ITEM = _PSFS["mdc_single_item_points"]
 PSFS_MAX_ACTIVITIES = 5
-PSFS_LOW_ANCHOR = "unable to do it"
-PSFS_HIGH_ANCHOR = "as before the problem"
+PSFS_LOW_ANCHOR = _l("unable to do it")
+PSFS_HIGH_ANCHOR = _l("as before the problem")
 # Scored again when the therapist asks, or after this many days.
 PSFS_RESCORE_DAYS = 14
+
+
+def _reference_sentences(file_name: str) -> list[tuple[str, str]]:
+    """The sentences a reference file gives people to read, as the code above words them, each
+    with what it is."""
+    if file_name == "texts.json":
+        movements = _TEXTS["movements"].values()
+        return [
+            *((region.english_label, "a body region") for region in REGIONS.values()),
+            *((text, "a body region") for text in _TEXTS["regions"].values()),
+            *((label, "a range-of-motion movement") for label, _how in movements),
+            *((how_to, "how to measure a movement") for _label, how_to in movements),
+            *((text, "a kind of exercise") for text in _TEXTS["exercise_kinds"].values()),
+            *((text, "how to do an exercise") for text in _TEXTS["exercises"].values()),
+        ]
+    if file_name == "clinical.json":
+        return [(item["name"], "the name of an exercise") for item in _DATA["exercises"]]
+    return []
+
+
+def extract_reference_texts(fileobj, keywords, comment_tags, options):
+    """A Babel extraction method for reference/*.json (babel.cfg's [extractors]): the reference
+    words shown to people, which the code translates by value, so no `_()` names them."""
+    content = fileobj.read().decode("utf-8")
+    seen = set()
+    for text, what in _reference_sentences(Path(fileobj.name).name):
+        if text in seen:
+            continue
+        seen.add(text)
+        found = content.find(json.dumps(text, ensure_ascii=False))
+        line = content.count("\n", 0, found) + 1 if found >= 0 else 1
+        yield line, "_", text, [f"Translators: reference data, {what}."]
