@@ -1,5 +1,6 @@
 from functools import lru_cache
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     Form,
@@ -34,31 +35,33 @@ class CheckInForm(EditsSavedRecord, PageForm):
     """The fixed part of a check-in; `checkin_form` adds one pain row per tracked region."""
 
     day_kind = RadioField(
-        "What kind of day is it?",
+        _l("What kind of day is it?"),
         choices=[SelectChoice(kind.value, kind.label) for kind in DayKind],
         default=DayKind.NORMAL.value,
-        description="Rest and flare-up days are part of getting better; mark them so the "
-        "charts show the context.",
+        description=_l(
+            "Rest and flare-up days are part of getting better; mark them so the "
+            "charts show the context."
+        ),
     )
-    stiffness = ScaleField("Stiffness", low="not stiff", high="can hardly move")
-    sleep_quality = ScaleField("Sleep last night", low="very poor", high="excellent")
-    stress = ScaleField("Stress", low="none", high="extreme")
+    stiffness = ScaleField(_l("Stiffness"), low=_l("not stiff"), high=_l("can hardly move"))
+    sleep_quality = ScaleField(_l("Sleep last night"), low=_l("very poor"), high=_l("excellent"))
+    stress = ScaleField(_l("Stress"), low=_l("none"), high=_l("extreme"))
     medication_taken = RadioField(
-        "Pain medication today?",
+        _l("Pain medication today?"),
         choices=[
-            SelectChoice("", "Not saying"),
-            SelectChoice("yes", "Yes"),
-            SelectChoice("no", "No"),
+            SelectChoice("", _l("Not saying")),
+            SelectChoice("yes", _l("Yes")),
+            SelectChoice("no", _l("No")),
         ],
         coerce=optional_bool,
         default="",
     )
     medication_note = StringField(
-        "Which medication (optional)",
+        _l("Which medication (optional)"),
         validators=[Optional(), at_most(200)],
         render_kw=limit_attrs(200),
     )
-    note = note_field("Anything else worth remembering?")
+    note = note_field(_l("Anything else worth remembering?"))
 
     region_keys: tuple[str, ...] = ()
 
@@ -116,7 +119,7 @@ class QueuedEntryForm(Form):
     """An entry made without signal (checkins.views.queued_entry); scores are checked there."""
 
     kind = RadioField(
-        choices=[SelectChoice("checkin", "check-in"), SelectChoice("routine", "routine")]
+        choices=[SelectChoice("checkin", _l("check-in")), SelectChoice("routine", _l("routine"))]
     )
     submission_id = SubmissionIdField(validators=[InputRequired()])
     day = DateField(validators=[InputRequired()])
@@ -124,7 +127,7 @@ class QueuedEntryForm(Form):
 
     def validate_routine_id(self, field):
         if self.kind.data == "routine" and not (field.data and 1 <= field.data <= MAX_ID):
-            raise ValidationError("Which routine?")
+            raise ValidationError(_l("Which routine?"))
 
 
 @lru_cache(maxsize=256)
@@ -132,7 +135,7 @@ def _form_class(region_keys: tuple[str, ...], base: type[CheckInForm]) -> type[C
     """The form class for these regions, made once per worker: making a class is slow."""
     fields = {
         REGION_FIELD_PREFIX + key: ScaleField(
-            REGIONS[key].label, low=PAIN_LOW_ANCHOR, high=PAIN_HIGH_ANCHOR
+            REGIONS[key].lazy_label, low=PAIN_LOW_ANCHOR, high=PAIN_HIGH_ANCHOR
         )
         for key in region_keys
     }
@@ -156,10 +159,10 @@ def checkin_form(
 
 class RegionsForm(PageForm):
     regions = SelectMultipleField(
-        "Regions you rate each day",
-        choices=[SelectChoice(key, region.label) for key, region in REGIONS.items()],
+        _l("Regions you rate each day"),
+        choices=[SelectChoice(key, region.lazy_label) for key, region in REGIONS.items()],
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.CheckboxInput(),
-        validators=[at_least_one("Choose at least one region to rate.")],
-        description="Hidden regions keep their past scores.",
+        validators=[at_least_one(_l("Choose at least one region to rate."))],
+        description=_l("Hidden regions keep their past scores."),
     )

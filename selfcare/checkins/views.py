@@ -2,6 +2,8 @@ import hmac
 from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -53,7 +55,7 @@ def _today():
 
 
 # Said once, after the client's very first check-in.
-_REMINDER_OFFER = (
+_REMINDER_OFFER = _l(
     "If a daily nudge would help, you can choose one under Reminders on your account page."
 )
 
@@ -73,7 +75,7 @@ def _checkin_page(day, template: str, page_context=lambda regions: {}):
     taps = RoutineTapForm(request.form)
     if form.validate_on_submit():
         if not taps.validate():
-            return render_error(400, "This page is out of date; please reload it.")
+            return render_error(400, _("This page is out of date; please reload it."))
         sent = {name: value for name, value in sent_values(form).items() if name in request.form}
         is_today = day == _today()  # asked before the commit, which expires the user
         merge, form = save_edit(
@@ -99,16 +101,18 @@ def _checkin_page(day, template: str, page_context=lambda regions: {}):
                 **page_context(regions),
             ), 409
         if merge.changes:
-            flash("Saved. Thanks for checking in." if is_today else "Saved.", "success")
+            flash(_("Saved. Thanks for checking in.") if is_today else _("Saved."), "success")
             if existing is None and _first_checkin():
-                flash(_REMINDER_OFFER, "info")
+                flash(str(_REMINDER_OFFER), "info")
         elif anchor is None:
-            flash("Nothing new to save.", "info")
+            flash(_("Nothing new to save."), "info")
         return redirect(request.path + (anchor or ""))
     if request.method == "GET":
         show_loaded(form, checkin_values(existing, regions))
     elif any(request.form.get(name) for name in ROUTINE_BUTTONS):
-        flash("The routine you tapped isn't logged yet either: fix the field below first.", "info")
+        flash(
+            _("The routine you tapped isn't logged yet either: fix the field below first."), "info"
+        )
     return render_form(
         template,
         form,
@@ -131,7 +135,7 @@ def _save_changes(day, changes: dict, existing: CheckIn | None = None) -> None:
 
 def _describe(field, value) -> str:
     if field.name.startswith(REGION_FIELD_PREFIX):
-        return "not rated" if value is None else str(value)
+        return _("not rated") if value is None else str(value)
     if field.name == "day_kind":
         return DayKind(value).label.lower()
     return readable(value)
@@ -143,10 +147,10 @@ def _apply_routine_tap(taps: RoutineTapForm, day) -> str | None:
     for action in ("done", "again", "undo"):
         value = taps[action].data
         if value:
-            routine_id, _, submission_id = value.partition(":")
+            routine_id, _colon, submission_id = value.partition(":")
             routine = owned_by(current_user.id, Routine, int(routine_id))
             if routine is None:
-                flash("That routine isn't yours or no longer exists.", "info")
+                flash(_("That routine isn't yours or no longer exists."), "info")
                 return "#routines"
             _routine_action(action, routine, day, submission_id)
             return f"#routine-{routine.id}"
@@ -158,19 +162,26 @@ def _routine_action(action: str, routine: Routine, day, submission_id: str) -> N
     if action == "undo":
         if earlier is not None:
             delete_log(earlier)
-            flash(f"Undone: the last log of “{routine.name}” today is removed.", "info")
+            flash(
+                _("Undone: the last log of “%(routine)s” today is removed.", routine=routine.name),
+                "info",
+            )
         return
     if action == "done" and earlier is not None:
         at = format_moment(earlier.logged_at, current_user.timezone, "time")
         flash(
-            f"“{routine.name}” is already logged today at {at}. "
-            "Tap “Log again” to log it a second time.",
+            _(
+                "“%(routine)s” is already logged today at %(time)s. "
+                "Tap “Log again” to log it a second time.",
+                routine=routine.name,
+                time=at,
+            ),
             "info",
         )
         return
-    _, is_new = log_routine(current_user.id, routine, day, submission_id)
+    _log, is_new = log_routine(current_user.id, routine, day, submission_id)
     if is_new:
-        flash(f"Nice. “{routine.name}” is logged for today.", "success")
+        flash(_("Nice. “%(routine)s” is logged for today.", routine=routine.name), "success")
 
 
 @bp.route("/today", methods=["GET", "POST"])
@@ -203,7 +214,10 @@ def history():
         try:
             return redirect(url_for("checkins.edit_day", day=date.fromisoformat(chosen)))
         except ValueError:
-            return render_error(400, "Choose a day with the date picker, like 2026-03-01.")
+            return render_error(
+                400,
+                _("Choose a day with the date picker, like %(example)s.", example="2026-03-01"),
+            )
     page = newest_first_page(
         db.select(CheckIn).filter_by(user_id=current_user.id).order_by(CheckIn.day.desc())
     )
@@ -215,7 +229,9 @@ def history():
 def delete(checkin_id):
     checkin = owned_or_404(CheckIn, checkin_id)
     return delete_after_confirmation(
-        checkin, f"your check-in of {format_day(checkin.day, 'long')}", "checkins.history"
+        checkin,
+        _("your check-in of %(day)s", day=format_day(checkin.day, "long")),
+        "checkins.history",
     )
 
 
@@ -225,7 +241,7 @@ def regions():
     form = RegionsForm(data={"regions": tracked_regions(current_user.id)})
     if form.validate_on_submit():
         set_tracked_regions(current_user.id, form.regions.data)
-        flash("Your regions are saved.", "success")
+        flash(_("Your regions are saved."), "success")
         return redirect(url_for("checkins.today"))
     return render_form("checkins/regions.html", form)
 
@@ -269,7 +285,7 @@ def queued_entry():
         isinstance(owner, str)
         and hmac.compare_digest(owner.encode(), offline_owner(current_user.id).encode())
     ):
-        return problem(403, "This entry isn't for the account logged in here.")
+        return problem(403, _("This entry isn't for the account logged in here."))
     # Text and whole numbers only: the form reads text, and other JSON reads as missing.
     fields = {
         name: str(value)
@@ -278,7 +294,7 @@ def queued_entry():
     }
     form = QueuedEntryForm(MultiDict(fields))
     if not form.validate():
-        return problem(422, "That entry can't be stored.", errors=form.errors)
+        return problem(422, _("That entry can't be stored."), errors=form.errors)
     day = form.day.data
     problem_text = past_day_problem(day, _today())
     if problem_text:
@@ -286,7 +302,7 @@ def queued_entry():
     if form.kind.data == "routine":
         routine = owned_by(current_user.id, Routine, form.routine_id.data)
         if routine is None:
-            return problem(422, "That routine isn't yours or no longer exists.")
+            return problem(422, _("That routine isn't yours or no longer exists."))
         log_routine(current_user.id, routine, day, form.submission_id.data)
         return {"stored": True}
     regions = tracked_regions(current_user.id)
@@ -301,7 +317,11 @@ def queued_entry():
     ):
         return problem(
             422,
-            f"Scores are whole numbers from {PAIN_MIN} to {PAIN_MAX} for the regions you rate.",
+            _(
+                "Scores are whole numbers from %(min)d to %(max)d for the regions you rate.",
+                min=PAIN_MIN,
+                max=PAIN_MAX,
+            ),
         )
     sent = {REGION_FIELD_PREFIX + region: score for region, score in scores.items()}
     # What the phone showed: no scores while offline, or the ones saved elsewhere that the
@@ -315,5 +335,5 @@ def queued_entry():
             name.removeprefix(REGION_FIELD_PREFIX): {"yours": c.mine, "saved": c.theirs}
             for name, c in merge.conflicts.items()
         }
-        return problem(409, "Some scores were saved elsewhere meanwhile.", conflicts=clashes)
+        return problem(409, _("Some scores were saved elsewhere meanwhile."), conflicts=clashes)
     return {"stored": True}
