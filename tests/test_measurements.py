@@ -229,6 +229,6 @@ def test_measure_with_the_phone_is_offered_only_where_it_is_valid(logged_in_clie
 
 def test_the_typed_how_to_and_the_phone_steps_describe_the_same_hold(logged_in_client):
     for key, hold in PHONE_MEASURABLE.items():
-        assert hold.place in MOVEMENTS[key].how_to, key
+        assert str(hold.place) in MOVEMENTS[key].how_to, key
         page = logged_in_client.get(f"/measurements/new/{key}").text
         assert page.count(str(escape(hold.place))) == 2, key  # in the how-to and in step 1

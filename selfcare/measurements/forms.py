@@ -1,14 +1,16 @@
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, RadioField, SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
-from ..clinical import Movement
+from ..clinical import SIDE_LABELS, Movement
 from ..forms import DatedForm, EditsSavedRecord, SubmissionIdField, day_field, note_field
 from .service import MeasuredValue
 
 
 def _side_value(side: str) -> DecimalField:
     return DecimalField(
-        side.title(), places=None, validators=[Optional()], render_kw={"inputmode": "decimal"}
+        SIDE_LABELS[side], places=None, validators=[Optional()], render_kw={"inputmode": "decimal"}
     )
 
 
@@ -19,21 +21,21 @@ class MeasurementForm(EditsSavedRecord, DatedForm):
 
     submission_id = SubmissionIdField()
     side = RadioField(
-        "Side",
-        choices=[SelectChoice("left", "Left"), SelectChoice("right", "Right")],
-        invalid_choice_message="Choose left or right.",
+        _l("Side"),
+        choices=[SelectChoice(side, label) for side, label in SIDE_LABELS.items()],
+        invalid_choice_message=_l("Choose left or right."),
     )
     value = DecimalField(
-        "Measurement",
+        _l("Measurement"),
         places=None,
-        validators=[InputRequired(message="Please enter the number you measured.")],
+        validators=[InputRequired(message=_l("Please enter the number you measured."))],
         render_kw={"inputmode": "decimal", "step": "any"},
     )
     left = _side_value("left")
     right = _side_value("right")
-    day = day_field("Measured on")
-    note = note_field("Note (optional)", max_length=500)
-    save_again = BooleanField("Yes, save it again")
+    day = day_field(_l("Measured on"))
+    note = note_field(_l("Note (optional)"), max_length=500)
+    save_again = BooleanField(_l("Yes, save it again"))
 
     def __init__(self, movement: Movement, *args, both_sides: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,19 +44,22 @@ class MeasurementForm(EditsSavedRecord, DatedForm):
         if self.both_sides:
             del self.side, self.value
             for side in movement.sides:
-                self[side].label.text = f"{side.title()} ({movement.unit_name})"
+                # Translators: a side and the unit its value is in, e.g. "Left (degrees)".
+                self[side].label.text = _(
+                    "%(side)s (%(unit)s)", side=SIDE_LABELS[side], unit=movement.unit_name
+                )
         else:
             del self.left, self.right
             if not movement.sides:
                 del self.side
-            self.value.label.text = f"Measurement ({movement.unit_name})"
+            self.value.label.text = _("Measurement (%(unit)s)", unit=movement.unit_name)
 
     def validate(self, extra_validators=None):
         valid = super().validate(extra_validators)
         sides = (self.left, self.right) if self.both_sides else ()
         # Nothing typed on either side (a value refused on one side already says so).
         if sides and all(side.data is None and not side.errors for side in sides):
-            self.left.errors.append("Please enter at least one side: left, right or both.")
+            self.left.errors.append(_("Please enter at least one side: left, right or both."))
             return False
         return valid
 
@@ -72,11 +77,16 @@ class MeasurementForm(EditsSavedRecord, DatedForm):
         if field.data is None:
             return
         if not field.data.is_finite():
-            raise ValidationError("Please enter a number, for example 65.")
+            raise ValidationError(_("Please enter a number, for example 65."))
         if not (movement.lowest <= field.data <= movement.highest):
             raise ValidationError(
-                f"{movement.label} is recorded between {movement.format(movement.lowest)} and "
-                f"{movement.format(movement.highest)}. Please check the number."
+                _(
+                    "%(movement)s is recorded between %(lowest)s and %(highest)s. "
+                    "Please check the number.",
+                    movement=movement.label,
+                    lowest=movement.format(movement.lowest),
+                    highest=movement.format(movement.highest),
+                )
             )
 
     def measured(self) -> MeasuredValue:

@@ -4,6 +4,8 @@ gravity turns about that axis between the start and the end hold."""
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 
 @dataclass(frozen=True)
 class PhoneHold:
@@ -17,14 +19,15 @@ class PhoneHold:
 
 # Flat against the head, the screen is in the plane the head moves in: the head turns the phone
 # about the axis out of its screen, whichever way up the phone is.
-SIDE_OF_HEAD = (
+# Each says what the movement's how-to (reference/texts.json) says: translate them alike.
+SIDE_OF_HEAD = _l(
     "Sit tall. Hold the phone upright with its back flat against the side of your head, "
     "just in front of your ear."
 )
-FOREHEAD = "Sit tall. Hold the phone upright with its back flat against your forehead."
+FOREHEAD = _l("Sit tall. Hold the phone upright with its back flat against your forehead.")
 # Lying on the back, turning the head tilts a phone on the forehead, which gravity measures;
 # sitting, turning is about the vertical and only a compass could read it (poorly, R20).
-LYING_DOWN = (
+LYING_DOWN = _l(
     "Lie on your back, facing the ceiling. Lay the phone flat on your forehead, screen up, "
     "its long side pointing to the top of your head."
 )
@@ -36,21 +39,27 @@ LYING_DOWN = (
 # the hips' bending, and would be compared with a norm for the low back alone.
 PHONE_MEASURABLE: dict[str, PhoneHold] = {
     "cervical_flexion": PhoneHold(
-        "z", SIDE_OF_HEAD, "Nod your chin down towards your chest, as far as is comfortable."
+        "z", SIDE_OF_HEAD, _l("Nod your chin down towards your chest, as far as is comfortable.")
     ),
     "cervical_extension": PhoneHold(
-        "z", SIDE_OF_HEAD, "Tip your head back to look at the ceiling, as far as is comfortable."
+        "z",
+        SIDE_OF_HEAD,
+        _l("Tip your head back to look at the ceiling, as far as is comfortable."),
     ),
     "cervical_lateral_flexion": PhoneHold(
         "z",
         FOREHEAD,
-        "Tip your ear towards that shoulder, as far as is comfortable, without lifting the "
-        "shoulder or turning your head.",
+        _l(
+            "Tip your ear towards that shoulder, as far as is comfortable, without lifting the "
+            "shoulder or turning your head."
+        ),
     ),
     "cervical_rotation": PhoneHold(
         "y",
         LYING_DOWN,
-        "Turn your head to that side, as far as is comfortable, the back of your head "
-        "staying on the bed or floor.",
+        _l(
+            "Turn your head to that side, as far as is comfortable, the back of your head "
+            "staying on the bed or floor."
+        ),
     ),
 }

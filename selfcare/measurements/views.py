@@ -1,8 +1,9 @@
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import client_required, owned_or_404
-from ..clinical import BASE_REGION_LABELS, MOVEMENTS
+from ..clinical import BASE_REGION_LABELS, MOVEMENTS, side_word
 from ..dates import format_day, local_today
 from ..extensions import db
 from ..merge import save_edit, show_loaded
@@ -43,7 +44,7 @@ def index():
 def choose_movement():
     by_region: dict[str, list] = {}
     for movement in MOVEMENTS.values():
-        by_region.setdefault(BASE_REGION_LABELS[movement.region], []).append(movement)
+        by_region.setdefault(str(BASE_REGION_LABELS[movement.region]), []).append(movement)
     return render_template("measurements/choose.html", by_region=by_region)
 
 
@@ -75,11 +76,16 @@ def _measurement_page(movement, measurement: Measurement | None):
             return render_template(
                 "measurements/form.html", form=form, conflicts=merge.conflicts, **context
             ), 409
-        flash(f"{movement.label}: {movement.format(measured.value)} saved.", "success")
+        flash(_saved(movement, movement.format(measured.value)), "success")
         return redirect(url_for("measurements.index"))
     if measurement is not None and request.method == "GET":
         show_loaded(form, stored_fields(measurement))
     return render_form("measurements/form.html", form, **context)
+
+
+def _saved(movement, values: str) -> str:
+    # Translators: after saving, e.g. "Neck: turning the head: left 62°, right 71.5° saved."
+    return _("%(movement)s: %(values)s saved.", movement=movement.label, values=values)
 
 
 def _save_new(form: MeasurementForm, movement, context: dict):
@@ -90,10 +96,10 @@ def _save_new(form: MeasurementForm, movement, context: dict):
         for measured in form.measured_sides()
     ]
     if not form.save_again.data:
-        twins = [same_measurement(current_user.id, measured) for measured, _ in sides]
+        twins = [same_measurement(current_user.id, measured) for measured, _id in sides]
         twins = [
             twin
-            for twin, (_, submission_id) in zip(twins, sides, strict=True)
+            for twin, (_measured, submission_id) in zip(twins, sides, strict=True)
             if twin is not None and twin.submission_id != submission_id
         ]
         if twins:
@@ -101,10 +107,17 @@ def _save_new(form: MeasurementForm, movement, context: dict):
     for measured, submission_id in sides:
         add_measurement(current_user.id, measured, submission_id)
     values = ", ".join(
-        f"{measured.side + ' ' if measured.side else ''}{movement.format(measured.value)}"
-        for measured, _ in sides
+        # Translators: one side's value, e.g. "left 62°".
+        _(
+            "%(side)s %(value)s",
+            side=side_word(measured.side),
+            value=movement.format(measured.value),
+        )
+        if measured.side
+        else movement.format(measured.value)
+        for measured, _submission_id in sides
     )
-    flash(f"{movement.label}: {values} saved.", "success")
+    flash(_saved(movement, values), "success")
     return redirect(url_for("measurements.index"))
 
 
@@ -126,5 +139,11 @@ def edit(measurement_id):
 def delete(measurement_id):
     measurement = owned_or_404(Measurement, measurement_id)
     movement = MOVEMENTS[measurement.movement]
-    what = f"{movement.label} {movement.format(measurement.value)} on {format_day(measurement.day)}"
+    # Translators: what is deleted, e.g. "Neck: chin to chest 45° on 1 Dec 2026".
+    what = _(
+        "%(movement)s %(value)s on %(day)s",
+        movement=movement.label,
+        value=movement.format(measurement.value),
+        day=format_day(measurement.day),
+    )
     return delete_after_confirmation(measurement, what, "measurements.index")
