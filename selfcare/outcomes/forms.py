@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
@@ -18,7 +19,7 @@ SCORE_FIELD_PREFIX = "activity_"
 
 
 def _name_field(label: str, required: bool = False):
-    first = InputRequired(message="Please name the activity.") if required else Optional()
+    first = InputRequired(message=_l("Please name the activity.")) if required else Optional()
     return StringField(
         label,
         validators=[first, at_most(ACTIVITY_NAME_MAX)],
@@ -51,26 +52,28 @@ class ActivitiesForm(PageForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if valid and not self.names():
-            self.name_1.errors.append("Please name at least one activity.")
+            self.name_1.errors.append(_l("Please name at least one activity."))
             return False
         seen = set(self.taken)
         for field in self.name_fields():
             key = _typed(field).casefold()
             if key and key in seen:
-                field.errors.append("You already have this activity.")
+                field.errors.append(_l("You already have this activity."))
                 valid = False
             seen.add(key)
         return valid
 
 
 for _number in range(1, PSFS_MAX_ACTIVITIES + 1):
-    setattr(ActivitiesForm, f"name_{_number}", _name_field(f"Activity {_number}"))
+    setattr(
+        ActivitiesForm, f"name_{_number}", _name_field(_l("Activity %(number)d", number=_number))
+    )
 
 
 class RenameForm(PageForm):
     """A new name for one activity: not blank, and not the name of another active one."""
 
-    name = _name_field("Activity", required=True)
+    name = _name_field(_l("Activity"), required=True)
 
     def __init__(self, others: list[str], *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,21 +82,21 @@ class RenameForm(PageForm):
     def validate_name(self, field):
         typed = _typed(field)
         if not typed:
-            raise ValidationError("Please name the activity.")
+            raise ValidationError(_l("Please name the activity."))
         if typed.casefold() in self.others:
-            raise ValidationError("You already have this activity.")
+            raise ValidationError(_l("You already have this activity."))
 
 
 def _scored(form, field):
     if field.data is None:
-        raise ValidationError("Please choose a score from 0 to 10 for this activity.")
+        raise ValidationError(_l("Please choose a score from 0 to 10 for this activity."))
 
 
 class ScoringForm(EditsSavedRecord, DatedForm):
     """The fixed part of a scoring; `scoring_form` adds one 0-10 row per activity."""
 
     submission_id = SubmissionIdField()
-    day = day_field("Scored on")
+    day = day_field(_l("Scored on"))
 
     activity_ids: tuple[int, ...] = ()
 

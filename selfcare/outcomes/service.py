@@ -5,6 +5,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import bindparam, exists, func, select
 
@@ -169,7 +171,7 @@ def load_psfs(client_id: int) -> PsfsScores:
     """Every scoring with its scores and the activities' names."""
     points: dict[int, ScoringPoint] = {}
     names: dict[int, str] = {}
-    for scoring_id, day, _, activity_id, name, score in psfs_score_rows(client_id):
+    for scoring_id, day, _entered_by, activity_id, name, score in psfs_score_rows(client_id):
         point = points.setdefault(scoring_id, ScoringPoint(scoring_id, day, {}))
         point.scores[activity_id] = score
         names[activity_id] = name
@@ -215,16 +217,33 @@ def _fmt(value: float) -> str:
 def change_words(change: insights.Change | None, mdc: float) -> str:
     """A change in plain words, for the summary and the report."""
     if change is None:
-        return "nothing to compare with yet"
+        return _("nothing to compare with yet")
     verdict = insights.psfs_verdict(change)
+    before, after = _fmt(change.before), _fmt(change.after)
+    mdc_text, delta = format(mdc, "g"), _fmt(abs(change.delta))
     if verdict == "same":
-        return (
-            f"{_fmt(change.before)} → {_fmt(change.after)}, within the {mdc:g} points the "
-            "scale can vary by itself"
+        return _(
+            "%(before)s → %(after)s, within the %(mdc)s points the scale can vary by itself",
+            before=before,
+            after=after,
+            mdc=mdc_text,
         )
-    return (
-        f"{_fmt(change.before)} → {_fmt(change.after)}, {verdict}: a change of "
-        f"{abs(change.delta):.1f} points, at least the {mdc:g}-point minimal detectable change"
+    if verdict == "better":
+        return _(
+            "%(before)s → %(after)s, better: a change of %(delta)s points, at least the "
+            "%(mdc)s-point minimal detectable change",
+            before=before,
+            after=after,
+            delta=delta,
+            mdc=mdc_text,
+        )
+    return _(
+        "%(before)s → %(after)s, worse: a change of %(delta)s points, at least the "
+        "%(mdc)s-point minimal detectable change",
+        before=before,
+        after=after,
+        delta=delta,
+        mdc=mdc_text,
     )
 
 
@@ -246,22 +265,32 @@ def psfs_panel(
         ItemChange(history.names[activity], change)
         for activity, change in insights.psfs_item_changes(first_scores, latest.scores).items()
     ]
-    count = len(latest.scores)
-    summary = (
-        f"Activity score {_fmt(latest.mean)} out of 10 on {format_day(latest.day, 'short')} "
-        f"(the mean of {count} {'activity' if count == 1 else 'activities'}; higher is better)."
+    summary = ngettext(
+        "Activity score %(score)s out of 10 on %(day)s (the mean of %(num)d activity; higher "
+        "is better).",
+        "Activity score %(score)s out of 10 on %(day)s (the mean of %(num)d activities; "
+        "higher is better).",
+        len(latest.scores),
+        score=_fmt(latest.mean),
+        day=format_day(latest.day, "short"),
     )
     if since_first is not None:
-        summary += (
-            f" Since the first scoring on {format_day(first.day, 'short')}: "
-            f"{change_words(since_first, insights.PSFS_MDC_MEAN)}."
+        # Translators: follows the sentence before; change is e.g. "4.0 → 6.5, better: ...".
+        summary += " " + _(
+            "Since the first scoring on %(day)s: %(change)s.",
+            day=format_day(first.day, "short"),
+            change=change_words(since_first, insights.PSFS_MDC_MEAN),
         )
     chart = svgchart.outcome_chart(
         chart_id="psfs",
-        title="Activity score (PSFS), 0 to 10, higher is better",
+        title=_("Activity score (PSFS), 0 to 10, higher is better"),
         description=summary
-        + f" Shaded: within {insights.PSFS_MDC_MEAN:g} points of the first score. "
-        "Squares: scores that differ from the first by that much or more.",
+        + " "
+        + _(
+            "Shaded: within %(mdc)s points of the first score. Squares: scores that differ "
+            "from the first by that much or more.",
+            mdc=format(insights.PSFS_MDC_MEAN, "g"),
+        ),
         means={point.day: point.mean for point in points},
         band_around=first.mean,
         band_half_width=insights.PSFS_MDC_MEAN,

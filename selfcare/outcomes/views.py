@@ -1,4 +1,5 @@
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import client_required, owned_or_404, shared_client
@@ -59,15 +60,17 @@ def _naming_page(client, back_url: str, done_url: str):
     free = PSFS_MAX_ACTIVITIES - len(activities)
     if free == 0:
         flash(
-            f"There are {PSFS_MAX_ACTIVITIES} activities, the most there can be. Retire one to "
-            "name another.",
+            _(
+                "There are %(num)d activities, the most there can be. Retire one to name another.",
+                num=PSFS_MAX_ACTIVITIES,
+            ),
             "info",
         )
         return redirect(back_url)
     form = ActivitiesForm(free, [activity.name for activity in activities])
     if form.validate_on_submit():
         add_activities(client.id, form.names())
-        flash("The activities are saved. Score them whenever suits.", "success")
+        flash(_("The activities are saved. Score them whenever suits."), "success")
         return redirect(done_url)
     return render_form(
         "outcomes/activities.html",
@@ -87,7 +90,7 @@ def rename(activity_id):
     form = RenameForm(others, obj=activity)
     if form.validate_on_submit():
         rename_activity(activity, form.name.data.strip())
-        flash("Renamed. Its earlier scores stay with it.", "success")
+        flash(_("Renamed. Its earlier scores stay with it."), "success")
         return redirect(url_for("outcomes.index"))
     return render_form("outcomes/rename.html", form, activity=activity)
 
@@ -98,7 +101,13 @@ def retire(activity_id):
     activity = owned_or_404(PsfsActivity, activity_id)
     if activity.retired_at is None:
         retire_activity(activity)
-        flash(f"“{activity.name}” is retired; its scores stay in your history.", "success")
+        flash(
+            _(
+                "“%(activity)s” is retired; its scores stay in your history.",
+                activity=activity.name,
+            ),
+            "success",
+        )
     return redirect(url_for("outcomes.index"))
 
 
@@ -113,11 +122,11 @@ def _new_scoring_page(client, template_context: dict, done_url: str, entered_by_
         [(activity.id, activity.name) for activity in activities], data={"day": today}, today=today
     )
     if form.validate_on_submit():
-        _, is_new = add_scoring(
+        _scoring, is_new = add_scoring(
             client.id, form.day.data, form.scores(), form.submission_id.data, entered_by_id
         )
         if is_new:
-            flash("Scores saved. Thank you.", "success")
+            flash(_("Scores saved. Thank you."), "success")
         return redirect(done_url)
     return render_form("outcomes/score.html", form, **template_context)
 
@@ -172,7 +181,7 @@ def edit_scoring(scoring_id):
             return render_template(
                 "outcomes/score.html", form=form, conflicts=merge.conflicts, **context
             ), 409
-        flash(f"Scores of {format_day(scoring.day, 'short')} saved.", "success")
+        flash(_("Scores of %(day)s saved.", day=format_day(scoring.day, "short")), "success")
         return redirect(url_for("outcomes.index"))
     if request.method == "GET":
         show_loaded(form, _stored_fields(scoring))
@@ -183,7 +192,7 @@ def edit_scoring(scoring_id):
 @client_required
 def delete_scoring(scoring_id):
     scoring = owned_or_404(PsfsScoring, scoring_id)
-    what = f"your activity scores of {format_day(scoring.day, 'long')}"
+    what = _("your activity scores of %(day)s", day=format_day(scoring.day, "long"))
     return delete_after_confirmation(scoring, what, "outcomes.index")
 
 
@@ -199,9 +208,12 @@ def _psfs_shared(share) -> None:
 def ask(client, share):
     _psfs_shared(share)
     if ask_to_rescore(client.id, current_user.id):
-        flash(f"{client.name} will see your request on their Today page.", "success")
+        flash(_("%(name)s will see your request on their Today page.", name=client.name), "success")
     else:
-        flash(f"{client.name} already has a request to score their activities.", "info")
+        flash(
+            _("%(name)s already has a request to score their activities.", name=client.name),
+            "info",
+        )
     return redirect(url_for("therapist.client", client_id=client.id) + "#psfs-actions")
 
 
@@ -224,6 +236,6 @@ def score_with_client(client, share):
         client, {"back_url": back_url, "client": client}, back_url, current_user.id
     )
     if page is None:
-        flash(f"{client.name} hasn't named any activities yet.", "info")
+        flash(_("%(name)s hasn't named any activities yet.", name=client.name), "info")
         return redirect(back_url)
     return page
