@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, StringField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
@@ -11,23 +12,23 @@ PLANNING_HORIZON_DAYS = 366
 def _within_a_year_ahead(form, field):
     """Appointments may be planned ahead, but not absurdly far."""
     if field.data and field.data > form.today + timedelta(days=PLANNING_HORIZON_DAYS):
-        raise ValidationError("Choose a date within the next year.")
+        raise ValidationError(_l("Choose a date within the next year."))
 
 
 class AppointmentForm(DatedForm):
     day = DateField(
-        "Appointment date",
+        _l("Appointment date"),
         validators=[
-            InputRequired(message="Please choose a date."),
+            InputRequired(message=_l("Please choose a date.")),
             not_too_early,
             _within_a_year_ahead,
         ],
     )
     note = StringField(
-        "Note (optional)",
+        _l("Note (optional)"),
         validators=[Optional(), at_most(500)],
         render_kw=limit_attrs(500),
-        description="For example: “next time: thoracic mobility”.",
+        description=_l("For example: “next time: thoracic mobility”."),
     )
 
 

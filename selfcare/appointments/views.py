@@ -1,4 +1,5 @@
 from flask import flash, redirect, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import client_required, owned_or_404
@@ -34,8 +35,10 @@ def add():
         return _appointments_page(form)
     add_appointment(current_user.id, form.day.data, form.note.data or None, current_user.id)
     flash(
-        f"Appointment on {format_day(form.day.data, 'short')} added; "
-        "it shows as a line on your charts.",
+        _(
+            "Appointment on %(day)s added; it shows as a line on your charts.",
+            day=format_day(form.day.data, "short"),
+        ),
         "success",
     )
     return redirect(url_for(BACK_TO_CHARTS) + "#appointments")
@@ -48,5 +51,5 @@ def delete(appointment_id):
     appointment = owned_or_404(Appointment, appointment_id, owner_attribute="created_by_id")
     db.session.delete(appointment)
     db.session.commit()
-    flash("Appointment removed.", "success")
+    flash(_("Appointment removed."), "success")
     return back_to_page(url_for(BACK_TO_CHARTS, _anchor="appointments"))

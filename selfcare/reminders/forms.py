@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectMultipleField, TimeField, widgets
 from wtforms.validators import InputRequired, ValidationError
 
@@ -6,18 +7,20 @@ from ..forms import PageForm, weekday_choices
 
 def _days_when_on(form, field):
     if form.enabled.data and not field.data:
-        raise ValidationError("Choose at least one day, or turn this reminder off.")
+        raise ValidationError(_l("Choose at least one day, or turn this reminder off."))
 
 
 class ReminderForm(PageForm):
-    enabled = BooleanField("Remind me")
+    enabled = BooleanField(_l("Remind me"))
+    # Translators: "At [20:30]", the time of a reminder.
     at = TimeField(
-        "At",
-        validators=[InputRequired("Choose a time, like 20:30.")],
-        description="Your local time.",
+        _l("At"),
+        validators=[InputRequired(_l("Choose a time, like 20:30."))],
+        description=_l("Your local time."),
     )
     weekdays = SelectMultipleField(
-        "On",
+        # Translators: "On [Mon] [Tue] ...", the days of a reminder.
+        _l("On"),
         choices=weekday_choices,
         coerce=int,
         widget=widgets.ListWidget(prefix_label=False),
@@ -39,4 +42,4 @@ def reminder_form(reminder, prefix: str, **kwargs) -> ReminderForm:
 
 
 class EmailForm(PageForm):
-    email = BooleanField("Send reminders by e-mail")
+    email = BooleanField(_l("Send reminders by e-mail"))

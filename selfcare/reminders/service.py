@@ -8,6 +8,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from icalendar import Alarm, Calendar, Event
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
@@ -112,11 +114,18 @@ def feed_owner(token: str) -> User | None:
 
 def calendar_feed(user: User) -> bytes:
     """One repeating event with an alarm per reminder that is on. Titles stay generic: the feed
-    sits on calendar servers and shared calendars, so it names no routine and no health data."""
+    sits on calendar servers and shared calendars, so it names no routine and no health data.
+    In the owner's language: a calendar fetches it without them."""
+    with force_locale(user.language):
+        return _calendar_feed(user)
+
+
+def _calendar_feed(user: User) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", "-//Self-care tracker//reminders//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", "Self-care reminders")
+    # Translators: the name of the calendar of reminders, in a calendar app.
+    calendar.add("x-wr-calname", _("Self-care reminders"))
     zone = ZoneInfo(user.timezone)
     reminders = db.session.scalars(
         db.select(Reminder)
@@ -131,7 +140,8 @@ def calendar_feed(user: User) -> bytes:
     # Starting on the account's first day keeps DTSTART (and so the feed) the same every fetch.
     first_day = user.created_at.astimezone(zone).date()
     for reminder in reminders:
-        title = "Check in" if reminder.routine_id is None else "Your routine"
+        # Translators: a reminder's title in a calendar app (it names nothing more).
+        title = _("Check in") if reminder.routine_id is None else _("Your routine")
         event = Event()
         event.add("uid", f"reminder-{reminder.id}@selfcare")
         event.add("summary", title)

@@ -1,4 +1,5 @@
 from flask import Response, abort, flash, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import security_log
@@ -64,7 +65,9 @@ def _save(routine_id: int | None, prefix: str):
     if not form.validate_on_submit():
         return _settings_page(form, prefix)
     save_reminder(current_user.id, routine_id, form.enabled.data, form.at.data, form.weekdays.data)
-    flash("Your reminder is saved." if form.enabled.data else "That reminder is off.", "success")
+    flash(
+        _("Your reminder is saved.") if form.enabled.data else _("That reminder is off."), "success"
+    )
     return back_to_page(url_for("reminders.settings", _anchor=prefix), form)
 
 
@@ -90,7 +93,7 @@ def email():
     if form.validate_on_submit():
         set_email(current_user.id, form.email.data)
         flash(
-            "Reminders will come by e-mail." if form.email.data else "No reminder e-mails.",
+            _("Reminders will come by e-mail.") if form.email.data else _("No reminder e-mails."),
             "success",
         )
     return back_to_page(url_for("reminders.settings", _anchor="email"), form)
@@ -111,7 +114,7 @@ def new_calendar_link():
 def stop_calendar():
     stop_feed(current_user.id)
     security_log.record("reminders.calendar_link_stopped", user_id=current_user.id)
-    flash("The calendar link no longer works.", "success")
+    flash(_("The calendar link no longer works."), "success")
     return back_to_page(url_for("reminders.settings", _anchor="calendar"))
 
 
