@@ -2,13 +2,19 @@
 
 from dataclasses import asdict, dataclass
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 
 def _seconds(seconds: int) -> str:
     if seconds >= 60 and seconds % 60 == 0:
-        return f"{seconds // 60} min"
+        # Translators: a time in minutes, as in "2 min".
+        return _("%(minutes)d min", minutes=seconds // 60)
     if seconds > 60:
-        return f"{seconds // 60} min {seconds % 60} s"
-    return f"{seconds} s"
+        # Translators: a time in minutes and seconds, as in "1 min 30 s".
+        return _("%(minutes)d min %(seconds)d s", minutes=seconds // 60, seconds=seconds % 60)
+    # Translators: a time in seconds, as in "30 s".
+    return _("%(seconds)d s", seconds=seconds)
 
 
 @dataclass(frozen=True)
@@ -27,7 +33,10 @@ class Dose:
     def text(self) -> str:
         parts = []
         if self.reps and self.hold_seconds:
-            parts.append(f"{self.reps} × {_seconds(self.hold_seconds)} hold")
+            # Translators: repetitions of a hold, as in "5 × 3 s hold".
+            parts.append(
+                _("%(reps)d × %(hold)s hold", reps=self.reps, hold=_seconds(self.hold_seconds))
+            )
         elif self.reps:
             parts.append(f"{self.reps}")
         elif self.hold_seconds:
@@ -36,7 +45,13 @@ class Dose:
             parts.append(_seconds(self.duration_seconds))
         amount = " + ".join(parts)
         if self.sets and self.sets > 1:
-            amount = f"{self.sets} × {amount}" if amount else f"{self.sets} sets"
+            if amount:
+                # Translators: sets of an amount, as in "3 × 10" or "2 × 1 min".
+                amount = _("%(sets)d × %(amount)s", sets=self.sets, amount=amount)
+            else:
+                amount = ngettext("%(num)d set", "%(num)d sets", self.sets)
         if self.per_side and amount:
-            amount += " each side"
-        return amount or "as it feels right"
+            # Translators: as in "3 × 30 s each side".
+            amount = _("%(amount)s each side", amount=amount)
+        # Translators: a dose left open (no sets, repetitions or time given).
+        return amount or _("as it feels right")

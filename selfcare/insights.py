@@ -1,12 +1,14 @@
 """What the numbers mean: averages, meaningful change, flags, adherence. Pure functions only,
 so every rule can be read and tested without a request or a database."""
 
-from calendar import day_abbr
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cached_property
 from statistics import fmean
+
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from .clinical import (
     MCID_NECK_POINTS,
@@ -384,14 +386,25 @@ class Frequency:
 
     def text(self) -> str:
         """How a person says it: "3 days a week", "Mon, Wed, Fri, twice a day"."""
+        # Here, not above: the dates need the models, which need this module.
+        from .dates import weekday_names
+
         if self.weekdays:
-            days = ", ".join(day_abbr[day] for day in sorted(self.weekdays))
+            names = weekday_names()
+            days = ", ".join(names[day] for day in sorted(self.weekdays))
         elif self.days_per_week in (None, 7):
-            days = "every day"
+            days = _("every day")
         else:
-            days = f"{self.days_per_week} {'day' if self.days_per_week == 1 else 'days'} a week"
+            days = ngettext("%(num)d day a week", "%(num)d days a week", self.days_per_week)
         times = self.times_per_day
-        return days + {1: "", 2: ", twice a day"}.get(times, f", {times} times a day")
+        if times == 1:
+            return days
+        # Translators: days is when ("every day", "Mon, Wed, Fri", "3 days a week").
+        if times == 2:
+            return _("%(days)s, twice a day", days=days)
+        return ngettext(
+            "%(days)s, %(num)d time a day", "%(days)s, %(num)d times a day", times, days=days
+        )
 
     def sessions_on(self, span: list[date], free: list[date]) -> int:
         """Sessions planned in `span`, days of one week, of which `free` are not rest or flare
