@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from .dates import month_names, weekday_names
@@ -39,6 +40,12 @@ class Tick(NamedTuple):
     day: date
     label: str
     year: str = ""  # a second line under the label
+
+
+def _day_and_month(day: int, month: str) -> str:
+    # Translators: a date on a chart's axis, as in "5 Jan" (month is the short month name);
+    # keep it short.
+    return _("%(day)d %(month)s", day=day, month=month)
 
 
 @dataclass(frozen=True)
@@ -61,7 +68,8 @@ class TimeAxis:
         if days <= 31:
             step = -(-days // 4)
             marks = [self.start + timedelta(days=offset) for offset in range(0, days + 1, step)]
-            return [Tick(day, f"{day.day} {month_names()[day.month - 1]}") for day in marks]
+            months = month_names()
+            return [Tick(day, _day_and_month(day.day, months[day.month - 1])) for day in marks]
         months_step = 1 if days <= 130 else 3 if days <= 400 else 6 if days <= 800 else 12
         marks, year, month = [], self.start.year, self.start.month
         while True:
@@ -335,7 +343,8 @@ def adherence_calendar(
     width = CALENDAR_LEFT + weeks * PITCH + 2
     height = CALENDAR_TOP + 7 * PITCH + 2
     body = [
-        f'<text class="chart-label" x="0" y="{CALENDAR_TOP + row * PITCH + CELL - 1}">{name}</text>'
+        f'<text class="chart-label" x="0" y="{CALENDAR_TOP + row * PITCH + CELL - 1}">'
+        f"{escape(name)}</text>"
         for row, name in ((row, weekday_names()[row]) for row in LABELLED_WEEKDAYS)
     ]
     body += _month_labels(first_monday, weeks)
@@ -365,9 +374,12 @@ def _month_labels(first_monday: date, weeks: int) -> list[str]:
             continue
         name = month_names()[month_start.month - 1]
         if month_start.month == 1 and week < weeks - 3:
-            name += f" {month_start.year}"
+            # Translators: a month and its year over a calendar's column, as in "Jan 2026".
+            name = _("%(month)s %(year)d", month=name, year=month_start.year)
         x = CALENDAR_LEFT + week * PITCH
-        labels.append(f'<text class="chart-label" x="{x}" y="{CALENDAR_TOP - 4}">{name}</text>')
+        labels.append(
+            f'<text class="chart-label" x="{x}" y="{CALENDAR_TOP - 4}">{escape(name)}</text>'
+        )
     return labels
 
 

@@ -3,6 +3,9 @@ form of each figure for the `data-figure` values pages carry (so tests can compa
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
+
 from .. import insights
 from ..dates import format_day
 from .kept import ClientFigures, RegionFigures
@@ -20,13 +23,27 @@ def average_text(label: str, figures: RegionFigures | None) -> str:
     days = figures.week.count if figures else 0
     average = figures.average if figures else None
     if average is not None:
-        return f"{label} pain averaged {_fmt(average)} over {days} days of the last {WEEK}."
+        # Translators: region is a body region's name ("Neck"), or "All regions".
+        return ngettext(
+            "%(region)s pain averaged %(average)s over %(num)d day of the last %(week)d.",
+            "%(region)s pain averaged %(average)s over %(num)d days of the last %(week)d.",
+            days,
+            region=label,
+            average=_fmt(average),
+            week=WEEK,
+        )
     if not days:
-        return f"No {label.lower()} scores in the last {WEEK} days."
-    scores = "1 score" if days == 1 else f"{days} scores"
-    return (
-        f"{label}: {scores} in the last {WEEK} days, too few for an average "
-        f"({insights.MIN_DAYS_FOR_AVERAGE} needed)."
+        # Translators: region is a body region's name in lower case ("neck").
+        return _("No %(region)s scores in the last %(week)d days.", region=label.lower(), week=WEEK)
+    return ngettext(
+        "%(region)s: %(num)d score in the last %(week)d days, too few for an average "
+        "(%(needed)d needed).",
+        "%(region)s: %(num)d scores in the last %(week)d days, too few for an average "
+        "(%(needed)d needed).",
+        days,
+        region=label,
+        week=WEEK,
+        needed=insights.MIN_DAYS_FOR_AVERAGE,
     )
 
 
@@ -34,29 +51,72 @@ def adherence_text(figure: insights.Adherence) -> str:
     """The adherence figure in words, saying what it counts and from when: the same sentence on
     Trends, the report, the therapist's page and the calendar's description."""
     days = (figure.end - figure.start).days + 1
-    when = (
-        f"in the last {days} days"
-        if days >= insights.ADHERENCE_WINDOW_DAYS
-        else f"since {format_day(figure.start, 'short')}"
-    )
-    resting = (
-        f", not counting {figure.resting} rest or flare {'day' if figure.resting == 1 else 'days'}"
-        if figure.resting
-        else ""
-    )
+    whole_window = days >= insights.ADHERENCE_WINDOW_DAYS
+    since = format_day(figure.start, "short")
     if figure.share is None:
         if figure.against_plan:
-            return f"Nothing in the plan has come round yet {when}."
+            if whole_window:
+                return _(
+                    "Nothing in the plan has come round yet in the last %(days)d days.", days=days
+                )
+            return _("Nothing in the plan has come round yet since %(day)s.", day=since)
         if figure.resting:
-            return f"Every day {when} was a rest or flare day: nothing to count."
-        return "Nothing to count yet: today counts once a routine is done."
-    if figure.against_plan:
-        what = "Planned session" if figure.counted == 1 else "Planned sessions"
-        return (
-            f"{what} done {when}: {figure.done} of {figure.counted} ({figure.share:.0%}){resting}."
+            if whole_window:
+                return _(
+                    "Every day in the last %(days)d days was a rest or flare day: nothing to "
+                    "count.",
+                    days=days,
+                )
+            return _(
+                "Every day since %(day)s was a rest or flare day: nothing to count.", day=since
+            )
+        return _("Nothing to count yet: today counts once a routine is done.")
+    counts = {"done": figure.done, "share": f"{figure.share:.0%}"}
+    # Translators: done and num are sessions or days, share their percentage ("6 of 6 (100%)").
+    if figure.against_plan and whole_window:
+        text = ngettext(
+            "Planned session done in the last %(days)d days: %(done)d of %(num)d (%(share)s)",
+            "Planned sessions done in the last %(days)d days: %(done)d of %(num)d (%(share)s)",
+            figure.counted,
+            days=days,
+            **counts,
         )
-    what = "Routine day" if figure.counted == 1 else "Routine days"
-    return f"{what} {when}: {figure.done} of {figure.counted} ({figure.share:.0%}){resting}."
+    elif figure.against_plan:
+        text = ngettext(
+            "Planned session done since %(day)s: %(done)d of %(num)d (%(share)s)",
+            "Planned sessions done since %(day)s: %(done)d of %(num)d (%(share)s)",
+            figure.counted,
+            day=since,
+            **counts,
+        )
+    elif whole_window:
+        text = ngettext(
+            "Routine day in the last %(days)d days: %(done)d of %(num)d (%(share)s)",
+            "Routine days in the last %(days)d days: %(done)d of %(num)d (%(share)s)",
+            figure.counted,
+            days=days,
+            **counts,
+        )
+    else:
+        text = ngettext(
+            "Routine day since %(day)s: %(done)d of %(num)d (%(share)s)",
+            "Routine days since %(day)s: %(done)d of %(num)d (%(share)s)",
+            figure.counted,
+            day=since,
+            **counts,
+        )
+    if figure.resting:
+        # Translators: figure is the sentence before, e.g. "Routine days in the last 14 days:
+        # 9 of 12 (75%)".
+        return ngettext(
+            "%(figure)s, not counting %(num)d rest or flare day.",
+            "%(figure)s, not counting %(num)d rest or flare days.",
+            figure.resting,
+            figure=text,
+        )
+    # Translators: the end of the figure's sentence, e.g. "Routine days in the last 14 days:
+    # 9 of 12 (75%)."
+    return _("%(figure)s.", figure=text)
 
 
 def points(value: float) -> str:
