@@ -52,9 +52,9 @@ $(TRANSLATIONS)/%.mo: $(TRANSLATIONS)/%.po $(VENV)/.runtime-installed
 catalogues: $(COMPILED_CATALOGUES)
 
 messages: $(VENV)/.runtime-installed
-	$(PYBABEL) extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -c Translators: \
+	PYTHONPATH=. $(PYBABEL) extract -F babel.cfg -k _l -k lazy_ngettext:1,2 -c Translators: \
 		--add-location=file --sort-by-file --project=selfcare -o $(TRANSLATIONS)/messages.pot .
-	$(PYBABEL) update --quiet -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
+	$(PYBABEL) update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS)
 
 db: $(VENV)/.runtime-installed catalogues
 	$(FLASK) db upgrade

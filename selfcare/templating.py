@@ -12,6 +12,7 @@ from . import insights
 from .assets import asset_url
 from .dates import format_day, format_duration, format_moment
 from .figures.texts import adherence_text, figure_value, points
+from .languages import current_language
 from .sharing.service import INVITE_LIFETIME, UNDO_WINDOW
 
 # The numbers the rules run on, for the sentences that name them: a changed rule changes them.
@@ -109,8 +110,9 @@ MARKUP_CACHE_SIZE = 2048
 
 def cached_markup(*key, caller) -> Markup:
     """`{% call cached_markup(name, value, ...) %}…{% endcall %}`: the block rendered once for
-    each key, which must name everything the block shows."""
+    each key and language; the key must name everything else the block shows."""
     cache = current_app.extensions.setdefault("markup_cache", OrderedDict())
+    key = (*key, current_language())  # the same field reads differently in each language
     if key in cache:
         cache.move_to_end(key)
         return cache[key]
