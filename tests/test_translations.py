@@ -2,9 +2,11 @@
 nobody marked: each page and mail, shown in it, may keep no English word but what people
 typed, the product's name and the calendar's."""
 
+import re
 from datetime import date
 
 import pytest
+from babel.messages.pofile import read_po
 
 from selfcare import languages
 from selfcare.auth.mails import (
@@ -33,7 +35,7 @@ from selfcare.reminders.mails import send_due
 from selfcare.reminders.service import Due
 
 from .helpers import log_in, mail_html, mail_text, site_world, walk_site
-from .pseudo_locale import PSEUDO_LANGUAGE, build_pseudo_catalogue, unmarked_text
+from .pseudo_locale import PSEUDO_LANGUAGE, TEMPLATE, build_pseudo_catalogue, unmarked_text
 
 MAX_PAGES = 160
 # What people type, wherever a page shows it: never translated.
@@ -151,3 +153,42 @@ def test_dates_follow_the_language(app):
         assert format_day(date(2026, 11, 25), "long") == "miércoles, 25 de noviembre de 2026"
     with app.test_request_context():
         assert format_day(date(2026, 11, 25), "long") == "Wednesday 25 November 2026"
+
+
+# What a translation must carry over from the English: placeholders and markup.
+KEPT = re.compile(r"%\(\w+\)[sdif]|<[^>]*>")
+
+
+def _kept(text: str) -> list[str]:
+    return sorted(KEPT.findall(text))
+
+
+@UNMARKED_YET
+@pytest.mark.parametrize("language", [code for code in languages.LANGUAGES if code != "en"])
+def test_each_catalogue_translates_every_sentence_keeping_its_placeholders(language):
+    with TEMPLATE.open("rb") as source:
+        template = read_po(source)
+    path = TEMPLATE.parent / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as source:
+        catalogue = read_po(source, locale=language)
+    problems = []
+    for entry in template:
+        if not entry.id:
+            continue
+        translated = catalogue.get(entry.id)
+        forms = translated.string if translated else None
+        if not forms or (translated.pluralizable and not all(forms)):
+            problems.append(("missing", entry.id))
+        elif translated.fuzzy:
+            problems.append(("fuzzy", entry.id))
+        elif translated.pluralizable:
+            # The singular may say "one" in words; every form keeps the plural's markup.
+            plural = entry.id[1]
+            problems += [
+                ("placeholders differ", entry.id)
+                for form in forms
+                if _kept(form.replace("%(num)d", "")) != _kept(plural.replace("%(num)d", ""))
+            ][:1]
+        elif _kept(forms) != _kept(entry.id):
+            problems.append(("placeholders differ", entry.id))
+    assert problems == []
