@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, flash, g, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from .config import build_config
 from .extensions import csrf, db, init_migrations, limiter, login_manager, owner_only
@@ -28,7 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
@@ -104,7 +105,7 @@ def _log_in_first():
 
     if request.method == "POST" and request.form:
         return keep_and_log_in_again()
-    flash(login_manager.login_message, login_manager.login_message_category)
+    flash(str(login_manager.login_message), login_manager.login_message_category)
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -66,7 +67,7 @@ def _values_to_keep(leave_out=lambda name: False) -> list[tuple[str, str]]:
         values.append((name, value))
         kept += len(value)
     if too_long:
-        flash("A long text was too large to keep: please paste it again.", "info")
+        flash(_("A long text was too large to keep: please paste it again."), "info")
     return values
 
 
@@ -126,9 +127,11 @@ def _restore_draft() -> None:
     if not draft.get("nothing_saved", True):
         return  # the forms it fills say what is not saved yet
     g.unsaved = True
-    flash("What you typed before is filled in below. Nothing is saved until you save it.", "info")
+    flash(
+        _("What you typed before is filled in below. Nothing is saved until you save it."), "info"
+    )
     if any(name in g.draft for name in ROUTINE_BUTTONS):
-        flash("The routine you tapped isn't logged yet: tap it again.", "info")
+        flash(_("The routine you tapped isn't logged yet: tap it again."), "info")
 
 
 def draft_formdata():
@@ -141,11 +144,14 @@ def keep_and_log_in_again():
     page = keep_draft()
     if current_user.is_authenticated:
         flash(
-            "This page was out of date (you logged out or in elsewhere), so nothing was saved yet.",
+            _(
+                "This page was out of date (you logged out or in elsewhere), so nothing was saved "
+                "yet."
+            ),
             "info",
         )
         return redirect(page)
-    flash("Your session ended before this was saved. Log in again to finish.", "info")
+    flash(_("Your session ended before this was saved. Log in again to finish."), "info")
     return redirect(url_for("auth.login", next=page))
 
 

@@ -5,6 +5,8 @@ from http import HTTPStatus
 
 from flask import Flask, current_app, flash, jsonify, redirect, render_template, request
 from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -17,14 +19,17 @@ from .languages import browser_language
 API_PREFIX = "/api/"
 
 ERROR_TEXTS = {
-    400: ("Something in that request was off", "Please go back and try again."),
-    403: ("Not allowed", "Your account can't open this page."),
-    404: ("Page not found", "The page may have moved, or the link is wrong."),
-    405: ("Not allowed", "That action isn't available here."),
-    413: ("Too large", "That was more than we accept in one go."),
-    415: ("Not accepted", "This page doesn't take what was sent."),
-    429: ("Too many tries", "Please wait a few minutes, then try again."),
-    500: ("Something went wrong on our side", "Your data is safe. Please try again in a moment."),
+    400: (_l("Something in that request was off"), _l("Please go back and try again.")),
+    403: (_l("Not allowed"), _l("Your account can't open this page.")),
+    404: (_l("Page not found"), _l("The page may have moved, or the link is wrong.")),
+    405: (_l("Not allowed"), _l("That action isn't available here.")),
+    413: (_l("Too large"), _l("That was more than we accept in one go.")),
+    415: (_l("Not accepted"), _l("This page doesn't take what was sent.")),
+    429: (_l("Too many tries"), _l("Please wait a few minutes, then try again.")),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("Your data is safe. Please try again in a moment."),
+    ),
 }
 
 
@@ -57,7 +62,7 @@ def problem(status: int, detail: str, **extensions):
 def render_error(code: int, message: str | None = None):
     title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
     if wants_problem_details():
-        return problem(code, message or default_message)
+        return problem(code, str(message or default_message))
     return (
         render_template("error.html", code=code, title=title, message=message or default_message),
         code,
@@ -80,9 +85,11 @@ def _handle_csrf_error(_error: CSRFError):
     security_log.record("csrf.refused")
     if "csrf_token" not in request.form or not from_this_site():
         # Not a page of ours that went stale: refused, and nothing of it kept.
-        return render_error(400, "This form has expired. Please reload the page and send it again.")
+        return render_error(
+            400, _("This form has expired. Please reload the page and send it again.")
+        )
     if request.blueprint == "auth":  # passwords are never kept
-        flash("That form had expired. Please try again.", "info")
+        flash(_("That form had expired. Please try again."), "info")
         return redirect(request.full_path)
     return keep_and_log_in_again()
 

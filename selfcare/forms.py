@@ -4,6 +4,9 @@ import uuid
 from datetime import date
 
 from flask import g
+from flask_babel import LazyString, format_number, lazy_ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -17,7 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional, ValidationError
 
-from .clinical import PAIN_VALUES
+from .clinical import PAIN_MAX, PAIN_MIN, PAIN_VALUES
 from .dates import past_day_problem, timezone_names, too_early_problem, weekday_names
 from .dose import Dose
 from .drafts import draft_formdata
@@ -29,6 +32,9 @@ def optional_int(value) -> int | None:
     return None if value in ("", None) else int(value)
 
 
+_WHOLE_SCORE = _l("Choose a whole number from %(low)d to %(high)d.", low=PAIN_MIN, high=PAIN_MAX)
+
+
 class ScaleField(RadioField):
     """A 0-10 score as a row of eleven radio buttons, plus "not rated", which is stored as nothing,
     never as 0."""
@@ -36,13 +42,20 @@ class ScaleField(RadioField):
     def __init__(self, label, low: str, high: str, **kwargs):
         super().__init__(
             label,
-            choices=[SelectChoice("", "Not rated")]
+            choices=[SelectChoice("", _l("Not rated"))]
             + [SelectChoice(str(value), str(value)) for value in PAIN_VALUES],
             coerce=optional_int,
             default="",
-            description=f"0 = {low}, 10 = {high}",
-            invalid_value_message="Choose a whole number from 0 to 10.",
-            invalid_choice_message="Choose a whole number from 0 to 10.",
+            # Translators: under a 0-10 scale, what its ends mean: "0 = none, 10 = extreme".
+            description=_l(
+                "%(lowest)d = %(low)s, %(highest)d = %(high)s",
+                lowest=PAIN_MIN,
+                low=low,
+                highest=PAIN_MAX,
+                high=high,
+            ),
+            invalid_value_message=_WHOLE_SCORE,
+            invalid_choice_message=_WHOLE_SCORE,
             **kwargs,
         )
 
@@ -64,7 +77,7 @@ class SubmissionIdField(HiddenField):
         except ValueError:
             canonical = None
         if canonical != (self.data or "").lower():
-            raise ValidationError("This form is damaged; please reload the page.")
+            raise ValidationError(_("This form is damaged; please reload the page."))
 
 
 def unclipped(length: Length) -> Length:
@@ -77,9 +90,13 @@ def unclipped(length: Length) -> Length:
 
 def at_most(max_length: int) -> Length:
     """A length limit whose message states the real limit."""
-    return unclipped(
-        Length(max=max_length, message=f"Please keep it to {max_length:,} characters or fewer.")
+    message = lazy_ngettext(
+        "Please keep it to %(limit)s character or fewer.",
+        "Please keep it to %(limit)s characters or fewer.",
+        max_length,
+        limit=LazyString(format_number, max_length),  # 1,000 in English, 1.000 in Spanish
     )
+    return unclipped(Length(max=max_length, message=message))
 
 
 def limit_attrs(max_length: int, **render_kw) -> dict:
@@ -87,7 +104,10 @@ def limit_attrs(max_length: int, **render_kw) -> dict:
     return {"data-limit": max_length, **render_kw}
 
 
-def note_field(label="Note", max_length=NOTE_MAX):
+NOTE_LABEL, DATE_LABEL, TIMEZONE_LABEL = _l("Note"), _l("Date"), _l("Time zone")
+
+
+def note_field(label=NOTE_LABEL, max_length=NOTE_MAX):
     return TextAreaField(
         label,
         validators=[Optional(), at_most(max_length)],
@@ -160,7 +180,7 @@ def not_too_early(form, field):
         raise ValidationError(problem)
 
 
-def day_field(label="Date"):
+def day_field(label=DATE_LABEL):
     """The day of an entry, on a DatedForm: today or earlier, from EARLIEST_DAY."""
     return DateField(label, validators=[_past_day])
 
@@ -176,13 +196,11 @@ def whole_number_between(low: int, high: int, message: str):
     return check
 
 
-def _count(label, maximum, unit=""):
+def _count(label, maximum):
+    message = _l("Use a whole number from %(low)d to %(high)d.", low=1, high=maximum)
     return IntegerField(
         label,
-        validators=[
-            Optional(),
-            whole_number_between(1, maximum, f"Use a whole number from 1 to {maximum}{unit}."),
-        ],
+        validators=[Optional(), whole_number_between(1, maximum, message)],
         render_kw={"inputmode": "numeric", "min": 1, "max": maximum},
     )
 
@@ -190,11 +208,11 @@ def _count(label, maximum, unit=""):
 class DoseFields:
     """Sets x reps, or a hold, or a duration: a mix-in for forms that record a dose."""
 
-    sets = _count("Sets", 20)
-    reps = _count("Reps", 100)
-    hold_seconds = _count("Hold (seconds)", 600)
-    duration_seconds = _count("Time (seconds)", 3600)
-    per_side = BooleanField("Each side")
+    sets = _count(_l("Sets"), 20)
+    reps = _count(_l("Reps"), 100)
+    hold_seconds = _count(_l("Hold (seconds)"), 600)
+    duration_seconds = _count(_l("Time (seconds)"), 3600)
+    per_side = BooleanField(_l("Each side"))
 
     def dose(self) -> Dose:
         return Dose(
@@ -223,7 +241,7 @@ def at_least_one(message: str):
 def _known_zone(form, field):
     if field.data not in timezone_names():
         raise ValidationError(
-            "Please choose your time zone from the list (the city nearest you in your zone)."
+            _("Please choose your time zone from the list (the city nearest you in your zone).")
         )
 
 
@@ -234,7 +252,7 @@ def _zones_by_region(first: SelectChoice | None) -> list[SelectChoice]:
     for name in timezone_names():
         region, _, place = name.partition("/")
         label = place.replace("_", " ").replace("/", " / ") if place else name
-        choices.append(SelectChoice(name, label, optgroup=region if place else "Other"))
+        choices.append(SelectChoice(name, label, optgroup=region if place else _l("Other")))
     return choices
 
 
@@ -242,14 +260,18 @@ class TimezoneField(SelectField):
     """A time zone from a list grouped by region. `ask` leaves it unset until the person (or the
     browser's own zone, filled in by app.js) chooses, rather than assuming UTC."""
 
-    def __init__(self, label="Time zone", ask=False, **kwargs):
-        prompt = SelectChoice("", "Choose your time zone") if ask else None
+    def __init__(self, label=TIMEZONE_LABEL, ask=False, **kwargs):
+        prompt = SelectChoice("", _l("Choose your time zone")) if ask else None
         super().__init__(
             label,
             choices=_zones_by_region(prompt),
             default="" if ask else "UTC",
-            description="Decides when your day starts and ends."
-            + (" Choose the city nearest you that keeps the same time." if ask else ""),
+            description=_l(
+                "Decides when your day starts and ends."
+                " Choose the city nearest you that keeps the same time."
+            )
+            if ask
+            else _l("Decides when your day starts and ends."),
             validators=[_known_zone],
             validate_choice=False,  # _known_zone says it more plainly
             **kwargs,

@@ -8,6 +8,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from flask_babel import gettext as _
+
 from .dates import format_day
 
 
@@ -64,20 +66,23 @@ def merge_edits(
 def readable(value: Any) -> str:
     """A stored or sent value as a person reads it in a sentence."""
     if value is None or value == "":
-        return "nothing"
+        return _("nothing")
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, str):
-        return f"“{value[:60]}…”" if len(value) > 60 else f"“{value}”"
+        # Translators: what someone typed, quoted in a sentence (the language's own quotes).
+        return _("“%(text)s”", text=f"{value[:60]}…" if len(value) > 60 else value)
     if isinstance(value, date):
         return format_day(value)
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def conflict_message(theirs: str, mine: str) -> str:
-    return (
-        f"While this page was open, this was saved elsewhere as {theirs}. Yours, {mine}, is "
-        "filled in: save to keep it, or change it."
+    return _(
+        "While this page was open, this was saved elsewhere as %(theirs)s. Yours, %(mine)s, is "
+        "filled in: save to keep it, or change it.",
+        theirs=theirs,
+        mine=mine,
     )
 
 

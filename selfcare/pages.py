@@ -7,6 +7,7 @@ from math import ceil
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from .extensions import db
 
@@ -41,7 +42,7 @@ def delete_after_confirmation(row, what: str, back_endpoint: str):
     if request.method == "POST":
         db.session.delete(row)
         db.session.commit()
-        flash(f"Deleted {what}.", "success")
+        flash(_("Deleted %(what)s.", what=what), "success")
         return redirect(url_for(back_endpoint))
     return render_template("confirm_delete.html", what=what, cancel_url=url_for(back_endpoint))
 

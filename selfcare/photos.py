@@ -9,6 +9,9 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, current_app, request, send_from_directory
+from flask_babel import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .extensions import limiter
@@ -20,7 +23,7 @@ SCALED_WHILE_DECODED = {"JPEG", "MPO"}
 STORED_NAME = re.compile(r"^[0-9a-f]{32}\.jpg$")
 PHOTO_CACHE_CONTROL = "private, max-age=604800"
 JPEG_QUALITY = 85
-TOO_MANY_PIXELS = "That picture is too large to use. A phone photo is fine."
+TOO_MANY_PIXELS = _l("That picture is too large to use. A phone photo is fine.")
 
 
 class PhotoRefused(ValueError):
@@ -63,13 +66,14 @@ def clean_photo(upload) -> Image.Image:
     limit = config["PHOTO_MAX_BYTES"]
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
-        raise PhotoRefused(f"That photo is larger than {limit / (1024 * 1024):g} MB.")
+        megabytes = format_decimal(limit / (1024 * 1024))
+        raise PhotoRefused(_("That photo is larger than %(size)s MB.", size=megabytes))
     if not data:
-        raise PhotoRefused("That file is empty. Please choose a photo.")
+        raise PhotoRefused(_("That file is empty. Please choose a photo."))
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in ACCEPTED_FORMATS:
-                raise PhotoRefused("Please choose a JPEG, PNG or WebP photo.")
+                raise PhotoRefused(_("Please choose a JPEG, PNG or WebP photo."))
             # The size is in the header: a small file that unpacks to a huge picture (a
             # decompression bomb) is refused before any pixel is decoded.
             pixels = image.width * image.height
@@ -89,10 +93,10 @@ def clean_photo(upload) -> Image.Image:
         raise PhotoRefused(TOO_MANY_PIXELS) from error
     except UnidentifiedImageError as error:
         raise PhotoRefused(
-            "That file isn't a picture. Please choose a JPEG, PNG or WebP."
+            _("That file isn't a picture. Please choose a JPEG, PNG or WebP.")
         ) from error
     except (OSError, SyntaxError, ValueError) as error:
-        raise PhotoRefused("That picture seems damaged. Please try another one.") from error
+        raise PhotoRefused(_("That picture seems damaged. Please try another one.")) from error
     upright.thumbnail((config["PHOTO_MAX_SIDE"], config["PHOTO_MAX_SIDE"]))
     # A new image holds the pixels only: no EXIF, XMP, ICC profile or comments come along.
     clean = Image.new("RGB", upright.size, "white")

@@ -1,6 +1,7 @@
 """Headers and input checks every response and request gets, whatever the page."""
 
 from flask import Flask, current_app, request
+from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .errors import render_error
@@ -23,7 +24,7 @@ CACHEABLE_PREFIXES = ("/static/", "/assets/", "/photos/")
 def _refuse_nul_characters():
     """No browser sends NUL in a form; PostgreSQL can't store it. Refuse it at the door."""
     if request.method == "POST" and any("\x00" in value for value in request.form.values()):
-        return render_error(400, "That form contained characters we can't accept.")
+        return render_error(400, _("That form contained characters we can't accept."))
     return None
 
 

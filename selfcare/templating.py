@@ -5,6 +5,8 @@ from collections import OrderedDict
 from types import SimpleNamespace
 
 from flask import Flask, current_app, request
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -30,21 +32,21 @@ RULES = SimpleNamespace(
 
 # (page, label, icon, the blueprints or pages the tab stays highlighted on)
 CLIENT_NAV = [
-    ("checkins.today", "Today", "today", ("checkins", "measurements", "outcomes")),
-    ("routines.index", "Routines", "routines", ("routines",)),
-    ("trends.trends", "Trends", "trends", ("trends", "appointments")),
-    ("sharing.index", "Sharing", "sharing", ("sharing",)),
+    ("checkins.today", _l("Today"), "today", ("checkins", "measurements", "outcomes")),
+    ("routines.index", _l("Routines"), "routines", ("routines",)),
+    ("trends.trends", _l("Trends"), "trends", ("trends", "appointments")),
+    ("sharing.index", _l("Sharing"), "sharing", ("sharing",)),
 ]
 THERAPIST_NAV = [
-    ("therapist.dashboard", "Clients", "clients", ("therapist", "programmes", "outcomes")),
+    ("therapist.dashboard", _l("Clients"), "clients", ("therapist", "programmes", "outcomes")),
     (
         "therapist.exercises",
-        "Exercises",
+        _l("Exercises"),
         "exercises",
         ("therapist.new_exercise", "therapist.edit_exercise", "therapist.delete_exercise_page"),
     ),
-    ("therapist.link", "Add a client", "link", ()),
-    ("account.profile", "Account", "account", ("account", "reminders")),
+    ("therapist.link", _l("Add a client"), "link", ()),
+    ("account.profile", _l("Account"), "account", ("account", "reminders")),
 ]
 
 
@@ -84,10 +86,26 @@ def _local_time(moment, style: str = "full") -> str:
     return format_moment(moment, current_user.timezone, style)
 
 
+def _lazy_strings_as_text(app: Flask) -> None:
+    """Flask-Babel's lazy strings (`_l`) claim to be markup (`__html__`), so Jinja and WTForms
+    would print them unescaped: "can't" where a plain string gives "can&#39;t", and whatever a
+    translation holds as HTML (flask-babel issues 121, 224). Without the claim they are escaped
+    like any text; JSON (responses, and the session that carries flashed messages) writes them
+    as the text they read in the current language."""
+    if "__html__" in vars(LazyString):
+        del LazyString.__html__
+    default = app.json.default
+    app.json.default = lambda value: str(value) if isinstance(value, LazyString) else default(value)
+
+
 def init_app(app: Flask) -> None:
+    _lazy_strings_as_text(app)
     # Block tags leave no indentation or blank lines behind.
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    # {% trans %} blocks are looked up as `make messages` extracts them (babel.cfg): trimmed,
+    # line breaks and the indentation around them read as one space.
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.context_processor(lambda: {"navigation": _navigation()})
     app.add_template_filter(format_day, "day")
     app.add_template_filter(format_duration, "duration")
@@ -110,9 +128,14 @@ MARKUP_CACHE_SIZE = 2048
 
 def cached_markup(*key, caller) -> Markup:
     """`{% call cached_markup(name, value, ...) %}…{% endcall %}`: the block rendered once for
-    each key and language; the key must name everything else the block shows."""
+    each key, which must name everything the block shows. The page's language is part of every
+    key (the block's own words are in it), and a lazy string in the key is read out now: kept
+    lazy, it would compare equal in whatever language the next page is in."""
     cache = current_app.extensions.setdefault("markup_cache", OrderedDict())
-    key = (*key, current_language())  # the same field reads differently in each language
+    key = (
+        current_language(),
+        *(str(part) if isinstance(part, LazyString) else part for part in key),
+    )
     if key in cache:
         cache.move_to_end(key)
         return cache[key]

@@ -81,6 +81,7 @@ class _VisibleText(HTMLParser):
 
 _WRAPPED = re.compile(r"\[[^\[\]]*\]")
 _EMAIL = re.compile(r"\S+@\S+")
+_URL = re.compile(r"\bhttps?://\S+")  # a plain-text mail's links
 _ZONE = re.compile(r"\b[A-Z][A-Za-z_]+/[A-Za-z_/+-]+")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -100,7 +101,7 @@ CALENDAR_WORDS = _calendar_words()
 
 def unmarked_text(html: str, typed: set[str]) -> list[str]:
     """Each piece of visible text with English words left once the pseudo-locale's sentences,
-    what people `typed`, the product's name, addresses, time zones and calendar words are
+    what people `typed`, the product's name, addresses, links, time zones and calendar words are
     taken out."""
     parser = _VisibleText()
     parser.feed(html)
@@ -111,7 +112,7 @@ def unmarked_text(html: str, typed: set[str]) -> list[str]:
             wrapped, rest = rest, _WRAPPED.sub(" ", rest)
         for known in sorted({*typed, *PRODUCT_NAMES}, key=len, reverse=True):
             rest = rest.replace(known, " ")
-        rest = _ZONE.sub(" ", _EMAIL.sub(" ", rest))
+        rest = _ZONE.sub(" ", _EMAIL.sub(" ", _URL.sub(" ", rest)))
         if any(word not in CALENDAR_WORDS for word in _WORD.findall(rest)):
             found.append(" ".join(piece.split()))
     return found

@@ -62,6 +62,7 @@ def typed_text() -> set[str]:
     # A therapist's own exercises; the library's are reference texts, translated.
     own = db.select(Exercise.name, Exercise.how_to).where(Exercise.slug.is_(None))
     typed |= {value for row in db.session.execute(own) for value in row}
+    typed |= set(languages.LANGUAGES.values())  # each language's name for itself, never translated
     return {value for value in typed if value and len(value) > 1}
 
 
@@ -117,7 +118,6 @@ def test_every_page_is_in_the_pseudo_locale(pseudo_app, visitor):
     assert unmarked == {}
 
 
-@UNMARKED_YET
 def test_every_mail_is_in_the_recipients_language(pseudo_app, mailbox, client_user):
     speaking_pseudo(pseudo_app, [client_user])
     with pseudo_app.test_request_context():

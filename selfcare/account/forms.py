@@ -1,7 +1,9 @@
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from wtforms import PasswordField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, InputRequired
 
-from ..auth.forms import email_field, name_field, new_password_field
+from ..auth.forms import LanguageField, email_field, name_field, new_password_field
 from ..forms import PageForm, TimezoneField, at_most, limit_attrs
 from ..models import TOKEN_READ, TOKEN_WRITE
 
@@ -17,51 +19,54 @@ def current_password_field(label: str, message: str) -> PasswordField:
 class ProfileForm(PageForm):
     name = name_field()
     timezone = TimezoneField()
+    language = LanguageField()
 
 
 class ChangePasswordForm(PageForm):
     current_password = current_password_field(
-        "Current password", "Please enter your current password."
+        _l("Current password"), _l("Please enter your current password.")
     )
-    new_password = new_password_field("New password")
+    new_password = new_password_field(_l("New password"))
 
 
 class ChangeEmailForm(PageForm):
-    email = email_field("New email")
+    email = email_field(_l("New email"))
     current_password = current_password_field(
-        "Current password", "Please enter your current password."
+        _l("Current password"), _l("Please enter your current password.")
     )
 
 
 class TokenForm(PageForm):
     name = StringField(
-        "Token name",
-        validators=[DataRequired(message="Name it after where you'll use it."), at_most(60)],
-        description="For example “my spreadsheet” or “watch app”.",
+        _l("Token name"),
+        validators=[DataRequired(message=_l("Name it after where you'll use it.")), at_most(60)],
+        description=_l("For example “my spreadsheet” or “watch app”."),
         render_kw=limit_attrs(60),
     )
     scope = RadioField(
-        "It may",
+        _l("It may"),
         choices=[
-            SelectChoice(TOKEN_READ, "Read my entries"),
-            SelectChoice(TOKEN_WRITE, "Read and add entries"),
+            SelectChoice(TOKEN_READ, _l("Read my entries")),
+            SelectChoice(TOKEN_WRITE, _l("Read and add entries")),
         ],
         default=TOKEN_READ,  # a program that only reads can't spoil the record
     )
     lifetime_days = RadioField(
-        "It stops working after",
+        _l("It stops working after"),
         choices=[
-            SelectChoice("30", "30 days"),
-            SelectChoice("90", "90 days"),
-            SelectChoice("365", "a year"),
+            SelectChoice("30", lazy_ngettext("%(num)d day", "%(num)d days", 30)),
+            SelectChoice("90", lazy_ngettext("%(num)d day", "%(num)d days", 90)),
+            SelectChoice("365", _l("a year")),
         ],
         default="90",
     )
 
 
 class ConfirmPasswordForm(PageForm):
-    password = current_password_field("Your password", "Please enter your password.")
+    password = current_password_field(_l("Your password"), _l("Please enter your password."))
 
 
 class DeleteAccountForm(PageForm):
-    password = current_password_field("Your password", "Please enter your password to confirm.")
+    password = current_password_field(
+        _l("Your password"), _l("Please enter your password to confirm.")
+    )

@@ -1,6 +1,8 @@
 from datetime import timedelta
 
 from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_login import confirm_login, current_user, login_required, logout_user
 
 from .. import security_log
@@ -45,8 +47,10 @@ def profile():
     if form.validate_on_submit():
         current_user.name = form.name.data
         current_user.timezone = form.timezone.data
+        current_user.language = form.language.data
         db.session.commit()
-        flash("Your details are saved.", "success")
+        with force_locale(current_user.language):  # said in the language just chosen
+            flash(_("Your details are saved."), "success")
         return redirect(url_for("account.profile"))
     return render_form(
         "account/profile.html",
@@ -70,7 +74,7 @@ def confirm_password():
             password_entered(current_sign_in())
             confirm_login()
             return redirect(safe_next_url(request.args.get("next")) or url_for("account.profile"))
-        form.password.errors.append("That isn't your password.")
+        form.password.errors.append(_("That isn't your password."))
     return render_form("account/confirm_password.html", form)
 
 
@@ -80,7 +84,7 @@ def sign_out_device(sign_in_id):
     sign_in = owned_or_404(SignIn, sign_in_id)
     end_sign_in(sign_in)
     security_log.record("sign_in.ended", user_id=current_user.id, sign_in_id=sign_in.id)
-    flash(f"{sign_in.device} is signed out.", "success")
+    flash(_("%(device)s is signed out.", device=sign_in.device), "success")
     return back_to_page(url_for("account.profile", _anchor="devices"))
 
 
@@ -89,7 +93,7 @@ def sign_out_device(sign_in_id):
 def sign_out_other_devices():
     end_other_sign_ins(current_user.id, keep=current_sign_in())
     security_log.record("sign_in.ended_elsewhere", user_id=current_user.id)
-    flash("Every other device is signed out.", "success")
+    flash(_("Every other device is signed out."), "success")
     return back_to_page(url_for("account.profile", _anchor="devices"))
 
 
@@ -101,7 +105,7 @@ def change_password():
     form.person = current_user
     if form.validate_on_submit():
         if not current_user.check_password(form.current_password.data):
-            form.current_password.errors.append("That isn't your current password.")
+            form.current_password.errors.append(_("That isn't your current password."))
             security_log.record("password.check_failed", user_id=current_user.id)
         else:
             user = current_user._get_current_object()
@@ -110,8 +114,10 @@ def change_password():
             security_log.record("password.changed", user_id=user.id)
             start_session(user, remember=remember)
             flash(
-                "Your password is changed. Other devices are signed out and your API tokens "
-                "no longer work.",
+                _(
+                    "Your password is changed. Other devices are signed out and your API tokens "
+                    "no longer work."
+                ),
                 "success",
             )
             return redirect(url_for("account.profile"))
@@ -130,10 +136,10 @@ def change_email():
         user = current_user._get_current_object()
         address = User.normalize_email(form.email.data)
         if not user.check_password(form.current_password.data):
-            form.current_password.errors.append("That isn't your current password.")
+            form.current_password.errors.append(_("That isn't your current password."))
             security_log.record("password.check_failed", user_id=current_user.id)
         elif address == user.email:
-            form.email.errors.append("That's already your address.")
+            form.email.errors.append(_("That's already your address."))
         else:
             owner = find_user_by_email(address)
             if owner is None:
@@ -141,7 +147,13 @@ def change_email():
             else:
                 send_address_in_use(owner)
             send_address_change_notice(user)
-            flash(f"We sent a link to {address}. Your address changes when you open it.", "success")
+            flash(
+                _(
+                    "We sent a link to %(address)s. Your address changes when you open it.",
+                    address=address,
+                ),
+                "success",
+            )
             return redirect(url_for("account.profile"))
     return render_form("account/change_email.html", form)
 
@@ -152,10 +164,10 @@ def change_email():
 def resend_confirmation():
     user = current_user._get_current_object()
     if user.email_verified_at is not None:
-        flash("Your address is confirmed already.", "info")
+        flash(_("Your address is confirmed already."), "info")
     else:
         send_address_confirmation(user, user.email)
-        flash(f"We sent a new link to {user.email}.", "success")
+        flash(_("We sent a new link to %(address)s.", address=user.email), "success")
     return redirect(url_for("account.profile"))
 
 
@@ -214,7 +226,7 @@ def revoke_token(token_id):
     db.session.delete(token)
     security_log.record("token.revoked", user_id=current_user.id, token_id=token.id)
     db.session.commit()
-    flash(f"The token “{token.name}” no longer works.", "success")
+    flash(_("The token “%(name)s” no longer works.", name=token.name), "success")
     return back_to_page(url_for("account.tokens"))
 
 
@@ -226,13 +238,13 @@ def delete():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         if not user.check_password(form.password.data):
-            form.password.errors.append("That isn't your password.")
+            form.password.errors.append(_("That isn't your password."))
             security_log.record("password.check_failed", user_id=current_user.id)
         else:
             logout_user()
             security_log.record("account.deleted", user_id=user.id)
             delete_account(user)
             session.clear()
-            flash("Your account and all its data are deleted.", "success")
+            flash(_("Your account and all its data are deleted."), "success")
             return redirect(url_for("home.index"))
     return render_form("account/delete.html", form)

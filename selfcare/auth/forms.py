@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     EmailField,
@@ -5,21 +6,33 @@ from wtforms import (
     PasswordField,
     RadioField,
     SelectChoice,
+    SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, Email, InputRequired, Length, StopValidation
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    StopValidation,
+    ValidationError,
+)
 from zxcvbn import zxcvbn
 
 from ..forms import PageForm, TimezoneField, at_most, limit_attrs, unclipped
+from ..languages import LANGUAGES
 from ..models import CLIENT, THERAPIST
 
 PASSWORD_MIN, PASSWORD_MAX = 12, 128
-PASSWORD_HINT = "At least 12 characters. A few words that don't belong together work well."  # noqa: S105
-PASSWORD_TOO_GUESSABLE = (
-    "That one would be easy for someone else to guess: it's a common password or follows a "  # noqa: S105
+PASSWORD_HINT = _l(
+    "At least %(min)d characters. A few words that don't belong together work well.",
+    min=PASSWORD_MIN,
+)
+PASSWORD_TOO_GUESSABLE = _l(
+    "That one would be easy for someone else to guess: it's a common password or follows a "
     "pattern. A few unrelated words are easier to remember and much harder to guess."
 )
-LINK_DAMAGED = "This link is damaged; please open it again from the e-mail."
+LINK_DAMAGED = _l("This link is damaged; please open it again from the e-mail.")
 # zxcvbn's scale: 3 is "safely unguessable", about 10^8 guesses or more.
 PASSWORD_MIN_SCORE = 3
 
@@ -43,12 +56,16 @@ def new_password_field(label: str) -> PasswordField:
     return PasswordField(
         label,
         validators=[
-            InputRequired(message="Please choose a password."),
+            InputRequired(message=_l("Please choose a password.")),
             unclipped(
                 Length(
                     min=PASSWORD_MIN,
                     max=PASSWORD_MAX,
-                    message=f"Use between {PASSWORD_MIN} and {PASSWORD_MAX} characters.",
+                    message=_l(
+                        "Use between %(min)d and %(max)d characters.",
+                        min=PASSWORD_MIN,
+                        max=PASSWORD_MAX,
+                    ),
                 )
             ),
             hard_to_guess,
@@ -58,12 +75,14 @@ def new_password_field(label: str) -> PasswordField:
     )
 
 
-def email_field(label: str = "Email", autocomplete: str = "email") -> EmailField:
+def email_field(label: str = _l("Email"), autocomplete: str = "email") -> EmailField:
     return EmailField(
         label,
         validators=[
-            DataRequired(message="Please enter your email address."),
-            Email(message="That doesn't look like an email address.", check_deliverability=False),
+            DataRequired(message=_l("Please enter your email address.")),
+            Email(
+                message=_l("That doesn't look like an email address."), check_deliverability=False
+            ),
             at_most(254),
         ],
         render_kw={"autocomplete": autocomplete},
@@ -77,40 +96,67 @@ def token_field() -> HiddenField:
 
 def name_field() -> StringField:
     return StringField(
-        "Your name",
-        validators=[DataRequired(message="Please enter your name."), at_most(100)],
+        _l("Your name"),
+        validators=[DataRequired(message=_l("Please enter your name.")), at_most(100)],
         render_kw=limit_attrs(100, autocomplete="name"),
     )
+
+
+LANGUAGE_LABEL = _l("Language")
+
+
+def _known_language(form, field):
+    if field.data not in LANGUAGES:
+        raise ValidationError(_l("Please choose a language from the list."))
+
+
+class LanguageField(SelectField):
+    """The language the product speaks to the person in, from LANGUAGES. Each is named in its
+    own language and marked as such for screen readers; the page gives the default (the
+    browser's choice, or the person's own)."""
+
+    def __init__(self, label=LANGUAGE_LABEL, **kwargs):
+        super().__init__(
+            label,
+            choices=[
+                SelectChoice(code, name, render_kw={"lang": code})
+                for code, name in LANGUAGES.items()
+            ],
+            validators=[_known_language],
+            validate_choice=False,  # _known_language says it more plainly
+            **kwargs,
+        )
 
 
 class RegisterForm(PageForm):
     name = name_field()
     email = email_field()
-    password = new_password_field("Password")
+    password = new_password_field(_l("Password"))
     role = RadioField(
-        "I am",
+        _l("I am"),
         choices=[
-            SelectChoice(CLIENT, "A client tracking my own care"),
-            SelectChoice(THERAPIST, "A therapist"),
+            SelectChoice(CLIENT, _l("A client tracking my own care")),
+            SelectChoice(THERAPIST, _l("A therapist")),
         ],
         default=CLIENT,
-        validators=[InputRequired(message="Please choose one.")],
+        validators=[InputRequired(message=_l("Please choose one."))],
     )
-    timezone = TimezoneField("Your time zone", ask=True)
+    timezone = TimezoneField(_l("Your time zone"), ask=True)
+    language = LanguageField()
 
 
 class LoginForm(PageForm):
     email = EmailField(
-        "Email",
-        validators=[DataRequired(message="Please enter your email address.")],
+        _l("Email"),
+        validators=[DataRequired(message=_l("Please enter your email address."))],
         render_kw={"autocomplete": "username"},
     )
     password = PasswordField(
-        "Password",
-        validators=[InputRequired(message="Please enter your password.")],
+        _l("Password"),
+        validators=[InputRequired(message=_l("Please enter your password."))],
         render_kw={"autocomplete": "current-password"},
     )
-    remember = BooleanField("Keep me logged in on this device")
+    remember = BooleanField(_l("Keep me logged in on this device"))
 
 
 class ForgotPasswordForm(PageForm):
@@ -119,7 +165,7 @@ class ForgotPasswordForm(PageForm):
 
 class ResetPasswordForm(PageForm):
     token = token_field()
-    password = new_password_field("New password")
+    password = new_password_field(_l("New password"))
 
 
 class ConfirmEmailForm(PageForm):

@@ -1,11 +1,19 @@
 """The mails about an account. Built during a request, since their links name this site."""
 
+from datetime import timedelta
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..languages import DEFAULT_LANGUAGE
 from ..mail import compose, link, send_mail
 from ..models import User
 from .service import address_token, password_reset_token
+
+
+def _setting_as_duration(name: str) -> timedelta:
+    """How long a mailed link works, as its mail says it ("for an hour")."""
+    return timedelta(seconds=current_app.config[name])
 
 
 def send_address_confirmation(user: User, address: str) -> None:
@@ -20,6 +28,7 @@ def send_address_confirmation(user: User, address: str) -> None:
         name=user.name,
         new_account=address == user.email,
         confirm_url=link("auth.confirm_email", token=address_token(user, address)),
+        link_lifetime=_setting_as_duration("EMAIL_CONFIRM_MAX_AGE"),
     )
 
 
@@ -44,6 +53,7 @@ def _password_reset(user: User) -> dict:
         "language": user.language,
         "name": user.name,
         "reset_url": link("auth.reset_password", token=password_reset_token(user)),
+        "link_lifetime": _setting_as_duration("PASSWORD_RESET_MAX_AGE"),
     }
 
 

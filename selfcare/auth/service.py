@@ -7,11 +7,15 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
+from ..dates import format_duration
 from ..extensions import db
+from ..languages import DEFAULT_LANGUAGE
 from ..models import ApiToken, SignIn, User, utcnow
 from ..passwords import hash_password, spend_a_check
 
@@ -40,12 +44,24 @@ SYSTEMS = [
 
 RESET_SALT = "selfcare.password-reset"
 CONFIRM_SALT = "selfcare.confirm-address"
-LINK_BROKEN = "This link doesn't work: it may have been cut short when it was copied."
-RESET_LINK_EXPIRED = "This link has expired: links for a new password last an hour."
-CONFIRM_LINK_EXPIRED = "This link has expired: links to confirm an address last a day."
-RESET_LINK_USED = "This link has been used already, or the password was changed since."
-CONFIRM_LINK_USED = "This link has been used already, or the address was changed since."
-ADDRESS_TAKEN = "That address now belongs to another account, so nothing changed."
+LINK_BROKEN = _l("This link doesn't work: it may have been cut short when it was copied.")
+RESET_LINK_USED = _l("This link has been used already, or the password was changed since.")
+CONFIRM_LINK_USED = _l("This link has been used already, or the address was changed since.")
+ADDRESS_TAKEN = _l("That address now belongs to another account, so nothing changed.")
+
+
+def _reset_link_expired(lifetime: str) -> str:
+    # Translators: the lifetime reads "an hour", "2 hours", ...
+    return _(
+        "This link has expired: links for a new password last %(lifetime)s.", lifetime=lifetime
+    )
+
+
+def _confirm_link_expired(lifetime: str) -> str:
+    # Translators: the lifetime reads "a day", "2 days", ...
+    return _(
+        "This link has expired: links to confirm an address last %(lifetime)s.", lifetime=lifetime
+    )
 
 
 class BadLink(Exception):
@@ -63,9 +79,16 @@ def create_user(
     password: str,
     role: str,
     timezone: str = "UTC",
+    language: str = DEFAULT_LANGUAGE,
     verified: bool = False,
 ) -> User:
-    user = User(email=User.normalize_email(email), name=name.strip(), role=role, timezone=timezone)
+    user = User(
+        email=User.normalize_email(email),
+        name=name.strip(),
+        role=role,
+        timezone=timezone,
+        language=language,
+    )
     user.set_password(password)
     if verified:
         user.email_verified_at = utcnow()
@@ -121,7 +144,7 @@ def _forget_old_sign_ins(user_id: int) -> None:
 
 
 def register_account(
-    *, email: str, name: str, password: str, role: str, timezone: str
+    *, email: str, name: str, password: str, role: str, timezone: str, language: str
 ) -> tuple[User, bool]:
     """The new account, or the one that already has this address; the flag says which. Either
     way a password is hashed, so both take about as long."""
@@ -130,7 +153,14 @@ def register_account(
         hash_password(password)
         return existing, False
     try:
-        user = create_user(email=email, name=name, password=password, role=role, timezone=timezone)
+        user = create_user(
+            email=email,
+            name=name,
+            password=password,
+            role=role,
+            timezone=timezone,
+            language=language,
+        )
     except IntegrityError:  # registered a moment ago, by a request running alongside this one
         db.session.rollback()
         return find_user_by_email(email), False
@@ -237,11 +267,13 @@ def _fingerprint(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()[:32]
 
 
-def _load(salt: str, token: str, max_age_setting: str, expired: str) -> dict:
+def _load(salt: str, token: str, max_age_setting: str, expired) -> dict:
+    """The link's data; `expired(lifetime)` says why it no longer works once it is too old."""
+    max_age = current_app.config[max_age_setting]
     try:
-        return _signer(salt).loads(token, max_age=current_app.config[max_age_setting])
+        return _signer(salt).loads(token, max_age=max_age)
     except SignatureExpired as error:
-        raise BadLink(expired) from error
+        raise BadLink(expired(format_duration(timedelta(seconds=max_age)))) from error
     except BadSignature as error:
         raise BadLink(LINK_BROKEN) from error
 
@@ -253,7 +285,7 @@ def password_reset_token(user: User) -> str:
 
 
 def user_for_reset_token(token: str) -> User:
-    data = _load(RESET_SALT, token, "PASSWORD_RESET_MAX_AGE", RESET_LINK_EXPIRED)
+    data = _load(RESET_SALT, token, "PASSWORD_RESET_MAX_AGE", _reset_link_expired)
     user = db.session.get(User, data["user"])
     if user is None or data["hash"] != _fingerprint(user.password_hash):
         raise BadLink(RESET_LINK_USED)
@@ -286,7 +318,7 @@ def _address_state(user: User) -> str:
 
 def check_address_token(token: str) -> tuple[User, str]:
     """The user and the address the link confirms, if it can still be used."""
-    data = _load(CONFIRM_SALT, token, "EMAIL_CONFIRM_MAX_AGE", CONFIRM_LINK_EXPIRED)
+    data = _load(CONFIRM_SALT, token, "EMAIL_CONFIRM_MAX_AGE", _confirm_link_expired)
     user = db.session.get(User, data["user"])
     if user is None or user.email != data["from"] or data.get("state") != _address_state(user):
         raise BadLink(CONFIRM_LINK_USED)

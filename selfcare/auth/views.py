@@ -1,8 +1,13 @@
+from datetime import timedelta
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
 from .. import security_log
 from ..extensions import limiter
+from ..languages import browser_language
 from ..limits import configured, named_address
 from ..mail import form_email, mail_limited
 from ..pages import home_endpoint, render_form, safe_next_url
@@ -28,7 +33,9 @@ from .service import (
     user_for_reset_token,
 )
 
-LOGIN_FAILED = "That email and password don't match an account. Please check both and try again."
+LOGIN_FAILED = _l(
+    "That email and password don't match an account. Please check both and try again."
+)
 
 
 def _login_failed(response) -> bool:
@@ -55,7 +62,7 @@ def register():
     to find out who has an account."""
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
-    form = RegisterForm()
+    form = RegisterForm(language=browser_language())
     if form.validate_on_submit():
         user, created = register_account(
             email=form.email.data,
@@ -63,6 +70,7 @@ def register():
             password=form.password.data,
             role=form.role.data,
             timezone=form.timezone.data,
+            language=form.language.data,
         )
         if created:
             security_log.record("account.created", user_id=user.id, role=user.role)
@@ -95,9 +103,9 @@ def confirm_email():
     if first_confirmation:
         # A link is no password: this session can't make tokens or exports until one is typed.
         _sign_in_from_a_link(user, password_entered=False)
-        flash(f"Welcome, {user.name}. Your address is confirmed.", "success")
+        flash(_("Welcome, %(name)s. Your address is confirmed.", name=user.name), "success")
         return redirect(url_for(home_endpoint(user)))
-    flash(f"Your account's address is now {address}.", "success")
+    flash(_("Your account's address is now %(address)s.", address=address), "success")
     signed_in_as_them = current_user.is_authenticated and current_user.id == user.id
     return redirect(url_for("account.profile" if signed_in_as_them else "auth.login"))
 
@@ -121,7 +129,8 @@ def forgot_password():
 
 @bp.get("/forgot-password/sent")
 def reset_link_sent():
-    return render_template("auth/reset_link_sent.html")
+    lifetime = timedelta(seconds=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    return render_template("auth/reset_link_sent.html", link_lifetime=lifetime)
 
 
 def _holder_of(token: str):
@@ -152,7 +161,7 @@ def reset_password():
     security_log.record("password.reset", user_id=user.id)
     save_reset_password(user, form.password.data)
     _sign_in_from_a_link(user, password_entered=True)
-    flash("Your new password is set. Any other devices have been logged out.", "success")
+    flash(_("Your new password is set. Any other devices have been logged out."), "success")
     return redirect(url_for(home_endpoint(user)))
 
 
@@ -190,7 +199,7 @@ def logout():
     end_sign_in(current_sign_in())
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(_("You are logged out."), "info")
     response = redirect(url_for("auth.login"))
     # Whatever this browser kept for the site (the service worker's files, anything waiting to
     # be sent) goes with the person; unless entries made without signal still wait on the phone
