@@ -11,6 +11,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from selfcare import PROJECT_ROOT
+from selfcare.dates import timezone_names
 
 # A real CLDR locale, since Babel needs one for dates and plurals, that the product never
 # offers: its dates are English, its sentences the pseudo-locale's.
@@ -54,7 +55,7 @@ class _VisibleText(HTMLParser):
     """The text a person sees or hears: text outside scripts and styles, and the attributes
     read out or shown (labels, titles, placeholders, alternatives, button values)."""
 
-    READ_ATTRIBUTES = ("title", "alt", "placeholder", "aria-label", "aria-description")
+    READ_ATTRIBUTES = ("title", "alt", "placeholder", "aria-label", "aria-description", "label")
     HIDDEN_ELEMENTS = ("script", "style", "template")
 
     def __init__(self):
@@ -99,6 +100,19 @@ def _calendar_words() -> set[str]:
 CALENDAR_WORDS = _calendar_words()
 
 
+def _time_zone_labels() -> set[str]:
+    """The time zones' places and regions as the database names them, each a whole option or
+    group label: a list people recognise their city in, the same in every language."""
+    labels = set()
+    for name in timezone_names():
+        region, _, place = name.partition("/")
+        labels |= {region, place.replace("_", " ").replace("/", " / ")}
+    return labels
+
+
+TIME_ZONE_LABELS = _time_zone_labels()
+
+
 def unmarked_text(html: str, typed: set[str]) -> list[str]:
     """Each piece of visible text with English words left once the pseudo-locale's sentences,
     what people `typed`, the product's name, addresses, links, time zones and calendar words are
@@ -113,6 +127,8 @@ def unmarked_text(html: str, typed: set[str]) -> list[str]:
         for known in sorted({*typed, *PRODUCT_NAMES}, key=len, reverse=True):
             rest = rest.replace(known, " ")
         rest = _ZONE.sub(" ", _EMAIL.sub(" ", _URL.sub(" ", rest)))
+        if piece.strip() in TIME_ZONE_LABELS:
+            continue
         if any(word not in CALENDAR_WORDS for word in _WORD.findall(rest)):
             found.append(" ".join(piece.split()))
     return found
