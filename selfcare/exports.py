@@ -1,5 +1,12 @@
 """A client's data as files they can take elsewhere: CSV for spreadsheets, FHIR R4 for
-health systems. Dates are the client's own calendar days; times are in their time zone."""
+health systems. Dates are the client's own calendar days; times are in their time zone.
+
+Languages: the CSV files are a data format, the same whoever downloads them, so that a
+spreadsheet, a script or a re-import reads them alike: their column headers, the names of the
+figures and the codes in cells (yes/no, day types, regions, sides) stay in English, like FHIR's
+codes and their displays. What was written for a person to read is in the downloader's
+language: the names of regions, movements and how an exercise felt, and the FHIR notes and
+texts below."""
 
 import csv
 import io
@@ -10,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Response
+from flask_babel import gettext as _
+from markupsafe import Markup
 from sqlalchemy import literal
 
 from .clinical import DIFFICULTIES, MOVEMENTS, PAIN_LOINC, REGIONS, Movement, Region
@@ -42,7 +51,6 @@ MOVEMENT_SYSTEM = "urn:selfcare:rom-movement"  # our own code list: the movement
 LATERALITY = {"left": ("7771000", "Left"), "right": ("24028007", "Right")}
 LATERALITY_CODE = ("272741003", "Laterality")
 EXERCISE_THERAPY = ("229065009", "Exercise therapy")
-PSFS_TITLE = "Patient-Specific Functional Scale (PSFS)"
 
 
 # A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
@@ -495,7 +503,7 @@ def _procedure(log: RoutineLog, patient_ref: dict, parts: frozenset[str]) -> dic
     }
     notes = [_logged_item_text(item, with_pain="pain" in parts) for item in log.items]
     if log.effort is not None:
-        notes.append(f"Effort {log.effort}/10")
+        notes.append(_("Effort %(effort)s/10", effort=log.effort))
     if log.note and "notes" in parts:
         notes.append(log.note)
     if notes:
@@ -523,7 +531,10 @@ def _psfs_responses(client_id: int, patient_ref: dict, wanted) -> list[dict]:
         items.append(
             {
                 "linkId": "psfs-mean",
-                "text": f"{PSFS_TITLE}: mean of the activities, 0 to 10, higher is better",
+                "text": _(
+                    "Patient-Specific Functional Scale (PSFS): mean of the activities, 0 to 10, "
+                    "higher is better"
+                ),
                 "answer": [{"valueDecimal": round(psfs_mean(row.score for row in rows), 2)}],
             }
         )
@@ -537,8 +548,8 @@ def _psfs_responses(client_id: int, patient_ref: dict, wanted) -> list[dict]:
         if rows[0].entered_by_id is not None:
             response["text"] = {
                 "status": "generated",
-                "div": '<div xmlns="http://www.w3.org/1999/xhtml">Entered by the therapist '
-                "with the client.</div>",
+                "div": Markup('<div xmlns="http://www.w3.org/1999/xhtml">%s</div>')
+                % _("Entered by the therapist with the client."),
             }
         entries.append(_entry("QuestionnaireResponse", f"psfs-{scoring_id}", response))
     return entries
@@ -547,9 +558,14 @@ def _psfs_responses(client_id: int, patient_ref: dict, wanted) -> list[dict]:
 def _logged_item_text(item: RoutineLogItem, with_pain: bool) -> str:
     """One exercise of a log in words: "Chin tucks: done, pain 3/10, too hard" (the pain only
     `with_pain`)."""
-    parts = [f"{item.exercise.name}: {'done' if item.done else 'skipped'}"]
+    name = item.exercise.name
+    parts = [
+        _("%(exercise)s: done", exercise=name)
+        if item.done
+        else _("%(exercise)s: skipped", exercise=name)
+    ]
     if with_pain and item.pain_during is not None:
-        parts.append(f"pain {item.pain_during}/10")
+        parts.append(_("pain %(score)s/10", score=item.pain_during))
     if item.difficulty:
         parts.append(DIFFICULTIES[item.difficulty].lower())
     return ", ".join(parts)

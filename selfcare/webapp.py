@@ -7,10 +7,15 @@ import hmac
 from base64 import urlsafe_b64encode
 
 from flask import Blueprint, current_app, render_template, url_for
+from flask_babel import gettext as _
 
 from .assets import asset_url
+from .js_strings import js_strings
+from .languages import current_language
 
 bp = Blueprint("webapp", __name__)
+# The scripts' sentences, which every page carries (static/js/app.js reads them).
+bp.add_app_template_global(js_strings)
 
 THEME_COLOUR = "#0b5cad"
 BACKGROUND_COLOUR = "#f6f7f9"
@@ -53,9 +58,11 @@ def manifest():
         },
     ]
     body = {
+        # The product's name is not translated (docs/translating.md).
         "name": "Self-care tracker",
         "short_name": "Self-care",
-        "description": "Pain, routines and range of motion between therapy sessions.",
+        "description": _("Pain, routines and range of motion between therapy sessions."),
+        "lang": current_language(),
         "start_url": url_for("checkins.today"),
         "scope": "/",
         "display": "standalone",
@@ -71,10 +78,12 @@ def manifest():
 @bp.get("/sw.js")
 def service_worker():
     """Served from the root so it may answer for every page; its text names the current asset
-    URLs, so a new release installs a new worker."""
+    URLs and the language, so a new release, or a person who changed their language, installs a
+    new worker, which keeps the offline pages in that language."""
+    versions = [asset_url(name).split("/")[2] for name in SHELL_FILES]
     script = render_template(
         "webapp/sw.js",
-        cache_name="selfcare-" + "-".join(asset_url(name).split("/")[2] for name in SHELL_FILES),
+        cache_name="-".join(["selfcare", current_language(), *versions]),
         offline_url=url_for("webapp.offline"),
         offline_today_url=url_for("webapp.offline_today"),
         today_url=url_for("checkins.today"),

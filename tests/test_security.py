@@ -345,9 +345,10 @@ def test_the_app_installs_with_a_manifest_a_worker_and_an_offline_page(client, c
         assert client.get(icon["src"]).data.startswith(b"\x89PNG")
     worker = client.get("/sw.js")
     assert worker.mimetype == "text/javascript" and '"/offline"' in worker.text
-    # Today without signal runs on scripts the worker kept: the queue's logic, then the page's.
+    # Today without signal runs on scripts the worker kept: the sentences' helper, the queue's
+    # logic, then the page's.
     scripts = re.findall(r'<script src="([^"]+)"', client.get("/offline/today").text)
-    assert [src.rsplit("/", 1)[1] for src in scripts] == ["queue.js", "offline.js"]
+    assert [src.rsplit("/", 1)[1] for src in scripts] == ["app.js", "queue.js", "offline.js"]
     assert all(f'"{src}"' in worker.text for src in scripts)
     log_in(client, client_user)
     offline = client.get("/offline").text

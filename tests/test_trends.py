@@ -73,8 +73,9 @@ def test_charts_summaries_and_tables_for_a_history(app, logged_in_client, client
     assert "Pain as a table" in page and '<th scope="row">' in page
     assert "Routine days in the last 14 days: " in page and "calendar-wide" in page
     assert "Neck: turning the head" in page and 'class="chart-band"' in page
-    # Only the app's own files, none in the charts.
-    assert page.count("<script") == page.count('<script src="/assets/') == 3
+    # Only the app's own files, none in the charts; besides, the scripts' sentences as data.
+    assert page.count('<script src="/assets/') == 3
+    assert page.count("<script") == 4 and page.count('<script type="application/json"') == 1
 
 
 def test_region_filter_and_ranges(app, logged_in_client, client_user):

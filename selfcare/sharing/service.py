@@ -3,6 +3,7 @@
 import secrets
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
@@ -17,6 +18,26 @@ INVITE_LIFETIME = timedelta(days=7)
 # What the client's access log says when they stop a share or take the stop back.
 SHARE_STOPPED = "you stopped sharing"
 SHARE_RESTORED = "you undid stopping"
+# The access log keeps what was done as a code (the English words, as they were always
+# stored: access.shared_client's purposes and the two above); the client reads it in their
+# language. A code not listed here shows as it is.
+PURPOSE_LABELS = {
+    "charts": _l("charts"),
+    "report": _l("report"),
+    "added an appointment": _l("added an appointment"),
+    "export (CSV)": _l("export (CSV)"),
+    "export (FHIR)": _l("export (FHIR)"),
+    "opened the home programme": _l("opened the home programme"),
+    "changed the home programme": _l("changed the home programme"),
+    "asked to re-score PSFS": _l("asked to re-score PSFS"),
+    "opened PSFS activities": _l("opened PSFS activities"),
+    "named PSFS activities with the client": _l("named PSFS activities with the client"),
+    "opened PSFS scoring": _l("opened PSFS scoring"),
+    "entered PSFS scores with the client": _l("entered PSFS scores with the client"),
+    "dashboard figures": _l("dashboard figures"),
+    SHARE_STOPPED: _l("you stopped sharing"),
+    SHARE_RESTORED: _l("you undid stopping"),
+}
 # How long after stopping a share the client may take it back, exactly as it was.
 UNDO_WINDOW = timedelta(minutes=10)
 
@@ -25,7 +46,7 @@ class InviteError(Exception):
     """A code could not be used. The therapist reads one message whatever the reason, so codes
     can't be probed; the reason goes to the security log."""
 
-    message = "That code didn't work. Check it with your client, or ask them for a new one."
+    message = _l("That code didn't work. Check it with your client, or ask them for a new one.")
 
     def __init__(self, reason: str):
         super().__init__(self.message)
@@ -34,6 +55,11 @@ class InviteError(Exception):
 
 def new_code() -> str:
     return "".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH))
+
+
+def purpose_label(purpose: str) -> str:
+    """What an access log entry says was done, in the reader's language."""
+    return str(PURPOSE_LABELS.get(purpose, purpose))
 
 
 def display_code(code: str) -> str:

@@ -1,9 +1,10 @@
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import security_log
 from ..access import client_required, owned_or_404
-from ..dates import local_today
+from ..dates import format_duration, local_today
 from ..drafts import back_to_page
 from ..extensions import db
 from ..models import AccessLogEntry, Invite, Share
@@ -11,13 +12,16 @@ from ..pages import render_form
 from . import bp
 from .forms import InviteForm
 from .service import (
+    INVITE_LIFETIME,
     SHARE_RESTORED,
     SHARE_STOPPED,
+    UNDO_WINDOW,
     active_invite,
     active_shares_of_client,
     can_undo,
     create_invite,
     display_code,
+    purpose_label,
     restore,
     revoke,
     stopped_with_a_closed_account,
@@ -41,6 +45,7 @@ def _sharing_page(form: InviteForm):
         invite=active_invite(current_user.id),
         log=log,
         display_code=display_code,
+        purpose_label=purpose_label,
     )
 
 
@@ -68,12 +73,22 @@ def new_invite():
         current_user.id, parts=frozenset(form.parts.data), ends_on=form.ends_on.data
     )
     security_log.record("invite.created", user_id=current_user.id, invite_id=invite.id)
-    code = display_code(invite.code)
-    replaced = f" The earlier code {display_code(earlier.code)} no longer works." if earlier else ""
-    flash(
-        f"Your code is {code}. Give it to your therapist; it works once, for 7 days.{replaced}",
-        "success",
-    )
+    code, lifetime = display_code(invite.code), format_duration(INVITE_LIFETIME)
+    if earlier:
+        message = _(
+            "Your code is %(code)s. Give it to your therapist; it works once, for %(lifetime)s. "
+            "The earlier code %(earlier)s no longer works.",
+            code=code,
+            lifetime=lifetime,
+            earlier=display_code(earlier.code),
+        )
+    else:
+        message = _(
+            "Your code is %(code)s. Give it to your therapist; it works once, for %(lifetime)s.",
+            code=code,
+            lifetime=lifetime,
+        )
+    flash(message, "success")
     return redirect(url_for("sharing.index"))
 
 
@@ -84,7 +99,7 @@ def cancel_invite(invite_id):
     if invite.used_at is None:
         db.session.delete(invite)
         db.session.commit()
-        flash("That code is cancelled and can't be used.", "success")
+        flash(_("That code is cancelled and can't be used."), "success")
     return back_to_page(url_for("sharing.index"))
 
 
@@ -112,7 +127,7 @@ def undo_revoke(share_id):
         if not stopped_with_a_closed_account(current_user.id):
             abort(404)
         flash(
-            "Sharing can't be switched back on: that therapist's account no longer exists.",
+            _("Sharing can't be switched back on: that therapist's account no longer exists."),
             "info",
         )
         return redirect(url_for("sharing.index"))
@@ -120,16 +135,22 @@ def undo_revoke(share_id):
         abort(404)
     if share.revoked_at is not None and not can_undo(share):
         flash(
-            "Stopping can be undone for 10 minutes only, and that time has passed. "
-            "To share again, create a new code.",
+            _(
+                "Stopping can be undone for %(window)s only, and that time has passed. "
+                "To share again, create a new code.",
+                window=format_duration(UNDO_WINDOW),
+            ),
             "info",
         )
         return redirect(url_for("sharing.receipt", share_id=share.id))
     if share.revoked_at is None or not restore(share):  # another tab (or a new code) was first
-        flash(f"You already share with {share.therapist.name}.", "success")
+        flash(_("You already share with %(name)s.", name=share.therapist.name), "success")
         return redirect(url_for("sharing.index"))
     security_log.record("share.restored", user_id=current_user.id, share_id=share.id)
-    flash(f"Sharing with {share.therapist.name} is back on, as it was before.", "success")
+    flash(
+        _("Sharing with %(name)s is back on, as it was before.", name=share.therapist.name),
+        "success",
+    )
     return redirect(url_for("sharing.index"))
 
 

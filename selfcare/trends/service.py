@@ -8,6 +8,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from markupsafe import Markup
 from sqlalchemy import Row, func, literal, or_, select
 
@@ -32,10 +35,10 @@ from ..models import (
 from ..outcomes.service import PsfsPanel, load_psfs, psfs_panel
 
 RANGES = {
-    "2w": ("2 weeks", 14),
-    "3m": ("3 months", 91),
-    "1y": ("1 year", 365),
-    "all": ("All", None),
+    "2w": (_l("2 weeks"), 14),
+    "3m": (_l("3 months"), 91),
+    "1y": (_l("1 year"), 365),
+    "all": (_l("All"), None),
 }
 DEFAULT_RANGE = "3m"
 # Ranges up to this long are drawn day by day; up to WEEKLY_UP_TO_DAYS week by week, and
@@ -292,7 +295,10 @@ class _PainInRange:
         if shown.period is None:
             scores = {day: value for day, value in series.items() if day >= shown.start}
             average = insights.rolling_mean(series, shown.start, shown.today)
-            note = "Dots: daily scores. Line: 7-day average."
+            note = _(
+                "Dots: daily scores. Line: %(days)s-day average.",
+                days=insights.AVERAGE_WINDOW_DAYS,
+            )
             after_routine, after_none = insights.after_routine_tallies(
                 series, self.routine_days, shown.start, shown.today
             )
@@ -304,15 +310,18 @@ class _PainInRange:
                 for first, mean in series.items()
             }
             scores = average
-            every = "weekly" if shown.period == periods.WEEK else "monthly"
-            note = f"Dots and line: {every} averages."
+            note = (
+                _("Dots and line: weekly averages.")
+                if shown.period == periods.WEEK
+                else _("Dots and line: monthly averages.")
+            )
             kept = self.kept.get(key, {}).values()
             after_routine = sum((each.after_routine for each in kept), Tally())
             after_none = sum((each.after_none for each in kept), Tally())
         summary = average_text(label, figures)  # the panel's own, for the chart's description
         chart = svgchart.pain_chart(
             chart_id=f"pain-{key}",
-            title=f"{label} pain, 0 to 10",
+            title=_("%(region)s pain, 0 to 10", region=label),
             description=f"{summary} {note}",
             scores=scores,
             average=average,
@@ -466,7 +475,7 @@ def _rom_panels(client_id: int, shown: _Range) -> list[RomPanel]:
             )
         chart = svgchart.rom_chart(
             chart_id=f"rom-{key}",
-            title=f"{movement.label}, in {movement.unit_name}",
+            title=_("%(movement)s, in %(unit)s", movement=movement.label, unit=movement.unit_name),
             description=summary,
             series=series,
             band=band,
@@ -492,32 +501,59 @@ def rom_summary(movement: Movement, changes: list[RomChange]) -> str:
     measurement error, and the healthy range where there is one."""
     parts = []
     error = movement.format(movement.detectable_change)
+    sides = {"left": _("Left"), "right": _("Right")}
     for change in changes:
-        who = f"{change.side.title()}: " if change.side else ""
         (first_day, first), (last_day, last) = change.first, change.latest
         if first_day == last_day:
-            parts.append(f"{who}{movement.format(last)} on {format_day(last_day, 'short')}")
-            continue
-        text = (
-            f"{who}{movement.format(first)} on {format_day(first_day, 'short')}, "
-            f"{movement.format(last)} on {format_day(last_day, 'short')}"
-        )
-        if change.real:
-            better = (last > first) == movement.higher_is_better
-            verdict = "better" if better else "worse"
-            text += f" ({verdict}: more than the {error} a measurement varies by)"
+            text = _(
+                "%(value)s on %(day)s",
+                value=movement.format(last),
+                day=format_day(last_day, "short"),
+            )
         else:
-            text += f" (within the {error} a measurement varies by)"
+            text = _(
+                "%(first)s on %(first_day)s, %(latest)s on %(latest_day)s",
+                first=movement.format(first),
+                first_day=format_day(first_day, "short"),
+                latest=movement.format(last),
+                latest_day=format_day(last_day, "short"),
+            )
+            if not change.real:
+                text = _(
+                    "%(measurements)s (within the %(error)s a measurement varies by)",
+                    measurements=text,
+                    error=error,
+                )
+            elif (last > first) == movement.higher_is_better:
+                text = _(
+                    "%(measurements)s (better: more than the %(error)s a measurement varies by)",
+                    measurements=text,
+                    error=error,
+                )
+            else:
+                text = _(
+                    "%(measurements)s (worse: more than the %(error)s a measurement varies by)",
+                    measurements=text,
+                    error=error,
+                )
+        if change.side:
+            side = sides.get(change.side, change.side.title())
+            text = _("%(side)s: %(measurements)s", side=side, measurements=text)
         parts.append(text)
     if not movement.has_norm:
-        healthy = "there is no healthy-adult norm for this test; lower is better"
+        healthy = _("There is no healthy-adult norm for this test; lower is better.")
     elif movement.higher_is_better:
-        healthy = (
-            f"shaded: healthy adults reach about {movement.format(movement.normal_min)} or more"
+        healthy = _(
+            "Shaded: healthy adults reach about %(value)s or more.",
+            value=movement.format(movement.normal_min),
         )
     else:
-        healthy = f"shaded: healthy adults reach {movement.format(movement.normal_typical)} or less"
-    return "; ".join(parts) + f". {healthy[0].upper()}{healthy[1:]}."
+        healthy = _(
+            "Shaded: healthy adults reach %(value)s or less.",
+            value=movement.format(movement.normal_typical),
+        )
+    # Translators: the measurements of a movement, then what healthy adults reach.
+    return _("%(measurements)s. %(norm)s", measurements="; ".join(parts), norm=healthy)
 
 
 def _adherence_panel(client_id: int, figures: ClientFigures) -> AdherencePanel:
@@ -544,7 +580,9 @@ def _adherence_panel(client_id: int, figures: ClientFigures) -> AdherencePanel:
     def calendar(weeks, suffix):
         return svgchart.adherence_calendar(
             chart_id=f"calendar-{suffix}",
-            title=f"Routine days, last {weeks} weeks",
+            title=ngettext(
+                "Routine days, last %(num)d week", "Routine days, last %(num)d weeks", weeks
+            ),
             description=adherence_text(figures.adherence),
             logs_per_day=logs_per_day,
             rest_days=rest_days,

@@ -1,5 +1,25 @@
 // Small progressive enhancements; every page works without this file.
 // The service worker keeps static files and an offline page (selfcare/webapp.py).
+
+// The scripts' sentences, in the page's language: the server writes them into every page
+// (selfcare/js_strings.py), and the scripts keep none of their own. say("key", { count: 3 })
+// fills in each %(name)s (numbers as the page's language writes them) and, where the sentence
+// has plural forms, picks the one for `count`.
+const say = (() => {
+  let strings = null;
+  const language = () => document.documentElement.lang || "en";
+  const shown = (value) =>
+    typeof value === "number" ? value.toLocaleString(language()) : String(value);
+  return (key, values = {}) => {
+    strings ??= JSON.parse(document.getElementById("js-strings")?.textContent || "{}");
+    let text = strings[key] ?? key;
+    if (typeof text === "object") {
+      text = text[new Intl.PluralRules(language()).select(values.count)] ?? text.other;
+    }
+    return text.replace(/%\((\w+)\)s/g, (_, name) => shown(values[name]));
+  };
+})();
+
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js").catch(() => {});
 }
@@ -55,10 +75,9 @@ document.addEventListener("DOMContentLoaded", () => {
     );
     const update = () => {
       const over = field.value.length - limit;
+      const count = field.value.length;
       counter.textContent =
-        over > 0
-          ? `${field.value.length.toLocaleString()} of ${limit.toLocaleString()} characters: ${over.toLocaleString()} too many`
-          : `${field.value.length.toLocaleString()} of ${limit.toLocaleString()} characters`;
+        over > 0 ? say("counter_over", { count, limit, over }) : say("counter", { count, limit });
       counter.classList.toggle("counter-over", over > 0);
     };
     field.addEventListener("input", update);

@@ -3,6 +3,7 @@
 // turned between the start and the furthest hold, about the phone axis the movement turns it
 // about (data-axis, from selfcare/measurements/phone.py), is filled into the value field for the
 // person to check. Typed entry always works; the section stays hidden without a motion sensor.
+// The sentences are the page's own (say, static/js/app.js).
 
 const SAMPLE_EVERY = 100; // milliseconds; each sample is the mean of the readings since the last
 const STILL_FOR = 1000; // milliseconds of keeping still that make a hold
@@ -36,7 +37,7 @@ function measure(section, input) {
   const axis = section.dataset.axis;
   const status = section.querySelector(".inclinometer-status");
   const endButton = section.querySelector(".js-end");
-  const say = (text) => {
+  const show = (text) => {
     if (status.textContent !== text) status.textContent = text;
   };
   const begun = Date.now();
@@ -78,28 +79,23 @@ function measure(section, input) {
     endButton.hidden = true;
     for (const button of section.querySelectorAll(".js-measure")) button.disabled = false;
     section.classList.remove("measuring");
-    say(message);
+    show(message);
   };
   // The end is the furthest hold, however many pauses came before it.
   function end() {
     if (!start) {
-      finish(
-        "The phone didn't keep still at the start. Try again, or type the number you measured.",
-      );
+      finish(say("sensor_not_still"));
       return;
     }
     if (best < LEAST_MOVEMENT) {
-      finish(
-        `The phone turned less than ${LEAST_MOVEMENT}°, too little to measure. ` +
-          "Try again, or type the number you measured.",
-      );
+      finish(say("sensor_too_little", { degrees: LEAST_MOVEMENT }));
       return;
     }
     const degrees = Math.round(best);
     input.value = String(degrees);
     input.dispatchEvent(new Event("input", { bubbles: true }));
     buzz([200, 100, 200]);
-    finish(`Measured ${degrees}°. Check the number above, change it if you like, and save.`);
+    finish(say("sensor_measured", { degrees }));
     input.focus();
   }
 
@@ -108,7 +104,7 @@ function measure(section, input) {
     if (start && now - started > GIVE_UP_AFTER) return end();
     if (!source) {
       if (now - begun > NO_READING_AFTER) {
-        finish("This device doesn't report its angle. Please type the number you measured.");
+        finish(say("sensor_none"));
       }
       return;
     }
@@ -123,21 +119,21 @@ function measure(section, input) {
       if (!hold) return;
       const [i, j] = PLANES[axis];
       if (Math.hypot(hold[i], hold[j]) < IN_PLANE_AT_LEAST) {
-        say("Hold the phone as step 1 says, then keep still.");
+        show(say("sensor_hold_as_shown"));
         return;
       }
       start = hold;
       started = now;
       samples = [];
       buzz(200);
-      say("Start taken. Now move, then keep still at the end until it buzzes.");
+      show(say("sensor_start_taken"));
       return;
     }
 
     const angle = degreesTurned(axis, start, sample);
     if (!hold) {
       holdBuzzed = false;
-      if (angle >= STILL_SPREAD) say(`Moved ${Math.round(angle)}° so far.`);
+      if (angle >= STILL_SPREAD) show(say("sensor_moved", { degrees: Math.round(angle) }));
     } else {
       const held = degreesTurned(axis, start, hold);
       if (held > best) {
@@ -145,7 +141,7 @@ function measure(section, input) {
         if (best >= LEAST_MOVEMENT) {
           if (!holdBuzzed) buzz(200);
           holdBuzzed = true;
-          say(`Held at ${Math.round(best)}°. Go further if you can, or come back to the start.`);
+          show(say("sensor_held", { degrees: Math.round(best) }));
         }
       }
     }
@@ -157,7 +153,7 @@ function measure(section, input) {
   for (const button of section.querySelectorAll(".js-measure")) button.disabled = true;
   endButton.hidden = false;
   endButton.addEventListener("click", end);
-  say("Reading the sensor… Keep still at the start.");
+  show(say("sensor_reading"));
   const timer = setInterval(tick, SAMPLE_EVERY);
   window.addEventListener("devicemotion", onMotion);
   window.addEventListener("deviceorientation", onOrientation);
@@ -170,8 +166,7 @@ document.addEventListener("DOMContentLoaded", () => {
   section.querySelectorAll(".js-measure").forEach((button) => {
     button.addEventListener("click", async () => {
       if (!(await sensorAllowed())) {
-        section.querySelector(".inclinometer-status").textContent =
-          "The phone didn't allow its motion sensor. Please type the number you measured.";
+        section.querySelector(".inclinometer-status").textContent = say("sensor_not_allowed");
         return;
       }
       measure(section, document.getElementById(button.dataset.target));

@@ -6,7 +6,7 @@
 // person, and only theirs, sends each entry once (its submission id) to /today/queued, which
 // checks the key too. Nobody else on the phone sees the entries, and only their owner drops
 // them. Pages work without this file. What the queue does with its entries, and what the page
-// says of them, is static/js/queue.js.
+// says of them, is static/js/queue.js; the sentences are the page's own (say, static/js/app.js).
 const DATABASE = "selfcare";
 const QUEUE_URL = "/today/queued";
 
@@ -77,9 +77,9 @@ async function showQueue(owner) {
   const status = document.getElementById("queue-status");
   if (!status) return;
   const entries = await queuedFor(owner);
-  status.textContent = Queue.statusText(entries);
+  status.textContent = Queue.statusText(entries, say);
   status.hidden = !status.textContent;
-  showClashes(owner, Queue.clashes(entries, today()), status);
+  showClashes(owner, Queue.clashes(entries, today(), say), status);
 }
 
 // A score entered offline that someone saved differently meanwhile: both are shown, and the
@@ -91,12 +91,9 @@ function showClashes(owner, clashes, status) {
   const section = element("section", "card offline-clashes");
   section.id = "offline-clashes";
   section.setAttribute("aria-labelledby", "offline-clashes-heading");
-  const heading = element("h2", "", "Saved elsewhere while you were offline");
+  const heading = element("h2", "", say("clashes_heading"));
   heading.id = "offline-clashes-heading";
-  section.append(
-    heading,
-    element("p", "", "Choose which score to keep. Until you do, nothing is lost."),
-  );
+  section.append(heading, element("p", "", say("clashes_intro")));
   for (const clash of clashes) {
     const choices = element("div", "actions");
     const options = [
@@ -205,12 +202,12 @@ async function onOfflineToday() {
   const form = document.getElementById("offline-checkin");
   const routines = document.getElementById("offline-routines");
   if (!shell) {
-    form.textContent = "Open Today once with a connection, and it will work here without one.";
+    form.textContent = say("offline_needs_today");
     return;
   }
   const labels = Object.fromEntries(shell.regions.map((region) => [region.key, region.label]));
   for (const region of shell.regions) form.append(scaleRow(region));
-  form.append(element("button", "button button-block", "Save check-in"));
+  form.append(element("button", "button button-block", say("offline_save_checkin")));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const scores = {};
@@ -224,7 +221,11 @@ async function onOfflineToday() {
     showQueue(owner);
   });
   for (const routine of shell.routines) {
-    const button = element("button", "button", `Done today: ${routine.name}`);
+    const button = element(
+      "button",
+      "button",
+      say("offline_done_today", { routine: routine.name }),
+    );
     button.type = "button";
     button.addEventListener("click", async () => {
       const day = today();
@@ -235,7 +236,7 @@ async function onOfflineToday() {
         day,
         routine_id: routine.id,
       });
-      button.textContent = `Waiting to send: ${routine.name}`;
+      button.textContent = say("offline_waiting", { routine: routine.name });
       showQueue(owner);
     });
     routines.append(button);
@@ -249,9 +250,9 @@ function askAboutEntries(entries, triedToSend) {
   return new Promise((resolve) => {
     const dialog = element("dialog", "card offline-logout");
     dialog.setAttribute("aria-labelledby", "offline-logout-heading");
-    const heading = element("h2", "", "Before you log out");
+    const heading = element("h2", "", say("logout_heading"));
     heading.id = "offline-logout-heading";
-    const question = Queue.logoutQuestion(entries, triedToSend, navigator.onLine);
+    const question = Queue.logoutQuestion(entries, triedToSend, navigator.onLine, say);
     dialog.append(heading, ...question.text.map((text) => element("p", "", text)));
     const choices = element("div", "actions");
     const classes = {

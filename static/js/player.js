@@ -6,7 +6,7 @@
 // sessionStorage under their id, the routine and the day (data-storage-key), so a reload, a tab
 // switch or the phone sleeping loses nothing. It goes once the server has the log (its
 // submission id is among data-saved-ids) or the person starts over. The timer's arithmetic is
-// static/js/timer.js.
+// static/js/timer.js; the sentences are the page's own (say, static/js/app.js).
 (() => {
   const TICK_MS = 200;
 
@@ -101,12 +101,14 @@
     const controls = step.querySelector(".player-controls");
     controls.querySelector(".player-start").hidden = state !== "ready";
     controls.querySelector(".player-pause").hidden = state === "ready";
-    controls.querySelector(".player-pause").textContent = state === "paused" ? "Resume" : "Pause";
+    controls.querySelector(".player-pause").textContent = say(
+      state === "paused" ? "player_resume" : "player_pause",
+    );
   }
 
   function startTimer(step) {
     checkbox(step, "done").checked = true;
-    if (Timer.plan(step.dataset).length) {
+    if (Timer.plan(step.dataset, say).length) {
       runTimer(step, Timer.start(Date.now()));
     } else {
       finishExercise(step);
@@ -114,7 +116,7 @@
   }
 
   function runTimer(step, times) {
-    timer = { step, phases: Timer.plan(step.dataset), times, phaseShown: null };
+    timer = { step, phases: Timer.plan(step.dataset, say), times, phaseShown: null };
     timer.interval = setInterval(tick, TICK_MS);
     const paused = Timer.isPaused(times);
     showButtons(step, paused ? "paused" : "running");
@@ -140,7 +142,7 @@
 
   function render(now) {
     const controls = timer.step.querySelector(".player-controls");
-    const { status, clock } = Timer.readout(timer.phases, now, Timer.isPaused(timer.times));
+    const { status, clock } = Timer.readout(timer.phases, now, Timer.isPaused(timer.times), say);
     controls.querySelector(".player-status").textContent = status;
     controls.querySelector(".player-clock").textContent = clock;
   }
@@ -185,10 +187,10 @@
   function fillSummary() {
     summaryList.replaceChildren(
       ...steps.map((step) => {
-        const parts = [checkbox(step, "done").checked ? "done" : "skipped"];
+        const parts = [say(checkbox(step, "done").checked ? "summary_done" : "summary_skipped")];
         const pain = checkedLabel(step, "pain_during");
         const feel = checkedLabel(step, "difficulty");
-        if (pain) parts.push(`pain ${pain}/10`);
+        if (pain) parts.push(say("summary_pain", { score: pain }));
         if (feel) parts.push(feel.toLowerCase());
         const item = make("li");
         item.append(make("strong", "", step.dataset.name), `: ${parts.join(", ")}`);
@@ -286,14 +288,18 @@
   steps.forEach((step, index) => {
     const controls = make("div", "player-controls");
     controls.append(
-      make("p", "player-progress muted small", `Exercise ${index + 1} of ${steps.length}`),
+      make(
+        "p",
+        "player-progress muted small",
+        say("exercise_of", { number: index + 1, count: steps.length }),
+      ),
       make("p", "player-status"),
     );
     const display = make("p", "player-clock");
     display.setAttribute("role", "timer");
     display.setAttribute("aria-live", "off");
     controls.append(display);
-    const startLabel = Timer.plan(step.dataset).length ? "Start" : "Done";
+    const startLabel = say(Timer.plan(step.dataset, say).length ? "player_start" : "player_done");
     const row = make("div", "player-buttons");
     row.append(
       button(
@@ -301,21 +307,21 @@
         "button player-start",
         act(() => startTimer(step)),
       ),
-      button("Pause", "button button-secondary player-pause", act(togglePause)),
+      button(say("player_pause"), "button button-secondary player-pause", act(togglePause)),
       button(
-        "Skip",
+        say("player_skip"),
         "button button-secondary player-skip",
         act(() => skip(step)),
       ),
       button(
-        "Back",
+        say("player_back"),
         "button button-secondary player-back",
         act(() => (index ? back(index - 1) : null)),
       ),
     );
     row.querySelector(".player-back").disabled = index === 0;
     controls.append(row);
-    const nextLabel = index + 1 < steps.length ? "Next exercise" : "Finish";
+    const nextLabel = say(index + 1 < steps.length ? "player_next" : "player_finish");
     const next = button(
       nextLabel,
       "button player-next",
@@ -329,7 +335,7 @@
   summary.querySelector("h2").tabIndex = -1;
   summary.prepend(
     button(
-      "Back",
+      say("player_back"),
       "button button-secondary player-back",
       act(() => back(steps.length - 1)),
     ),
@@ -351,9 +357,9 @@
     return;
   }
   fill(kept.values);
-  const note = make("p", "player-restored", "Picked up where you left off. ");
+  const note = make("p", "player-restored", say("player_restored"));
   note.setAttribute("role", "status");
-  note.append(button("Start over", "link-button", startOver));
+  note.append(" ", button(say("player_start_over"), "link-button", startOver));
   form.prepend(note);
   show(kept.current, kept.phase);
   if (kept.timer) runTimer(steps[kept.current], kept.timer);

@@ -5,6 +5,9 @@
 // key of the person who made it). It waits to be sent until the server has it, or until the
 // server answers with a clash (`conflicts`: region → the score saved elsewhere meanwhile and
 // theirs) or a reason it can't be stored (`refused`): those wait for the person instead.
+//
+// What the page says of the entries is worded by `say(key, values)`, the page's sentences in its
+// language (static/js/app.js); this file keeps none of its own.
 const Queue = (() => {
   const isWaiting = (entry) => !entry.conflicts && !entry.refused;
 
@@ -39,32 +42,40 @@ const Queue = (() => {
 
   // The status line of a person's entries: how many wait to be sent and which couldn't be
   // stored, and why; "" when there is nothing to say.
-  function statusText(entries) {
+  function statusText(entries, say) {
     const waiting = entries.filter(isWaiting).length;
     const lines = [];
-    if (waiting) lines.push(`${waiting} ${waiting === 1 ? "entry" : "entries"} waiting to send.`);
+    if (waiting) lines.push(say("queue_waiting", { count: waiting }));
     for (const entry of entries.filter((each) => each.refused)) {
-      lines.push(`An entry of ${entry.day} couldn't be stored: ${entry.refused}`);
+      lines.push(say("queue_refused", { day: entry.day, reason: entry.refused }));
     }
     return lines.join(" ");
   }
 
-  const scoreText = (score) => (score === null ? "not rated" : String(score));
+  const scoreText = (score, say) => (score === null ? say("not_rated") : String(score));
 
   // Every clash of the entries, as the page offers it: its entry and region, a title naming
   // the region and the day ("today" for `today`), both scores, and what each choice says.
-  function clashes(entries, today) {
+  function clashes(entries, today, say) {
     return entries.flatMap((entry) =>
-      Object.entries(entry.conflicts || {}).map(([region, clash]) => ({
-        submissionId: entry.submission_id,
-        region,
-        title: `${entry.labels?.[region] || region}, ${entry.day === today ? "today" : entry.day}`,
-        both: `Saved elsewhere: ${scoreText(clash.saved)} · Yours (offline): ${scoreText(clash.yours)}`,
-        keep: {
-          saved: `Keep ${scoreText(clash.saved)} (saved elsewhere)`,
-          yours: `Keep ${scoreText(clash.yours)} (yours)`,
-        },
-      })),
+      Object.entries(entry.conflicts || {}).map(([region, clash]) => {
+        const label = entry.labels?.[region] || region;
+        const saved = scoreText(clash.saved, say);
+        const yours = scoreText(clash.yours, say);
+        return {
+          submissionId: entry.submission_id,
+          region,
+          title:
+            entry.day === today
+              ? say("clash_title_today", { region: label })
+              : say("clash_title", { region: label, day: entry.day }),
+          both: say("clash_both", { saved, yours }),
+          keep: {
+            saved: say("clash_keep_saved", { score: saved }),
+            yours: say("clash_keep_yours", { score: yours }),
+          },
+        };
+      }),
     );
   }
 
@@ -94,25 +105,16 @@ const Queue = (() => {
 
   // What logging out with `entries` still waiting says, and the choices it offers ("send",
   // "keep", "discard", "stay" logged in): sending is offered online, and only once.
-  function logoutQuestion(entries, triedToSend, online) {
-    const count = entries.length;
-    const waiting =
-      count === 1
-        ? "1 entry you made without signal isn't"
-        : `${count} entries you made without signal aren't`;
-    const text = [`${waiting} in your account yet.`];
+  function logoutQuestion(entries, triedToSend, online, say) {
+    const text = [say("logout_waiting", { count: entries.length })];
     if (triedToSend) {
-      text.push(
-        entries.some((entry) => entry.conflicts)
-          ? "A score was saved elsewhere meanwhile: stay logged in to choose which to keep."
-          : "They couldn't be sent just now.",
-      );
+      text.push(say(entries.some((entry) => entry.conflicts) ? "logout_clash" : "logout_not_sent"));
     }
     const choices = {
-      send: "Send them now",
-      keep: "Keep them on this phone until I log in again",
-      discard: "Discard them",
-      stay: "Stay logged in",
+      send: say("logout_send"),
+      keep: say("logout_keep"),
+      discard: say("logout_discard"),
+      stay: say("logout_stay"),
     };
     if (triedToSend || !online) delete choices.send;
     return { text, choices };

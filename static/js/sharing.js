@@ -12,13 +12,14 @@ document.addEventListener("DOMContentLoaded", () => {
       copyButton.addEventListener("click", async () => {
         try {
           await navigator.clipboard.writeText(link);
-          status.textContent = "Link copied. Paste it into a message to your therapist.";
+          status.textContent = say("link_copied");
         } catch {
-          status.textContent = "Copying didn't work here. Press on the link to copy it.";
+          status.textContent = say("link_not_copied");
         }
       });
     }
 
+    // The product's name, which is not translated.
     const data = { title: "Self-care tracker", text: box.dataset.shareText, url: link };
     if (navigator.share && (!navigator.canShare || navigator.canShare(data))) {
       shareButton.hidden = false;

@@ -4,6 +4,7 @@
 const assert = require("node:assert/strict");
 const { test } = require("node:test");
 const Queue = require("../../static/js/queue.js");
+const { say, elsewhere } = require("./english.js");
 
 const checkin = (id, fields) => ({
   submission_id: id,
@@ -73,19 +74,22 @@ test("the day is the phone's own calendar day, zero-padded", () => {
 });
 
 test("the status line counts what waits and says why an entry was refused", () => {
-  assert.equal(Queue.statusText([]), "");
-  assert.equal(Queue.statusText([checkin("a")]), "1 entry waiting to send.");
+  assert.equal(Queue.statusText([], say), "");
+  assert.equal(Queue.statusText([checkin("a")], say), "1 entry waiting to send.");
   assert.equal(
-    Queue.statusText([
-      checkin("a"),
-      checkin("b", { kind: "routine" }),
-      checkin("c", { conflicts: clash }),
-      checkin("d", { day: "2026-02-01", refused: "That day is too far back." }),
-    ]),
+    Queue.statusText(
+      [
+        checkin("a"),
+        checkin("b", { kind: "routine" }),
+        checkin("c", { conflicts: clash }),
+        checkin("d", { day: "2026-02-01", refused: "That day is too far back." }),
+      ],
+      say,
+    ),
     "2 entries waiting to send. An entry of 2026-02-01 couldn't be stored: That day is too far back.",
   );
   // A clash alone is shown as a choice, not in the line.
-  assert.equal(Queue.statusText([checkin("c", { conflicts: clash })]), "");
+  assert.equal(Queue.statusText([checkin("c", { conflicts: clash })], say), "");
 });
 
 test("each clash is offered with its region's label, its day and both scores, 0 a score", () => {
@@ -96,7 +100,7 @@ test("each clash is offered with its region's label, its day and both scores, 0 
     }),
     checkin("c", { day: "2026-03-01", conflicts: { neck: { saved: 0, yours: null } } }),
   ];
-  assert.deepEqual(Queue.clashes(entries, "2026-03-02"), [
+  assert.deepEqual(Queue.clashes(entries, "2026-03-02", say), [
     {
       submissionId: "b",
       region: "neck",
@@ -165,25 +169,52 @@ test("a clash already chosen, or an entry gone, changes nothing", () => {
 });
 
 test("logging out says how many entries wait, and offers to send them once, online", () => {
-  const one = Queue.logoutQuestion([checkin("a")], false, true);
+  const one = Queue.logoutQuestion([checkin("a")], false, true, say);
   assert.deepEqual(one.text, ["1 entry you made without signal isn't in your account yet."]);
   assert.deepEqual(Object.keys(one.choices), ["send", "keep", "discard", "stay"]);
-  const offline = Queue.logoutQuestion([checkin("a"), checkin("b")], false, false);
+  const offline = Queue.logoutQuestion([checkin("a"), checkin("b")], false, false, say);
   assert.deepEqual(offline.text, ["2 entries you made without signal aren't in your account yet."]);
   assert.deepEqual(Object.keys(offline.choices), ["keep", "discard", "stay"]);
 });
 
 test("after a try to send, logging out says why they are still there", () => {
-  const failed = Queue.logoutQuestion([checkin("a"), checkin("b")], true, true);
+  const failed = Queue.logoutQuestion([checkin("a"), checkin("b")], true, true, say);
   assert.equal(failed.text[1], "They couldn't be sent just now.");
   assert.deepEqual(Object.keys(failed.choices), ["keep", "discard", "stay"]);
   const clashed = Queue.logoutQuestion(
     [checkin("a"), checkin("b", { conflicts: clash })],
     true,
     true,
+    say,
   );
   assert.equal(
     clashed.text[1],
     "A score was saved elsewhere meanwhile: stay logged in to choose which to keep.",
   );
+});
+
+test("every word the queue shows is the page's own, in its language", () => {
+  const entries = [
+    checkin("a"),
+    checkin("b", { conflicts: { neck: { saved: null, yours: 2 } } }),
+    checkin("c", { day: "2026-03-01", refused: "Too far back." }),
+  ];
+  assert.equal(
+    Queue.statusText(entries, elsewhere),
+    "«queue_waiting 1» «queue_refused 2026-03-01 Too far back.»",
+  );
+  assert.deepEqual(Queue.clashes(entries, "2026-03-02", elsewhere)[0], {
+    submissionId: "b",
+    region: "neck",
+    title: "«clash_title_today Neck»",
+    both: "«clash_both «not_rated» 2»",
+    keep: { saved: "«clash_keep_saved «not_rated»»", yours: "«clash_keep_yours 2»" },
+  });
+  const question = Queue.logoutQuestion(entries, true, true, elsewhere);
+  assert.deepEqual(question.text, ["«logout_waiting 3»", "«logout_clash»"]);
+  assert.deepEqual(Object.values(question.choices), [
+    "«logout_keep»",
+    "«logout_discard»",
+    "«logout_stay»",
+  ]);
 });

@@ -3,6 +3,7 @@
 const assert = require("node:assert/strict");
 const { test } = require("node:test");
 const Timer = require("../../static/js/timer.js");
+const { say, elsewhere } = require("./english.js");
 
 // An exercise's data- attributes as the page has them: strings, "" for none.
 const exercise = (fields) => ({
@@ -16,17 +17,17 @@ const exercise = (fields) => ({
 const labels = (phases) => phases.map((phase) => phase.label);
 
 test("an exercise without a hold or a duration has no timer", () => {
-  assert.deepEqual(Timer.plan(exercise({ sets: "2", reps: "10" })), []);
+  assert.deepEqual(Timer.plan(exercise({ sets: "2", reps: "10" }), say), []);
 });
 
 test("a timed exercise is one phase of its duration, its reps not counted as holds", () => {
-  assert.deepEqual(Timer.plan(exercise({ duration: "45", reps: "10" })), [
+  assert.deepEqual(Timer.plan(exercise({ duration: "45", reps: "10" }), say), [
     { label: "", seconds: 45 },
   ]);
 });
 
 test("holds are counted per set and side, each side's holds before the next side", () => {
-  const phases = Timer.plan(exercise({ sets: "2", reps: "2", hold: "20", perSide: "yes" }));
+  const phases = Timer.plan(exercise({ sets: "2", reps: "2", hold: "20", perSide: "yes" }), say);
   assert.deepEqual(labels(phases), [
     "Set 1 of 2 · left side · hold 1 of 2",
     "Set 1 of 2 · left side · hold 2 of 2",
@@ -41,9 +42,9 @@ test("holds are counted per set and side, each side's holds before the next side
 });
 
 test("a hold takes its time over a duration, and one set or one hold goes unnamed", () => {
-  const phases = Timer.plan(exercise({ sets: "1", reps: "1", hold: "30", duration: "60" }));
+  const phases = Timer.plan(exercise({ sets: "1", reps: "1", hold: "30", duration: "60" }), say);
   assert.deepEqual(phases, [{ label: "", seconds: 30 }]);
-  assert.deepEqual(labels(Timer.plan(exercise({ sets: "3", hold: "30" }))), [
+  assert.deepEqual(labels(Timer.plan(exercise({ sets: "3", hold: "30" }), say)), [
     "Set 1 of 3",
     "Set 2 of 3",
     "Set 3 of 3",
@@ -67,7 +68,7 @@ test("each phase is a 3-second count-down and then its hold, and the end is null
 });
 
 test("a long sleep lands where the timer would be, however many phases went by", () => {
-  const phases = Timer.plan(exercise({ sets: "3", hold: "30" }));
+  const phases = Timer.plan(exercise({ sets: "3", hold: "30" }), say);
   // 2 × (3 + 30) s, then 3 s of count-down and 10 s into the third set.
   assert.deepEqual(Timer.position(phases, 66000 + 13000), {
     index: 2,
@@ -108,19 +109,19 @@ test("toggling pause leaves the times it was given as they were", () => {
 
 test("the count-down shows whole seconds rounded up, a hold minutes and seconds", () => {
   const phases = [{ label: "left side", seconds: 90 }];
-  assert.deepEqual(Timer.readout(phases, { index: 0, counting: true, left: 2001 }, false), {
+  assert.deepEqual(Timer.readout(phases, { index: 0, counting: true, left: 2001 }, false, say), {
     status: "left side: get ready",
     clock: "3",
   });
-  assert.deepEqual(Timer.readout(phases, { index: 0, counting: true, left: 200 }, false), {
+  assert.deepEqual(Timer.readout(phases, { index: 0, counting: true, left: 200 }, false, say), {
     status: "left side: get ready",
     clock: "1",
   });
-  assert.deepEqual(Timer.readout(phases, { index: 0, counting: false, left: 90000 }, false), {
+  assert.deepEqual(Timer.readout(phases, { index: 0, counting: false, left: 90000 }, false, say), {
     status: "left side: hold",
     clock: "1:30",
   });
-  assert.deepEqual(Timer.readout(phases, { index: 0, counting: false, left: 8001 }, false), {
+  assert.deepEqual(Timer.readout(phases, { index: 0, counting: false, left: 8001 }, false, say), {
     status: "left side: hold",
     clock: "0:09",
   });
@@ -129,6 +130,23 @@ test("the count-down shows whole seconds rounded up, a hold minutes and seconds"
 test("an unnamed phase just holds, and a paused timer says so with its clock kept", () => {
   const phases = [{ label: "", seconds: 30 }];
   const holding = { index: 0, counting: false, left: 13000 };
-  assert.deepEqual(Timer.readout(phases, holding, false), { status: "hold", clock: "0:13" });
-  assert.deepEqual(Timer.readout(phases, holding, true), { status: "Paused", clock: "0:13" });
+  assert.deepEqual(Timer.readout(phases, holding, false, say), { status: "hold", clock: "0:13" });
+  assert.deepEqual(Timer.readout(phases, holding, true, say), { status: "Paused", clock: "0:13" });
+});
+
+test("every word the timer shows is the page's own, in its language", () => {
+  const phases = Timer.plan(
+    exercise({ sets: "2", reps: "2", hold: "20", perSide: "yes" }),
+    elsewhere,
+  );
+  assert.equal(phases[0].label, "«timer_set 1 2» · «timer_left» · «timer_hold_of 1 2»");
+  const position = { index: 0, counting: true, left: 2001 };
+  assert.equal(
+    Timer.readout(phases, position, false, elsewhere).status,
+    `«timer_phase_get_ready ${phases[0].label}»`,
+  );
+  assert.equal(Timer.readout(phases, position, true, elsewhere).status, "«timer_paused»");
+  const plain = [{ label: "", seconds: 30 }];
+  const holding = { index: 0, counting: false, left: 1000 };
+  assert.equal(Timer.readout(plain, holding, false, elsewhere).status, "«timer_hold»");
 });
