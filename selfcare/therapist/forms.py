@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
@@ -7,11 +8,17 @@ from ..sharing.service import INVITE_LENGTH
 
 class LinkForm(PageForm):
     code = StringField(
-        "Invite code",
+        _l("Invite code"),
         validators=[
-            DataRequired(message="Please enter the code your client gave you."),
-            Length(max=20, message=f"A code has {INVITE_LENGTH} letters and digits."),
+            DataRequired(message=_l("Please enter the code your client gave you.")),
+            Length(
+                max=20,
+                message=_l("A code has %(length)d letters and digits.", length=INVITE_LENGTH),
+            ),
         ],
-        description="8 letters and digits, for example KM7Q-3XPA. The dash is optional.",
+        description=_l(
+            "%(length)d letters and digits, for example KM7Q-3XPA. The dash is optional.",
+            length=INVITE_LENGTH,
+        ),
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
