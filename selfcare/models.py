@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
@@ -463,11 +464,11 @@ class Appointment(db.Model):
 # What a client can share, each part on its own. Notes are the free text of check-ins, routine
 # logs and measurements. Every pain figure goes with "pain", also pain felt during an exercise.
 SHARE_PARTS = {
-    "pain": "pain scores (also during exercises), check-ins and activity scores",
+    "pain": _l("pain scores (also during exercises), check-ins and activity scores"),
     # Rest and flare days go with routines too: adherence never counts them against anyone.
-    "routines": "routines, the days you did them, and your rest and flare days",
-    "motion": "range-of-motion measurements",
-    "notes": "your notes",
+    "routines": _l("routines, the days you did them, and your rest and flare days"),
+    "motion": _l("range-of-motion measurements"),
+    "notes": _l("your notes"),
 }
 ALL_PARTS = frozenset(SHARE_PARTS)
 

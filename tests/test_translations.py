@@ -121,7 +121,9 @@ def test_every_page_is_in_the_pseudo_locale(pseudo_app, visitor):
         if found:
             unmarked[url] = found
     assert pages >= {"anonymous": 4, "client": 40, "therapist": 10}[visitor]
-    assert unmarked == {}
+    assert unmarked == {}, "unmarked:\n" + "\n".join(
+        f"{url}: {found}" for url, found in unmarked.items()
+    )
 
 
 def test_every_mail_is_in_the_recipients_language(pseudo_app, mailbox, client_user):
