@@ -8,7 +8,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from icalendar import Alarm, Calendar, Event
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
@@ -113,6 +112,10 @@ def feed_owner(token: str) -> User | None:
 def calendar_feed(user: User) -> bytes:
     """One repeating event with an alarm per reminder that is on. Titles stay generic: the feed
     sits on calendar servers and shared calendars, so it names no routine and no health data."""
+    # Imported here, not at start-up: a calendar app's fetch is the only caller (the import is
+    # a noticeable part of a worker's start-up, docs/architecture.md).
+    from icalendar import Alarm, Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", "-//Self-care tracker//reminders//EN")
     calendar.add("version", "2.0")
