@@ -13,7 +13,8 @@ again in each worker, against the same views as served.
 
 SQLite by default (instance/bench.db, built once and reused); DATABASE_URL picks PostgreSQL.
 `--scale` runs the growth curves instead (bench/scale.py), `--large` the large PostgreSQL
-database against the standard one (bench/large.py).
+database against the standard one (bench/large.py), `--startup` only the start-up
+(bench/startup.py: a new process to its first answer), which the full run measures last.
 """
 
 import argparse
@@ -298,6 +299,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--baseline", help="--large: the standard database's URL (default: selfcare_bench)"
     )
+    parser.add_argument(
+        "--startup",
+        action="store_true",
+        help="only the start-up: a new process to its first answer (bench/startup.py)",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=7, help="start-up: new processes measured; medians"
+    )
     parser.add_argument("--no-write", action="store_true", help="print, don't write docs/")
     args = parser.parse_args(argv)
     if args.scale:
@@ -314,6 +323,11 @@ def main(argv: list[str] | None = None) -> None:
         from bench.twoservers import main as two_servers_main
 
         two_servers_main(args)
+        return
+    if args.startup:
+        from bench.startup import main as startup_main
+
+        startup_main(args)
         return
     require_wrk()
     config = settings()
@@ -357,6 +371,11 @@ def main(argv: list[str] | None = None) -> None:
     kept = measure_kept(app, config, args)
     database = config["SQLALCHEMY_DATABASE_URI"].split(":")[0].split("+")[0]
     report = render(rows, database, args) + (render_kept(kept, database, args) if kept else "")
+    if not args.only:
+        from bench.startup import measure as measure_startup
+        from bench.startup import render as render_startup
+
+        report += render_startup(measure_startup(config["SQLALCHEMY_DATABASE_URI"], args.runs))
     print(report)
     if not args.no_write and not args.only and args.workers == WORKERS:
         suffix = "" if database == "sqlite" else f"-{database}"

@@ -7,15 +7,18 @@ import os
 import re
 import secrets
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app, request, send_from_directory
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .extensions import limiter
 from .limits import configured, signed_in_account
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 # MPO: the JPEG with extra frames that many phone cameras write.
 ACCEPTED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
@@ -59,9 +62,12 @@ def _folder() -> Path:
     return folder
 
 
-def clean_photo(upload) -> Image.Image:
+def clean_photo(upload) -> "Image.Image":
     """The picture in an uploaded file (a werkzeug FileStorage) alone: upright and at most
     PHOTO_MAX_SIDE pixels a side. Raises PhotoRefused when it is not a usable photo."""
+    # Imported by the first upload, not at start-up: few requests carry a photo.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     config = current_app.config
     limit = config["PHOTO_MAX_BYTES"]
     data = upload.stream.read(limit + 1)
@@ -108,7 +114,7 @@ def clean_photo(upload) -> Image.Image:
     return clean
 
 
-def store_photo(clean: Image.Image) -> str:
+def store_photo(clean: "Image.Image") -> str:
     """Write a clean_photo result as a JPEG without metadata; returns the stored name."""
     name = f"{secrets.token_hex(16)}.jpg"
     folder = _folder()

@@ -17,7 +17,6 @@ from wtforms.validators import (
     StopValidation,
     ValidationError,
 )
-from zxcvbn import zxcvbn
 
 from ..forms import PageForm, TimezoneField, at_most, limit_attrs, unclipped
 from ..languages import LANGUAGES
@@ -42,6 +41,10 @@ def hard_to_guess(form, field):
     the person's own name and address as easy guesses."""
     if field.errors:  # too short or too long: that message is enough
         return
+    # Imported on the first password chosen, not at start-up (its word lists are a noticeable
+    # part of a worker's start-up, docs/architecture.md).
+    from zxcvbn import zxcvbn
+
     known = [form[name].data for name in ("name", "email") if name in form and form[name].data]
     person = getattr(form, "person", None)  # set by pages for someone who has an account
     if person is not None:

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from icalendar import Alarm, Calendar, Event
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
@@ -121,6 +120,10 @@ def calendar_feed(user: User) -> bytes:
 
 
 def _calendar_feed(user: User) -> bytes:
+    # Imported here, not at start-up: a calendar app's fetch is the only caller (the import is
+    # a noticeable part of a worker's start-up, docs/architecture.md).
+    from icalendar import Alarm, Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", "-//Self-care tracker//reminders//EN")
     calendar.add("version", "2.0")

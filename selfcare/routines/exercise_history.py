@@ -1,9 +1,12 @@
 """Each exercise of a client's routines over time, as the therapist's client page lists it."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
+from ..clinical import DIFFICULTIES
+from ..dates import format_day
 from ..extensions import db
+from ..insights import PAIN_DURING_FLAG
 from ..models import (
     Exercise,
     Routine,
@@ -13,27 +16,41 @@ from ..models import (
 
 
 @dataclass(frozen=True)
-class ExerciseEntry:
-    """One exercise in one log, as a therapist reads it over time."""
-
-    day: date
-    done: bool
-    pain_during: int | None
-    difficulty: str | None
+class PainDuring:
+    pain: int
+    high: bool  # PAIN_DURING_FLAG or more: the dashboard flags it
+    day: str  # as the page writes it ("25 Nov")
 
 
 @dataclass(frozen=True)
+class Felt:
+    difficulty: str  # in words, lower case ("too hard")
+    day: str
+
+
+@dataclass
 class ExerciseHistory:
+    """One exercise's row on the page: how often it was done and skipped, and what was said of
+    it, newest first, each with its day as the page writes it. Worked out here, once per log,
+    rather than by the template for each of a month of logs."""
+
     name: str
-    entries: list[ExerciseEntry]  # newest first
+    done: int = 0
+    skipped: int = 0
+    pains: list[PainDuring] = field(default_factory=list)
+    felt: list[Felt] = field(default_factory=list)
 
-    @property
-    def done(self) -> int:
-        return sum(entry.done for entry in self.entries)
-
-    @property
-    def skipped(self) -> int:
-        return len(self.entries) - self.done
+    def add(self, day: date, done: bool, pain_during: int | None, difficulty: str | None):
+        if done:
+            self.done += 1
+        else:
+            self.skipped += 1
+        if pain_during is not None or difficulty:
+            shown = format_day(day, "short")
+            if pain_during is not None:
+                self.pains.append(PainDuring(pain_during, pain_during >= PAIN_DURING_FLAG, shown))
+            if difficulty:
+                self.felt.append(Felt(DIFFICULTIES[difficulty].lower(), shown))
 
 
 @dataclass(frozen=True)
@@ -74,19 +91,20 @@ def routine_histories(user_id: int, routines: list[Routine], start: date) -> lis
     ).all()
     histories = []
     for routine in routines:
-        entries: dict[str, list[ExerciseEntry]] = {item.exercise.name: [] for item in routine.items}
+        exercises = {
+            item.exercise.name: ExerciseHistory(item.exercise.name) for item in routine.items
+        }
         notes = []
         noted = set()
         for log_id, _, day, note, name, done, pain_during, difficulty in (
             row for row in rows if row.routine_id == routine.id
         ):
             if name is not None:
-                entries.setdefault(name, []).append(
-                    ExerciseEntry(day, done, pain_during, difficulty)
+                exercises.setdefault(name, ExerciseHistory(name)).add(
+                    day, done, pain_during, difficulty
                 )
             if note and log_id not in noted:
                 noted.add(log_id)
                 notes.append((day, note))
-        exercises = [ExerciseHistory(exercise, logged) for exercise, logged in entries.items()]
-        histories.append(RoutineHistory(routine, exercises, notes))
+        histories.append(RoutineHistory(routine, list(exercises.values()), notes))
     return histories

@@ -11,7 +11,15 @@ from sqlalchemy import case, false, func, literal, or_, select
 from ..access import share_in_force
 from ..dates import local_today
 from ..extensions import db, unicode_lower
-from ..figures.kept import Client, ClientFigures, exercise_names, fresh_on, local_day, work_out
+from ..figures.kept import (
+    Client,
+    ClientFigures,
+    RegionFigures,
+    exercise_names,
+    fresh_on,
+    local_day,
+    work_out,
+)
 from ..insights import INACTIVE_AFTER_DAYS
 from ..models import KeptFigures, Share, User
 
@@ -31,39 +39,43 @@ class ClientName(NamedTuple):
 
 @dataclass(frozen=True)
 class ClientRow:
+    """A client's row of the dashboard. What it flags is worked out here, once for the row,
+    rather than by the template cell by cell (a page has 50 rows)."""
+
     client: ClientName
     figures: ClientFigures  # as far as the client's share covers (masked)
-    exercise_names: dict[int, str]
+    flags: frozenset[str]
+    worse_regions: tuple[RegionFigures, ...]  # worse this week, in the order of REGIONS
+    painful_exercises: dict[str, int]  # exercise name -> highest pain during it
+    too_hard_exercises: tuple[str, ...]
 
-    @property
-    def parts(self) -> frozenset[str]:
-        return self.figures.parts
-
-    @property
-    def flags(self) -> frozenset[str]:
-        figures = self.figures
+    @classmethod
+    def of(cls, client: ClientName, figures: ClientFigures, names: dict[int, str]) -> "ClientRow":
         raised = {
             "worse": bool(figures.worse),
             "pain": bool(figures.painful_exercises),
             "too_hard": bool(figures.too_hard_exercises),
             "quiet": figures.inactive,
         }
-        return frozenset(flag for flag, up in raised.items() if up)
+        return cls(
+            client,
+            figures,
+            flags=frozenset(flag for flag, up in raised.items() if up),
+            worse_regions=tuple(region for region in figures.regions if region.worse),
+            painful_exercises={
+                names.get(exercise, "?"): pain
+                for exercise, pain in figures.painful_exercises.items()
+            },
+            too_hard_exercises=tuple(names.get(e, "?") for e in figures.too_hard_exercises),
+        )
+
+    @property
+    def parts(self) -> frozenset[str]:
+        return self.figures.parts
 
     @property
     def flagged(self) -> bool:
         return bool(self.flags)
-
-    @property
-    def painful_exercises(self) -> dict[str, int]:
-        return {
-            self.exercise_names.get(exercise, "?"): pain
-            for exercise, pain in self.figures.painful_exercises.items()
-        }
-
-    @property
-    def too_hard_exercises(self) -> list[str]:
-        return [self.exercise_names.get(e, "?") for e in self.figures.too_hard_exercises]
 
 
 def _share_covers(part: str):
@@ -175,7 +187,7 @@ class SharingClients:
             )
         ]
         names = exercise_names(figures for _, figures in found)
-        return [ClientRow(client, figures, names) for client, figures in found]
+        return [ClientRow.of(client, figures, names) for client, figures in found]
 
 
 def _name_contains(search: str):

@@ -13,7 +13,7 @@ from ..access import (
 )
 from ..appointments.forms import AppointmentForm, new_appointment_form
 from ..appointments.service import add_appointment
-from ..clinical import BASE_REGION_LABELS, DIFFICULTIES, EXERCISE_KINDS
+from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
 from ..dates import format_day, local_today
 from ..exports import csv_zip_download, fhir_download
 from ..extensions import db, limiter
@@ -105,7 +105,6 @@ def _client_page(client, share, appointment_form: AppointmentForm):
         client=client,
         histories=histories,
         history_days=EXERCISE_HISTORY_DAYS,
-        difficulties=DIFFICULTIES,
         share=share,
         trends=trends,
         ranges=RANGES,
