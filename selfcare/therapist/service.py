@@ -6,6 +6,7 @@ out for the days ahead too, so a new day finds them waiting; only the clients wh
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, false, func, literal, or_, select
 
 from ..access import share_in_force
@@ -25,10 +26,10 @@ from ..models import KeptFigures, Share, User
 
 # What "needs a look" can be filtered by (?flag=…), in the order of attention.
 FLAGS = {
-    "worse": "Pain worse",
-    "pain": "Pain during an exercise",
-    "too_hard": "Too hard twice",
-    "quiet": f"No check-in for {INACTIVE_AFTER_DAYS}+ days",
+    "worse": _l("Pain worse"),
+    "pain": _l("Pain during an exercise"),
+    "too_hard": _l("Too hard twice"),
+    "quiet": _l("No check-in for %(days)s+ days", days=INACTIVE_AFTER_DAYS),
 }
 
 

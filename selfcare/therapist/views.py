@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .. import security_log
@@ -80,7 +81,7 @@ def link(code=None):
             form.code.errors.append(str(error))
         else:
             security_log.record("share.started", user_id=current_user.id, share_id=share.id)
-            flash(f"You can now see {share.client.name}'s charts.", "success")
+            flash(_("You can now see %(name)s's charts.", name=share.client.name), "success")
             return redirect(url_for("therapist.client", client_id=share.client_id))
     return render_form("therapist/link.html", form)
 
@@ -127,7 +128,12 @@ def new_appointment(client, share):
         return _client_page(client, share, form)
     add_appointment(client.id, form.day.data, form.note.data or None, current_user.id)
     flash(
-        f"Appointment on {format_day(form.day.data, 'short')} added for {client.name}.", "success"
+        _(
+            "Appointment on %(day)s added for %(name)s.",
+            day=format_day(form.day.data, "short"),
+            name=client.name,
+        ),
+        "success",
     )
     return redirect(url_for("therapist.client", client_id=client.id) + "#appointments")
 
@@ -170,10 +176,12 @@ def _exercise_form_page(form: ExerciseForm, exercise: Exercise | None = None):
         "routines/new_exercise.html",
         form,
         exercise=exercise,
-        heading=f"Change “{exercise.name}”" if exercise else "Add an exercise of your own",
-        submit_label="Save" if exercise else "Add exercise",
+        heading=_("Change “%(name)s”", name=exercise.name)
+        if exercise
+        else _("Add an exercise of your own"),
+        submit_label=_("Save") if exercise else _("Add exercise"),
         back_url=url_for("therapist.exercises"),
-        back_label="Your exercises",
+        back_label=_("Your exercises"),
     )
 
 
@@ -184,7 +192,7 @@ def new_exercise():
     form = ExerciseForm()
     if form.validate_on_submit():
         exercise = save_exercise(Exercise(owner_id=current_user.id), form)
-        flash(f"“{exercise.name}” is in your exercises.", "success")
+        flash(_("“%(name)s” is in your exercises.", name=exercise.name), "success")
         return redirect(url_for("therapist.exercises"))
     return _exercise_form_page(form)
 
@@ -205,7 +213,7 @@ def edit_exercise(exercise_id):
     )
     if form.validate_on_submit():
         save_exercise(exercise, form)
-        flash(f"“{exercise.name}” saved.", "success")
+        flash(_("“%(name)s” saved.", name=exercise.name), "success")
         return redirect(url_for("therapist.exercises"))
     return _exercise_form_page(form, exercise)
 
@@ -216,16 +224,19 @@ def delete_exercise_page(exercise_id):
     exercise = owned_or_404(Exercise, exercise_id, "owner_id")
     if exercise_in_use(exercise):
         flash(
-            f"“{exercise.name}” is part of a client's routine or history, so it stays.",
+            _(
+                "“%(name)s” is part of a client's routine or history, so it stays.",
+                name=exercise.name,
+            ),
             "info",
         )
         return redirect(url_for("therapist.exercises"))
     if request.method == "POST":
         delete_exercise(exercise)
-        flash(f"Deleted “{exercise.name}”.", "success")
+        flash(_("Deleted “%(name)s”.", name=exercise.name), "success")
         return redirect(url_for("therapist.exercises"))
     return render_template(
         "confirm_delete.html",
-        what=f"“{exercise.name}”",
+        what=_("“%(name)s”", name=exercise.name),
         cancel_url=url_for("therapist.exercises"),
     )
