@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .dose import Dose
+from .number_format import short_decimal
 
 _REFERENCE = Path(__file__).parent / "reference"
 _DATA = json.loads((_REFERENCE / "clinical.json").read_text())
@@ -179,7 +180,7 @@ class Movement:
         return self.key != "fingertip_to_floor"
 
     def format(self, value: float) -> str:
-        return f"{value:g}{self.unit_symbol}"
+        return f"{short_decimal(value)}{self.unit_symbol}"
 
 
 _MEASUREMENT_ERROR = _DATA["mcid"]

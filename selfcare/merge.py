@@ -11,6 +11,7 @@ from typing import Any
 from flask_babel import gettext as _
 
 from .dates import format_day
+from .number_format import short_decimal
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def readable(value: Any) -> str:
         return _("“%(text)s”", text=f"{value[:60]}…" if len(value) > 60 else value)
     if isinstance(value, date):
         return format_day(value)
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    return short_decimal(value) if isinstance(value, float) else str(value)
 
 
 def conflict_message(theirs: str, mine: str) -> str:

@@ -24,6 +24,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 
 from .dates import month_names, weekday_names
+from .number_format import short_decimal
 
 WIDTH = 320
 HEIGHT = 210
@@ -139,8 +140,9 @@ def _axes(time_axis: TimeAxis, value_axis: ValueAxis) -> list[str]:
     for value in value_axis.ticks():
         y = _num(value_axis.y(value))
         grid.append(f"M{LEFT} {y}H{WIDTH - RIGHT}")
+        label = short_decimal(value, 1)  # read, so in the reader's way; `y` is geometry
         labels.append(
-            f'<text class="chart-label value-label" x="{LEFT - 4}" y="{y}">{_num(value)}</text>'
+            f'<text class="chart-label value-label" x="{LEFT - 4}" y="{y}">{label}</text>'
         )
     baseline = _num(HEIGHT - BOTTOM)
     for tick in time_axis.ticks():

@@ -15,6 +15,7 @@ from .assets import asset_url
 from .dates import format_day, format_duration, format_moment
 from .figures.texts import adherence_text, figure_value, points
 from .languages import current_language
+from .number_format import decimal, percent
 from .sharing.service import INVITE_LIFETIME, UNDO_WINDOW
 
 # The numbers the rules run on, for the sentences that name them: a changed rule changes them.
@@ -108,6 +109,8 @@ def init_app(app: Flask) -> None:
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.context_processor(lambda: {"navigation": _navigation()})
     app.add_template_filter(format_day, "day")
+    app.add_template_filter(decimal)
+    app.add_template_filter(percent)
     app.add_template_filter(format_duration, "duration")
     app.add_template_filter(_local_time, "local_time")
     app.add_template_global(asset_url)

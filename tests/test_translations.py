@@ -200,3 +200,15 @@ def test_each_catalogue_translates_every_sentence_keeping_its_placeholders(langu
         elif _kept(forms) != _kept(entry.id):
             problems.append(("placeholders differ", entry.id))
     assert problems == []
+
+
+def test_numbers_follow_the_language_and_round_as_everywhere(app):
+    from selfcare.number_format import decimal, percent, short_decimal
+
+    with app.test_request_context(headers={"Accept-Language": "es"}):
+        assert (decimal(4.35), short_decimal(2.5, 1), short_decimal(10.0)) == ("4,3", "2,5", "10")
+        assert percent(0.625).replace("\xa0", " ") == "62 %"
+    with app.test_request_context():
+        # The float's own digits decide, as f"{value:.1f}" and the API's figures do.
+        assert [decimal(value) for value in (4.35, 0.05, 10)] == ["4.3", "0.1", "10.0"]
+        assert percent(0.625) == f"{0.625:.0%}" == "62%"

@@ -8,13 +8,10 @@ from flask_babel import ngettext
 
 from .. import insights
 from ..dates import format_day
+from ..number_format import decimal, percent
 from .kept import ClientFigures, RegionFigures
 
 WEEK = insights.AVERAGE_WINDOW_DAYS
-
-
-def _fmt(value: float) -> str:
-    return f"{value:.1f}"
 
 
 def average_text(label: str, figures: RegionFigures | None) -> str:
@@ -29,7 +26,7 @@ def average_text(label: str, figures: RegionFigures | None) -> str:
             "%(region)s pain averaged %(average)s over %(num)d days of the last %(week)d.",
             days,
             region=label,
-            average=_fmt(average),
+            average=decimal(average),
             week=WEEK,
         )
     if not days:
@@ -71,7 +68,7 @@ def adherence_text(figure: insights.Adherence) -> str:
                 "Every day since %(day)s was a rest or flare day: nothing to count.", day=since
             )
         return _("Nothing to count yet: today counts once a routine is done.")
-    counts = {"done": figure.done, "share": f"{figure.share:.0%}"}
+    counts = {"done": figure.done, "share": percent(figure.share)}
     # Translators: done and num are sessions or days, share their percentage ("6 of 6 (100%)").
     if figure.against_plan and whole_window:
         text = ngettext(

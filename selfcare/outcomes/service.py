@@ -14,6 +14,7 @@ from .. import insights, svgchart
 from ..dates import format_day
 from ..extensions import db
 from ..models import PsfsActivity, PsfsRequest, PsfsScore, PsfsScoring, utcnow
+from ..number_format import decimal
 from ..submissions import add_once
 
 # The shortest span the chart shows.
@@ -210,17 +211,13 @@ class PsfsPanel:
         return change_words(self.since_previous, self.mdc_mean)
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.1f}"
-
-
 def change_words(change: insights.Change | None, mdc: float) -> str:
     """A change in plain words, for the summary and the report."""
     if change is None:
         return _("nothing to compare with yet")
     verdict = insights.psfs_verdict(change)
-    before, after = _fmt(change.before), _fmt(change.after)
-    mdc_text, delta = format(mdc, "g"), _fmt(abs(change.delta))
+    before, after = decimal(change.before), decimal(change.after)
+    mdc_text, delta = format(mdc, "g"), decimal(abs(change.delta))
     if verdict == "same":
         return _(
             "%(before)s → %(after)s, within the %(mdc)s points the scale can vary by itself",
@@ -271,7 +268,7 @@ def psfs_panel(
         "Activity score %(score)s out of 10 on %(day)s (the mean of %(num)d activities; "
         "higher is better).",
         len(latest.scores),
-        score=_fmt(latest.mean),
+        score=decimal(latest.mean),
         day=format_day(latest.day, "short"),
     )
     if since_first is not None:

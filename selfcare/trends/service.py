@@ -32,6 +32,7 @@ from ..models import (
     RoutineLog,
     User,
 )
+from ..number_format import decimal
 from ..outcomes.service import PsfsPanel, load_psfs, psfs_panel
 
 RANGES = {
@@ -386,7 +387,7 @@ def _merge_months(months: dict[date, periods.PeriodPain], quarters: bool) -> dic
 
 def _fmt_mean(value: Tally | None) -> str:
     mean = value.mean() if value else None
-    return "–" if mean is None else _fmt(mean)
+    return "–" if mean is None else decimal(mean)
 
 
 def _comparison_days(
@@ -439,10 +440,6 @@ def _over_range(key: str, daily: dict[date, float], shown: _Range) -> Comparison
     pivot = first + timedelta(days=insights.AVERAGE_WINDOW_DAYS - 1)
     windows = insights.windows_around(pivot, shown.today)
     return insights.comparison(key, daily, windows) if windows else None
-
-
-def _fmt(value: float) -> str:
-    return f"{value:.1f}"
 
 
 def _rom_panels(client_id: int, shown: _Range) -> list[RomPanel]:
