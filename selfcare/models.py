@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .clinical import DayKind
+from .clinical import DayKind, reference_text
 from .dose import Dose
 from .extensions import db
 from .figures.feeds import Feeds, NoFigures
@@ -227,6 +227,17 @@ class Exercise(DoseColumns, db.Model):
     @property
     def region_list(self) -> list[str]:
         return [region for region in self.regions.split(",") if region]
+
+    # What a reader is shown: a library exercise's words (stored in the reference's English)
+    # in the reader's language, anyone's own exercise as its owner typed it. What is stored,
+    # sorted, matched or exported stays `name` and `how_to`.
+    @property
+    def shown_name(self) -> str:
+        return reference_text(self.name) if self.slug else self.name
+
+    @property
+    def shown_how_to(self) -> str:
+        return reference_text(self.how_to) if self.slug else self.how_to
 
 
 class Routine(db.Model):
