@@ -342,7 +342,8 @@ class RoutineItem(DoseColumns, db.Model):
 
 
 class ProgrammeChange(db.Model):
-    """What a therapist changed in a programme at one save, in words the client reads."""
+    """What a therapist changed in a programme at one save: codes with their parameters
+    (programmes.changes), put into words in each reader's language."""
 
     __tablename__ = "programme_changes"
     __figures__ = NoFigures("what a therapist changed, in words the client reads")
@@ -355,7 +356,7 @@ class ProgrammeChange(db.Model):
     # Kept as it was then: the history still reads right after the therapist's account goes.
     changed_by_name: Mapped[str] = mapped_column(String(100))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    summary: Mapped[str] = mapped_column(Text)
+    changes: Mapped[list] = mapped_column(JSON)
 
 
 class ProgrammeTemplate(db.Model):

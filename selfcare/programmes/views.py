@@ -23,9 +23,9 @@ from ..routines.forms import (
 )
 from ..routines.service import create_routine
 from . import bp
+from .changes import changes_text
 from .service import (
     ProgrammeEdit,
-    changes_sentence,
     programme_from_template,
     programme_history,
     save_as_template,
@@ -195,7 +195,7 @@ def edit(client, share, programme_id):
         show_programme_conflicts(form, merge.conflicts)
         return _edit_page(client, routine, form, 409)
     if changes:
-        flash(_("Saved. %(changes)s", changes=changes_sentence(changes)), "success")
+        flash(_("Saved. %(changes)s", changes=changes_text(changes)), "success")
     else:
         flash(_("Saved. Nothing had changed."), "success")
     return back_to_page(
