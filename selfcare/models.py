@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .clinical import DayKind
+from .clinical import DayKind, reference_text
 from .dose import Dose
 from .extensions import db
 from .figures.feeds import Feeds, NoFigures
@@ -229,6 +229,17 @@ class Exercise(DoseColumns, db.Model):
     def region_list(self) -> list[str]:
         return [region for region in self.regions.split(",") if region]
 
+    # What a reader is shown: a library exercise's words (stored in the reference's English)
+    # in the reader's language, anyone's own exercise as its owner typed it. What is stored,
+    # sorted, matched or exported stays `name` and `how_to`.
+    @property
+    def shown_name(self) -> str:
+        return reference_text(self.name) if self.slug else self.name
+
+    @property
+    def shown_how_to(self) -> str:
+        return reference_text(self.how_to) if self.slug else self.how_to
+
 
 class Routine(db.Model):
     __tablename__ = "routines"
@@ -332,7 +343,8 @@ class RoutineItem(DoseColumns, db.Model):
 
 
 class ProgrammeChange(db.Model):
-    """What a therapist changed in a programme at one save, in words the client reads."""
+    """What a therapist changed in a programme at one save: codes with their parameters
+    (programmes.changes), put into words in each reader's language."""
 
     __tablename__ = "programme_changes"
     __figures__ = NoFigures("what a therapist changed, in words the client reads")
@@ -345,7 +357,7 @@ class ProgrammeChange(db.Model):
     # Kept as it was then: the history still reads right after the therapist's account goes.
     changed_by_name: Mapped[str] = mapped_column(String(100))
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    summary: Mapped[str] = mapped_column(Text)
+    changes: Mapped[list] = mapped_column(JSON)
 
 
 class ProgrammeTemplate(db.Model):

@@ -20,6 +20,7 @@ from selfcare.models import (
     RoutineLog,
     User,
 )
+from selfcare.programmes.changes import changes_text
 from selfcare.trends.service import build_trends
 
 from .helpers import (
@@ -38,6 +39,12 @@ from .helpers import (
     submit,
     tap_routine,
 )
+
+
+def change_text(app, change: ProgrammeChange) -> str:
+    """A kept change in words, as an English reader reads it."""
+    with app.test_request_context():
+        return changes_text(change.changes)
 
 
 def test_a_programme_is_prescribed_with_a_plan_and_edited_in_one_form(
@@ -70,8 +77,12 @@ def test_a_programme_is_prescribed_with_a_plan_and_edited_in_one_form(
     [routine] = fetch_all(app, Routine, id=routine_id)
     assert (routine.weekdays, routine.days_per_week) == ("024", None)
     [change] = fetch_all(app, ProgrammeChange, routine_id=routine_id)
-    assert change.summary.startswith("Now Mon, Wed, Fri (was 3 days a week);")
-    assert "→ 3 × 12" in change.summary and f"took out {second.exercise.name}" in change.summary
+    summary = change_text(app, change)
+    assert summary.startswith("Now Mon, Wed, Fri (was 3 days a week);")
+    assert "→ 3 × 12" in summary and f"took out {second.exercise.name}" in summary
+    # Kept as codes, put into words when read.
+    assert [each["code"] for each in change.changes] == ["plan", "dose", "note", "removed"]
+    assert change.changes[0]["to"] == {"times_per_day": 1, "days_per_week": None, "weekdays": "024"}
     # The client reads it on the routine's page, and cannot change the doses.
     html = logged_in_client.get(f"/routines/{routine_id}").text
     page = re.sub(r"<[^>]+>", "", html)
@@ -471,7 +482,11 @@ def test_a_plan_changed_mid_week_keeps_the_week_it_began_with(app, logged_in_cli
     trends_after = logged_in_client.get("/trends").text
     assert adherence.search(trends_after).group() == adherence.search(trends_before).group()
     [change] = fetch_all(app, ProgrammeChange, routine_id=routine_id)
-    assert change.summary.endswith(f"the new frequency counts from {next_week}")
+    assert change_text(app, change).endswith(f"the new frequency counts from {next_week}")
+    assert change.changes[-1] == {
+        "code": "counts_from",
+        "day": (starts_on + timedelta(days=14)).isoformat(),
+    }
 
 
 def test_new_dates_start_the_plans_weeks_again(app, logged_in_client, client_user):

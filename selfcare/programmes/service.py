@@ -2,9 +2,8 @@
 history of changes, templates. A programme's rows are routines (routines/service.py)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from ..dates import format_day
 from ..dose import Dose
 from ..extensions import db
 from ..insights import Plan
@@ -19,6 +18,7 @@ from ..models import (
 )
 from ..routines.exercises import visible_exercises
 from ..routines.service import add_exercise, item_fields, stored_item_fields, write_item_changes
+from .changes import changes_text, dose_text, exercise_ref, frequency_ref, frequency_text
 
 PROGRAMME_COLUMNS = ("name", "times_per_day", "days_per_week", "weekdays", "starts_on", "ends_on")
 
@@ -39,50 +39,62 @@ def stored_programme_fields(routine: Routine) -> dict:
     }
 
 
-def _dates_text(starts_on: date | None, ends_on: date | None) -> str:
-    if starts_on is None:
-        return ""
-    text = f"from {format_day(starts_on, 'short')}"
-    return text + (f" to {format_day(ends_on, 'short')}" if ends_on else "")
+def _dates_of(routine: Routine) -> dict | None:
+    if routine.starts_on is None:
+        return None
+    ends_on = routine.ends_on.isoformat() if routine.ends_on else None
+    return {"starts_on": routine.starts_on.isoformat(), "ends_on": ends_on}
 
 
 def programme_snapshot(routine: Routine) -> dict:
     """What a programme's change history compares: its name, plan, dates and exercises."""
     return {
         "name": routine.name,
-        "plan": routine.plan.text() if routine.plan else "",
-        "dates": _dates_text(routine.starts_on, routine.ends_on),
+        "plan": frequency_ref(routine) if routine.plan else None,
+        "dates": _dates_of(routine),
         "items": {
-            item.id: (item.exercise.name, item.dose.text(), item.note or "")
+            item.id: {
+                "exercise": exercise_ref(item.exercise),
+                "dose": item.dose.as_columns(),
+                "note": item.note or None,
+            }
             for item in routine.items
         },
     }
 
 
-def describe_changes(before: dict, after: dict) -> list[str]:
-    """What changed between two snapshots, in short phrases for the client."""
+def _plan_words(plan: dict | None) -> str:
+    return frequency_text(plan) if plan else ""
+
+
+def describe_changes(before: dict, after: dict) -> list[dict]:
+    """What changed between two snapshots, as codes with their parameters (programmes.changes):
+    put into words when read. A plan or a dose counts as changed when it reads differently."""
     changes = []
     if before["name"] != after["name"]:
-        changes.append(f"renamed to “{after['name']}”")
+        changes.append({"code": "renamed", "from": before["name"], "to": after["name"]})
     # Each with what it was, so a change that drops a part ("twice a day", an end date) shows.
-    if before["plan"] != after["plan"]:
-        was = f" (was {before['plan']})" if before["plan"] else ""
-        changes.append(f"now {after['plan'] or 'no set plan'}{was}")
+    if _plan_words(before["plan"]) != _plan_words(after["plan"]):
+        changes.append({"code": "plan", "from": before["plan"], "to": after["plan"]})
     if before["dates"] != after["dates"]:
-        was = f" (was {before['dates']})" if before["dates"] else ""
-        changes.append(f"runs {after['dates']}{was}" if after["dates"] else "no set dates")
-    for item_id, (name, dose, note) in after["items"].items():
+        changes.append({"code": "dates", "from": before["dates"], "to": after["dates"]})
+    for item_id, item in after["items"].items():
+        exercise = item["exercise"]
         if item_id not in before["items"]:
-            changes.append(f"added {name} ({dose})")
+            changes.append({"code": "added", "exercise": exercise, "dose": item["dose"]})
             continue
-        _, old_dose, old_note = before["items"][item_id]
-        if old_dose != dose:
-            changes.append(f"{name}: {old_dose} → {dose}")
-        if old_note != note:
-            changes.append(f"{name}: note “{note}”" if note else f"{name}: note taken away")
+        old = before["items"][item_id]
+        if dose_text(old["dose"]) != dose_text(item["dose"]):
+            changes.append(
+                {"code": "dose", "exercise": exercise, "from": old["dose"], "to": item["dose"]}
+            )
+        if old["note"] != item["note"]:
+            changes.append(
+                {"code": "note", "exercise": exercise, "from": old["note"], "to": item["note"]}
+            )
     changes += [
-        f"took out {name}"
-        for item_id, (name, _, _) in before["items"].items()
+        {"code": "removed", "exercise": item["exercise"]}
+        for item_id, item in before["items"].items()
         if item_id not in after["items"]
     ]
     return changes
@@ -105,9 +117,10 @@ class ProgrammeEdit:
 def save_programme(
     routine: Routine, therapist: User, edit: ProgrammeEdit, client_today: date
 ) -> tuple[list, Merge]:
-    """Apply a therapist's save and record what it changed; returns the changes in words and
-    the merge, field by field, with what is stored now: a field changed here and elsewhere
-    since the page was loaded is a conflict, and then nothing is saved."""
+    """Apply a therapist's save and record what it changed; returns the changes (as codes,
+    programmes.changes) and the merge, field by field, with what is stored now: a field
+    changed here and elsewhere since the page was loaded is a conflict, and then nothing is
+    saved."""
     before = programme_snapshot(routine)
     sent = {
         "name": edit.name.strip(),
@@ -129,7 +142,7 @@ def save_programme(
     db.session.flush()  # the added items get their ids, which the snapshot keys them by
     changes = describe_changes(before, programme_snapshot(routine))
     if counts_from is not None:
-        changes.append(f"the new frequency counts from {format_day(counts_from, 'short')}")
+        changes.append({"code": "counts_from", "day": counts_from.isoformat()})
     if changes:
         record_change(routine, therapist, changes)
     db.session.commit()
@@ -166,32 +179,40 @@ def _keep_past_frequency(routine: Routine, before: Plan | None, today: date) -> 
     return counts_from
 
 
-def changes_sentence(changes: list[str]) -> str:
-    """What a save changed, as one sentence: "Now 3 days a week (was 2 days a week); …"."""
-    summary = "; ".join(changes)
-    return summary[:1].upper() + summary[1:]
-
-
-def record_change(routine: Routine, therapist: User, changes: list[str]) -> None:
+def record_change(routine: Routine, therapist: User, changes: list[dict]) -> None:
     """Keep what a therapist's save changed in the programme (not yet committed)."""
     db.session.add(
         ProgrammeChange(
             routine_id=routine.id,
             changed_by_id=therapist.id,
             changed_by_name=therapist.name,
-            summary=changes_sentence(changes),
+            changes=changes,
         )
     )
 
 
-def programme_history(routine_id: int) -> list[ProgrammeChange]:
-    return list(
-        db.session.scalars(
-            db.select(ProgrammeChange)
-            .filter_by(routine_id=routine_id)
-            .order_by(ProgrammeChange.changed_at.desc(), ProgrammeChange.id.desc())
-        )
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One save of a programme's history, as its page shows it."""
+
+    changed_by_name: str
+    changed_at: datetime
+    changes: list[dict]
+
+    @property
+    def text(self) -> str:
+        """What changed, in the reader's language."""
+        return changes_text(self.changes)
+
+
+def programme_history(routine_id: int) -> list[HistoryEntry]:
+    """The saves that changed the programme, newest first."""
+    rows = db.session.scalars(
+        db.select(ProgrammeChange)
+        .filter_by(routine_id=routine_id)
+        .order_by(ProgrammeChange.changed_at.desc(), ProgrammeChange.id.desc())
     )
+    return [HistoryEntry(row.changed_by_name, row.changed_at, row.changes) for row in rows]
 
 
 PLAN_COLUMNS = ("times_per_day", "days_per_week", "weekdays")

@@ -1,4 +1,5 @@
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..access import owned_or_404, shared_client, therapist_required
@@ -22,9 +23,9 @@ from ..routines.forms import (
 )
 from ..routines.service import create_routine
 from . import bp
+from .changes import changes_text
 from .service import (
     ProgrammeEdit,
-    changes_sentence,
     programme_from_template,
     programme_history,
     save_as_template,
@@ -84,7 +85,12 @@ def new(client, share):
             **form.plan_columns(),
         )
         flash(
-            f"“{routine.name}” is now in {client.name}'s routines. Set the doses here.", "success"
+            _(
+                "“%(name)s” is now in %(client)s's routines. Set the doses here.",
+                name=routine.name,
+                client=client.name,
+            ),
+            "success",
         )
         return redirect(url_for("programmes.edit", client_id=client.id, programme_id=routine.id))
     return _new_page(client, form)
@@ -100,7 +106,10 @@ def from_template(client, share, template_id):
         form = NewProgrammeForm(visible_exercises(current_user.id), formdata=None)
         return _new_page(client, form, use_form, failed_template=template.id)
     routine = programme_from_template(template, client.id, current_user, use_form.starts_on.data)
-    flash(f"“{routine.name}” is now in {client.name}'s routines.", "success")
+    flash(
+        _("“%(name)s” is now in %(client)s's routines.", name=routine.name, client=client.name),
+        "success",
+    )
     return redirect(url_for("programmes.edit", client_id=client.id, programme_id=routine.id))
 
 
@@ -185,7 +194,10 @@ def edit(client, share, programme_id):
         form.loaded.data = stored
         show_programme_conflicts(form, merge.conflicts)
         return _edit_page(client, routine, form, 409)
-    flash("Saved. " + (changes_sentence(changes) if changes else "Nothing had changed."), "success")
+    if changes:
+        flash(_("Saved. %(changes)s", changes=changes_text(changes)), "success")
+    else:
+        flash(_("Saved. Nothing had changed."), "success")
     return back_to_page(
         url_for("programmes.edit", client_id=client.id, programme_id=routine.id), form
     )
@@ -201,7 +213,9 @@ def save_template(client, share, programme_id):
         sent = _stored_form(routine, visible_exercises(current_user.id))
         return _edit_page(client, routine, sent, 422, template_form=form)
     template = save_as_template(routine, current_user.id, form.name.data)
-    flash(f"Saved as the template “{template.name}”, ready for any client.", "success")
+    flash(
+        _("Saved as the template “%(name)s”, ready for any client.", name=template.name), "success"
+    )
     return back_to_page(
         url_for("programmes.edit", client_id=client.id, programme_id=routine.id), form
     )
@@ -219,5 +233,8 @@ def delete_template(template_id):
     template = owned_or_404(ProgrammeTemplate, template_id, "therapist_id")
     db.session.delete(template)
     db.session.commit()
-    flash(f"The template “{template.name}” is deleted; programmes made from it stay.", "success")
+    flash(
+        _("The template “%(name)s” is deleted; programmes made from it stay.", name=template.name),
+        "success",
+    )
     return redirect(url_for("programmes.templates"))

@@ -1,5 +1,8 @@
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from wtforms import (
@@ -20,7 +23,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Optional, ValidationError
 
-from ..clinical import BASE_REGION_LABELS, DIFFICULTIES, EXERCISE_KINDS
+from ..clinical import (
+    BASE_REGION_LABELS,
+    DIFFICULTIES,
+    EXERCISE_KINDS,
+    PAIN_HIGH_ANCHOR,
+    PAIN_LOW_ANCHOR,
+)
 from ..dates import format_day, too_early_problem, weekday_names
 from ..dose import Dose
 from ..forms import (
@@ -46,7 +55,7 @@ def _name_field(label, max_length):
     return StringField(
         label,
         validators=[
-            DataRequired(message="Please give it a name."),
+            DataRequired(message=_l("Please give it a name.")),
             at_most(max_length),
         ],
         render_kw=limit_attrs(max_length),
@@ -55,21 +64,23 @@ def _name_field(label, max_length):
 
 def _exercise_choices(exercises):
     return [
-        SelectChoice(str(exercise.id), exercise.name, optgroup=EXERCISE_KINDS.get(exercise.kind))
+        SelectChoice(
+            str(exercise.id), exercise.shown_name, optgroup=EXERCISE_KINDS.get(exercise.kind)
+        )
         for exercise in exercises
     ]
 
 
 class RoutineForm(PageForm):
-    name = _name_field("Routine name", 80)
+    name = _name_field(_l("Routine name"), 80)
     exercise_ids = SelectMultipleField(
-        "Exercises",
+        _l("Exercises"),
         coerce=int,
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.CheckboxInput(),
-        validators=[at_least_one("Choose at least one exercise.")],
-        description="Doses start at the usual amount; you can change them next.",
-        invalid_choice_message="One of those exercises isn't available to you.",
+        validators=[at_least_one(_l("Choose at least one exercise."))],
+        description=_l("Doses start at the usual amount; you can change them next."),
+        invalid_choice_message=_l("One of those exercises isn't available to you."),
     )
 
     def __init__(self, exercises, *args, **kwargs):
@@ -78,14 +89,14 @@ class RoutineForm(PageForm):
 
 
 class RenameForm(PageForm):
-    name = _name_field("Routine name", 80)
+    name = _name_field(_l("Routine name"), 80)
 
 
 class AddExerciseForm(PageForm):
     exercise_id = SelectField(
-        "Add an exercise",
+        _l("Add an exercise"),
         coerce=int,
-        invalid_choice_message="That exercise isn't available to you.",
+        invalid_choice_message=_l("That exercise isn't available to you."),
     )
 
     def __init__(self, exercises, *args, **kwargs):
@@ -102,12 +113,12 @@ class ItemDoseForm(Form, DoseFields):
 
     row_key = HiddenField()  # the routine item's id, checked by the view
     note = StringField(
-        "Note",
+        _l("Note"),
         validators=[Optional(), at_most(ITEM_NOTE_MAX)],
-        description="A cue, like “shoulders down”.",
+        description=_l("A cue, like “shoulders down”."),
         render_kw=limit_attrs(ITEM_NOTE_MAX),
     )
-    remove = BooleanField("Take out of the programme")
+    remove = BooleanField(_l("Take out of the programme"))
 
 
 class DosesForm(EditsSavedRecord, PageForm):
@@ -140,7 +151,9 @@ def rows_match(items, routine) -> bool:
     keys = {str(item.id) for item in routine.items}
     if all(entry.row_key.data in keys for entry in items):
         return True
-    items.errors.append("This routine changed while you were editing it. Please reload the page.")
+    items.errors.append(
+        _("This routine changed while you were editing it. Please reload the page.")
+    )
     return False
 
 
@@ -150,7 +163,10 @@ def show_item_conflicts(items, conflicts: dict) -> None:
 
     def words(values) -> str:
         dose = Dose(**{name: value for name, value in values.items() if name != "note"})
-        return dose.text() + (f", note “{values['note']}”" if values.get("note") else "")
+        if not values.get("note"):
+            return dose.text()
+        # Translators: a dose and its note, as another tab saved them or as this page has them.
+        return _("%(dose)s, note “%(note)s”", dose=dose.text(), note=values["note"])
 
     for entry in items:
         conflict = conflicts.get(f"item{entry.row_key.data}")
@@ -181,17 +197,18 @@ def show_programme_conflicts(form, conflicts: dict) -> None:
         if name == "weekdays" and theirs:
             theirs = ", ".join(weekday_names()[int(day)] for day in theirs)
         elif name == "days_per_week" and theirs:
-            theirs = f"{theirs} days a week"
-        message = (
-            f"While this page was open, this was saved elsewhere as {readable(theirs)}. "
-            "Yours is filled in: save to keep it, or change it."
+            theirs = ngettext("%(num)d day a week", "%(num)d days a week", theirs)
+        message = _(
+            "While this page was open, this was saved elsewhere as %(theirs)s. "
+            "Yours is filled in: save to keep it, or change it.",
+            theirs=readable(theirs),
         )
         field.errors = [*field.errors, message]
 
 
 def _plan_frequency(form, field):
     if form.frequency.data == WEEKDAYS and not field.data:
-        raise ValidationError("Choose at least one day of the week.")
+        raise ValidationError(_("Choose at least one day of the week."))
 
 
 # A plan runs from EARLIEST_DAY at the soonest and starts or ends within this many years.
@@ -206,49 +223,57 @@ def _plausible_plan_day(form, field):
         raise ValidationError(problem)
     latest = date.today() + timedelta(days=365 * PLAN_YEARS_AHEAD)
     if field.data > latest:
-        raise ValidationError(f"Choose a date before {format_day(latest, 'short')}.")
+        raise ValidationError(_("Choose a date before %(day)s.", day=format_day(latest, "short")))
 
 
 def _ends_after_start(form, field):
     if field.data and form.starts_on.data and field.data < form.starts_on.data:
-        raise ValidationError("The end date comes before the start date.")
+        raise ValidationError(_("The end date comes before the start date."))
 
 
 DAYS_A_WEEK, WEEKDAYS = "week", "weekdays"
+MAX_TIMES_A_DAY = 6
+DAYS_IN_WEEK = 7
+
+
+def _whole_number_up_to(high: int):
+    return whole_number_between(
+        1, high, _l("Use a whole number from %(low)d to %(high)d.", low=1, high=high)
+    )
 
 
 class PlanFields:
     """How often a programme is done: a mix-in for the forms that make and edit one."""
 
     times_per_day = IntegerField(
-        "Times a day",
+        _l("Times a day"),
         default=1,
-        validators=[Optional(), whole_number_between(1, 6, "Use a whole number from 1 to 6.")],
-        render_kw={"inputmode": "numeric", "min": 1, "max": 6},
+        validators=[Optional(), _whole_number_up_to(MAX_TIMES_A_DAY)],
+        render_kw={"inputmode": "numeric", "min": 1, "max": MAX_TIMES_A_DAY},
     )
     frequency = RadioField(
-        "How often",
+        _l("How often"),
         choices=[
-            SelectChoice(DAYS_A_WEEK, "A number of days a week (they choose the days)"),
-            SelectChoice(WEEKDAYS, "On chosen days of the week"),
+            SelectChoice(DAYS_A_WEEK, _l("A number of days a week (they choose the days)")),
+            SelectChoice(WEEKDAYS, _l("On chosen days of the week")),
         ],
         default=DAYS_A_WEEK,
-        invalid_choice_message="Choose one of the two.",
+        invalid_choice_message=_l("Choose one of the two."),
     )
     days_per_week = IntegerField(
-        "Days a week",
-        validators=[Optional(), whole_number_between(1, 7, "Use a whole number from 1 to 7.")],
-        description="Leave empty for every day.",
-        render_kw={"inputmode": "numeric", "min": 1, "max": 7},
+        _l("Days a week"),
+        validators=[Optional(), _whole_number_up_to(DAYS_IN_WEEK)],
+        description=_l("Leave empty for every day."),
+        render_kw={"inputmode": "numeric", "min": 1, "max": DAYS_IN_WEEK},
     )
     weekdays = SelectMultipleField(
-        "Days",
+        _l("Days"),
         choices=weekday_choices,
         coerce=int,
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.CheckboxInput(),
         validators=[_plan_frequency],
-        invalid_choice_message="Choose days from Monday to Sunday.",
+        invalid_choice_message=_l("Choose days from Monday to Sunday."),
     )
 
     def plan_columns(self) -> dict:
@@ -257,7 +282,7 @@ class PlanFields:
         weekdays = "".join(str(day) for day in sorted(set(self.weekdays.data)))
         return {
             "times_per_day": self.times_per_day.data or 1,
-            "days_per_week": None if chosen else self.days_per_week.data or 7,
+            "days_per_week": None if chosen else self.days_per_week.data or DAYS_IN_WEEK,
             "weekdays": weekdays if chosen else None,
         }
 
@@ -273,11 +298,11 @@ def plan_data(row) -> dict:
 
 
 class DatesFields:
-    starts_on = DateField("Starts on", validators=[Optional(), _plausible_plan_day])
+    starts_on = DateField(_l("Starts on"), validators=[Optional(), _plausible_plan_day])
     ends_on = DateField(
-        "Ends on",
+        _l("Ends on"),
         validators=[Optional(), _plausible_plan_day, _ends_after_start],
-        description="Optional: leave empty while it runs on.",
+        description=_l("Optional: leave empty while it runs on."),
     )
 
 
@@ -285,14 +310,14 @@ class ProgrammeForm(EditsSavedRecord, PageForm, PlanFields, DatesFields):
     """A therapist's programme for one client, all of it in one form: name, plan, dates, every
     exercise's dose and note, exercises to add."""
 
-    name = _name_field("Programme name", 80)
+    name = _name_field(_l("Programme name"), 80)
     items = FieldList(FormField(ItemDoseForm), min_entries=0, max_entries=50)
     add_exercise_ids = SelectMultipleField(
-        "Add exercises",
+        _l("Add exercises"),
         coerce=int,
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.CheckboxInput(),
-        invalid_choice_message="One of those exercises isn't available to you.",
+        invalid_choice_message=_l("One of those exercises isn't available to you."),
     )
 
     def __init__(self, exercises, *args, **kwargs):
@@ -307,7 +332,7 @@ class NewProgrammeForm(RoutineForm, PlanFields, DatesFields):
 class TemplateForm(PageForm):
     """Keep a programme as a template; prefixed, as its page has the programme's name too."""
 
-    name = _name_field("Template name", 80)
+    name = _name_field(_l("Template name"), 80)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, prefix="template", **kwargs)
@@ -318,33 +343,36 @@ class LoggedExerciseForm(Form, DoseFields):
 
     # Which routine item (new log) or logged item (edit) this row is; checked by the view.
     row_key = HiddenField()
-    done = BooleanField("Done", default=True)
-    pain_during = ScaleField("Pain during it", low="no pain", high="worst pain imaginable")
+    done = BooleanField(_l("Done"), default=True)
+    pain_during = ScaleField(_l("Pain during it"), low=PAIN_LOW_ANCHOR, high=PAIN_HIGH_ANCHOR)
     difficulty = RadioField(
-        "How did it feel?",
-        choices=[SelectChoice("", "Not said")]
+        _l("How did it feel?"),
+        choices=[SelectChoice("", _l("Not said"))]
         + [SelectChoice(key, label) for key, label in DIFFICULTIES.items()],
         default="",
-        invalid_choice_message="Choose too easy, about right or too hard.",
+        invalid_choice_message=_l("Choose too easy, about right or too hard."),
     )
 
 
 class RoutineLogForm(EditsSavedRecord, DatedForm):
     submission_id = SubmissionIdField()
-    day = day_field("Day")
+    day = day_field(_l("Day"))
     exercises = FieldList(FormField(LoggedExerciseForm), min_entries=0, max_entries=50)
-    effort = ScaleField("How hard did it feel?", low="no effort", high="as hard as it gets")
-    note = note_field("Note")
-    save_again = BooleanField("Yes, log it again")
+    effort = ScaleField(
+        _l("How hard did it feel?"), low=_l("no effort"), high=_l("as hard as it gets")
+    )
+    note = note_field(_l("Note"))
+    save_again = BooleanField(_l("Yes, log it again"))
     # On a day already logged with other answers: these replace that log's (service.add_to_log).
-    use_these_answers = BooleanField("Put these answers in that log")
+    use_these_answers = BooleanField(_l("Put these answers in that log"))
 
 
 def _answer_in_words(name: str, value) -> str:
     if name == "done":
-        return "done" if value else "skipped"
+        # Translators: what a log says of an exercise, in "That log has done. Yours, skipped, …".
+        return _("done") if value else _("skipped")
     if name == "difficulty":
-        return DIFFICULTIES[value].lower()
+        return str(DIFFICULTIES[value]).lower()
     return f"{value}/10" if name in ("pain_during", "effort") else readable(value)
 
 
@@ -356,36 +384,37 @@ def show_answer_clashes(form: RoutineLogForm, clashes) -> None:
         entry = form.exercises[index]
         fields += [(entry[name], name, clash) for name, clash in row.items()]
     for field, name, clash in fields:
-        message = (
-            f"That log has {_answer_in_words(name, clash.theirs)}. Yours, "
-            f"{_answer_in_words(name, clash.mine)}, is filled in."
+        message = _(
+            "That log has %(theirs)s. Yours, %(mine)s, is filled in.",
+            theirs=_answer_in_words(name, clash.theirs),
+            mine=_answer_in_words(name, clash.mine),
         )
         field.errors = [*field.errors, message]
 
 
 class ExerciseForm(PageForm, DoseFields):
-    name = _name_field("Name", 100)
+    name = _name_field(_l("Name"), 100)
     kind = SelectField(
-        "Kind",
+        _l("Kind"),
         choices=[SelectChoice(key, label) for key, label in EXERCISE_KINDS.items()],
     )
     regions = SelectMultipleField(
-        "Regions it helps",
+        _l("Regions it helps"),
         choices=[SelectChoice(key, label) for key, label in BASE_REGION_LABELS.items()],
         widget=widgets.ListWidget(prefix_label=False),
         option_widget=widgets.CheckboxInput(),
     )
     how_to = TextAreaField(
-        "How to do it",
+        _l("How to do it"),
         validators=[Optional(), at_most(1000)],
         render_kw=limit_attrs(1000, rows=4),
     )
     photo = FileField(
-        "Photo (optional)",
-        description="A JPEG, PNG or WebP. Where and when it was taken is removed.",
+        _l("Photo (optional)"),
+        description=_l("A JPEG, PNG or WebP. Where and when it was taken is removed."),
         render_kw={"accept": "image/jpeg,image/png,image/webp"},
     )
-    remove_photo = BooleanField("Remove the photo")
+    remove_photo = BooleanField(_l("Remove the photo"))
     clean_photo = None  # the checked picture, once validate_photo has read it
 
     def validate_photo(self, field):
@@ -405,6 +434,6 @@ class UseTemplateForm(PageForm):
         super().__init__(*args, prefix="use", **kwargs)
 
     starts_on = DateField(
-        "Starting on",
-        validators=[DataRequired(message="Choose the day it starts."), _plausible_plan_day],
+        _l("Starting on"),
+        validators=[DataRequired(message=_l("Choose the day it starts.")), _plausible_plan_day],
     )

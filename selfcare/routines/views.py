@@ -1,8 +1,9 @@
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..access import client_required, one_of_or_404, owned_or_404
-from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS
+from ..clinical import BASE_REGION_LABELS, EXERCISE_KINDS, PAIN_MAX
 from ..dates import format_day, format_moment, local_today
 from ..drafts import back_to_page
 from ..extensions import db
@@ -66,7 +67,10 @@ def new():
             current_user.id, form.name.data, [by_id[i] for i in form.exercise_ids.data]
         )
         flash(
-            f"“{routine.name}” is ready. Adjust the doses if your therapist gave you others.",
+            _(
+                "“%(name)s” is ready. Adjust the doses if your therapist gave you others.",
+                name=routine.name,
+            ),
             "success",
         )
         return redirect(url_for("routines.edit", routine_id=routine.id))
@@ -100,7 +104,7 @@ def edit(routine_id):
     if rename_form.validate_on_submit():
         routine.name = rename_form.name.data.strip()
         db.session.commit()
-        flash("Name saved.", "success")
+        flash(_("Name saved."), "success")
         return back_to_page(url_for("routines.edit", routine_id=routine.id), rename_form)
     return _edit_page(routine, rename_form=rename_form)
 
@@ -159,7 +163,7 @@ def _save_sent_doses(
     if merge.conflicts:
         return form, _edit_page(routine, doses_form=form, status=409)
     if merge.changes or say_unchanged:
-        flash("Doses saved.", "success")
+        flash(_("Doses saved."), "success")
     return form, None
 
 
@@ -176,7 +180,7 @@ def add_item(routine_id):
     if instead:
         return instead
     add_exercise(routine, exercise_visible_to(current_user.id, form.exercise_id.data))
-    flash("Exercise added.", "success")
+    flash(_("Exercise added."), "success")
     return back_to_page(url_for("routines.edit", routine_id=routine.id), form, doses_form)
 
 
@@ -214,7 +218,7 @@ def remove_item(routine_id, item_id):
         return instead
     routine.items.remove(item)
     db.session.commit()
-    flash(f"{item.exercise.name} removed from the routine.", "success")
+    flash(_("%(name)s removed from the routine.", name=item.exercise.shown_name), "success")
     return back_to_page(url_for("routines.edit", routine_id=routine.id), doses_form)
 
 
@@ -224,8 +228,11 @@ def archive(routine_id, action):
     routine = owned_or_404(Routine, routine_id)
     routine.archived = action == "archive"
     db.session.commit()
-    message = "put away; its history stays in your charts" if routine.archived else "back in use"
-    flash(f"“{routine.name}” is {message}.", "success")
+    if routine.archived:
+        message = _("“%(name)s” is put away; its history stays in your charts.", name=routine.name)
+    else:
+        message = _("“%(name)s” is back in use.", name=routine.name)
+    flash(message, "success")
     return redirect(url_for("routines.index"))
 
 
@@ -249,7 +256,7 @@ def _rows_match(form: RoutineLogForm, exercise_of: dict[str, Exercise]) -> bool:
     ):
         return True
     form.exercises.errors.append(
-        "This routine changed while you were logging it. Please reload the page."
+        _("This routine changed while you were logging it. Please reload the page.")
     )
     return False
 
@@ -264,7 +271,8 @@ def _log_page(form: RoutineLogForm, routine: Routine, log, exercise_of, status=N
     ), status
 
 
-LOGGED = "Logged. Well done for making time for it."
+def _logged() -> str:
+    return _("Logged. Well done for making time for it.")
 
 
 def _new_log_form(routine: Routine) -> tuple[RoutineLogForm, dict[str, Exercise]]:
@@ -319,7 +327,7 @@ def _save_detailed_log(form: RoutineLogForm, routine: Routine, exercise_of):
     earlier = None if form.save_again.data else log_to_add_to(current_user.id, routine, day)
     if earlier is None or sent_before(current_user.id, submission_id):
         log_routine(current_user.id, routine, day, submission_id, **answers)
-        flash(LOGGED, "success")
+        flash(_logged(), "success")
         return redirect(url_for("routines.logs"))
     clashes = add_to_log(earlier, submission_id, sent_wins=form.use_these_answers.data, **answers)
     if clashes:
@@ -327,8 +335,11 @@ def _save_detailed_log(form: RoutineLogForm, routine: Routine, exercise_of):
         return _log_page(form, routine, None, exercise_of, 409, earlier=earlier, clashes=clashes)
     at = format_moment(earlier.logged_at, current_user.timezone, "time")
     flash(
-        f"Added to the log of {format_day(day)} you saved at {at}. "
-        "Well done for making time for it.",
+        _(
+            "Added to the log of %(day)s you saved at %(time)s. Well done for making time for it.",
+            day=format_day(day),
+            time=at,
+        ),
         "success",
     )
     return redirect(url_for("routines.logs"))
@@ -362,7 +373,7 @@ def edit_log(log_id):
         )
         if merge.conflicts:
             return _log_page(form, log.routine, log, exercise_of, 409, conflicts=merge.conflicts)
-        flash(LOGGED, "success")
+        flash(_logged(), "success")
         return redirect(url_for("routines.logs"))
     if request.method == "GET":
         show_loaded(form, stored_log_fields(log))
@@ -385,7 +396,7 @@ def _stored_log_form(log: RoutineLog, **kwargs) -> RoutineLogForm:
 
 def _describe_log_field(field, value) -> str:
     if field.name == "exercises":
-        return "other exercises done or doses" if value else "no exercises"
+        return _("other exercises done or doses") if value else _("no exercises")
     return readable(value)
 
 
@@ -397,7 +408,7 @@ def logs():
         .filter_by(user_id=current_user.id)
         .order_by(RoutineLog.day.desc(), RoutineLog.logged_at.desc())
     )
-    return render_template("routines/logs.html", page=page)
+    return render_template("routines/logs.html", page=page, scale_max=PAIN_MAX)
 
 
 @bp.route("/routines/logs/<id:log_id>/delete", methods=["GET", "POST"])
@@ -405,7 +416,13 @@ def logs():
 def delete_log(log_id):
     log = owned_or_404(RoutineLog, log_id)
     return delete_after_confirmation(
-        log, f"the log of “{log.routine.name}” on {format_day(log.day, 'long')}", "routines.logs"
+        log,
+        _(
+            "the log of “%(name)s” on %(day)s",
+            name=log.routine.name,
+            day=format_day(log.day, "long"),
+        ),
+        "routines.logs",
     )
 
 
@@ -430,7 +447,7 @@ def new_exercise():
     form = ExerciseForm()
     if form.validate_on_submit():
         exercise = save_exercise(Exercise(owner_id=current_user.id), form)
-        flash(f"“{exercise.name}” is in your library.", "success")
+        flash(_("“%(name)s” is in your library.", name=exercise.name), "success")
         return redirect(url_for("routines.exercises"))
     return render_form("routines/new_exercise.html", form)
 
