@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import insights
 from ..access import share_in_force
-from ..clinical import REGIONS, DayKind
+from ..clinical import REGIONS, DayKind, reference_text
 from ..dates import local_today, to_local
 from ..extensions import db
 from ..insights import Tally
@@ -574,8 +574,9 @@ def figures_of(client: User) -> ClientFigures:
     return work_out([Client(client.id, client.timezone, client.entries_version)])[client.id]
 
 
-def exercise_names(figures: Iterable[ClientFigures]) -> dict[int, str]:
-    """The names of the exercises the figures flag, in one query."""
+def exercise_names(figures: Iterable[ClientFigures], as_shown: bool = False) -> dict[int, str]:
+    """The names of the exercises the figures flag, in one query: as stored (for data), or
+    `as_shown` to a reader (the library's in their language)."""
     ids = {
         exercise
         for each in figures
@@ -583,8 +584,10 @@ def exercise_names(figures: Iterable[ClientFigures]) -> dict[int, str]:
     }
     if not ids:
         return {}
-    found = db.session.execute(select(Exercise.id, Exercise.name).where(Exercise.id.in_(ids)))
-    return dict(found.all())
+    found = db.session.execute(
+        select(Exercise.id, Exercise.name, Exercise.slug).where(Exercise.id.in_(ids))
+    )
+    return {id: reference_text(name) if as_shown and slug else name for id, name, slug in found}
 
 
 def local_day(zone_today: dict[str, date]):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..clinical import DIFFICULTIES
+from ..clinical import DIFFICULTIES, reference_text
 from ..dates import format_day
 from ..extensions import db
 from ..insights import PAIN_DURING_FLAG
@@ -71,6 +71,7 @@ def routine_histories(user_id: int, routines: list[Routine], start: date) -> lis
             RoutineLog.day,
             RoutineLog.note,
             Exercise.name,
+            Exercise.slug,
             RoutineLogItem.done,
             RoutineLogItem.pain_during,
             RoutineLogItem.difficulty,
@@ -92,15 +93,16 @@ def routine_histories(user_id: int, routines: list[Routine], start: date) -> lis
     histories = []
     for routine in routines:
         exercises = {
-            item.exercise.name: ExerciseHistory(item.exercise.name) for item in routine.items
+            item.exercise.name: ExerciseHistory(item.exercise.shown_name) for item in routine.items
         }
         notes = []
         noted = set()
-        for log_id, _, day, note, name, done, pain_during, difficulty in (
+        for log_id, _, day, note, name, slug, done, pain_during, difficulty in (
             row for row in rows if row.routine_id == routine.id
         ):
             if name is not None:
-                exercises.setdefault(name, ExerciseHistory(name)).add(
+                shown = reference_text(name) if slug else name
+                exercises.setdefault(name, ExerciseHistory(shown)).add(
                     day, done, pain_during, difficulty
                 )
             if note and log_id not in noted:

@@ -187,7 +187,7 @@ class SharingClients:
                 query.order_by(*ATTENTION_ORDER).offset(offset).limit(limit)
             )
         ]
-        names = exercise_names(figures for _, figures in found)
+        names = exercise_names((figures for _, figures in found), as_shown=True)
         return [ClientRow.of(client, figures, names) for client, figures in found]
 
 

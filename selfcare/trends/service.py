@@ -206,7 +206,7 @@ def build_trends(
         region=region,
         region_choices=[(key, REGIONS[key].label) for key in shown_regions],
         figures=figures,
-        exercise_names=exercise_names([figures]),
+        exercise_names=exercise_names([figures], as_shown=True),
         pain=pain_panels,
         pain_table=pain.table([panel.region for panel in pain_panels])
         if pain
