@@ -534,13 +534,13 @@ def programme_url(client_id, routine_id) -> str:
 LINK = re.compile(r'href="(/[^"#]*)')
 
 
-def walk_site(browser, limit: int, variants_per_path: int = 1, more_urls=None):
-    """(url, response) for each page reachable from / by its links, at most `limit` of them
-    and `variants_per_path` query strings of one path; `more_urls(path, html, first_visit)`
+def walk_site(browser, limit: int, variants_per_path: int = 1, more_urls=None, start=("/",)):
+    """(url, response) for each page reachable from `start` by its links, at most `limit` of
+    them and `variants_per_path` query strings of one path; `more_urls(path, html, first_visit)`
     adds URLs of a page's own (its forms, say)."""
     seen: set[str] = set()
     variants: dict[str, int] = {}
-    queue = ["/"]
+    queue = list(start)
     while queue and len(seen) < limit:
         url = queue.pop(0)
         path = urlsplit(url).path
