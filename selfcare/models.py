@@ -602,7 +602,8 @@ class AccessLogEntry(db.Model):
     therapist_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Kept as text so the entry still says who it was if the therapist's account is deleted.
     therapist_name: Mapped[str] = mapped_column(String(100))
-    # What was opened: "charts", "report", "export (CSV)".
+    # What was done, as a code (access.Purpose: "charts", "export_csv"), never a sentence: the
+    # client reads it in their language (sharing.service.purpose_label).
     purpose: Mapped[str] = mapped_column(String(60))
     viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -314,4 +314,4 @@ def test_a_therapists_export_needs_a_recent_password_and_is_logged_once(
     submit(browser, f"/account/confirm?next={path}", {"password": PASSWORD})
     assert browser.get(path).status_code == 200
     [entry] = fetch_all(app, AccessLogEntry, client_id=client_user.id)
-    assert entry.purpose == "export (CSV)"
+    assert entry.purpose == "export_csv"
