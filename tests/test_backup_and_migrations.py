@@ -166,7 +166,7 @@ def test_downgrading_past_sign_ins_keeps_every_row(empty_database_url):
         db.engine.dispose()
 
 
-# What the access log held as English sentences, and what it holds now.
+# What the access log and the sign-ins held as English sentences, and what they hold now.
 STORED_PURPOSES = {
     "charts": "charts",
     "report": "report",
@@ -185,11 +185,18 @@ STORED_PURPOSES = {
     "you undid stopping": "share_restored",
     "home program": "home program",  # an early name, never given a code: kept as it is
 }
+STORED_DEVICES = {
+    "Firefox on Linux": ("Firefox", "Linux"),
+    "Safari on iPhone": ("Safari", "iPhone"),
+    "Linux": ("", "Linux"),
+    "curl": ("curl", ""),
+    "Unknown device": ("", ""),
+}
 
 
 def test_sentences_stored_before_become_codes_and_read_the_same(empty_database_url):
-    """The access log's purposes become codes; the sharing page reads exactly what it read
-    before, and going back down gives every sentence back."""
+    """The access log's purposes become codes and a sign-in's device its names; the pages read
+    exactly what they read before, and going back down gives every sentence back."""
     app = create_app(settings_for(empty_database_url))
     with app.app_context():
         upgrade(revision=BEFORE_CODES)
@@ -209,6 +216,15 @@ def test_sentences_stored_before_become_codes_and_read_the_same(empty_database_u
                     ),
                     ids | {"purpose": purpose, "now": now},
                 )
+            for number, device in enumerate(STORED_DEVICES):
+                connection.execute(
+                    text(
+                        "INSERT INTO sign_ins (user_id, token_hash, device, remember, created_at,"
+                        " last_seen_at, password_entered_at) VALUES (:client, :hash, :device,"
+                        " true, :now, :now, :now)"
+                    ),
+                    ids | {"hash": f"h{number}", "device": device, "now": now},
+                )
         upgrade()
 
         def stored(query: str) -> list:
@@ -217,17 +233,26 @@ def test_sentences_stored_before_become_codes_and_read_the_same(empty_database_u
         purposes = stored("SELECT purpose FROM access_log ORDER BY id")
         assert purposes == [(code,) for code in STORED_PURPOSES.values()]
         assert [purpose_label(code) for (code,) in purposes] == list(STORED_PURPOSES)
+        devices = stored("SELECT device_browser, device_system FROM sign_ins ORDER BY id")
+        assert devices == list(STORED_DEVICES.values())
         db.session.remove()
 
     browser = app.test_client()
     log_in(browser, type("Account", (), {"email": "client@example.com"}))
     log = browser.get("/sharing").text
     assert all(f"<td>{purpose}</td>" in log for purpose in STORED_PURPOSES)
+    signed_in = browser.get("/account").text
+    assert all(f"<strong>{device}</strong>" in signed_in for device in STORED_DEVICES)
 
     with app.app_context():
         downgrade(revision=BEFORE_CODES)
         assert stored("SELECT purpose FROM access_log ORDER BY id") == [
             (purpose,) for purpose in STORED_PURPOSES
+        ]
+        # and the sign-in made meanwhile, by a browser named by its first word
+        assert stored("SELECT device FROM sign_ins ORDER BY id") == [
+            *((device,) for device in STORED_DEVICES),
+            ("Werkzeug",),
         ]
         db.session.remove()
         db.engine.dispose()
