@@ -111,7 +111,35 @@ def share_with(viewer, client_id: int) -> Share | None:
     )
 
 
-DASHBOARD_VIEW = "dashboard figures"
+class Purpose:
+    """What was done with a client's data, as their access log keeps it: a code, never a
+    sentence. The client reads it in their own language (sharing.service.purpose_label); a new
+    code needs a label there. The codes are stored: one is renamed only with a migration."""
+
+    # By a therapist.
+    DASHBOARD = "dashboard"  # the dashboard showed the client's latest figures
+    CHARTS = "charts"
+    REPORT = "report"
+    APPOINTMENT_ADDED = "appointment_added"
+    EXPORT_CSV = "export_csv"
+    EXPORT_FHIR = "export_fhir"
+    PROGRAMME_OPENED = "programme_opened"
+    PROGRAMME_CHANGED = "programme_changed"
+    PSFS_RESCORE_ASKED = "psfs_rescore_asked"
+    PSFS_ACTIVITIES_OPENED = "psfs_activities_opened"
+    PSFS_ACTIVITIES_NAMED = "psfs_activities_named"
+    PSFS_SCORING_OPENED = "psfs_scoring_opened"
+    PSFS_SCORES_ENTERED = "psfs_scores_entered"
+    # Written by the client themselves, on their sharing page.
+    SHARE_STOPPED = "share_stopped"
+    SHARE_RESTORED = "share_restored"
+
+    @classmethod
+    def codes(cls) -> set[str]:
+        return {value for name, value in vars(cls).items() if name.isupper()}
+
+
+DASHBOARD_VIEW = Purpose.DASHBOARD
 
 
 def log_dashboard_views(clients) -> None:
@@ -148,7 +176,8 @@ def shared_client(purpose: str, opened: str | None = None):
     """For a therapist's page about one client: the view is called with `client` and `share` in
     place of the URL's `client_id` while that client's share with the current therapist is in
     force (the view shows only `share.part_set`), and the visit is written to the client's
-    access log as `purpose` (as `opened` when a page that does `purpose` is only opened).
+    access log as `purpose` (as `opened` when a page that does `purpose` is only opened), each
+    one of the Purpose codes.
     Anyone else gets 404, so a page never reveals whether a client exists."""
 
     def decorator(view):
@@ -165,7 +194,7 @@ def shared_client(purpose: str, opened: str | None = None):
             if request.method == "GET":
                 done = opened or purpose
             else:
-                done = purpose if response.status_code < 400 else "charts"
+                done = purpose if response.status_code < 400 else Purpose.CHARTS
             db.session.add(
                 AccessLogEntry(
                     client_id=client.id,

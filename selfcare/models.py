@@ -614,7 +614,8 @@ class AccessLogEntry(db.Model):
     therapist_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Kept as text so the entry still says who it was if the therapist's account is deleted.
     therapist_name: Mapped[str] = mapped_column(String(100))
-    # What was opened: "charts", "report", "export (CSV)".
+    # What was done, as a code (access.Purpose: "charts", "export_csv"), never a sentence: the
+    # client reads it in their language (sharing.service.purpose_label).
     purpose: Mapped[str] = mapped_column(String(60))
     viewed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -669,7 +670,11 @@ class SignIn(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = _owner()
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    device: Mapped[str] = mapped_column(String(60))  # "Firefox on Linux", from the user agent
+    # The device as its user agent names it: browser and system ("Firefox", "Linux"), names
+    # that are the same in every language, "" for what it doesn't say. The sentence joining
+    # them is made in the reader's language (auth.service.device_label), never stored.
+    device_browser: Mapped[str] = mapped_column(String(60), server_default="")
+    device_system: Mapped[str] = mapped_column(String(60), server_default="")
     remember: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

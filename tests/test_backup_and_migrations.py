@@ -11,6 +11,7 @@ from selfcare import create_app
 from selfcare.auth.service import create_user
 from selfcare.extensions import db
 from selfcare.models import TOKEN_WRITE, ApiToken, CheckIn, utcnow
+from selfcare.sharing.service import purpose_label
 
 from .helpers import PASSWORD, log_in, settings_for, submit
 
@@ -19,6 +20,7 @@ pytestmark = pytest.mark.slow
 FIRST_REVISION = "74eb61315b01"
 BEFORE_APPOINTMENTS = "a1019b44148f"
 BEFORE_SIGN_INS = "5c1d0a7e9b23"
+BEFORE_CODES = "a1f5c7e9b3d2"
 
 
 def test_backup_writes_a_consistent_copy(tmp_path, logged_in_client, app):
@@ -160,5 +162,97 @@ def test_downgrading_past_sign_ins_keeps_every_row(empty_database_url):
         db.session.remove()
         upgrade()
         assert db.session.scalar(db.select(db.func.count(CheckIn.id))) == 1
+        db.session.remove()
+        db.engine.dispose()
+
+
+# What the access log and the sign-ins held as English sentences, and what they hold now.
+STORED_PURPOSES = {
+    "charts": "charts",
+    "report": "report",
+    "dashboard figures": "dashboard",
+    "added an appointment": "appointment_added",
+    "export (CSV)": "export_csv",
+    "export (FHIR)": "export_fhir",
+    "opened the home programme": "programme_opened",
+    "changed the home programme": "programme_changed",
+    "asked to re-score PSFS": "psfs_rescore_asked",
+    "opened PSFS activities": "psfs_activities_opened",
+    "named PSFS activities with the client": "psfs_activities_named",
+    "opened PSFS scoring": "psfs_scoring_opened",
+    "entered PSFS scores with the client": "psfs_scores_entered",
+    "you stopped sharing": "share_stopped",
+    "you undid stopping": "share_restored",
+    "home program": "home program",  # an early name, never given a code: kept as it is
+}
+STORED_DEVICES = {
+    "Firefox on Linux": ("Firefox", "Linux"),
+    "Safari on iPhone": ("Safari", "iPhone"),
+    "Linux": ("", "Linux"),
+    "curl": ("curl", ""),
+    "Unknown device": ("", ""),
+}
+
+
+def test_sentences_stored_before_become_codes_and_read_the_same(empty_database_url):
+    """The access log's purposes become codes and a sign-in's device its names; the pages read
+    exactly what they read before, and going back down gives every sentence back."""
+    app = create_app(settings_for(empty_database_url))
+    with app.app_context():
+        upgrade(revision=BEFORE_CODES)
+        made = {
+            role: create_user(email=f"{role}@example.com", name=role, password=PASSWORD, role=role)
+            for role in ("client", "therapist")
+        }
+        ids = {role: person.id for role, person in made.items()}
+        db.session.remove()
+        now = utcnow().strftime("%Y-%m-%d %H:%M:%S")
+        with db.engine.begin() as connection:
+            for purpose in STORED_PURPOSES:
+                connection.execute(
+                    text(
+                        "INSERT INTO access_log (client_id, therapist_id, therapist_name, purpose,"
+                        " viewed_at) VALUES (:client, :therapist, 'Theo', :purpose, :now)"
+                    ),
+                    ids | {"purpose": purpose, "now": now},
+                )
+            for number, device in enumerate(STORED_DEVICES):
+                connection.execute(
+                    text(
+                        "INSERT INTO sign_ins (user_id, token_hash, device, remember, created_at,"
+                        " last_seen_at, password_entered_at) VALUES (:client, :hash, :device,"
+                        " true, :now, :now, :now)"
+                    ),
+                    ids | {"hash": f"h{number}", "device": device, "now": now},
+                )
+        upgrade()
+
+        def stored(query: str) -> list:
+            return [tuple(row) for row in db.session.execute(text(query)).all()]
+
+        purposes = stored("SELECT purpose FROM access_log ORDER BY id")
+        assert purposes == [(code,) for code in STORED_PURPOSES.values()]
+        assert [purpose_label(code) for (code,) in purposes] == list(STORED_PURPOSES)
+        devices = stored("SELECT device_browser, device_system FROM sign_ins ORDER BY id")
+        assert devices == list(STORED_DEVICES.values())
+        db.session.remove()
+
+    browser = app.test_client()
+    log_in(browser, type("Account", (), {"email": "client@example.com"}))
+    log = browser.get("/sharing").text
+    assert all(f"<td>{purpose}</td>" in log for purpose in STORED_PURPOSES)
+    signed_in = browser.get("/account").text
+    assert all(f"<strong>{device}</strong>" in signed_in for device in STORED_DEVICES)
+
+    with app.app_context():
+        downgrade(revision=BEFORE_CODES)
+        assert stored("SELECT purpose FROM access_log ORDER BY id") == [
+            (purpose,) for purpose in STORED_PURPOSES
+        ]
+        # and the sign-in made meanwhile, by a browser named by its first word
+        assert stored("SELECT device FROM sign_ins ORDER BY id") == [
+            *((device,) for device in STORED_DEVICES),
+            ("Werkzeug",),
+        ]
         db.session.remove()
         db.engine.dispose()

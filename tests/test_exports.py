@@ -138,7 +138,7 @@ def test_therapist_can_download_a_sharing_clients_exports_and_it_is_logged(
     redeem(browser, new_invite_code(logged_in_client))
     assert browser.get(f"/therapist/clients/{client_user.id}/export.zip").status_code == 200
     assert browser.get(f"/therapist/clients/{client_user.id}/export.fhir.json").status_code == 200
-    assert [e.purpose for e in fetch_all(app, AccessLogEntry)] == ["export (CSV)", "export (FHIR)"]
+    assert [e.purpose for e in fetch_all(app, AccessLogEntry)] == ["export_csv", "export_fhir"]
     [share] = fetch_all(app, Share)
     submit(logged_in_client, f"/sharing/{share.id}/revoke", page="/sharing")
     assert browser.get(f"/therapist/clients/{client_user.id}/export.zip").status_code == 404

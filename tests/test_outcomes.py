@@ -190,7 +190,7 @@ def test_therapist_asks_to_rescore_and_scores_with_the_client(app, logged_in_cli
     submit(browser, f"{client_page}/psfs/ask", page=client_page)  # asking twice: one request
     assert count_rows(app, PsfsRequest, client_id=client_user.id, answered_at=None) == 1
     purposes = [e.purpose for e in fetch_all(app, AccessLogEntry, client_id=client_user.id)]
-    assert "asked to re-score PSFS" in purposes
+    assert "psfs_rescore_asked" in purposes
     request_text = "Your therapist asked you to re-score your activities"
     assert request_text in logged_in_client.get("/today").text
     response = score_all(browser, [5, 6, 7], url=f"{client_page}/psfs/score")
@@ -216,7 +216,7 @@ def test_therapist_names_activities_with_the_client_then_scores_them(
     twice = submit(browser, url, {"name_1": "lifting a box"})
     assert twice.status_code == 422 and "You already have this activity." in twice.text
     purposes = [e.purpose for e in fetch_all(app, AccessLogEntry, client_id=client_user.id)]
-    assert "named PSFS activities with the client" in purposes
+    assert "psfs_activities_named" in purposes
     assert "Reversing the car" in logged_in_client.get("/psfs").text
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from selfcare.auth.service import device_name
+from selfcare.auth.service import device_label, device_parts
 from selfcare.extensions import db
 from selfcare.models import TOKEN_WRITE, AccessLogEntry, ApiToken, SignIn, utcnow
 
@@ -151,7 +151,8 @@ def test_the_account_page_lists_devices_and_signs_one_out(app, client_user):
     assert page.count("this device") == 1
     assert 'Firefox on Linux</strong> <span class="tag">this device' in page
     with app.app_context():
-        phone_id = db.session.scalar(db.select(SignIn.id).filter_by(device="Safari on iPhone"))
+        iphone = db.select(SignIn.id).filter_by(device_browser="Safari", device_system="iPhone")
+        phone_id = db.session.scalar(iphone)
     response = submit(laptop, f"/account/devices/{phone_id}/sign-out", page="/account")
     assert response.status_code == 302
     assert not is_signed_in(phone)
@@ -275,23 +276,32 @@ def test_what_was_typed_when_a_sign_in_expired_waits_for_its_owner(
 
 
 @pytest.mark.parametrize(
-    ("user_agent", "name"),
+    ("user_agent", "parts", "name"),
     [
-        (FIREFOX_LINUX, "Firefox on Linux"),
-        (SAFARI_IPHONE, "Safari on iPhone"),
-        (CHROME_WINDOWS, "Chrome on Windows"),
-        (CHROME_WINDOWS + " Edg/131.0.0.0", "Edge on Windows"),
+        (FIREFOX_LINUX, ("Firefox", "Linux"), "Firefox on Linux"),
+        (SAFARI_IPHONE, ("Safari", "iPhone"), "Safari on iPhone"),
+        (CHROME_WINDOWS, ("Chrome", "Windows"), "Chrome on Windows"),
+        (CHROME_WINDOWS + " Edg/131.0.0.0", ("Edge", "Windows"), "Edge on Windows"),
         (
             "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/131 Mobile",
+            ("Chrome", "Android"),
             "Chrome on Android",
         ),
-        ("Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Version/18.1 Safari/605", "Safari on macOS"),
-        ("curl/8.5.0", "curl"),
-        ("", "Unknown device"),
+        (
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_1) Version/18.1 Safari/605",
+            ("Safari", "macOS"),
+            "Safari on macOS",
+        ),
+        ("Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101", ("", "Linux"), "Linux"),
+        ("curl/8.5.0", ("curl", ""), "curl"),
+        ("", ("", ""), "Unknown device"),
     ],
 )
-def test_device_names_a_person_recognises(user_agent, name):
-    assert device_name(user_agent) == name
+def test_device_names_a_person_recognises(user_agent, parts, name):
+    """The names are kept; the sentence joining them is made when it is read."""
+    assert device_parts(user_agent) == parts
+    browser, system = parts
+    assert device_label(SignIn(device_browser=browser, device_system=system)) == name
 
 
 def test_sign_ins_past_every_lifetime_are_forgotten_at_the_next_login(app, client, client_user):
@@ -314,4 +324,4 @@ def test_a_therapists_export_needs_a_recent_password_and_is_logged_once(
     submit(browser, f"/account/confirm?next={path}", {"password": PASSWORD})
     assert browser.get(path).status_code == 200
     [entry] = fetch_all(app, AccessLogEntry, client_id=client_user.id)
-    assert entry.purpose == "export (CSV)"
+    assert entry.purpose == "export_csv"

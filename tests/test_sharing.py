@@ -4,11 +4,17 @@ from datetime import timedelta
 
 import pytest
 
+from selfcare.access import Purpose
 from selfcare.dates import local_today
 from selfcare.demo import DemoProfile, create_demo_routines, generate_demo_entries
 from selfcare.extensions import db
 from selfcare.models import AccessLogEntry, Invite, Routine, RoutineLog, Share, User, utcnow
-from selfcare.sharing.service import INVITE_ALPHABET, create_invite
+from selfcare.sharing.service import (
+    INVITE_ALPHABET,
+    PURPOSE_LABELS,
+    create_invite,
+    purpose_label,
+)
 
 from .helpers import (
     count_rows,
@@ -137,13 +143,13 @@ def test_every_view_of_client_data_is_logged_and_shown_to_the_client(
     # The dashboard shows the client's figures: logged too, once a day, not at every reload.
     browser.get("/therapist")
     browser.get("/therapist")
-    assert [e.purpose for e in fetch_all(app, AccessLogEntry)] == ["dashboard figures"]
+    assert [e.purpose for e in fetch_all(app, AccessLogEntry)] == ["dashboard"]
     browser.get(f"/therapist/clients/{client_user.id}")
     browser.get(f"/therapist/clients/{client_user.id}?range=1y")
     browser.get(f"/therapist/clients/{client_user.id}/report")
     entries = fetch_all(app, AccessLogEntry, client_id=client_user.id)
     assert [entry.purpose for entry in entries] == [
-        "dashboard figures",
+        "dashboard",
         "charts",
         "charts",
         "report",
@@ -388,13 +394,13 @@ def test_stopping_asks_first_then_offers_undo_that_restores_the_same_share(
     )
     assert browser.get(f"/therapist/clients/{client_user.id}").status_code == 200
     purposes = [entry.purpose for entry in fetch_all(app, AccessLogEntry)]
-    assert "you stopped sharing" in purposes and "you undid stopping" in purposes
+    assert "share_stopped" in purposes and "share_restored" in purposes
     assert "you undid stopping" in page  # the client reads both in their log
 
     # Undo from a second tab that still shows the receipt: nothing more happens, and it says so.
     again = submit(logged_in_client, f"/sharing/{share.id}/undo", page="/sharing")
     assert "You already share with Theo Therapist." in logged_in_client.get(again.location).text
-    assert count_rows(app, AccessLogEntry, purpose="you undid stopping") == 1
+    assert count_rows(app, AccessLogEntry, purpose="share_restored") == 1
 
 
 def test_undo_is_refused_after_ten_minutes(app, logged_in_client):
@@ -434,3 +440,9 @@ def test_undo_of_a_share_that_is_not_yours_is_not_found(app, logged_in_client):
         response = submit(stranger, f"/sharing/{share_id}/undo", page="/sharing")
         assert response.status_code == 404
     assert fetch_all(app, Share)[0].revoked_at is None
+
+
+def test_each_purpose_code_reads_as_words_and_an_unknown_value_as_it_is():
+    assert set(PURPOSE_LABELS) == Purpose.codes()
+    assert purpose_label(Purpose.EXPORT_CSV) == "export (CSV)"
+    assert purpose_label("home program") == "home program"

@@ -29,6 +29,7 @@ from selfcare.models import (
     Routine,
     RoutineItem,
     RoutineLog,
+    SignIn,
     User,
 )
 from selfcare.reminders.mails import send_due
@@ -55,10 +56,14 @@ TYPED_COLUMNS = (
     ApiToken.name,
     PsfsActivity.name,
 )
+# Names read from a browser's user agent, shown in the list of sign-ins: the same in every
+# language (the sentence joining them is translated).
+NAME_COLUMNS = (SignIn.device_browser, SignIn.device_system)
 
 
 def typed_text() -> set[str]:
-    typed = {value for column in TYPED_COLUMNS for value in db.session.scalars(db.select(column))}
+    columns = TYPED_COLUMNS + NAME_COLUMNS
+    typed = {value for column in columns for value in db.session.scalars(db.select(column))}
     # A therapist's own exercises; the library's are reference texts, translated.
     own = db.select(Exercise.name, Exercise.how_to).where(Exercise.slug.is_(None))
     typed |= {value for row in db.session.execute(own) for value in row}

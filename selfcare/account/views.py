@@ -14,6 +14,7 @@ from ..auth.mails import (
     send_address_in_use,
 )
 from ..auth.service import (
+    device_label,
     end_other_sign_ins,
     end_sign_in,
     find_user_by_email,
@@ -57,6 +58,7 @@ def profile():
         form,
         sign_ins=open_sign_ins(current_user.id),
         this_sign_in=current_sign_in(),
+        device_label=device_label,
     )
 
 
@@ -84,7 +86,7 @@ def sign_out_device(sign_in_id):
     sign_in = owned_or_404(SignIn, sign_in_id)
     end_sign_in(sign_in)
     security_log.record("sign_in.ended", user_id=current_user.id, sign_in_id=sign_in.id)
-    flash(_("%(device)s is signed out.", device=sign_in.device), "success")
+    flash(_("%(device)s is signed out.", device=device_label(sign_in)), "success")
     return back_to_page(url_for("account.profile", _anchor="devices"))
 
 

@@ -97,17 +97,25 @@ def create_user(
     return user
 
 
-def device_name(user_agent: str) -> str:
-    """A user agent as a person recognises their device: "Firefox on Linux"."""
-    browser = next((name for mark, name in BROWSERS if mark in user_agent), None)
-    system = next((name for mark, name in SYSTEMS if mark in user_agent), None)
+def device_parts(user_agent: str) -> tuple[str, str]:
+    """A user agent as a person recognises their device: its browser and system ("Firefox",
+    "Linux"), "" for what it doesn't say. Both are names, the same in every language."""
+    browser = next((name for mark, name in BROWSERS if mark in user_agent), "")
+    system = next((name for mark, name in SYSTEMS if mark in user_agent), "")
+    if not browser and not system:
+        # Scripts and unusual browsers: their own first word, short.
+        first_word = re.match(r"[\w.-]{1,30}", user_agent)
+        browser = first_word.group(0) if first_word else ""
+    return browser, system
+
+
+def device_label(sign_in: SignIn) -> str:
+    """The device of a sign-in in the reader's language: "Firefox on Linux"."""
+    browser, system = sign_in.device_browser, sign_in.device_system
     if browser and system:
-        return f"{browser} on {system}"
-    if browser or system:
-        return browser or system
-    # Scripts and unusual browsers: their own first word, short.
-    first_word = re.match(r"[\w.-]{1,30}", user_agent)
-    return first_word.group(0) if first_word else "Unknown device"
+        # Translators: a signed-in device on the account page, "Firefox on Linux".
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
+    return browser or system or _("Unknown device")
 
 
 def _hash(token: str) -> str:
@@ -125,8 +133,13 @@ def open_sign_in(user: User, remember: bool, user_agent: str) -> SignIn:
     """A new sign-in for the user; `user.sign_in_token` holds its token, which is not stored."""
     _forget_old_sign_ins(user.id)
     token = secrets.token_urlsafe(32)
+    browser, system = device_parts(user_agent)
     sign_in = SignIn(
-        user_id=user.id, token_hash=_hash(token), device=device_name(user_agent), remember=remember
+        user_id=user.id,
+        token_hash=_hash(token),
+        device_browser=browser,
+        device_system=system,
+        remember=remember,
     )
     db.session.add(sign_in)
     db.session.commit()

@@ -2,7 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import client_required, owned_or_404, shared_client
+from ..access import Purpose, client_required, owned_or_404, shared_client
 from ..clinical import PSFS_MAX_ACTIVITIES
 from ..dates import format_day, local_today
 from ..extensions import db
@@ -204,7 +204,7 @@ def _psfs_shared(share) -> None:
 
 
 @bp.post("/therapist/clients/<id:client_id>/psfs/ask")
-@shared_client("asked to re-score PSFS")
+@shared_client(Purpose.PSFS_RESCORE_ASKED)
 def ask(client, share):
     _psfs_shared(share)
     if ask_to_rescore(client.id, current_user.id):
@@ -218,7 +218,7 @@ def ask(client, share):
 
 
 @bp.route("/therapist/clients/<id:client_id>/psfs/activities", methods=["GET", "POST"])
-@shared_client("named PSFS activities with the client", opened="opened PSFS activities")
+@shared_client(Purpose.PSFS_ACTIVITIES_NAMED, opened=Purpose.PSFS_ACTIVITIES_OPENED)
 def name_with_client(client, share):
     _psfs_shared(share)
     back_url = url_for("therapist.client", client_id=client.id) + "#psfs-actions"
@@ -228,7 +228,7 @@ def name_with_client(client, share):
 
 
 @bp.route("/therapist/clients/<id:client_id>/psfs/score", methods=["GET", "POST"])
-@shared_client("entered PSFS scores with the client", opened="opened PSFS scoring")
+@shared_client(Purpose.PSFS_SCORES_ENTERED, opened=Purpose.PSFS_SCORING_OPENED)
 def score_with_client(client, share):
     _psfs_shared(share)
     back_url = url_for("therapist.client", client_id=client.id) + "#psfs-actions"

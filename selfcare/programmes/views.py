@@ -2,7 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..access import owned_or_404, shared_client, therapist_required
+from ..access import Purpose, owned_or_404, shared_client, therapist_required
 from ..dates import local_today
 from ..drafts import back_to_page
 from ..extensions import db
@@ -67,7 +67,7 @@ def _new_page(client, form, use_form=None, **context):
 
 
 @bp.route("/therapist/clients/<id:client_id>/routines/new", methods=["GET", "POST"])
-@shared_client("changed the home programme", opened="opened the home programme")
+@shared_client(Purpose.PROGRAMME_CHANGED, opened=Purpose.PROGRAMME_OPENED)
 def new(client, share):
     _with_routines(share)
     exercises = visible_exercises(current_user.id)
@@ -97,7 +97,7 @@ def new(client, share):
 
 
 @bp.post("/therapist/clients/<id:client_id>/templates/<id:template_id>/use")
-@shared_client("changed the home programme", opened="opened the home programme")
+@shared_client(Purpose.PROGRAMME_CHANGED, opened=Purpose.PROGRAMME_OPENED)
 def from_template(client, share, template_id):
     _with_routines(share)
     template = owned_or_404(ProgrammeTemplate, template_id, "therapist_id")
@@ -158,7 +158,7 @@ def _edit_page(client, routine, form, status=None, template_form=None):
 
 
 @bp.route("/therapist/clients/<id:client_id>/routines/<id:programme_id>", methods=["GET", "POST"])
-@shared_client("changed the home programme", opened="opened the home programme")
+@shared_client(Purpose.PROGRAMME_CHANGED, opened=Purpose.PROGRAMME_OPENED)
 def edit(client, share, programme_id):
     """Name, plan, dates and every exercise's dose and note in one form, one save; each save
     that changes something is recorded in words the client reads on their routine page."""
@@ -204,7 +204,7 @@ def edit(client, share, programme_id):
 
 
 @bp.post("/therapist/clients/<id:client_id>/routines/<id:programme_id>/template")
-@shared_client("changed the home programme", opened="opened the home programme")
+@shared_client(Purpose.PROGRAMME_CHANGED, opened=Purpose.PROGRAMME_OPENED)
 def save_template(client, share, programme_id):
     _with_routines(share)
     routine = _programme_or_404(client, programme_id)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from ..access import share_in_force, share_is_in_force
+from ..access import Purpose, share_in_force, share_is_in_force
 from ..extensions import db
 from ..models import ALL_PARTS, AccessLogEntry, Invite, Share, utcnow
 
@@ -15,28 +15,27 @@ from ..models import ALL_PARTS, AccessLogEntry, Invite, Share, utcnow
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 8
 INVITE_LIFETIME = timedelta(days=7)
-# What the client's access log says when they stop a share or take the stop back.
-SHARE_STOPPED = "you stopped sharing"
-SHARE_RESTORED = "you undid stopping"
-# The access log keeps what was done as a code (the English words, as they were always
-# stored: access.shared_client's purposes and the two above); the client reads it in their
-# language. A code not listed here shows as it is.
+# What the client's access log keeps when they stop a share or take the stop back.
+SHARE_STOPPED = Purpose.SHARE_STOPPED
+SHARE_RESTORED = Purpose.SHARE_RESTORED
+# The access log keeps what was done as a code (access.Purpose); the client reads it in their
+# language. A value not listed here shows as it is.
 PURPOSE_LABELS = {
-    "charts": _l("charts"),
-    "report": _l("report"),
-    "added an appointment": _l("added an appointment"),
-    "export (CSV)": _l("export (CSV)"),
-    "export (FHIR)": _l("export (FHIR)"),
-    "opened the home programme": _l("opened the home programme"),
-    "changed the home programme": _l("changed the home programme"),
-    "asked to re-score PSFS": _l("asked to re-score PSFS"),
-    "opened PSFS activities": _l("opened PSFS activities"),
-    "named PSFS activities with the client": _l("named PSFS activities with the client"),
-    "opened PSFS scoring": _l("opened PSFS scoring"),
-    "entered PSFS scores with the client": _l("entered PSFS scores with the client"),
-    "dashboard figures": _l("dashboard figures"),
-    SHARE_STOPPED: _l("you stopped sharing"),
-    SHARE_RESTORED: _l("you undid stopping"),
+    Purpose.CHARTS: _l("charts"),
+    Purpose.REPORT: _l("report"),
+    Purpose.APPOINTMENT_ADDED: _l("added an appointment"),
+    Purpose.EXPORT_CSV: _l("export (CSV)"),
+    Purpose.EXPORT_FHIR: _l("export (FHIR)"),
+    Purpose.PROGRAMME_OPENED: _l("opened the home programme"),
+    Purpose.PROGRAMME_CHANGED: _l("changed the home programme"),
+    Purpose.PSFS_RESCORE_ASKED: _l("asked to re-score PSFS"),
+    Purpose.PSFS_ACTIVITIES_OPENED: _l("opened PSFS activities"),
+    Purpose.PSFS_ACTIVITIES_NAMED: _l("named PSFS activities with the client"),
+    Purpose.PSFS_SCORING_OPENED: _l("opened PSFS scoring"),
+    Purpose.PSFS_SCORES_ENTERED: _l("entered PSFS scores with the client"),
+    Purpose.DASHBOARD: _l("dashboard figures"),
+    Purpose.SHARE_STOPPED: _l("you stopped sharing"),
+    Purpose.SHARE_RESTORED: _l("you undid stopping"),
 }
 # How long after stopping a share the client may take it back, exactly as it was.
 UNDO_WINDOW = timedelta(minutes=10)

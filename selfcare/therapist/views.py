@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from .. import security_log
 from ..access import (
+    Purpose,
     log_dashboard_views,
     owned_or_404,
     recent_password_required,
@@ -115,13 +116,13 @@ def _client_page(client, share, appointment_form: AppointmentForm):
 
 
 @bp.get("/therapist/clients/<id:client_id>")
-@shared_client("charts")
+@shared_client(Purpose.CHARTS)
 def client(client, share):
     return _client_page(client, share, new_appointment_form(local_today(client.timezone)))
 
 
 @bp.post("/therapist/clients/<id:client_id>/appointments")
-@shared_client("added an appointment")
+@shared_client(Purpose.APPOINTMENT_ADDED)
 def new_appointment(client, share):
     form = AppointmentForm(today=local_today(client.timezone))
     if not form.validate_on_submit():
@@ -139,7 +140,7 @@ def new_appointment(client, share):
 
 
 @bp.get("/therapist/clients/<id:client_id>/report")
-@shared_client("report")
+@shared_client(Purpose.REPORT)
 def report(client, share):
     report = build_report(client, request.args.get("range", DEFAULT_RANGE), parts=share.part_set)
     return render_template("trends/report.html", report=report, ranges=RANGES)
@@ -148,14 +149,14 @@ def report(client, share):
 # The password check comes first, so a visit sent to confirm it is not logged as an export.
 @bp.get("/therapist/clients/<id:client_id>/export.zip")
 @recent_password_required
-@shared_client("export (CSV)")
+@shared_client(Purpose.EXPORT_CSV)
 def export_csv(client, share):
     return csv_zip_download(client, share.part_set)
 
 
 @bp.get("/therapist/clients/<id:client_id>/export.fhir.json")
 @recent_password_required
-@shared_client("export (FHIR)")
+@shared_client(Purpose.EXPORT_FHIR)
 def export_fhir(client, share):
     return fhir_download(client, share.part_set)
 
