@@ -99,14 +99,7 @@ UNMARKED_YET = pytest.mark.xfail(strict=True, reason="sentences still being mark
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "visitor",
-    [
-        "anonymous",
-        pytest.param("client", marks=UNMARKED_YET),
-        pytest.param("therapist", marks=UNMARKED_YET),
-    ],
-)
+@pytest.mark.parametrize("visitor", ["anonymous", "client", "therapist"])
 def test_every_page_is_in_the_pseudo_locale(pseudo_app, visitor):
     accounts = site_world(pseudo_app)
     speaking_pseudo(pseudo_app, accounts.values())

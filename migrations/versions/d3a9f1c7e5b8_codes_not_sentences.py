@@ -3,7 +3,7 @@
 sign_ins.device_system); both sentences are made in the reader's language when shown
 
 Revision ID: d3a9f1c7e5b8
-Revises: a1f5c7e9b3d2
+Revises: b3e9d5a7c1f4
 Create Date: 2026-12-08 03:00:00.000000
 
 """
@@ -13,7 +13,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "d3a9f1c7e5b8"
-down_revision = "a1f5c7e9b3d2"
+down_revision = "b3e9d5a7c1f4"
 branch_labels = None
 depends_on = None
 
