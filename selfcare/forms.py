@@ -29,6 +29,13 @@ def optional_int(value) -> int | None:
     return None if value in ("", None) else int(value)
 
 
+# The same for every scale: made once, not for each field of each form.
+SCALE_CHOICES = (
+    SelectChoice("", "Not rated"),
+    *(SelectChoice(str(value), str(value)) for value in PAIN_VALUES),
+)
+
+
 class ScaleField(RadioField):
     """A 0-10 score as a row of eleven radio buttons, plus "not rated", which is stored as nothing,
     never as 0."""
@@ -36,8 +43,7 @@ class ScaleField(RadioField):
     def __init__(self, label, low: str, high: str, **kwargs):
         super().__init__(
             label,
-            choices=[SelectChoice("", "Not rated")]
-            + [SelectChoice(str(value), str(value)) for value in PAIN_VALUES],
+            choices=SCALE_CHOICES,
             coerce=optional_int,
             default="",
             description=f"0 = {low}, 10 = {high}",
@@ -45,6 +51,12 @@ class ScaleField(RadioField):
             invalid_choice_message="Choose a whole number from 0 to 10.",
             **kwargs,
         )
+
+    def pre_validate(self, form):
+        # The choices are the pain scale and "not rated": one look-up, not WTForms' walk through
+        # all twelve of them (a check-in has a scale for each region and three more).
+        if not self.process_errors and self.data is not None and self.data not in PAIN_VALUES:
+            raise ValidationError(self.invalid_choice_message)
 
 
 class SubmissionIdField(HiddenField):
