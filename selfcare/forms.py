@@ -33,6 +33,11 @@ def optional_int(value) -> int | None:
 
 
 _WHOLE_SCORE = _l("Choose a whole number from %(low)d to %(high)d.", low=PAIN_MIN, high=PAIN_MAX)
+# The same for every scale: made once, not for each field of each form.
+SCALE_CHOICES = (
+    SelectChoice("", _l("Not rated")),
+    *(SelectChoice(str(value), str(value)) for value in PAIN_VALUES),
+)
 
 
 class ScaleField(RadioField):
@@ -42,8 +47,7 @@ class ScaleField(RadioField):
     def __init__(self, label, low: str, high: str, **kwargs):
         super().__init__(
             label,
-            choices=[SelectChoice("", _l("Not rated"))]
-            + [SelectChoice(str(value), str(value)) for value in PAIN_VALUES],
+            choices=SCALE_CHOICES,
             coerce=optional_int,
             default="",
             # Translators: under a 0-10 scale, what its ends mean: "0 = none, 10 = extreme".
@@ -58,6 +62,12 @@ class ScaleField(RadioField):
             invalid_choice_message=_WHOLE_SCORE,
             **kwargs,
         )
+
+    def pre_validate(self, form):
+        # The choices are the pain scale and "not rated": one look-up, not WTForms' walk through
+        # all twelve of them (a check-in has a scale for each region and three more).
+        if not self.process_errors and self.data is not None and self.data not in PAIN_VALUES:
+            raise ValidationError(self.invalid_choice_message)
 
 
 class SubmissionIdField(HiddenField):

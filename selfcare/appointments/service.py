@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import bindparam
+from sqlalchemy import Row, bindparam
 
 from ..extensions import db
 from ..models import Appointment
@@ -27,9 +27,9 @@ def appointments_of(client_id: int) -> list[Appointment]:
     )
 
 
-# Built once: Today shows it on every view (see checkins.service).
+# Built once: Today shows it on every view, on the session's connection (see checkins.service).
 _LATEST_THERAPIST_NOTE = (
-    db.select(Appointment)
+    db.select(Appointment.day, Appointment.note)
     .where(
         Appointment.client_id == bindparam("client_id"),
         Appointment.note.is_not(None),
@@ -40,6 +40,8 @@ _LATEST_THERAPIST_NOTE = (
 )
 
 
-def latest_therapist_note(client_id: int) -> Appointment | None:
-    """The newest appointment note a therapist wrote for the client, shown on their Today page."""
-    return db.session.scalar(_LATEST_THERAPIST_NOTE, {"client_id": client_id})
+def latest_therapist_note(client_id: int) -> Row | None:
+    """The newest appointment note a therapist wrote for the client, shown on their Today page:
+    its day and note."""
+    found = db.session.connection().execute(_LATEST_THERAPIST_NOTE, {"client_id": client_id})
+    return found.first()

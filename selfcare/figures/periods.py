@@ -153,13 +153,16 @@ def _insert(selects):
 
 
 # One client's week and month holding a day, each deleted and worked out again: built once
-# (a write runs them in its flush, and building them cost more than running them).
+# (a write runs them in its flush, and building them cost more than running them). Each row
+# deleted is named by its whole key: with the client outside the OR, SQLite sought the client
+# and then read every period they have (years of them) to find the two.
 _ONE_CLIENT = CheckIn.user_id == bindparam("user_id")
 _DELETE_WEEK_AND_MONTH = PainPeriod.__table__.delete().where(
-    PainPeriod.user_id == bindparam("user_id"),
     or_(
         *(
-            (PainPeriod.period == period) & (PainPeriod.starts_on == bindparam(period))
+            (PainPeriod.user_id == bindparam("user_id"))
+            & (PainPeriod.period == period)
+            & (PainPeriod.starts_on == bindparam(period))
             for period in (WEEK, MONTH)
         )
     ),
@@ -178,7 +181,8 @@ _INSERT_WEEK_AND_MONTH = _insert(
 
 def update(session: Session, touched: Iterable[tuple[int, date]]) -> None:
     """Work out again the periods holding these (client, day) pairs, from the rows as they are
-    in this transaction."""
+    in this transaction (plain table statements, run on the session's connection)."""
+    connection = session.connection()
     for user_id, week, month in sorted(
         {(user_id, period_start(WEEK, day), period_start(MONTH, day)) for user_id, day in touched}
     ):
@@ -189,8 +193,8 @@ def update(session: Session, touched: Iterable[tuple[int, date]]) -> None:
             "month": month,
             "month_end": period_end(MONTH, month),
         }
-        session.execute(_DELETE_WEEK_AND_MONTH, bounds)
-        session.execute(_INSERT_WEEK_AND_MONTH, bounds)
+        connection.execute(_DELETE_WEEK_AND_MONTH, bounds)
+        connection.execute(_INSERT_WEEK_AND_MONTH, bounds)
 
 
 def rebuild(session: Session, user_ids: Iterable[int]) -> None:

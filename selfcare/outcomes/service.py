@@ -112,7 +112,7 @@ def has_open_request(client_id: int) -> bool:
     return db.session.scalar(select(_open_request(client_id)))
 
 
-# Built once: Today asks it on every view (see checkins.service).
+# Built once: Today asks it on every view, on the session's connection (see checkins.service).
 _TODAY_STATUS = select(
     select(func.max(PsfsScoring.day))
     .where(PsfsScoring.user_id == bindparam("user_id"))
@@ -124,9 +124,9 @@ _TODAY_STATUS = select(
 
 def today_status(user_id: int, today: date) -> str:
     """What Today offers (insights.psfs_due), in one query."""
-    last_day, has_activities, requested = db.session.execute(
-        _TODAY_STATUS, {"user_id": user_id}
-    ).one()
+    last_day, has_activities, requested = (
+        db.session.connection().execute(_TODAY_STATUS, {"user_id": user_id}).one()
+    )
     return insights.psfs_due(last_day, today, bool(requested), bool(has_activities))
 
 

@@ -110,8 +110,17 @@ def _routine_cards_statement():
     )
 
 
-# Built once: Today runs it on every view (see checkins.service).
+# Built once: Today runs them on every view (see checkins.service). The week of a programme's
+# plan holds :day and at most six days before it (:first).
 _ROUTINE_CARDS = _routine_cards_statement()
+_LOGS_BY_ROUTINE_AND_DAY = (
+    db.select(RoutineLog.routine_id, RoutineLog.day, func.count())
+    .where(
+        RoutineLog.user_id == bindparam("user_id"),
+        RoutineLog.day.between(bindparam("first"), bindparam("day")),
+    )
+    .group_by(RoutineLog.routine_id, RoutineLog.day)
+)
 
 
 def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
@@ -121,14 +130,9 @@ def today_routine_cards(user_id: int, day: date) -> list[RoutineCard]:
     rows = db.session.execute(_ROUTINE_CARDS, {"user_id": user_id, "day": day}).all()
     week: dict[int, dict[date, int]] = {}
     if any(row.Routine.plan for row in rows):
-        # A plan's week holds `day` and at most six days before it.
         for routine_id, logged_day, count in db.session.execute(
-            db.select(RoutineLog.routine_id, RoutineLog.day, func.count())
-            .where(
-                RoutineLog.user_id == user_id,
-                RoutineLog.day.between(day - timedelta(days=6), day),
-            )
-            .group_by(RoutineLog.routine_id, RoutineLog.day)
+            _LOGS_BY_ROUTINE_AND_DAY,
+            {"user_id": user_id, "first": day - timedelta(days=6), "day": day},
         ):
             week.setdefault(routine_id, {})[logged_day] = count
     return [
