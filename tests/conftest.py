@@ -8,7 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine, make_url, text
 
-from selfcare import create_app
+from selfcare import create_app, languages
 from selfcare.extensions import db
 from selfcare.mail import DELIVERY
 from selfcare.models import CLIENT, THERAPIST
@@ -26,6 +26,7 @@ from .helpers import (
     make_user,
     settings_for,
 )
+from .pseudo_locale import PSEUDO_LANGUAGE, build_pseudo_catalogue
 
 
 def pytest_sessionfinish(session):
@@ -197,6 +198,20 @@ def _empty_postgres_tables():
                 + [f'ALTER SEQUENCE "{sequence}" RESTART' for sequence in sequences]
             )
         )
+
+
+@pytest.fixture(scope="session")
+def pseudo_catalogue(tmp_path_factory):
+    """A translations directory holding the pseudo-locale (tests/pseudo_locale.py); a module
+    whose apps speak it points its `app_settings` at it."""
+    return build_pseudo_catalogue(tmp_path_factory.mktemp("translations"))
+
+
+@pytest.fixture
+def pseudo_app(app, monkeypatch):
+    """`app` offering the pseudo-locale as one of its languages."""
+    monkeypatch.setitem(languages.LANGUAGES, PSEUDO_LANGUAGE, "Pseudo")
+    return app
 
 
 @pytest.fixture

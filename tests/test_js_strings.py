@@ -6,10 +6,8 @@ import re
 
 import pytest
 
-from selfcare import PROJECT_ROOT, languages
+from selfcare import PROJECT_ROOT
 from selfcare.js_strings import js_strings
-
-from .pseudo_locale import PSEUDO_LANGUAGE, build_pseudo_catalogue
 
 SCRIPTS = sorted((PROJECT_ROOT / "static" / "js").glob("*.js"))
 # say("key", ...), and say(condition ? "key" : "other_key", ...)
@@ -20,20 +18,9 @@ COMMENT = re.compile(r"^\s*//.*$", re.M)
 BLOCK = re.compile(r'<script type="application/json" id="js-strings">(.*?)</script>', re.S)
 
 
-@pytest.fixture(scope="module")
-def pseudo_catalogue(tmp_path_factory):
-    return build_pseudo_catalogue(tmp_path_factory.mktemp("translations"))
-
-
 @pytest.fixture
 def app_settings(pseudo_catalogue):
     return {"BABEL_TRANSLATION_DIRECTORIES": f"translations;{pseudo_catalogue}"}
-
-
-@pytest.fixture
-def speaks_pseudo(app, monkeypatch):
-    monkeypatch.setitem(languages.LANGUAGES, PSEUDO_LANGUAGE, "Pseudo")
-    return app
 
 
 def test_every_sentence_a_script_says_is_there(app):
@@ -72,8 +59,8 @@ def test_a_sentence_can_not_end_the_block(app):
     assert "</script>" not in block and "<" not in block
 
 
-def test_the_sentences_are_in_the_readers_language(speaks_pseudo):
-    browser = speaks_pseudo.test_client()
+def test_the_sentences_are_in_the_readers_language(pseudo_app):
+    browser = pseudo_app.test_client()
     page = browser.get("/offline/today", headers={"Accept-Language": "en-150"}).text
     assert '<html lang="en-150">' in page
     sentences = json.loads(BLOCK.search(page).group(1))

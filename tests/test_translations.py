@@ -36,7 +36,7 @@ from selfcare.reminders.mails import send_due
 from selfcare.reminders.service import Due
 
 from .helpers import log_in, mail_html, mail_text, site_world, walk_site
-from .pseudo_locale import PSEUDO_LANGUAGE, TEMPLATE, build_pseudo_catalogue, unmarked_text
+from .pseudo_locale import PSEUDO_LANGUAGE, TEMPLATE, unmarked_text
 
 MAX_PAGES = 160
 # What people type, wherever a page shows it: never translated.
@@ -71,20 +71,9 @@ def typed_text() -> set[str]:
     return {value for value in typed if value and len(value) > 1}
 
 
-@pytest.fixture(scope="module")
-def pseudo_catalogue(tmp_path_factory):
-    return build_pseudo_catalogue(tmp_path_factory.mktemp("translations"))
-
-
 @pytest.fixture
 def app_settings(pseudo_catalogue):
     return {"BABEL_TRANSLATION_DIRECTORIES": f"translations;{pseudo_catalogue}"}
-
-
-@pytest.fixture
-def pseudo_app(app, monkeypatch):
-    monkeypatch.setitem(languages.LANGUAGES, PSEUDO_LANGUAGE, "Pseudo")
-    return app
 
 
 def speaking_pseudo(app, people) -> None:

@@ -50,13 +50,14 @@ def assert_fits(page, label: str) -> None:
     assert page.evaluate(SIDEWAYS) <= 0, f"{label} scrolls sideways"
 
 
-def register_in_spanish(page, base, app, es, name, address, role):
+def register_in_spanish(page, base, app, es, name, address):
+    """A new client's account, registered and confirmed in Spanish."""
     page.goto(f"{base}/register")
     assert page.locator('select[name="language"]').input_value() == "es"
     page.get_by_label(es("Your name")).fill(name)
     page.get_by_label(es("Email")).fill(address)
     page.get_by_label(es("Password")).fill("a long enough passphrase")
-    page.get_by_label(es(role)).check()
+    page.get_by_label(es("A client tracking my own care")).check()
     zone = page.locator('select[name="timezone"]')
     if not zone.input_value():
         zone.select_option("Europe/Madrid")
@@ -69,15 +70,7 @@ def register_in_spanish(page, base, app, es, name, address, role):
 def test_from_registration_to_the_first_check_in(browser, live_server, live_app, es):
     page = spanish_phone(browser, width=320)
     try:
-        register_in_spanish(
-            page,
-            live_server,
-            live_app,
-            es,
-            "Lucía",
-            "lucia@example.com",
-            "A client tracking my own care",
-        )
+        register_in_spanish(page, live_server, live_app, es, "Lucía", "lucia@example.com")
         page.wait_for_url("**/today")
         assert_fits(page, "/today")
         page.get_by_role("group", name=es("Neck")).get_by_label("3", exact=True).click()
@@ -97,15 +90,7 @@ def test_a_guided_session_in_spanish(browser, live_server, live_app, es):
     page = spanish_phone(browser)
     page.clock.install()
     try:
-        register_in_spanish(
-            page,
-            live_server,
-            live_app,
-            es,
-            "Marta",
-            "marta@example.com",
-            "A client tracking my own care",
-        )
+        register_in_spanish(page, live_server, live_app, es, "Marta", "marta@example.com")
         page.wait_for_url("**/today")
         with live_app.app_context():
             user = db.session.scalar(db.select(User).filter_by(email="marta@example.com"))
