@@ -83,10 +83,6 @@ def speaking_pseudo(app, people) -> None:
         db.session.commit()
 
 
-# Until every sentence is marked (issue 26); strict, so it fails once it passes.
-UNMARKED_YET = pytest.mark.xfail(strict=True, reason="sentences still being marked (issue 26)")
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("visitor", ["anonymous", "client", "therapist"])
 def test_every_page_is_in_the_pseudo_locale(pseudo_app, visitor):
@@ -159,7 +155,6 @@ def _kept(text: str) -> list[str]:
     return sorted(KEPT.findall(text))
 
 
-@UNMARKED_YET
 @pytest.mark.parametrize("language", [code for code in languages.LANGUAGES if code != "en"])
 def test_each_catalogue_translates_every_sentence_keeping_its_placeholders(language):
     with TEMPLATE.open("rb") as source:
