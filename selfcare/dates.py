@@ -5,11 +5,10 @@ from datetime import date, datetime, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from babel import Locale
 from babel.dates import format_date, format_datetime, get_day_names, get_month_names
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import gettext, ngettext
 
-from .languages import DEFAULT_LANGUAGE
+from .languages import DEFAULT_LANGUAGE, reading_locale
 from .models import utcnow
 
 MINUTE, HOUR, DAY = 60, 3600, 86400
@@ -39,24 +38,20 @@ DATE_FORMATS = {
 }
 
 
-def _locale() -> Locale:
-    return get_locale() or Locale.parse(DEFAULT_LANGUAGE)
-
-
 def _pattern(style: str) -> str:
-    locale = _locale()
+    locale = reading_locale()
     return DATE_FORMATS.get(locale.language, DATE_FORMATS[DEFAULT_LANGUAGE])[style]
 
 
 def weekday_names() -> tuple[str, ...]:
     """Short names where a date is not a sentence (chart axes, day choices), Monday first as in
     date.weekday()."""
-    names = get_day_names("abbreviated", locale=_locale())
+    names = get_day_names("abbreviated", locale=reading_locale())
     return tuple(names[day] for day in range(7))
 
 
 def month_names() -> tuple[str, ...]:
-    names = get_month_names("abbreviated", locale=_locale())
+    names = get_month_names("abbreviated", locale=reading_locale())
     return tuple(names[month] for month in range(1, 13))
 
 
@@ -81,12 +76,12 @@ def to_local(moment: datetime, timezone: str) -> datetime:
 
 
 def format_day(day: date, style: str = "medium") -> str:
-    return format_date(day, _pattern(style), locale=_locale())
+    return format_date(day, _pattern(style), locale=reading_locale())
 
 
 def format_moment(moment: datetime, timezone: str, style: str = "full") -> str:
     """A stored UTC time as the viewer reads it, in their own time zone."""
-    return format_datetime(to_local(moment, timezone), _pattern(style), locale=_locale())
+    return format_datetime(to_local(moment, timezone), _pattern(style), locale=reading_locale())
 
 
 def too_early_problem(day: date) -> str | None:

@@ -1,6 +1,7 @@
 """The languages the product speaks, and which one a request is answered in: the person's own
 once signed in, else the best the browser asks for, else English."""
 
+from babel import Locale
 from flask import Flask, has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_login import current_user
@@ -23,9 +24,14 @@ def request_language() -> str:
     return browser_language()
 
 
+def reading_locale() -> Locale:
+    """The locale of the page or mail being written; English outside a request."""
+    return get_locale() or Locale.parse(DEFAULT_LANGUAGE)
+
+
 def current_language() -> str:
     """The language of the page being written, as `lang` names it ("es", "en-150")."""
-    return str(get_locale() or DEFAULT_LANGUAGE).replace("_", "-")
+    return str(reading_locale()).replace("_", "-")
 
 
 def init_app(app: Flask) -> None:
